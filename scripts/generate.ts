@@ -18,12 +18,13 @@ function run(cmd: string, args: string[]): void {
 }
 
 /** Writes every generated artefact into `outDir` (default `generated/`). */
-export function generate(outDir = join(root, 'generated')): string[] {
+export function generate(outDir = join(root, 'generated'), { types = true } = {}): string[] {
   mkdirSync(outDir, { recursive: true });
   const yamlOut = join(outDir, 'openapi.yaml');
   const jsonOut = join(outDir, 'openapi.json');
   run(bin('redocly'), ['bundle', 'main', '--output', yamlOut]);
   run(bin('redocly'), ['bundle', 'main', '--output', jsonOut]);
+  if (!types) return ['openapi.yaml', 'openapi.json'];
   // openapi-typescript reads redocly.yaml and would re-lint with our strict rules; hand it a
   // minimal config instead (see ../shared/TOOLCHAIN.md).
   const minimalConfig = join(outDir, '.openapi-typescript.redocly.yaml');
@@ -37,6 +38,8 @@ export function generate(outDir = join(root, 'generated')): string[] {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const files = generate(process.argv[2] ? resolve(process.argv[2]) : undefined);
+  const args = process.argv.slice(2);
+  const outArg = args.find((a) => !a.startsWith('--'));
+  const files = generate(outArg ? resolve(outArg) : undefined, { types: !args.includes('--bundle-only') });
   console.log(`generated ${files.join(', ')}`);
 }

@@ -16,7 +16,10 @@ export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const bundledDescriptionPath = join(projectRoot, 'generated', 'openapi.json');
+/** The bundled JSON; PASS_BUNDLED_DESCRIPTION points elsewhere (e.g. a scratch bundle). */
+export const bundledDescriptionPath = process.env.PASS_BUNDLED_DESCRIPTION
+  ? resolve(process.env.PASS_BUNDLED_DESCRIPTION)
+  : join(projectRoot, 'generated', 'openapi.json');
 
 export function loadBundledDescription(path = bundledDescriptionPath): OpenApiDocument {
   let text: string;

@@ -1,10 +1,9 @@
 // The bundled description is valid OpenAPI 3.1 by an independent validator (official OAS schema).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/description/document.ts';
+import { bundledDescriptionPath } from '../../src/description/document.ts';
 import { doc, operations } from './fixture.ts';
 
 describe('bundled description', () => {
@@ -17,7 +16,7 @@ describe('bundled description', () => {
   });
 
   it('is the same document in YAML and JSON', () => {
-    const yaml = parse(readFileSync(join(projectRoot, 'generated', 'openapi.yaml'), 'utf8'));
+    const yaml = parse(readFileSync(bundledDescriptionPath.replace(/\.json$/, '.yaml'), 'utf8'));
     expect(yaml).toEqual(doc);
   });
 
