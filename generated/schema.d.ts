@@ -13,7 +13,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Retrieve client credentials
+         * @description Registers one instance of the client application (RFC 7591 dynamic client registration):
+         *     the application sends the software statement of its registered application and receives a
+         *     client identifier and secret. The credentials do not expire; cache them and use them to
+         *     obtain access tokens (`POST /o/client/token`). Register again only when they are lost,
+         *     because profiles authenticated under the old credentials are no longer reachable.
+         */
+        post: operations["retrieveClientCredentials"];
         delete?: never;
         options?: never;
         head?: never;
@@ -29,7 +37,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Retrieve access token
+         * @description Exchanges the client credentials from client registration for an access token (OAuth 2.0
+         *     client credentials grant, credentials in the form body). The token authorizes REST API V2
+         *     calls as `Authorization: Bearer <access_token>` for `expires_in` seconds. Cache it,
+         *     and before it expires request a new one with the same cached credentials; do not register
+         *     again to refresh it.
+         */
+        post: operations["retrieveAccessToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -43,7 +59,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Retrieve configuration for specific service provider
+         * @description Returns the service provider's configuration for the calling platform, above all the list
+         *     of MVPDs with an active integration, to build the TV provider picker. Call it only when the
+         *     user must select an MVPD (not when already authenticated or on TempPass). The configuration
+         *     depends on the service provider and platform type, not on the user, so a server-to-server
+         *     implementation can cache it for a few minutes per platform type.
+         */
+        get: operations["retrieveConfiguration"];
         put?: never;
         post?: never;
         delete?: never;
@@ -61,7 +85,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Create authentication session
+         * @description Starts authentication for the device and tells the application what to do next: open `url`
+         *     in a user agent to sign in at the MVPD (`authenticate`), provide missing parameters by
+         *     resuming the session with `code`, possibly from a second device (`resume`), or go straight to
+         *     decisions because a basic, TempPass, degraded or single sign-on profile already exists
+         *     (`authorize`). `code` stays valid between `notBefore` and `notAfter`; poll the profile with
+         *     it after the user agent flow.
+         */
+        post: operations["createAuthenticationSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -75,9 +108,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Retrieve authentication session information using code
+         * @description Reads an authentication session by its code: the parameters already provided, those still
+         *     missing, the device that started it and the validity window of the code. A second
+         *     application calls it to validate the code the user typed before it resumes the session or
+         *     opens the Authenticate URL; an error such as `invalid_authentication_session` means the code
+         *     is unknown or expired.
+         */
+        get: operations["retrieveAuthenticationSession"];
         put?: never;
-        post?: never;
+        /**
+         * Resume authentication session
+         * @description Completes an authentication session with the parameters it still misses, usually from a
+         *     second application where the user entered the code shown on the streaming device. The
+         *     response names the next action: open `url` in a user agent (`authenticate`), provide the
+         *     parameters still missing and resume again (`retry`), or go straight to decisions because a
+         *     profile already exists (`authorize`).
+         */
+        post: operations["resumeAuthenticationSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -91,7 +140,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Perform authentication in user agent
+         * @description The URL a user agent (browser) opens, on the streaming device or on a second device, to sign
+         *     the user in at the MVPD for an authentication session. It answers with one or more redirects
+         *     that end at the MVPD login page; after a successful login the user agent reaches the
+         *     session's `redirectUrl` and the application finds the profile by code. It carries no access
+         *     token, since a user agent calls it.
+         */
+        get: operations["performAuthentication"];
         put?: never;
         post?: never;
         delete?: never;
@@ -107,7 +164,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Retrieve profiles
+         * @description Returns every valid profile the streaming device has for the service provider, one per MVPD,
+         *     whether obtained by basic authentication or by single sign-on (platform identity, service token
+         *     or partner). Send the single sign-on header of the method in use so that profiles shared
+         *     through it are found. Use it when the application has no MVPD cached yet; the map is empty when
+         *     the user must authenticate.
+         */
+        get: operations["retrieveProfiles"];
         put?: never;
         post?: never;
         delete?: never;
@@ -123,7 +188,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Retrieve profile for a specific MVPD
+         * @description Returns the valid profile the streaming device has for one MVPD: regular, from single sign-on,
+         *     or, when the MVPD is a TempPass MVPD or under degradation, a temporary or degraded profile
+         *     owned by Adobe. Use it when the application has the user's MVPD cached from a previous visit.
+         *     For promotional TempPass send `AP-TempPass-Identity`; an exhausted temporary access answers 403
+         *     and the user must authenticate with a regular MVPD.
+         */
+        get: operations["retrieveProfileForMvpd"];
         put?: never;
         post?: never;
         delete?: never;
@@ -139,7 +212,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Retrieve profile for a specific authentication code
+         * @description Returns the profile obtained through the authentication session of a code, once the user has
+         *     completed authentication, selected TempPass, or degradation applies. The application polls it,
+         *     on the device that started authentication or on a second screen, until the map holds a profile.
+         *     For promotional TempPass send `AP-TempPass-Identity`; exhausted temporary access answers 403.
+         *     Adobe's page lists neither `AP-Device-Identifier` nor `X-Device-Info` for this operation.
+         */
+        get: operations["retrieveProfileForCode"];
         put?: never;
         post?: never;
         delete?: never;
@@ -157,7 +238,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Retrieve preauthorization decisions using a specific MVPD
+         * @description Asks, for each listed resource, whether the user authenticated with the MVPD would be
+         *     entitled to it, and returns one decision per resource. Use the decisions only to filter
+         *     what the application displays: they are informative, carry no media token and never
+         *     replace an authorization before playback. Send usually at most 5 resources per request
+         *     (the limit is configured per integration after agreement with the MVPDs). A denied
+         *     resource carries an item-level enhanced error; `source` tells whether the MVPD, a
+         *     degradation rule, TempPass or dummy preauthorization decided.
+         */
+        post: operations["retrievePreauthorizationDecisions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -173,7 +264,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Retrieve authorization decisions using a specific MVPD
+         * @description Asks the MVPD whether the authenticated user may play the resource, right before playback,
+         *     and returns one decision per resource. A permit carries a short-lived, single-use media
+         *     token that the application verifies with Adobe's Media Token Verifier before starting the
+         *     stream; a deny carries an item-level enhanced error. Send usually one resource per request
+         *     (the limit is configured per integration after agreement with the MVPDs). `source` tells
+         *     whether the MVPD, a degradation rule, TempPass or dummy authorization decided; promotional
+         *     TempPass identifies the user with `AP-TempPass-Identity`.
+         */
+        post: operations["retrieveAuthorizationDecisions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -212,7 +313,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Retrieve partner authentication request
+         * @description Starts an authentication session through a partner single sign-on framework (Apple). With
+         *     a valid `AP-Partner-Framework-Status` and partner single sign-on enabled, the response
+         *     carries the SAML `authenticationRequest` the application hands to the partner framework
+         *     (`partner_profile`); the partner's response then goes to the partner profile endpoint.
+         *     Otherwise the session falls back to basic authentication (`authenticate` or `resume`, with a
+         *     `…_fallback` reason), or goes straight to decisions when a profile already exists
+         *     (`authorize`).
+         */
+        post: operations["retrievePartnerAuthenticationRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -228,7 +339,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Create and retrieve profile using partner authentication response
+         * @description Creates and saves a partner profile from the authentication response the partner single sign-on
+         *     framework (Apple) returned, and returns it in the same call. Call it once, after the partner
+         *     authentication request flow tells the application to create a partner profile; later reads use
+         *     the Profiles operations. When `AP-Partner-Framework-Status` does not show granted access and a
+         *     valid provider, the request fails with an `invalid_header_pfs_*` error. While degradation
+         *     applies to the MVPD a degraded profile is returned instead.
+         */
+        post: operations["retrievePartnerProfile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -379,53 +499,253 @@ export interface components {
          */
         Base64DeviceInfo: string;
         /**
-         * CompactJose
-         * @description A JSON Web Signature (3 parts) or JSON Web Encryption (5 parts) in compact serialization.
-         */
-        CompactJose: string;
-        /**
          * CompactJws
          * @description A JSON Web Signature in compact serialization (`header.payload.signature`, base64url parts).
          */
         CompactJws: string;
         /**
-         * LogoutActionName
-         * @description What the streaming device must do to complete logout for one MVPD.
+         * RegistrationRequest
+         * @description The body of a client registration: the software statement of a registered application and,
+         *     optionally, the redirect URI for redirect-based flows.
          */
-        LogoutActionName: string & ("complete" | "invalid" | "logout" | "partner_logout");
-        /**
-         * LogoutActionType
-         * @description The kind of interaction `actionName` requires.
-         */
-        LogoutActionType: string & ("interactive" | "none" | "partner_interactive");
-        /**
-         * LogoutAction
-         * @description One logout action. `actionName` decides `actionType` and whether `url` is present:
-         *     `logout` is `interactive` and carries `url`; `partner_logout` is `partner_interactive`;
-         *     `complete` and `invalid` are `none` and carry no `url`.
-         */
-        LogoutAction: {
-            actionName: components["schemas"]["LogoutActionName"];
-            actionType: components["schemas"]["LogoutActionType"];
-            /** @description The internal unique identifier of the MVPD. */
-            mvpd: string;
+        RegistrationRequest: {
             /**
-             * Format: uri-reference
-             * @description The URL the streaming device opens in a user agent to log out at the MVPD. Absolute, or
-             *     relative to the Adobe Pass host. Present only for `actionName: logout`.
+             * @description The software statement of the registered application, a signed JWT created and
+             *     downloaded from the Adobe Pass TVE Dashboard (or shared by Adobe). It does not expire
+             *     unless Adobe revokes it.
              */
-            url?: string;
-        } & (unknown & unknown & unknown);
+            software_statement: components["schemas"]["CompactJws"];
+            /**
+             * Format: uri
+             * @description Where the user agent navigates when the authentication flow completes (for example an
+             *     application custom scheme).
+             */
+            redirect_uri?: string;
+        };
         /**
-         * LogoutResponse
-         * @description What the application must do to finish logout, per removed profile: `logouts` maps each MVPD
-         *     id to one action. The map key and the action's `mvpd` hold the same MVPD id.
+         * ClientCredentials
+         * @description The client credentials issued to one application instance, with the redirect URIs, grant
+         *     types and scopes they may be used with. They do not expire: cache them and reuse them to
+         *     obtain access tokens (registering again loses access to the authenticated profiles).
          */
-        LogoutResponse: {
-            /** @description Logout actions keyed by MVPD id. */
-            logouts: {
-                [key: string]: components["schemas"]["LogoutAction"];
-            };
+        ClientCredentials: {
+            /** @description The client identifier. */
+            client_id: string;
+            /** @description The client secret. */
+            client_secret: string;
+            /**
+             * @description When the client identifier was issued. Adobe's page gives no unit; its sample
+             *     (`1723227212`, August 2024) is in **seconds** since the Unix epoch, as RFC 7591 defines
+             *     the field. Unlike `AccessToken.created_at`, which is in milliseconds.
+             * @example 1723227212
+             */
+            client_id_issued_at: number;
+            /** @description The redirection URIs the client may use in redirect-based flows. */
+            redirect_uris: string[];
+            /**
+             * @description The grant types the client may use at the token endpoint (`POST /o/client/token`); the
+             *     docs show `client_credentials`.
+             */
+            grant_types: string[];
+            /**
+             * @description The scopes naming the Adobe Pass Authentication APIs the client may call; the docs show
+             *     `api:client:v2` (REST API V2).
+             */
+            scopes: string[];
+        };
+        /**
+         * OAuthError
+         * @description An OAuth 2.0 error (RFC 6749 section 5.2, RFC 7591 section 3.2.2) as the Dynamic Client
+         *     Registration endpoints return it: an object with a single `error` code. Adobe documents no
+         *     other member. Each endpoint narrows `error` to its own codes (`RegistrationError`,
+         *     `TokenError`).
+         */
+        OAuthError: {
+            /** @description The error code. */
+            error: string;
+        };
+        /**
+         * RegistrationErrorCode
+         * @description Why a client registration (`POST /o/client/register`) was rejected.
+         */
+        RegistrationErrorCode: string & ("invalid_request" | "invalid_redirect_uri" | "invalid_software_statement" | "unapproved_software_statement");
+        /**
+         * RegistrationError
+         * @description The OAuth 2.0 error of a rejected client registration.
+         */
+        RegistrationError: {
+            error: components["schemas"]["RegistrationErrorCode"];
+        } & WithRequired<components["schemas"]["OAuthError"], "error">;
+        /**
+         * TokenRequest
+         * @description The form fields of an access-token request: the client credentials from
+         *     `POST /o/client/register` and the grant type (OAuth 2.0 client credentials grant, with the
+         *     credentials in the body).
+         */
+        TokenRequest: {
+            /** @description The `client_id` returned by client registration. */
+            client_id: string;
+            /** @description The `client_secret` returned by client registration. */
+            client_secret: string;
+            /**
+             * @description One of the `grant_types` returned by client registration; the docs show
+             *     `client_credentials`. Other values are answered with `unauthorized_client` or
+             *     `unsupported_grant_type`.
+             * @example client_credentials
+             */
+            grant_type: string;
+        };
+        /**
+         * TimestampMillis
+         * @description Milliseconds since the Unix epoch, as a JSON number.
+         * @example 1733735289035
+         */
+        TimestampMillis: number;
+        /**
+         * AccessToken
+         * @description An access token for the Adobe Pass protected APIs, sent as `Authorization: Bearer
+         *     <access_token>`. Cache it and use it until `created_at` + `expires_in`, then request a new
+         *     one with the same client credentials.
+         */
+        AccessToken: {
+            /** @description An opaque identifier that can be used to track user activity. */
+            id: string;
+            /**
+             * @description The token value for the `Authorization` header. Opaque to the client; its characters are
+             *     those of an RFC 6750 bearer token.
+             */
+            access_token: string;
+            /** @description When the access token was issued, in **milliseconds** since the Unix epoch. */
+            created_at: components["schemas"]["TimestampMillis"];
+            /**
+             * @description The time to live of the access token, in seconds from `created_at`.
+             * @example 21600
+             */
+            expires_in: number;
+            /**
+             * @description The token type; the docs show `bearer`.
+             * @example bearer
+             */
+            token_type: string;
+        };
+        /**
+         * TokenErrorCode
+         * @description Why an access-token request (`POST /o/client/token`) was rejected.
+         */
+        TokenErrorCode: string & ("invalid_request" | "invalid_client" | "unauthorized_client" | "unsupported_grant_type");
+        /**
+         * TokenError
+         * @description The OAuth 2.0 error of a rejected access-token request.
+         */
+        TokenError: {
+            error: components["schemas"]["TokenErrorCode"];
+        } & WithRequired<components["schemas"]["OAuthError"], "error">;
+        /**
+         * ConfigurationDomain
+         * @description One domain registered for the service provider. The page calls `domains` a list of domain
+         *     names; Adobe's sample shows objects with `name` and `mvpdInitiated`, described here.
+         */
+        ConfigurationDomain: {
+            /**
+             * Format: hostname
+             * @description The domain name.
+             */
+            name: string;
+            /** @description A flag shown in Adobe's sample (`false` throughout) and not described by the page. */
+            mvpdInitiated: boolean;
+        };
+        /**
+         * ConfigurationMvpd
+         * @description One MVPD (identity provider) integrated with the service provider. Store the user's choice
+         *     (`id`, `displayName`, `logoUrl`) for the later phases. `id`, `displayName` and `logoUrl` are
+         *     in every documented item and required here. The platform single sign-on members are listed by
+         *     the page but absent from its sample; `authPerAggregator`, `passiveAuthnEnabled` and
+         *     `authPerBrowserSession` are in the sample but not described by the page.
+         */
+        ConfigurationMvpd: {
+            /**
+             * @description The internal unique identifier of the MVPD, assigned during onboarding; the `mvpd` path
+             *     parameter of the other operations.
+             */
+            id: string;
+            /** @description The commercial (brand) name of the MVPD. */
+            displayName: string;
+            /**
+             * Format: uri
+             * @description Where to download the MVPD's logo.
+             */
+            logoUrl: string;
+            /** @description Whether the MVPD provides TempPass (temporary access) rather than a real subscription. */
+            isTempPass?: boolean;
+            /** @description Whether the MVPD is a proxied MVPD. */
+            isProxy?: boolean;
+            /**
+             * @description Whether the streaming device platform has onboarded the MVPD for single sign-on (Apple:
+             *     check it before offering partner single sign-on). The page does not list the values.
+             */
+            boardingStatus?: string;
+            /**
+             * @description The platform's identifier for the MVPD in single sign-on flows (Apple: the
+             *     `accountProviderIdentifier` the Video Subscriber Account framework returns); map it back
+             *     to `id`.
+             */
+            platformMappingId?: string;
+            /** @description Whether the MVPD's configuration enables the platform's single sign-on. */
+            enablePlatformServices?: boolean;
+            /** @description Whether the MVPD may be shown in the platform's provider picker for single sign-on. */
+            displayInPlatformPicker?: boolean;
+            /** @description Whether the device must enforce the user permissions the platform reports for single sign-on. */
+            enforcePlatformPermissions?: boolean;
+            /** @description A flag shown in Adobe's sample and not described by the page. */
+            authPerAggregator?: boolean;
+            /** @description A flag shown in Adobe's sample and not described by the page. */
+            passiveAuthnEnabled?: boolean;
+            /** @description A flag shown in Adobe's sample and not described by the page. */
+            authPerBrowserSession?: boolean;
+        };
+        /**
+         * ConfigurationRequestor
+         * @description The service provider (requestor) and the MVPDs that have an active integration with it.
+         */
+        ConfigurationRequestor: {
+            /** @description The internal unique identifier of the service provider, assigned during onboarding. */
+            id: string;
+            /** @description The commercial (brand) name of the service provider. */
+            name: string;
+            /** @description The domains registered with Adobe Pass Authentication to represent the service provider. */
+            domains: components["schemas"]["ConfigurationDomain"][];
+            /**
+             * @description The MVPDs with an active integration, for the application's TV provider picker. An MVPD
+             *     whose integration is disabled disappears from this list.
+             */
+            mvpds: components["schemas"]["ConfigurationMvpd"][];
+        };
+        /**
+         * Configuration
+         * @description The service provider's configuration for the calling platform: what Adobe Pass detected about
+         *     the client, and the service provider (`requestor`) with the MVPDs it is actively integrated
+         *     with. It is specific to the service provider and platform type, not to the user; cache it
+         *     briefly. Follows Adobe's sample where the page's attribute table disagrees (`mvpds` inside
+         *     `requestor`, `os` present, `time` absent).
+         */
+        Configuration: {
+            /** @description The device type (the sample shows `unknown`). */
+            device: string;
+            /** @description The client type (the sample shows `html5`). */
+            clientType?: string;
+            /**
+             * @description The operating system (the sample shows `Unknown`). Present in Adobe's sample, not listed
+             *     in the page's attribute table.
+             */
+            os?: string;
+            /** @description Error-reporting settings. The page types it only as "Object" and lists no members. */
+            errorReporting?: Record<string, never>;
+            requestor: components["schemas"]["ConfigurationRequestor"];
+            /**
+             * @description Listed as required in the page's attribute table, without description or type, and absent
+             *     from Adobe's sample; optional here and left unconstrained.
+             */
+            time?: unknown;
         };
         /**
          * ErrorAction
@@ -474,8 +794,636 @@ export interface components {
             /** @description The unique identifier of the response, to quote to Adobe support. */
             trace?: string;
         };
+        /**
+         * CompactJose
+         * @description A JSON Web Signature (3 parts) or JSON Web Encryption (5 parts) in compact serialization.
+         */
+        CompactJose: string;
+        /**
+         * AuthenticationSessionRequest
+         * @description The form body that creates or resumes an authentication session. Every field may be left out
+         *     when the device cannot provide it: the response then lists it in `missingParameters` and the
+         *     session is resumed (often from a second device) with the value.
+         */
+        AuthenticationSessionRequest: {
+            /**
+             * @description The internal unique identifier of the MVPD the user signs in with.
+             * @example Cablevision
+             */
+            mvpd?: string;
+            /**
+             * @description The originating domain of the application performing MVPD login.
+             * @example adobe.com
+             */
+            domainName?: string;
+            /**
+             * Format: uri
+             * @description The final URL the user agent navigates to when MVPD authentication completes. The form
+             *     encoding URL-encodes it.
+             * @example https://adobe.com
+             */
+            redirectUrl?: string;
+        };
+        /**
+         * SessionActionName
+         * @description What the application does next to complete authentication. Each operation returns a subset:
+         *     create `authenticate`, `resume`, `authorize`; resume `authenticate`, `retry`, `authorize`;
+         *     partner sessions `partner_profile`, `authenticate`, `resume`, `authorize`.
+         */
+        SessionActionName: string & ("authenticate" | "resume" | "retry" | "authorize" | "partner_profile");
+        /**
+         * SessionActionType
+         * @description How the application continues with the action named by `actionName`.
+         */
+        SessionActionType: string & ("interactive" | "direct");
+        /**
+         * SessionReasonType
+         * @description Why the session response names its `actionName`. Each operation returns a subset: create
+         *     `none`, `authenticated`, `temporary`, `degraded`, `authenticatedSSO`; resume `none`,
+         *     `authenticated`, `temporary`, `degraded`; partner sessions `none`, `authenticated`,
+         *     `degraded`, `authenticatedSSO` and the three `…_fallback` values.
+         */
+        SessionReasonType: string & ("none" | "authenticated" | "temporary" | "degraded" | "authenticatedSSO" | "pfs_fallback" | "configuration_fallback" | "missing_parameters_fallback");
+        /**
+         * MissingParameter
+         * @description The name of an authentication session parameter that has not been provided yet. The names are
+         *     those of the create and resume body parameters.
+         */
+        MissingParameter: string & ("mvpd" | "domainName" | "redirectUrl");
+        /**
+         * PartnerAuthenticationRequest
+         * @description The request the application hands to the partner single sign-on framework (Apple's Video
+         *     Subscriber Account framework) so that it authenticates the user with the MVPD outside Adobe
+         *     Pass.
+         */
+        PartnerAuthenticationRequest: {
+            /**
+             * @description The protocol the MVPD supports; SAML is the only one.
+             * @constant
+             */
+            type: "saml";
+            /** @description The SAML request, base64-encoded (Apple's `verificationToken`). */
+            request: string;
+            /** @description The SAML attribute names to request from the partner framework (Apple's `attributeNames`). */
+            attributesNames: string[];
+        };
+        /**
+         * TimestampMillisString
+         * @description Milliseconds since the Unix epoch, as a JSON string of digits (how Adobe's samples show it in these fields).
+         * @example 1733735289035
+         */
+        TimestampMillisString: string;
+        /**
+         * AuthenticationSession
+         * @description An authentication session and the next step the application takes: `actionName` says what to
+         *     do, `actionType` how (`url` in a user agent or by a direct call), `reasonType` why. Returned
+         *     when a session is created, resumed, or started through partner single sign-on. `actionName`
+         *     decides the rest: `authenticate` is `interactive` and carries `url` and `code`; `resume` and
+         *     `retry` are `direct` and carry `code` and `missingParameters`; `partner_profile` is `direct`
+         *     and the only action with `authenticationRequest`; `authorize` is `direct` and gives an
+         *     "already authenticated" reason.
+         */
+        AuthenticationSession: {
+            actionName: components["schemas"]["SessionActionName"];
+            actionType: components["schemas"]["SessionActionType"];
+            reasonType: components["schemas"]["SessionReasonType"];
+            /** @description The parameters still to provide (by resuming the session) to complete basic authentication. */
+            missingParameters?: components["schemas"]["MissingParameter"][];
+            /**
+             * Format: uri-reference
+             * @description Where the application goes next, relative to the Adobe Pass host: the Authenticate
+             *     endpoint, the session to resume, the decisions or the partner profile endpoint.
+             */
+            url?: string;
+            /**
+             * @description The authentication code: shown to the user so a second application can resume the session,
+             *     and used to poll the profile.
+             */
+            code?: string;
+            authenticationRequest?: components["schemas"]["PartnerAuthenticationRequest"];
+            /** @description An opaque identifier of the session, for tracking user activity. */
+            sessionId: string;
+            /** @description The internal unique identifier of the MVPD. */
+            mvpd?: string;
+            /** @description The internal unique identifier of the service provider. */
+            serviceProvider: string;
+            /** @description The authentication code is not valid before this time (milliseconds since the Unix epoch, as a string). */
+            notBefore?: components["schemas"]["TimestampMillisString"];
+            /** @description The authentication code is not valid after this time (milliseconds since the Unix epoch, as a string). */
+            notAfter?: components["schemas"]["TimestampMillisString"];
+        } & (unknown & unknown & unknown & unknown);
+        /**
+         * SessionExistingParameters
+         * @description The session parameters already provided, by name. Adobe documents the object but not its
+         *     members; they are the session parameters the samples show.
+         */
+        SessionExistingParameters: {
+            /** @description The internal unique identifier of the selected MVPD. */
+            mvpd?: string;
+            /** @description The originating domain of the application performing MVPD login. */
+            domainName?: string;
+            /**
+             * Format: uri
+             * @description The final URL the user agent navigates to when MVPD authentication completes.
+             */
+            redirectUrl?: string;
+            /** @description The internal unique identifier of the service provider. */
+            serviceProvider: string;
+        };
+        /**
+         * SessionDeviceVersion
+         * @description A version split into its parts, as Adobe Pass reports it for the device, hardware, operating system and browser.
+         */
+        SessionDeviceVersion: {
+            /** @description The major version number. */
+            major: number;
+            /** @description The minor version number. */
+            minor: number;
+            /** @description The patch version number. */
+            patch: number;
+            /** @description A version qualifier; empty when there is none. */
+            profile: string;
+        };
+        /**
+         * SessionDeviceHardware
+         * @description The hardware of the device that created the authentication session.
+         */
+        SessionDeviceHardware: {
+            /** @description The hardware name, when known. */
+            name: string | null;
+            /**
+             * @description The company that sells the hardware.
+             * @example Apple
+             */
+            vendor: string | null;
+            version: components["schemas"]["SessionDeviceVersion"];
+            /**
+             * @description The company that manufactures the hardware.
+             * @example Apple
+             */
+            manufacturer: string | null;
+        };
+        /**
+         * SessionDeviceOperatingSystem
+         * @description The operating system of the device that created the authentication session.
+         */
+        SessionDeviceOperatingSystem: {
+            /**
+             * @description The operating system name.
+             * @example macOS
+             */
+            name: string | null;
+            /**
+             * @description The operating system group name.
+             * @example macOS
+             */
+            family: string | null;
+            /**
+             * @description The operating system vendor.
+             * @example Apple
+             */
+            vendor: string | null;
+            version: components["schemas"]["SessionDeviceVersion"];
+        };
+        /**
+         * SessionDeviceBrowser
+         * @description The browser (user agent) of the device that created the authentication session.
+         */
+        SessionDeviceBrowser: {
+            /**
+             * @description The browser name.
+             * @example Chrome
+             */
+            name: string | null;
+            /**
+             * @description The browser vendor.
+             * @example Google
+             */
+            vendor: string | null;
+            version: components["schemas"]["SessionDeviceVersion"];
+            /** @description The user agent Adobe Pass identified the device by. */
+            userAgent: string | null;
+            /** @description The user agent as originally received. */
+            originalUserAgent: string | null;
+        };
+        /**
+         * SessionDeviceDisplay
+         * @description The display of the device that created the authentication session; zero or `null` when unknown.
+         */
+        SessionDeviceDisplay: {
+            /** @description The physical screen width. */
+            width: number;
+            /** @description The physical screen height. */
+            height: number;
+            /** @description The physical screen pixel density. */
+            ppi: number;
+            /**
+             * @description The display name.
+             * @example DISPLAY
+             */
+            name: string | null;
+            /** @description The display vendor, when known. */
+            vendor: string | null;
+            /** @description The display version, when known. */
+            version: components["schemas"]["SessionDeviceVersion"] | null;
+            /** @description The physical screen diagonal, when known. */
+            diagonalSize: number | null;
+        };
+        /**
+         * SessionDeviceConnection
+         * @description The network connection of the device that created the authentication session.
+         */
+        SessionDeviceConnection: {
+            /**
+             * @description The device's IP address.
+             * @example 203.0.113.7
+             */
+            ipAddress: string | unknown | unknown;
+            /**
+             * @description The device's source port, as a string of digits.
+             * @example 55161
+             */
+            port: string;
+            /** @description Whether the connection is secure. */
+            secure: boolean;
+            /** @description The connection type, when known. */
+            type: string | null;
+        };
+        /**
+         * SessionDevice
+         * @description The streaming device that created the authentication session, as Adobe Pass identified it
+         *     (from `X-Device-Info`, the user agent and the connection). Adobe documents only the object;
+         *     its members come from the samples, and those present in every sample are required. Members
+         *     the samples show only as `null` are typed after their siblings.
+         */
+        SessionDevice: {
+            /**
+             * @description The device class.
+             * @example Desktop
+             */
+            type: string;
+            /** @description The device model, when known. */
+            model: string | null;
+            version: components["schemas"]["SessionDeviceVersion"];
+            hardware: components["schemas"]["SessionDeviceHardware"];
+            operatingSystem: components["schemas"]["SessionDeviceOperatingSystem"];
+            browser: components["schemas"]["SessionDeviceBrowser"];
+            display: components["schemas"]["SessionDeviceDisplay"];
+            /** @description The application identifier, when known. */
+            applicationId: string | null;
+            connection: components["schemas"]["SessionDeviceConnection"];
+        };
+        /**
+         * AuthenticationSessionInformation
+         * @description What an authentication session already holds and still needs, read by code (typically by a
+         *     second application before it continues the flow), with the device that created it and the
+         *     validity window of the code.
+         */
+        AuthenticationSessionInformation: {
+            existingParameters: components["schemas"]["SessionExistingParameters"];
+            /** @description The parameters still to provide (by resuming the session) to complete authentication. */
+            missingParameters?: components["schemas"]["MissingParameter"][];
+            device: components["schemas"]["SessionDevice"];
+            /** @description The authentication code is not valid before this time (milliseconds since the Unix epoch, as a string). */
+            notBefore: components["schemas"]["TimestampMillisString"];
+            /** @description The authentication code is not valid after this time (milliseconds since the Unix epoch, as a string). */
+            notAfter: components["schemas"]["TimestampMillisString"];
+        };
+        /**
+         * PartnerFrameworkAccessStatus
+         * @description Whether the user lets the application read subscription information at the partner framework.
+         */
+        PartnerFrameworkAccessStatus: string & ("denied" | "granted" | "notDetermined" | "restricted");
+        /**
+         * PartnerFrameworkError
+         * @description An error the partner framework raised while the application queried it.
+         */
+        PartnerFrameworkError: {
+            /** @description The partner framework's identifier of the error. */
+            code?: string;
+            /** @description The partner framework's description of the error. */
+            message?: string;
+        };
+        /**
+         * PartnerFrameworkStatus
+         * @description The decoded `AP-Partner-Framework-Status` document, built from what the partner single sign-on framework returned.
+         */
+        PartnerFrameworkStatus: {
+            /** @description The user's permission status as returned by the partner framework. */
+            frameworkPermissionInfo: {
+                accessStatus: components["schemas"]["PartnerFrameworkAccessStatus"];
+                error?: components["schemas"]["PartnerFrameworkError"];
+            };
+            /** @description The provider sign-in status as returned by the partner framework. */
+            frameworkProviderInfo: {
+                /** @description The mapping id of the MVPD the user signed in with at the partner framework. */
+                id: string;
+                /**
+                 * @description Expiry of the partner-level profile, milliseconds since the Unix epoch, as a string.
+                 * @example 1735689600000
+                 */
+                expirationDate: string;
+                error?: components["schemas"]["PartnerFrameworkError"];
+            };
+        };
+        /**
+         * Base64PartnerFrameworkStatus
+         * @description Base64 of a UTF-8 JSON `PartnerFrameworkStatus` document, as sent in `AP-Partner-Framework-Status`.
+         */
+        Base64PartnerFrameworkStatus: string;
+        /**
+         * ProfileType
+         * @description How the profile was obtained.
+         */
+        ProfileType: string & ("regular" | "degraded" | "temporary" | "appleSSO" | "platformSSO" | "serviceTokenSSO");
+        /**
+         * ProfileAttributeState
+         * @description Whether a user metadata value is readable as sent. Adobe's pages show both values in samples
+         *     without defining them; the meanings below follow from the user metadata certificate the
+         *     integration shares with Adobe for encrypted attributes.
+         */
+        ProfileAttributeState: string & ("plain" | "enc");
+        /**
+         * ProfileAttribute
+         * @description One user metadata attribute of a profile, with its value and whether that value is encrypted.
+         */
+        ProfileAttribute: {
+            /**
+             * @description The attribute's value: simple (a string, number or boolean), a list or a map, as the
+             *     attribute defines it (for example `used_assets` is a list of resource ids and
+             *     `expiration_date` a timestamp in milliseconds).
+             */
+            value: string | number | boolean | unknown[] | Record<string, never>;
+            state: components["schemas"]["ProfileAttributeState"];
+        };
+        /**
+         * Profile
+         * @description One valid profile: its validity window, the entity that owns it, how it was obtained (`type`)
+         *     and the user metadata (`attributes`). `type` decides `issuer`: `degraded` and `temporary`
+         *     profiles are owned by `Adobe`, `appleSSO` profiles by `Apple`, and `regular`, `platformSSO`
+         *     and `serviceTokenSSO` profiles by the MVPD whose id keys the profile.
+         */
+        Profile: {
+            /** @description Start of validity; the profile is not valid before this time (milliseconds since the Unix epoch). */
+            notBefore: components["schemas"]["TimestampMillis"];
+            /** @description End of validity; the profile is not valid after this time (milliseconds since the Unix epoch). */
+            notAfter: components["schemas"]["TimestampMillis"];
+            /**
+             * @description The entity that owns the profile: the MVPD id (basic authentication, single sign-on with a
+             *     platform identity or a service token), `Adobe` (degraded or temporary access) or `Apple`
+             *     (partner single sign-on with Apple).
+             * @example Cablevision
+             * @example Adobe
+             * @example Apple
+             */
+            issuer: string;
+            type: components["schemas"]["ProfileType"];
+            /**
+             * @description User metadata keyed by attribute name. `userID` is always present; other keys (`zip`,
+             *     `householdID`, `maxRating`, and for TempPass `expiration_date`, `remaining_resources`,
+             *     `used_assets`, …) depend on the MVPD and the integration. Some attributes may change after
+             *     an authorization, so read the profile again to get their latest values.
+             */
+            attributes: {
+                userID: components["schemas"]["ProfileAttribute"];
+            } & {
+                [key: string]: components["schemas"]["ProfileAttribute"];
+            };
+        } & (unknown & unknown);
+        /**
+         * ProfilesResponse
+         * @description The valid profiles found for the request: `profiles` maps each MVPD id to its profile. The map
+         *     is empty when no valid profile exists. For degraded and temporary access the key is the
+         *     degraded MVPD or the TempPass MVPD.
+         */
+        ProfilesResponse: {
+            /** @description Valid profiles keyed by MVPD id. */
+            profiles: {
+                [key: string]: components["schemas"]["Profile"];
+            };
+        };
+        /**
+         * TempPassIdentity
+         * @description Identity of the end user who receives promotional TempPass. Adobe's samples carry an `email`;
+         *     the docs list no other field, so other members are allowed.
+         */
+        TempPassIdentity: {
+            /** Format: email */
+            email?: string;
+        };
+        /**
+         * Base64TempPassIdentity
+         * @description Base64 of a UTF-8 JSON `TempPassIdentity` document, as sent in `AP-TempPass-Identity`.
+         */
+        Base64TempPassIdentity: string;
+        /**
+         * Resource
+         * @description A protected resource's identifier, as agreed with the MVPDs: either a plain string (for
+         *     example a channel or brand id) or a media RSS (MRSS) document carrying title, rating and
+         *     parental-control metadata.
+         * @example REF30
+         */
+        Resource: string;
+        /**
+         * PreauthorizationDecisionsRequest
+         * @description The resources to preauthorize.
+         */
+        PreauthorizationDecisionsRequest: {
+            /**
+             * @description The resources that need an MVPD decision before the application displays them. Usually
+             *     at most 5 per request; the limit is configured per integration after agreement with the
+             *     MVPDs, and a request above it fails with `too_many_resources`.
+             */
+            resources: components["schemas"]["Resource"][];
+        };
+        /**
+         * DecisionSource
+         * @description What issued the decision.
+         */
+        DecisionSource: string & ("mvpd" | "degradation" | "temppass" | "dummy");
+        /**
+         * MediaToken
+         * @description The short-lived (7 minutes by default), single-use media token of an authorization permit.
+         *     Pass `serializedToken` to the Media Token Verifier before starting playback; do not parse it,
+         *     its format may change. Every documented sample carries `notBefore`, `notAfter` and
+         *     `serializedToken`; `issuedAt` appears only in the item-level sample of Adobe's enhanced error
+         *     codes page (see ERRATA.md).
+         *     [Media tokens](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/features-standard/entitlements/media-tokens)
+         */
+        MediaToken: {
+            /** @description When the media token was issued. */
+            issuedAt?: components["schemas"]["TimestampMillis"];
+            /** @description Before this time the media token is not valid (it is issued at this time). */
+            notBefore: components["schemas"]["TimestampMillis"];
+            /** @description After this time the media token is not valid. */
+            notAfter: components["schemas"]["TimestampMillis"];
+            /**
+             * @description The signed media token, Base64-encoded, sent in clear text. Adobe's samples truncate it
+             *     (`PHNpZ25hdHVyZUluZm8...`).
+             */
+            serializedToken: string;
+        };
+        /**
+         * Decision
+         * @description One resource's decision: `authorized` is `true` for a permit and `false` for a deny. A deny may
+         *     carry an item-level enhanced `error` saying why (its `status` can differ from the HTTP
+         *     status, which is 200); a permit never carries one. A permit from the authorize operation
+         *     carries the media `token`; a deny never carries one. Both operations share this model;
+         *     `PreauthorizationDecision` and `AuthorizationDecision` narrow it per operation.
+         */
+        Decision: {
+            /** @description The resource the decision is about, as sent in the request. */
+            resource: components["schemas"]["Resource"];
+            /** @description The internal unique identifier of the service provider. */
+            serviceProvider: string;
+            /** @description The internal unique identifier of the MVPD. */
+            mvpd: string;
+            /** @description `true` for a permit, `false` for a deny. */
+            authorized: boolean;
+            source: components["schemas"]["DecisionSource"];
+            /** @description The media token; authorization permits only. */
+            token?: components["schemas"]["MediaToken"];
+            /** @description Before this time the decision is not valid (it is issued at this time). Authorization only. */
+            notBefore?: components["schemas"]["TimestampMillis"];
+            /**
+             * @description After this time the decision is not valid (the authorization time-to-live negotiated with
+             *     the MVPD). Authorization only.
+             */
+            notAfter?: components["schemas"]["TimestampMillis"];
+            /** @description Why the resource was denied (item-level enhanced error); denies only. */
+            error?: components["schemas"]["EnhancedError"];
+        } & (unknown & unknown);
+        /**
+         * PreauthorizationDecision
+         * @description A `Decision` as the preauthorize operation returns it: informative only, so it never carries
+         *     a media token nor the decision-level validity timestamps.
+         */
+        PreauthorizationDecision: {
+            token?: never;
+            notBefore?: never;
+            notAfter?: never;
+        } & components["schemas"]["Decision"];
+        /**
+         * PreauthorizationDecisionsResponse
+         * @description The preauthorization decisions, one per requested resource.
+         */
+        PreauthorizationDecisionsResponse: {
+            /** @description One decision per requested resource. */
+            decisions: components["schemas"]["PreauthorizationDecision"][];
+        };
+        /**
+         * AuthorizationDecisionsRequest
+         * @description The resources to authorize.
+         */
+        AuthorizationDecisionsRequest: {
+            /**
+             * @description The resources that need an MVPD decision before the application plays them. Usually one
+             *     per request; the limit is configured per integration after agreement with the MVPDs, and a
+             *     request above it fails with `too_many_resources`.
+             */
+            resources: components["schemas"]["Resource"][];
+        };
+        /**
+         * AuthorizationDecision
+         * @description A `Decision` as the authorize operation returns it: a permit always carries the media token
+         *     needed to play the resource.
+         */
+        AuthorizationDecision: components["schemas"]["Decision"];
+        /**
+         * AuthorizationDecisionsResponse
+         * @description The authorization decisions, one per requested resource.
+         */
+        AuthorizationDecisionsResponse: {
+            /** @description One decision per requested resource. */
+            decisions: components["schemas"]["AuthorizationDecision"][];
+        };
+        /**
+         * LogoutActionName
+         * @description What the streaming device must do to complete logout for one MVPD.
+         */
+        LogoutActionName: string & ("complete" | "invalid" | "logout" | "partner_logout");
+        /**
+         * LogoutActionType
+         * @description The kind of interaction `actionName` requires.
+         */
+        LogoutActionType: string & ("interactive" | "none" | "partner_interactive");
+        /**
+         * LogoutAction
+         * @description One logout action. `actionName` decides `actionType` and whether `url` is present:
+         *     `logout` is `interactive` and carries `url`; `partner_logout` is `partner_interactive`;
+         *     `complete` and `invalid` are `none` and carry no `url`.
+         */
+        LogoutAction: {
+            actionName: components["schemas"]["LogoutActionName"];
+            actionType: components["schemas"]["LogoutActionType"];
+            /** @description The internal unique identifier of the MVPD. */
+            mvpd: string;
+            /**
+             * Format: uri-reference
+             * @description The URL the streaming device opens in a user agent to log out at the MVPD. Absolute, or
+             *     relative to the Adobe Pass host. Present only for `actionName: logout`.
+             */
+            url?: string;
+        } & (unknown & unknown & unknown);
+        /**
+         * LogoutResponse
+         * @description What the application must do to finish logout, per removed profile: `logouts` maps each MVPD
+         *     id to one action. The map key and the action's `mvpd` hold the same MVPD id.
+         */
+        LogoutResponse: {
+            /** @description Logout actions keyed by MVPD id. */
+            logouts: {
+                [key: string]: components["schemas"]["LogoutAction"];
+            };
+        };
+        /**
+         * PartnerSessionRequest
+         * @description The form body of a partner single sign-on session. Adobe Pass uses the values only when it
+         *     falls back to basic authentication; a missing value makes the response fall back to the
+         *     resume flow (`missing_parameters_fallback`).
+         */
+        PartnerSessionRequest: {
+            /**
+             * @description The originating domain of the application performing MVPD login.
+             * @example adobe.com
+             */
+            domainName?: string;
+            /**
+             * Format: uri
+             * @description The final URL the user agent navigates to when MVPD authentication completes. The form
+             *     encoding URL-encodes it.
+             * @example https://adobe.com
+             */
+            redirectUrl?: string;
+        };
+        /**
+         * PartnerProfileRequest
+         * @description The form body that hands the partner authentication response to Adobe Pass.
+         */
+        PartnerProfileRequest: {
+            /**
+             * @description The partner authentication response (a SAML response returned by the partner framework),
+             *     base64-encoded. The form encoding then URL-encodes it. It carries the user metadata
+             *     Adobe Pass needs to create and save the partner profile.
+             */
+            SAMLResponse: string;
+        };
     };
     responses: {
+        /**
+         * @description Throttled: the device (identified by `X-Forwarded-For` or the caller's IP address) exceeded
+         *     1 request per second after its initial burst of 10. Wait at least 1 second before the next
+         *     request. The body is an HTML page, not an enhanced error.
+         *     [Throttling mechanism](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/throttling-mechanism)
+         */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
         /** @description The request is invalid; correct it before trying again. The body may carry an enhanced error. */
         BadRequest: {
             headers: {
@@ -503,20 +1451,6 @@ export interface components {
                 "application/json": components["schemas"]["EnhancedError"];
             };
         };
-        /**
-         * @description Throttled: the device (identified by `X-Forwarded-For` or the caller's IP address) exceeded
-         *     1 request per second after its initial burst of 10. Wait at least 1 second before the next
-         *     request. The body is an HTML page, not an enhanced error.
-         *     [Throttling mechanism](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/throttling-mechanism)
-         */
-        TooManyRequests: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "text/html": string;
-            };
-        };
         /** @description Adobe Pass encountered an issue on its side. The body may carry an enhanced error. */
         InternalServerError: {
             headers: {
@@ -529,24 +1463,6 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The internal unique identifier of the service provider, assigned during onboarding.
-         * @example REF30
-         */
-        ServiceProvider: string;
-        /**
-         * @description The internal unique identifier of the identity provider (MVPD), assigned during onboarding.
-         * @example Cablevision
-         */
-        Mvpd: string;
-        /**
-         * @description The streaming device identifier as created by the client application:
-         *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
-         *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
-         *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
-         * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
-         */
-        ApDeviceIdentifier: string;
-        /**
          * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
          *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
          *     device. Adobe merges the values sent with values it extracts itself.
@@ -555,12 +1471,38 @@ export interface components {
          */
         XDeviceInfo: components["schemas"]["Base64DeviceInfo"];
         /**
+         * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+         *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+         *     tools negotiate on the response media types and ignore this parameter; it is listed because
+         *     Adobe documents it.
+         * @example application/json
+         */
+        Accept: string;
+        /**
+         * @description The user agent of the client application.
+         * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+         */
+        UserAgent: string;
+        /**
+         * @description The internal unique identifier of the service provider, assigned during onboarding.
+         * @example REF30
+         */
+        ServiceProvider: string;
+        /**
          * @description The IP address of the streaming device. A server-to-server implementation should always send
          *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
          *     IP address travels implicitly.
          * @example 203.0.113.7
          */
         XForwardedFor: string;
+        /**
+         * @description The streaming device identifier as created by the client application:
+         *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+         *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+         *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+         * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+         */
+        ApDeviceIdentifier: string;
         /**
          * @description Single sign-on with the Platform Identity method (Amazon): a JWS or JWE carrying the unique
          *     platform identifier, obtained outside Adobe Pass. Send this or
@@ -591,18 +1533,35 @@ export interface components {
          */
         ApVisitorIdentifier: string;
         /**
-         * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-         *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-         *     tools negotiate on the response media types and ignore this parameter; it is listed because
-         *     Adobe documents it.
-         * @example application/json
+         * @description The authentication code returned when the authentication session was created.
+         * @example 8ER640M
          */
-        Accept: string;
+        Code: string;
         /**
-         * @description The user agent of the client application.
-         * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+         * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+         *     partner single sign-on framework (`PartnerFrameworkStatus`).
+         *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+         * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
          */
-        UserAgent: string;
+        ApPartnerFrameworkStatus: components["schemas"]["Base64PartnerFrameworkStatus"];
+        /**
+         * @description The internal unique identifier of the identity provider (MVPD), assigned during onboarding.
+         * @example Cablevision
+         */
+        Mvpd: string;
+        /**
+         * @description Promotional TempPass: base64 of a JSON document that identifies the end user (for example an
+         *     email address) to whom temporary access is granted.
+         *     [AP-TempPass-Identity](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-temppass-identity)
+         * @example eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=
+         */
+        ApTempPassIdentity: components["schemas"]["Base64TempPassIdentity"];
+        /**
+         * @description The name of the partner that provides the single sign-on framework integrated with Adobe Pass
+         *     Authentication flows (the docs name Apple).
+         * @example Apple
+         */
+        Partner: string;
     };
     requestBodies: never;
     headers: never;
@@ -610,6 +1569,1126 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    retrieveClientCredentials: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The software statement and, optionally, a redirect URI, as JSON
+         *     (`application/json;charset=utf-8`).
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description The client credentials were issued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientCredentials"];
+                };
+            };
+            /**
+             * @description The registration was rejected; `error` says why. Correct the request (or obtain a valid,
+             *     approved software statement) before trying again.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationError"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    retrieveAccessToken: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The client credentials and the grant type, form-urlencoded. */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The access token was issued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessToken"];
+                };
+            };
+            /**
+             * @description The token request was rejected; `error` says why. On `invalid_client` obtain new client
+             *     credentials (`POST /o/client/register`) and try again.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    retrieveConfiguration: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Listed by Adobe as an optional query parameter with no description ("-"); its meaning and
+                 *     values are undocumented and the documented sample does not send it.
+                 */
+                profile?: string;
+            };
+            header?: {
+                /**
+                 * @description The streaming device identifier, `fingerprint <base64 of a stable, unique device id>`.
+                 *     Optional for this operation (the configuration is not specific to a device or user),
+                 *     although Adobe's checklist asks to send it on every REST API V2 request.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier"?: string;
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device (`DeviceInfo`).
+                 *     Optional for this operation, although Adobe's checklist asks to send it on every REST
+                 *     API V2 request; without it Adobe uses only the values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info"?: components["schemas"]["Base64DeviceInfo"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration, with the MVPDs actively integrated with the service provider. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Configuration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createAuthenticationSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Amazon): a JWS or JWE carrying the unique
+                 *     platform identifier, obtained outside Adobe Pass. Send this or
+                 *     `X-Roku-Reserved-Roku-Connect-Token`, not both.
+                 *     [Adobe-Subject-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-adobe-subject-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJObUZtWmpjek5XVXROVFJoWWkwME5ERmlMV0V6Wm1JdE1qTmpObU16TldJM1pERXgifQ.c2lnbmF0dXJl
+                 */
+                "Adobe-Subject-Token"?: components["parameters"]["AdobeSubjectToken"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Roku): a JWS or JWE carrying the unique
+                 *     platform identifier. Send this or `Adobe-Subject-Token`, not both.
+                 *     [X-Roku-Reserved-Roku-Connect-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-roku-reserved-roku-connect-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb2t1LWNoYW5uZWwtY2xpZW50LWlkIn0.c2lnbmF0dXJl
+                 */
+                "X-Roku-Reserved-Roku-Connect-Token"?: components["parameters"]["XRokuReservedRokuConnectToken"];
+                /**
+                 * @description Single sign-on with the Service Token method: a JWS (signed JWT with `iss`, `sub`, `aud`,
+                 *     `iat`, `exp`, signed SHA256withRSA) from an identity service outside Adobe Pass.
+                 *     [AD-Service-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ad-service-token)
+                 * @example eyJhbGciOiJSUzI1NiIsImtpZCI6InFhcEVhWTBoWU52cGh5dHdJSTNTYWVfY0FLeUxTN0daT3F0VF9hNGFqZW8ifQ.eyJzdWIiOiJKYW5lIiwibmFtZSI6IkphbmUgU21pdGgiLCJpYXQiOjE1MTYyMzkwMjIsImlzcyI6ImFkb2JlIiwiZXhwIjoxNzIwMTUyODIwLCJhdWQiOiJhZG9iZSIsImp0aSI6IjNiMmZiMDQwLTMwYTktNDNkNy1iNjQ3LWQwMGFjNDk1YmFiIn0.stHLZFh-635LDNjv9HRHzq912ICNCVGUS3f4RS_bAxpUiUSB6CShS2VvU4V-THEXj7d_zk1mxtPP0QM_pCrh4Vk2GaPRa856Bt_PhsfQY-_benDcB6MIoFX67qrREGncGiv7JEs3ksa-P1YvBYXolT7t52K093kFaQtICfB-aBa8danRZvUrJHjjFoILEpTbQuzxKRN6y36J3p1FZ-SfDuofHp3SnXDrWFRYyXYQnb9WFlhNBxR400-0vzTONZYd097WWy1shMw5V8TvIDvCDE5ifqk31gMdYga-N3JkcTA5QoW7Zl80UV7BhR5v14Va1IZLcbFra_UJdEzbBwW_nA
+                 */
+                "AD-Service-Token"?: components["parameters"]["AdServiceToken"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The session parameters as a form (`Content-Type: application/x-www-form-urlencoded`).
+         *     Adobe marks all three required, yet a device that cannot provide one leaves it out and
+         *     resumes the session later; an empty form is accepted (see ERRATA.md).
+         */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["AuthenticationSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session and the next action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationSession"] & {
+                        /** @enum {unknown} */
+                        actionName?: "authenticate" | "resume" | "authorize";
+                        /** @enum {unknown} */
+                        reasonType?: "none" | "authenticated" | "temporary" | "degraded" | "authenticatedSSO";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    retrieveAuthenticationSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The authentication code returned when the authentication session was created.
+                 * @example 8ER640M
+                 */
+                code: components["parameters"]["Code"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The authentication session information. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationSessionInformation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    resumeAuthenticationSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The authentication code returned when the authentication session was created.
+                 * @example 8ER640M
+                 */
+                code: components["parameters"]["Code"];
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The missing session parameters as a form (`Content-Type:
+         *     application/x-www-form-urlencoded`). Adobe marks all three required, yet a form that still
+         *     misses one is answered with `retry` and `missingParameters` (see ERRATA.md).
+         */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["AuthenticationSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session and the next action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationSession"] & {
+                        /** @enum {unknown} */
+                        actionName?: "authenticate" | "retry" | "authorize";
+                        /** @enum {unknown} */
+                        reasonType?: "none" | "authenticated" | "temporary" | "degraded";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    performAuthentication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The authentication code returned when the authentication session was created.
+                 * @example 8ER640M
+                 */
+                code: components["parameters"]["Code"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description A redirect that continues the flow towards the MVPD login page; the user agent follows
+             *     `Location` (possibly through further redirects).
+             */
+            302: {
+                headers: {
+                    /** @description The next URL of the authentication flow. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (for example an unknown or expired code); correct it before trying again. The body is an HTML page. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The HTTP method is not allowed for this resource. The body is an HTML page. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description Adobe Pass encountered an issue on its side. The body is an HTML page. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    retrieveProfiles: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Amazon): a JWS or JWE carrying the unique
+                 *     platform identifier, obtained outside Adobe Pass. Send this or
+                 *     `X-Roku-Reserved-Roku-Connect-Token`, not both.
+                 *     [Adobe-Subject-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-adobe-subject-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJObUZtWmpjek5XVXROVFJoWWkwME5ERmlMV0V6Wm1JdE1qTmpObU16TldJM1pERXgifQ.c2lnbmF0dXJl
+                 */
+                "Adobe-Subject-Token"?: components["parameters"]["AdobeSubjectToken"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Roku): a JWS or JWE carrying the unique
+                 *     platform identifier. Send this or `Adobe-Subject-Token`, not both.
+                 *     [X-Roku-Reserved-Roku-Connect-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-roku-reserved-roku-connect-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb2t1LWNoYW5uZWwtY2xpZW50LWlkIn0.c2lnbmF0dXJl
+                 */
+                "X-Roku-Reserved-Roku-Connect-Token"?: components["parameters"]["XRokuReservedRokuConnectToken"];
+                /**
+                 * @description Single sign-on with the Service Token method: a JWS (signed JWT with `iss`, `sub`, `aud`,
+                 *     `iat`, `exp`, signed SHA256withRSA) from an identity service outside Adobe Pass.
+                 *     [AD-Service-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ad-service-token)
+                 * @example eyJhbGciOiJSUzI1NiIsImtpZCI6InFhcEVhWTBoWU52cGh5dHdJSTNTYWVfY0FLeUxTN0daT3F0VF9hNGFqZW8ifQ.eyJzdWIiOiJKYW5lIiwibmFtZSI6IkphbmUgU21pdGgiLCJpYXQiOjE1MTYyMzkwMjIsImlzcyI6ImFkb2JlIiwiZXhwIjoxNzIwMTUyODIwLCJhdWQiOiJhZG9iZSIsImp0aSI6IjNiMmZiMDQwLTMwYTktNDNkNy1iNjQ3LWQwMGFjNDk1YmFiIn0.stHLZFh-635LDNjv9HRHzq912ICNCVGUS3f4RS_bAxpUiUSB6CShS2VvU4V-THEXj7d_zk1mxtPP0QM_pCrh4Vk2GaPRa856Bt_PhsfQY-_benDcB6MIoFX67qrREGncGiv7JEs3ksa-P1YvBYXolT7t52K093kFaQtICfB-aBa8danRZvUrJHjjFoILEpTbQuzxKRN6y36J3p1FZ-SfDuofHp3SnXDrWFRYyXYQnb9WFlhNBxR400-0vzTONZYd097WWy1shMw5V8TvIDvCDE5ifqk31gMdYga-N3JkcTA5QoW7Zl80UV7BhR5v14Va1IZLcbFra_UJdEzbBwW_nA
+                 */
+                "AD-Service-Token"?: components["parameters"]["AdServiceToken"];
+                /**
+                 * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+                 *     partner single sign-on framework (`PartnerFrameworkStatus`).
+                 *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+                 * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
+                 */
+                "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The valid profiles, keyed by MVPD id; the map may be empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    retrieveProfileForMvpd: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Amazon): a JWS or JWE carrying the unique
+                 *     platform identifier, obtained outside Adobe Pass. Send this or
+                 *     `X-Roku-Reserved-Roku-Connect-Token`, not both.
+                 *     [Adobe-Subject-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-adobe-subject-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJObUZtWmpjek5XVXROVFJoWWkwME5ERmlMV0V6Wm1JdE1qTmpObU16TldJM1pERXgifQ.c2lnbmF0dXJl
+                 */
+                "Adobe-Subject-Token"?: components["parameters"]["AdobeSubjectToken"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Roku): a JWS or JWE carrying the unique
+                 *     platform identifier. Send this or `Adobe-Subject-Token`, not both.
+                 *     [X-Roku-Reserved-Roku-Connect-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-roku-reserved-roku-connect-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb2t1LWNoYW5uZWwtY2xpZW50LWlkIn0.c2lnbmF0dXJl
+                 */
+                "X-Roku-Reserved-Roku-Connect-Token"?: components["parameters"]["XRokuReservedRokuConnectToken"];
+                /**
+                 * @description Single sign-on with the Service Token method: a JWS (signed JWT with `iss`, `sub`, `aud`,
+                 *     `iat`, `exp`, signed SHA256withRSA) from an identity service outside Adobe Pass.
+                 *     [AD-Service-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ad-service-token)
+                 * @example eyJhbGciOiJSUzI1NiIsImtpZCI6InFhcEVhWTBoWU52cGh5dHdJSTNTYWVfY0FLeUxTN0daT3F0VF9hNGFqZW8ifQ.eyJzdWIiOiJKYW5lIiwibmFtZSI6IkphbmUgU21pdGgiLCJpYXQiOjE1MTYyMzkwMjIsImlzcyI6ImFkb2JlIiwiZXhwIjoxNzIwMTUyODIwLCJhdWQiOiJhZG9iZSIsImp0aSI6IjNiMmZiMDQwLTMwYTktNDNkNy1iNjQ3LWQwMGFjNDk1YmFiIn0.stHLZFh-635LDNjv9HRHzq912ICNCVGUS3f4RS_bAxpUiUSB6CShS2VvU4V-THEXj7d_zk1mxtPP0QM_pCrh4Vk2GaPRa856Bt_PhsfQY-_benDcB6MIoFX67qrREGncGiv7JEs3ksa-P1YvBYXolT7t52K093kFaQtICfB-aBa8danRZvUrJHjjFoILEpTbQuzxKRN6y36J3p1FZ-SfDuofHp3SnXDrWFRYyXYQnb9WFlhNBxR400-0vzTONZYd097WWy1shMw5V8TvIDvCDE5ifqk31gMdYga-N3JkcTA5QoW7Zl80UV7BhR5v14Va1IZLcbFra_UJdEzbBwW_nA
+                 */
+                "AD-Service-Token"?: components["parameters"]["AdServiceToken"];
+                /**
+                 * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+                 *     partner single sign-on framework (`PartnerFrameworkStatus`).
+                 *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+                 * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
+                 */
+                "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
+                /**
+                 * @description Promotional TempPass: base64 of a JSON document that identifies the end user (for example an
+                 *     email address) to whom temporary access is granted.
+                 *     [AP-TempPass-Identity](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-temppass-identity)
+                 * @example eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=
+                 */
+                "AP-TempPass-Identity"?: components["parameters"]["ApTempPassIdentity"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The internal unique identifier of the identity provider (MVPD), assigned during onboarding.
+                 * @example Cablevision
+                 */
+                mvpd: components["parameters"]["Mvpd"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The valid profiles, keyed by MVPD id; the map may be empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilesResponse"];
+                };
+            };
+            /** @description The request is invalid; correct it before trying again. The body may carry an enhanced error. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnhancedError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Temporary access is used up: its time-to-live expired or its maximum number of resources was
+             *     reached. Ask the user to authenticate with a regular MVPD. The body may carry an enhanced
+             *     error.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnhancedError"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            /**
+             * @description Adobe Pass encountered an issue on its side (for example an invalid TempPass configuration).
+             *     The body may carry an enhanced error.
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnhancedError"];
+                };
+            };
+        };
+    };
+    retrieveProfileForCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description Promotional TempPass: base64 of a JSON document that identifies the end user (for example an
+                 *     email address) to whom temporary access is granted.
+                 *     [AP-TempPass-Identity](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-temppass-identity)
+                 * @example eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=
+                 */
+                "AP-TempPass-Identity"?: components["parameters"]["ApTempPassIdentity"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The authentication code returned when the authentication session was created.
+                 * @example 8ER640M
+                 */
+                code: components["parameters"]["Code"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The valid profiles, keyed by MVPD id; the map may be empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilesResponse"];
+                };
+            };
+            /** @description The request is invalid; correct it before trying again. The body may carry an enhanced error. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnhancedError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Temporary access is used up: its time-to-live expired or its maximum number of resources was
+             *     reached. Ask the user to authenticate with a regular MVPD. The body may carry an enhanced
+             *     error.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnhancedError"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            /**
+             * @description Adobe Pass encountered an issue on its side (for example an invalid TempPass configuration).
+             *     The body may carry an enhanced error.
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnhancedError"];
+                };
+            };
+        };
+    };
+    retrievePreauthorizationDecisions: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Amazon): a JWS or JWE carrying the unique
+                 *     platform identifier, obtained outside Adobe Pass. Send this or
+                 *     `X-Roku-Reserved-Roku-Connect-Token`, not both.
+                 *     [Adobe-Subject-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-adobe-subject-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJObUZtWmpjek5XVXROVFJoWWkwME5ERmlMV0V6Wm1JdE1qTmpObU16TldJM1pERXgifQ.c2lnbmF0dXJl
+                 */
+                "Adobe-Subject-Token"?: components["parameters"]["AdobeSubjectToken"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Roku): a JWS or JWE carrying the unique
+                 *     platform identifier. Send this or `Adobe-Subject-Token`, not both.
+                 *     [X-Roku-Reserved-Roku-Connect-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-roku-reserved-roku-connect-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb2t1LWNoYW5uZWwtY2xpZW50LWlkIn0.c2lnbmF0dXJl
+                 */
+                "X-Roku-Reserved-Roku-Connect-Token"?: components["parameters"]["XRokuReservedRokuConnectToken"];
+                /**
+                 * @description Single sign-on with the Service Token method: a JWS (signed JWT with `iss`, `sub`, `aud`,
+                 *     `iat`, `exp`, signed SHA256withRSA) from an identity service outside Adobe Pass.
+                 *     [AD-Service-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ad-service-token)
+                 * @example eyJhbGciOiJSUzI1NiIsImtpZCI6InFhcEVhWTBoWU52cGh5dHdJSTNTYWVfY0FLeUxTN0daT3F0VF9hNGFqZW8ifQ.eyJzdWIiOiJKYW5lIiwibmFtZSI6IkphbmUgU21pdGgiLCJpYXQiOjE1MTYyMzkwMjIsImlzcyI6ImFkb2JlIiwiZXhwIjoxNzIwMTUyODIwLCJhdWQiOiJhZG9iZSIsImp0aSI6IjNiMmZiMDQwLTMwYTktNDNkNy1iNjQ3LWQwMGFjNDk1YmFiIn0.stHLZFh-635LDNjv9HRHzq912ICNCVGUS3f4RS_bAxpUiUSB6CShS2VvU4V-THEXj7d_zk1mxtPP0QM_pCrh4Vk2GaPRa856Bt_PhsfQY-_benDcB6MIoFX67qrREGncGiv7JEs3ksa-P1YvBYXolT7t52K093kFaQtICfB-aBa8danRZvUrJHjjFoILEpTbQuzxKRN6y36J3p1FZ-SfDuofHp3SnXDrWFRYyXYQnb9WFlhNBxR400-0vzTONZYd097WWy1shMw5V8TvIDvCDE5ifqk31gMdYga-N3JkcTA5QoW7Zl80UV7BhR5v14Va1IZLcbFra_UJdEzbBwW_nA
+                 */
+                "AD-Service-Token"?: components["parameters"]["AdServiceToken"];
+                /**
+                 * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+                 *     partner single sign-on framework (`PartnerFrameworkStatus`).
+                 *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+                 * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
+                 */
+                "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The internal unique identifier of the identity provider (MVPD), assigned during onboarding.
+                 * @example Cablevision
+                 */
+                mvpd: components["parameters"]["Mvpd"];
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The resources to preauthorize, as JSON (`Content-Type: application/json`; Adobe's table
+         *     writes `application/json;charset=utf-8`, its samples send `application/json`).
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreauthorizationDecisionsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description One decision per requested resource. Denies and their item-level errors also come
+             *     with status 200.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreauthorizationDecisionsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    retrieveAuthorizationDecisions: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Amazon): a JWS or JWE carrying the unique
+                 *     platform identifier, obtained outside Adobe Pass. Send this or
+                 *     `X-Roku-Reserved-Roku-Connect-Token`, not both.
+                 *     [Adobe-Subject-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-adobe-subject-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJObUZtWmpjek5XVXROVFJoWWkwME5ERmlMV0V6Wm1JdE1qTmpObU16TldJM1pERXgifQ.c2lnbmF0dXJl
+                 */
+                "Adobe-Subject-Token"?: components["parameters"]["AdobeSubjectToken"];
+                /**
+                 * @description Single sign-on with the Platform Identity method (Roku): a JWS or JWE carrying the unique
+                 *     platform identifier. Send this or `Adobe-Subject-Token`, not both.
+                 *     [X-Roku-Reserved-Roku-Connect-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-roku-reserved-roku-connect-token)
+                 * @example eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb2t1LWNoYW5uZWwtY2xpZW50LWlkIn0.c2lnbmF0dXJl
+                 */
+                "X-Roku-Reserved-Roku-Connect-Token"?: components["parameters"]["XRokuReservedRokuConnectToken"];
+                /**
+                 * @description Single sign-on with the Service Token method: a JWS (signed JWT with `iss`, `sub`, `aud`,
+                 *     `iat`, `exp`, signed SHA256withRSA) from an identity service outside Adobe Pass.
+                 *     [AD-Service-Token](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ad-service-token)
+                 * @example eyJhbGciOiJSUzI1NiIsImtpZCI6InFhcEVhWTBoWU52cGh5dHdJSTNTYWVfY0FLeUxTN0daT3F0VF9hNGFqZW8ifQ.eyJzdWIiOiJKYW5lIiwibmFtZSI6IkphbmUgU21pdGgiLCJpYXQiOjE1MTYyMzkwMjIsImlzcyI6ImFkb2JlIiwiZXhwIjoxNzIwMTUyODIwLCJhdWQiOiJhZG9iZSIsImp0aSI6IjNiMmZiMDQwLTMwYTktNDNkNy1iNjQ3LWQwMGFjNDk1YmFiIn0.stHLZFh-635LDNjv9HRHzq912ICNCVGUS3f4RS_bAxpUiUSB6CShS2VvU4V-THEXj7d_zk1mxtPP0QM_pCrh4Vk2GaPRa856Bt_PhsfQY-_benDcB6MIoFX67qrREGncGiv7JEs3ksa-P1YvBYXolT7t52K093kFaQtICfB-aBa8danRZvUrJHjjFoILEpTbQuzxKRN6y36J3p1FZ-SfDuofHp3SnXDrWFRYyXYQnb9WFlhNBxR400-0vzTONZYd097WWy1shMw5V8TvIDvCDE5ifqk31gMdYga-N3JkcTA5QoW7Zl80UV7BhR5v14Va1IZLcbFra_UJdEzbBwW_nA
+                 */
+                "AD-Service-Token"?: components["parameters"]["AdServiceToken"];
+                /**
+                 * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+                 *     partner single sign-on framework (`PartnerFrameworkStatus`).
+                 *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+                 * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
+                 */
+                "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
+                /**
+                 * @description Promotional TempPass: base64 of a JSON document that identifies the end user (for example an
+                 *     email address) to whom temporary access is granted.
+                 *     [AP-TempPass-Identity](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-temppass-identity)
+                 * @example eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=
+                 */
+                "AP-TempPass-Identity"?: components["parameters"]["ApTempPassIdentity"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The internal unique identifier of the identity provider (MVPD), assigned during onboarding.
+                 * @example Cablevision
+                 */
+                mvpd: components["parameters"]["Mvpd"];
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The resources to authorize, as JSON (`Content-Type: application/json`; Adobe's table
+         *     writes `application/json;charset=utf-8`, its samples send `application/json`).
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthorizationDecisionsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description One decision per requested resource; a permit carries the media token. Denies and their
+             *     item-level errors also come with status 200.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizationDecisionsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     initiateLogout: {
         parameters: {
             query: {
@@ -719,4 +2798,204 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    retrievePartnerAuthenticationRequest: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+                 *     partner single sign-on framework (`PartnerFrameworkStatus`).
+                 *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+                 * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
+                 */
+                "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The name of the partner that provides the single sign-on framework integrated with Adobe Pass
+                 *     Authentication flows (the docs name Apple).
+                 * @example Apple
+                 */
+                partner: components["parameters"]["Partner"];
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The parameters for a fallback to basic authentication, as a form (`Content-Type:
+         *     application/x-www-form-urlencoded`). Adobe marks both required, yet a form without one
+         *     is answered with `missing_parameters_fallback` (see ERRATA.md).
+         */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PartnerSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session and the next action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationSession"] & {
+                        /** @enum {unknown} */
+                        actionName?: "partner_profile" | "authenticate" | "resume" | "authorize";
+                        /** @enum {unknown} */
+                        reasonType?: "none" | "authenticated" | "degraded" | "authenticatedSSO" | "pfs_fallback" | "configuration_fallback" | "missing_parameters_fallback";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    retrievePartnerProfile: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The streaming device identifier as created by the client application:
+                 *     `fingerprint <base64 of a stable, unique device id>`. `fingerprint` is the only supported type.
+                 *     Keep the id in persistent storage; Adobe recommends a SHA-256 hash of the platform id.
+                 *     [AP-Device-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier)
+                 * @example fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi
+                 */
+                "AP-Device-Identifier": components["parameters"]["ApDeviceIdentifier"];
+                /**
+                 * @description Base64 of a JSON document that describes the actual streaming device, its connection and the
+                 *     application (`DeviceInfo`). Send it on every request, also when a server calls on behalf of a
+                 *     device. Adobe merges the values sent with values it extracts itself.
+                 *     [X-Device-Info](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-x-device-info)
+                 * @example ewoJInByaW1hcnlIYXJkd2FyZVR5cGUiOiAiU2V0VG9wQm94IiwKCSJtb2RlbCI6ICJUViA1dGggR2VuIiwKCSJ2ZXJzaW9uIjogIjUsMyIsCgkibWFudWZhY3R1cmVyIjogIkFwcGxlIiwKCSJvc05hbWUiOiAidHZPUyIsCgkib3NWZW5kb3IiOiAiQXBwbGUiLAoJIm9zVmVyc2lvbiI6ICIxMS4wIiwKCSJjb25uZWN0aW9uVHlwZSI6ICJXaUZpIgp9
+                 */
+                "X-Device-Info": components["parameters"]["XDeviceInfo"];
+                /**
+                 * @description Base64 of a JSON document with the user's permission and provider status as returned by the
+                 *     partner single sign-on framework (`PartnerFrameworkStatus`).
+                 *     [AP-Partner-Framework-Status](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-partner-framework-status)
+                 * @example eyJmcmFtZXdvcmtQZXJtaXNzaW9uSW5mbyI6eyJhY2Nlc3NTdGF0dXMiOiJncmFudGVkIn0sImZyYW1ld29ya1Byb3ZpZGVySW5mbyI6eyJpZCI6IkNhYmxldmlzaW9uIiwiZXhwaXJhdGlvbkRhdGUiOiIxNzM1Njg5NjAwMDAwIn19
+                 */
+                "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
+                /**
+                 * @description The IP address of the streaming device. A server-to-server implementation should always send
+                 *     it: Adobe identifies devices by it, also for throttling. In client-to-server use the device's
+                 *     IP address travels implicitly.
+                 * @example 203.0.113.7
+                 */
+                "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
+                /**
+                 * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
+                 *     solutions.
+                 *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
+                 * @example THE_ECID_VALUE
+                 */
+                "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
+                /**
+                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
+                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
+                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
+                 *     Adobe documents it.
+                 * @example application/json
+                 */
+                Accept?: components["parameters"]["Accept"];
+                /**
+                 * @description The user agent of the client application.
+                 * @example Mozilla/5.0 (Apple TV; U; CPU AppleTV5,3 OS 11.0 like Mac OS X; en_US)
+                 */
+                "User-Agent"?: components["parameters"]["UserAgent"];
+            };
+            path: {
+                /**
+                 * @description The internal unique identifier of the service provider, assigned during onboarding.
+                 * @example REF30
+                 */
+                serviceProvider: components["parameters"]["ServiceProvider"];
+                /**
+                 * @description The name of the partner that provides the single sign-on framework integrated with Adobe Pass
+                 *     Authentication flows (the docs name Apple).
+                 * @example Apple
+                 */
+                partner: components["parameters"]["Partner"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PartnerProfileRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The partner profile was created; the body holds it (or a degraded profile), keyed by MVPD id.
+             *     The map may be empty.
+             */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

@@ -90,7 +90,8 @@ export class DcrTokenManager {
     if (!this.options.softwareStatement) throw new PassError('No client credentials stored and no software statement to register with');
     this.registrations++;
     const { data, error, response } = await this.dcr.POST('/o/client/register', {
-      headers: this.headers('application/json'),
+      headers: { 'Content-Type': 'application/json' },
+      params: { header: this.headers() },
       body: { software_statement: this.options.softwareStatement, ...(this.options.redirectUri ? { redirect_uri: this.options.redirectUri } : {}) },
     });
     if (!data) throw new PassError(`DCR registration failed: HTTP ${response.status} ${describeOAuthError(error)}`, response.status, oauthCode(error));
@@ -103,7 +104,9 @@ export class DcrTokenManager {
   private async requestToken(credentials: ClientCredentials): Promise<AccessToken | 'invalid_client'> {
     this.tokenRequests++;
     const { data, error, response } = await this.dcr.POST('/o/client/token', {
-      headers: this.headers('application/x-www-form-urlencoded'),
+      // openapi-fetch form-encodes the body when this exact Content-Type is set.
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      params: { header: this.headers() },
       body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, grant_type: 'client_credentials' },
     });
     if (!data) {
@@ -115,9 +118,8 @@ export class DcrTokenManager {
     return { value: data.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
   }
 
-  private headers(contentType: string): Record<string, string> {
+  private headers() {
     return {
-      'Content-Type': contentType,
       Accept: 'application/json',
       'X-Device-Info': this.options.deviceInfo,
       ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}),

@@ -1,5 +1,5 @@
 // Keeps each device inside Adobe's throttle: a pause after a 429 and an optional client-side limiter.
-import type { Middleware } from 'openapi-fetch';
+import type { MiddlewareCallbackParams } from 'openapi-fetch';
 import { systemClock, type Clock } from '../clock.ts';
 
 /** Adobe identifies a device by X-Forwarded-For (server-to-server) or, failing that, the device id. */
@@ -89,9 +89,11 @@ export function retryAfterMs(response: Response, now: number): number {
   return Number.isNaN(date) ? 0 : Math.max(0, date - now);
 }
 
-export interface ThrottleMiddleware extends Middleware {
+export interface ThrottleMiddleware {
   /** The gate itself, for middleware that re-sends requests. */
   gate(request: Request): Promise<void>;
+  onRequest(params: MiddlewareCallbackParams): Promise<undefined>;
+  onResponse(params: MiddlewareCallbackParams & { response: Response }): undefined;
 }
 
 /**
