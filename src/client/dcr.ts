@@ -3,6 +3,7 @@ import createClient from 'openapi-fetch';
 import type { paths } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { PassError } from './errors.ts';
+import { loggerMiddleware, type RequestLogger } from './middleware/logger.ts';
 import { MemoryTokenStore, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
 
 export interface DcrOptions {
@@ -20,6 +21,8 @@ export interface DcrOptions {
   /** Renew this long before expiry (default: 5 minutes or 10 % of the lifetime, whichever is shorter). */
   refreshMarginMs?: number;
   userAgent?: string;
+  /** Sees method, path, status and timing of the DCR calls (never their bodies). */
+  logger?: RequestLogger;
 }
 
 /** Owns the DCR state: one registration, one token request at a time, tokens reused until shortly before expiry. */
@@ -37,6 +40,7 @@ export class DcrTokenManager {
     this.store = options.store ?? new MemoryTokenStore();
     this.clock = options.clock ?? systemClock;
     this.dcr = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch ?? ((r) => globalThis.fetch(r)) });
+    if (options.logger) this.dcr.use(loggerMiddleware(options.logger, this.clock));
   }
 
   /** A valid access token: the cached one, or exactly one new token request shared by all callers. */

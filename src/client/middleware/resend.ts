@@ -8,8 +8,9 @@ export class RequestMemory {
   private readonly copies = new Map<string, Request>();
 
   remember(id: string, request: Request): void {
-    // Bodies are streams that fetch consumes; keep a clone taken before sending.
-    this.copies.set(id, request.clone());
+    // Bodies are streams that fetch consumes: keep a clone taken before sending. A request
+    // without a body can be sent again as it is (resend copies it).
+    this.copies.set(id, request.body ? request.clone() : request);
   }
 
   forget(id: string): Request | undefined {
@@ -26,5 +27,5 @@ export class RequestMemory {
 /** Sends `request` again through the client's own fetch, after the gate. */
 export async function resend(request: Request, options: MiddlewareCallbackParams['options'], beforeSend?: BeforeSend): Promise<Response> {
   await beforeSend?.(request);
-  return options.fetch(request.clone());
+  return options.fetch(request.body ? request.clone() : new Request(request));
 }

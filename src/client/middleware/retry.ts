@@ -30,10 +30,11 @@ export function retryMiddleware(o: RetryOptions = {}): Middleware {
     },
     async onResponse({ response, id, options }) {
       const copy = sent.forget(id);
-      if (!copy) return undefined;
+      // Successes never carry an enhanced error: do not read their bodies.
+      if (!copy || response.ok) return undefined;
       let current = response;
       for (let attempt = 1; attempt <= maxRetries; attempt++) {
-        const error = await readEnhancedError(current);
+        const error = current.ok ? undefined : await readEnhancedError(current);
         if (error?.action !== 'retry') break;
         await clock.sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs, random), copy.signal);
         current = await resend(copy, options, beforeResend);

@@ -45,6 +45,8 @@ export class DeviceThrottle {
   /** Waits until `key` may send one request; requests of one device are released in order. */
   acquire(key: string): Promise<void> {
     const b = this.bucket(key);
+    // Fast path without the limiter: only a 429 pause can hold a request back.
+    if (!this.limit && this.clock.now() >= b.pausedUntil) return Promise.resolve();
     const turn = b.queue.then(() => this.take(b));
     b.queue = turn.catch(() => undefined);
     return turn;

@@ -1,0 +1,35 @@
+// Turns a logout response into what the application must do next, per MVPD.
+import type { components } from '../../../generated/schema.d.ts';
+
+type LogoutResponse = components['schemas']['LogoutResponse'];
+
+export type LogoutStep =
+  /** Open `url` in a user agent (browser or web view) to log out at the MVPD. */
+  | { mvpd: string; do: 'openUrl'; url: string }
+  /** Tell the user to sign out at the partner (system) level too, e.g. Apple TV provider settings. */
+  | { mvpd: string; do: 'askPartnerSignOut' }
+  /** Nothing left to do. */
+  | { mvpd: string; do: 'nothing'; reason: 'complete' | 'invalid' };
+
+/**
+ * One step per MVPD in `logouts`. Relative URLs (Adobe returns some) are resolved against
+ * `baseUrl`, the Adobe host the request went to.
+ */
+export function interpretLogout(response: LogoutResponse, baseUrl?: string): LogoutStep[] {
+  return Object.entries(response.logouts).map(([key, action]): LogoutStep => {
+    const mvpd = action.mvpd || key;
+    switch (action.actionName) {
+      case 'logout': {
+        if (!action.url) throw new Error(`logouts.${key}: actionName "logout" without url`);
+        return { mvpd, do: 'openUrl', url: baseUrl ? new URL(action.url, baseUrl).toString() : action.url };
+      }
+      case 'partner_logout':
+        return { mvpd, do: 'askPartnerSignOut' };
+      case 'complete':
+      case 'invalid':
+        return { mvpd, do: 'nothing', reason: action.actionName };
+      default:
+        throw new Error(`logouts.${key}: unknown actionName "${String((action as { actionName: unknown }).actionName)}"`);
+    }
+  });
+}

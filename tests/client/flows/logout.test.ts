@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { interpretLogout } from '../../../src/client/flows/logout.ts';
+import { listOperations, loadBundledDescription } from '../../../src/description/document.ts';
+
+const logout = listOperations(loadBundledDescription()).find((op) => op.operationId === 'initiateLogout')!;
+const example = (name: string) => logout.responseExamples.find((e) => e.name === name)!.value as never;
+
+describe('interpretLogout on the documented logout examples', () => {
+  it('opens the MVPD logout URL, resolving relative ones against the host', () => {
+    expect(interpretLogout(example('logoutWithEndpoint'))).toEqual([{ mvpd: 'Cablevision', do: 'openUrl', url: expect.stringMatching(/^https:\/\/sp\.auth\.adobe\.com\//) }]);
+    expect(interpretLogout(example('logoutServiceTokenSso'), 'https://sp.auth-staging.adobe.com')[0]).toMatchObject({ do: 'openUrl', url: expect.stringMatching(/^https:\/\/sp\.auth-staging\.adobe\.com\/adobe-services\/logout\?/) });
+  });
+
+  it('asks for a partner-level sign-out after Apple SSO', () => {
+    expect(interpretLogout(example('logoutAppleSso'))).toEqual([{ mvpd: 'Cablevision', do: 'askPartnerSignOut' }]);
+  });
+
+  it.each(['logoutWithoutEndpoint', 'logoutDegraded', 'logoutTempPass'])('does nothing for %s', (name) => {
+    expect(interpretLogout(example(name))).toEqual([expect.objectContaining({ do: 'nothing', reason: 'complete' })]);
+  });
+
+  it('rejects a logout action without url', () => {
+    expect(() => interpretLogout({ logouts: { X: { actionName: 'logout', actionType: 'interactive', mvpd: 'X' } } } as never)).toThrow('logouts.X: actionName "logout" without url');
+  });
+});
