@@ -1471,10 +1471,11 @@ export interface components {
          */
         XDeviceInfo: components["schemas"]["Base64DeviceInfo"];
         /**
-         * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-         *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-         *     tools negotiate on the response media types and ignore this parameter; it is listed because
-         *     Adobe documents it.
+         * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+         *     specified, it must be `application/json;charset=utf-8`" and their samples send
+         *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+         *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+         *     ignore this parameter; it is listed because Adobe documents it.
          * @example application/json
          */
         Accept: string;
@@ -1582,10 +1583,11 @@ export interface operations {
                  */
                 "X-Device-Info": components["parameters"]["XDeviceInfo"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -1645,10 +1647,11 @@ export interface operations {
                  */
                 "X-Device-Info": components["parameters"]["XDeviceInfo"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -1726,10 +1729,11 @@ export interface operations {
                  */
                 "X-Forwarded-For"?: components["parameters"]["XForwardedFor"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -1823,10 +1827,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -1896,10 +1901,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -1960,10 +1966,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2151,10 +2158,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2262,10 +2270,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2365,10 +2374,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2506,10 +2516,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2633,10 +2644,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2753,10 +2765,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2840,10 +2853,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
@@ -2942,10 +2956,11 @@ export interface operations {
                  */
                 "AP-Visitor-Identifier"?: components["parameters"]["ApVisitorIdentifier"];
                 /**
-                 * @description The media type the client accepts. If sent, it must be `application/json` (Adobe's pages
-                 *     write `application/json;charset=utf-8`; their samples send `application/json`). OpenAPI
-                 *     tools negotiate on the response media types and ignore this parameter; it is listed because
-                 *     Adobe documents it.
+                 * @description The media types the client accepts; they must include JSON. Adobe's pages write "if
+                 *     specified, it must be `application/json;charset=utf-8`" and their samples send
+                 *     `application/json`; a media range that covers JSON (`*\/*`, `application/*`, as HTTP clients
+                 *     send by default) is accepted too. OpenAPI tools negotiate on the response media types and
+                 *     ignore this parameter; it is listed because Adobe documents it.
                  * @example application/json
                  */
                 Accept?: components["parameters"]["Accept"];
