@@ -1855,7 +1855,7 @@ export interface operations {
          *     Adobe marks all three required, yet a device that cannot provide one leaves it out and
          *     resumes the session later; an empty form is accepted (see ERRATA.md).
          */
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/x-www-form-urlencoded": components["schemas"]["AuthenticationSessionRequest"];
             };

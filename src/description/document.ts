@@ -1,5 +1,5 @@
 // Loads the bundled description and walks it: local $refs, operations, parameters, examples.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +15,12 @@ export interface OpenApiDocument extends JsonObject {
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The package root (the nearest folder with package.json): the same from src/ and from dist/. */
+export const projectRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 /** The bundled JSON; PASS_BUNDLED_DESCRIPTION points elsewhere (e.g. a scratch bundle). */
 export const bundledDescriptionPath = process.env.PASS_BUNDLED_DESCRIPTION
   ? resolve(process.env.PASS_BUNDLED_DESCRIPTION)

@@ -18,12 +18,22 @@ export interface ValidationResult {
 }
 
 function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Violation[] {
-  return (errors ?? []).map((e) => {
-    const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
-      : e.keyword === 'enum' || e.keyword === 'const' ? `: ${JSON.stringify((e.params as { allowedValues?: Json; allowedValue?: Json }).allowedValues ?? (e.params as { allowedValue?: Json }).allowedValue)}`
-      : '';
-    return { path: prefix + e.instancePath, message: `${e.message ?? 'invalid'}${extra}`, keyword: e.keyword };
-  });
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const e of errors ?? []) {
+    const p = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: Json; allowedValue?: Json };
+    // Point at the field itself: a missing or unexpected property is named in the pointer.
+    const field = p.missingProperty ?? p.additionalProperty;
+    const path = prefix + e.instancePath + (field !== undefined ? `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}` : '');
+    const extra = e.keyword === 'enum' || e.keyword === 'const' ? `: ${JSON.stringify(p.allowedValues ?? p.allowedValue)}` : '';
+    const message = `${e.message ?? 'invalid'}${extra}`;
+    const key = `${path} ${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ path, message, keyword: e.keyword });
+    }
+  }
+  return out;
 }
 
 export class DescriptionValidator {

@@ -39,7 +39,8 @@ const BASE_CONFIG: IHttpConfig = {
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (chunks.length === 0) return undefined;
+  // A zero-length body with a Content-Type is an empty form, not a missing body.
+  if (chunks.length === 0) return req.headers['content-type'] ? '' : undefined;
   const text = Buffer.concat(chunks).toString('utf8');
   if (!/\bjson\b/i.test(req.headers['content-type'] ?? '')) return text;
   try {

@@ -53,22 +53,23 @@ export class ViolationMapper {
 
   private candidates(op: Operation, v: PrismViolation): string[] {
     if (v.code === 401) return this.securityCode ? [this.securityCode] : [];
-    const [where, named] = v.path ?? [];
+    const bodySchema = () => (op.requestBody ? deref<JsonObject>(this.doc, { $ref: op.requestBody.schemaPointer }, op.requestBody.schemaPointer).node : {});
+    // "Body parameter is required" (no path): every required field is missing; report the first.
+    const noBody = !v.path?.length && op.requestBody;
+    const [where, named] = noBody ? ['body', ((bodySchema().required as string[] | undefined) ?? [])[0]] : v.path ?? [];
     const name = named ?? /required property '([^']+)'/.exec(v.message)?.[1];
     const codes: unknown[] = [];
     if (where === 'body') {
-      const body = op.requestBody ? deref<JsonObject>(this.doc, { $ref: op.requestBody.schemaPointer }, op.requestBody.schemaPointer).node : {};
+      const body = bodySchema();
       const property = name ? ((body.properties as JsonObject | undefined)?.[name] as JsonObject | undefined) : undefined;
       // A missing field is a malformed body first (OAuth's invalid_request); a bad value is the field's own error.
-      codes.push(...(v.code === 'required' ? [body['x-error-code'], property?.['x-error-code']] : [property?.['x-error-code'], body['x-error-code']]));
+      codes.push(...(v.code === 'required' || noBody ? [body['x-error-code'], property?.['x-error-code']] : [property?.['x-error-code'], body['x-error-code']]));
     } else if (name) {
       const param = op.parameters.find((p) => p.in === where && p.name.toLowerCase() === name.toLowerCase());
       codes.push((param as unknown as JsonObject | undefined)?.['x-error-code']);
     }
     // A DCR operation answers anything malformed with its body's OAuth code.
-    if (where !== 'body' && op.requestBody) {
-      codes.push(deref<JsonObject>(this.doc, { $ref: op.requestBody.schemaPointer }, op.requestBody.schemaPointer).node['x-error-code']);
-    }
+    if (where !== 'body' && op.requestBody) codes.push(bodySchema()['x-error-code']);
     return codes.filter((c): c is string => typeof c === 'string');
   }
 
@@ -92,7 +93,7 @@ export class ViolationMapper {
 }
 
 function describe(v: PrismViolation): string {
-  const [where, name] = v.path ?? [];
+  const [where, name] = v.path?.length ? v.path : ['body'];
   const missing = /required property '([^']+)'/.exec(v.message)?.[1];
   return [where, name ?? missing].filter(Boolean).join(' ');
 }

@@ -12,11 +12,11 @@ const deviceIdParam = () => {
 const validDevice = { model: 'TV 5th Gen', version: '5,3', osName: 'tvOS', osVersion: '11.0', connectionType: 'WiFi' };
 
 const rejected: { name: string; pointer: () => string; value: unknown; encoded?: boolean; path?: string }[] = [
-  { name: 'logout action without url', pointer: () => schema('LogoutResponse'), value: logout({ actionName: 'logout', actionType: 'interactive' }), path: '/logouts/Cablevision' },
+  { name: 'logout action without url', pointer: () => schema('LogoutResponse'), value: logout({ actionName: 'logout', actionType: 'interactive' }), path: '/logouts/Cablevision/url' },
   { name: 'complete action with url', pointer: () => schema('LogoutResponse'), value: logout({ actionName: 'complete', actionType: 'none', url: 'https://x.test/' }) },
   { name: 'logout action with actionType none', pointer: () => schema('LogoutResponse'), value: logout({ actionName: 'logout', actionType: 'none', url: 'https://x.test/' }) },
   { name: 'unknown actionName', pointer: () => schema('LogoutResponse'), value: logout({ actionName: 'signout', actionType: 'none' }), path: '/logouts/Cablevision/actionName' },
-  { name: 'decision without authorized', pointer: () => schema('Decision'), value: { resource: 'REF30', serviceProvider: 'REF30', mvpd: 'Cablevision', source: 'mvpd' } },
+  { name: 'decision without authorized', pointer: () => schema('Decision'), value: { resource: 'REF30', serviceProvider: 'REF30', mvpd: 'Cablevision', source: 'mvpd' }, path: '/authorized' },
   { name: 'error with unknown action', pointer: () => schema('EnhancedError'), value: { action: 'reboot', status: 400, code: 'invalid_parameter_mvpd', message: 'm', helpUrl: 'https://x.test/' }, path: '/action' },
   { name: 'error with unknown code', pointer: () => schema('EnhancedError'), value: { action: 'none', status: 400, code: 'invalid_requestor', message: 'm', helpUrl: 'https://x.test/' }, path: '/code' },
   { name: 'AP-Device-Identifier without fingerprint prefix', pointer: deviceIdParam, value: 'YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' },
