@@ -1,6 +1,6 @@
 // The main job: run every contract case against the mock or a real Adobe host and write the drift report.
 import { DcrTokenManager } from '../client/dcr.ts';
-import { DeviceThrottle, retryAfterMs } from '../client/middleware/throttle.ts';
+import { DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from '../client/middleware/throttle.ts';
 import { bundledDescriptionPath, listOperations, loadBundledDescription, type JsonObject } from '../description/document.ts';
 import { DescriptionValidator } from '../description/validator.ts';
 import { startMock } from '../mock/server.ts';
@@ -26,6 +26,8 @@ export interface CheckOptions {
   env?: Record<string, string | undefined>;
   descriptionPath?: string;
   fetch?: (request: Request) => Promise<Response>;
+  /** Pacing for a real host; default Adobe's throttle (1 request/s after a one-time burst of 10). */
+  pace?: DeviceLimiterOptions;
   /** Called when all cases of an operation are done (progress lines). */
   onOperation?: (operationId: string, results: CaseResult[], done: number, total: number) => void;
 }
@@ -53,7 +55,7 @@ interface RemoteTarget {
 }
 
 /** Credentials, ids and pacing for a real host. Nothing here is ever written to a report. */
-function remoteTarget(baseUrl: string, env: Record<string, string | undefined>, defaultDeviceInfo: string, baseFetch: (r: Request) => Promise<Response>): RemoteTarget {
+function remoteTarget(baseUrl: string, env: Record<string, string | undefined>, defaultDeviceInfo: string, baseFetch: (r: Request) => Promise<Response>, pace: DeviceLimiterOptions = {}): RemoteTarget {
   const missing: string[] = [];
   if (!env[ENV.softwareStatement] && !(env[ENV.clientId] && env[ENV.clientSecret])) missing.push(`${ENV.softwareStatement} (or ${ENV.clientId} and ${ENV.clientSecret})`);
   if (!env[ENV.serviceProvider]) missing.push(ENV.serviceProvider);
@@ -61,7 +63,7 @@ function remoteTarget(baseUrl: string, env: Record<string, string | undefined>, 
   if (missing.length > 0) throw new UsageError(`--target ${baseUrl} needs these environment variables: ${missing.join(', ')}`);
 
   // Adobe allows 1 request/s per device after a one-time burst of 10: stay under it, and pause after any 429.
-  const throttle = new DeviceThrottle(true);
+  const throttle = new DeviceThrottle(true, pace);
   const fetch = async (request: Request) => {
     await throttle.acquire('target');
     const response = await baseFetch(request);
@@ -124,7 +126,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
 
   const deviceInfoParam = operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
   const defaultDeviceInfo = String(deviceInfoParam?.example ?? '');
-  const remote = isMock ? undefined : remoteTarget(target, o.env ?? process.env, defaultDeviceInfo, o.fetch ?? ((r) => globalThis.fetch(r)));
+  const remote = isMock ? undefined : remoteTarget(target, o.env ?? process.env, defaultDeviceInfo, o.fetch ?? ((r) => globalThis.fetch(r)), o.pace);
   const mock = isMock ? await startMock({ port: 0, descriptionPath }) : undefined;
 
   const perOperation = new Map<string, { total: number; results: CaseResult[] }>();

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listOperations, loadBundledDescription, type Json, type Operation } from '../../src/description/document.ts';
+import { Router } from '../../src/description/routes.ts';
 
 export interface Received {
   operationId: string;
@@ -21,8 +22,6 @@ export interface Answer {
 /** Return an Answer to override the default for a request; undefined keeps the default. */
 export type Override = (r: Received, count: number) => Answer | undefined;
 
-const templateRegex = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-
 /** The operation's first documented success example (2xx body, or 3xx Location). */
 function defaultAnswer(op: Operation): Answer {
   const ex = op.responseExamples.find((e) => /^[23]/.test(e.status))!;
@@ -31,9 +30,7 @@ function defaultAnswer(op: Operation): Answer {
 }
 
 export async function startLocalAdobe(overrides: Record<string, Override> = {}) {
-  const ops = listOperations(loadBundledDescription()).map((op) => ({ op, re: templateRegex(op.path) }));
-  // Concrete segments first, so /api/v2/authenticate/… does not fall into /api/v2/{serviceProvider}/….
-  ops.sort((a, b) => (b.op.path.match(/\/[^{/]+/g)?.length ?? 0) - (a.op.path.match(/\/[^{/]+/g)?.length ?? 0));
+  const router = new Router(listOperations(loadBundledDescription()));
   const received: Received[] = [];
   const counts = new Map<string, number>();
 
@@ -41,7 +38,7 @@ export async function startLocalAdobe(overrides: Record<string, Override> = {}) 
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = ops.find(({ op, re }) => op.method.toUpperCase() === req.method && re.test(url.pathname));
+    const match = router.match(req.method ?? 'GET', url.pathname);
     if (!match) {
       res.writeHead(404).end();
       return;

@@ -1,0 +1,54 @@
+// The CLI is a thin wrapper: help, exit codes and progress lines, driven through main().
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../src/cli/main.ts';
+
+function io(isTTY = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY, stopped: () => Promise.resolve() };
+  return { io: value, out, err };
+}
+
+describe('pass-contract CLI', () => {
+  it('prints help with the exit codes and exits 0', async () => {
+    const t = io();
+    expect(await main(['check', '--help'], t.io)).toBe(0);
+    expect(t.out.join('\n')).toMatch(/--target <mock\|url>[\s\S]*Exit codes: 0 no drift, 1 drift, 2 usage or connection errors/);
+  });
+
+  it('exits 2 on an unknown option and on a bad target, saying what is wrong', async () => {
+    const a = io();
+    expect(await main(['check', '--frobnicate'], a.io)).toBe(2);
+    expect(a.err.join('\n')).toContain("unknown option '--frobnicate'");
+    const b = io();
+    expect(await main(['check', '--target', 'staging'], b.io)).toBe(2);
+    expect(b.err).toEqual(['pass-contract: --target must be "mock" or an http(s) base URL, got "staging"']);
+  });
+
+  it('runs the check against the embedded mock by default: one progress line per operation on a TTY, exit 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
+    const t = io(true);
+    expect(await main(['--report', dir], t.io)).toBe(0);
+    const progress = t.out.filter((l) => l.startsWith('✓') || l.startsWith('✗'));
+    expect(progress).toHaveLength(15);
+    expect(progress.every((l) => l.startsWith('✓'))).toBe(true);
+    expect(t.out.at(-2)).toMatch(/^\d+ cases: \d+ pass, 0 drift, 0 error, 0 skipped$/);
+    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+  });
+
+  it('prints no progress lines when stdout is not a TTY', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
+    const t = io(false);
+    expect(await main(['check', '-r', dir, '-o', 'initiateLogout'], t.io)).toBe(0);
+    expect(t.out).toHaveLength(2);
+  });
+
+  it('serves the mock until asked to stop', async () => {
+    const t = io();
+    expect(await main(['mock', '--port', '0'], t.io)).toBe(0);
+    expect(t.out[0]).toMatch(/^mock listening on http:\/\/127\.0\.0\.1:\d+/);
+  });
+});
