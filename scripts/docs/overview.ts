@@ -1,0 +1,143 @@
+// Renders the docs overview: the hand-written template with flow, headers, error codes and errata filled from data.
+import type { Json, JsonObject, OpenApiDocument, Operation } from '../../src/description/document.ts';
+
+export interface OverviewSources {
+  doc: OpenApiDocument;
+  operations: Operation[];
+  /** The markdown of openapi/ERRATA.md. */
+  errata: string;
+}
+
+interface TagGroup {
+  name: string;
+  tags: string[];
+}
+
+interface CatalogEntry {
+  code: string;
+  status: number;
+  action: string;
+  message: string;
+}
+
+/**
+ * Redoc 3's route for a sidebar item: it slugifies tag names and operationIds and lower-cases
+ * them (`Partner single sign-on` → `partner-single-sign-on`). The browser test clicks every
+ * link we build, so a Redoc upgrade that changes the scheme fails there.
+ */
+export const redocSlug = (name: string): string =>
+  name.trim().toLowerCase().replace(/&/g, '-and-').replace(/[^a-z0-9\s_.~-]/g, '').replace(/\s+/g, '-').replace(/-+/g, '-');
+
+export const operationRoute = (tag: string, operationId: string): string => `#/${redocSlug(tag)}/${redocSlug(operationId)}`;
+
+/** Markdown paragraphs of the description are hard-wrapped; list items and table cells need one line. */
+const oneLine = (text: Json | undefined): string => String(text ?? '').trim().replace(/\s*\n\s*/g, ' ');
+const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+
+export function tagGroups(doc: OpenApiDocument): TagGroup[] {
+  const groups = doc['x-tagGroups'] as unknown as TagGroup[] | undefined;
+  if (!groups?.length) throw new Error('The description has no x-tagGroups; the overview follows their order.');
+  return groups;
+}
+
+/** One numbered step per tag, in x-tagGroups order (the cookbook's flow), each linking to its operations. */
+export function renderPhases(doc: OpenApiDocument, operations: Operation[]): string {
+  const tags = new Map(((doc.tags ?? []) as JsonObject[]).map((t) => [String(t.name), t]));
+  const steps: string[] = [];
+  for (const group of tagGroups(doc)) {
+    for (const tag of group.tags) {
+      const ops = operations.filter((op) => ((op.node.tags as string[] | undefined) ?? [])[0] === tag);
+      if (!ops.length) throw new Error(`Tag "${tag}" of x-tagGroups has no operation`);
+      const number = `${steps.length + 1}. `;
+      const indent = ' '.repeat(number.length);
+      const links = ops.map((op) =>
+        `${indent}- [${oneLine(op.node.summary) || op.operationId}](${operationRoute(tag, op.operationId)}) — \`${op.method.toUpperCase()} ${op.path}\``);
+      steps.push([`${number}**${tag}** (${group.name}) — ${oneLine(tags.get(tag)?.description)}`, ...links].join('\n'));
+    }
+  }
+  return steps.join('\n');
+}
+
+/**
+ * One bullet per header named in the template: a security scheme (the bearer token) or a header
+ * parameter component. Name and description come from the description; the counts from the operations.
+ */
+export function renderHeaders(doc: OpenApiDocument, operations: Operation[], names: string[]): string {
+  const parameters = (doc.components.parameters ?? {}) as Record<string, JsonObject>;
+  const schemes = (doc.components.securitySchemes ?? {}) as Record<string, JsonObject>;
+  const total = operations.length;
+  return names.map((name) => {
+    const scheme = schemes[name];
+    if (scheme) {
+      if (scheme.type !== 'http' || scheme.scheme !== 'bearer') throw new Error(`Security scheme "${name}" is not an HTTP bearer scheme`);
+      const count = operations.filter((op) => op.needsAccessToken).length;
+      return `- **\`Authorization: Bearer <access token>\`** — required on ${count} of ${total} operations. ${oneLine(scheme.description)}`;
+    }
+    const parameter = parameters[name];
+    if (!parameter || parameter.in !== 'header') throw new Error(`"${name}" is neither a security scheme nor a header parameter in components`);
+    const header = String(parameter.name);
+    const uses = operations.map((op) => op.parameters.find((p) => p.in === 'header' && p.name.toLowerCase() === header.toLowerCase()));
+    const required = uses.filter((p) => p?.required).length;
+    const optional = uses.filter((p) => p && !p.required).length;
+    const where = [required && `required on ${required}`, optional && `optional on ${optional}`].filter(Boolean).join(', ');
+    return `- **\`${header}\`** — ${where} of ${total} operations. ${oneLine(parameter.description)}`;
+  }).join('\n');
+}
+
+export function errorCatalog(doc: OpenApiDocument): CatalogEntry[] {
+  const schema = ((doc.components.schemas ?? {}) as Record<string, JsonObject>).ErrorCode;
+  const catalog = schema?.['x-error-catalog'] as unknown as CatalogEntry[] | undefined;
+  if (!catalog?.length) throw new Error('components.schemas.ErrorCode has no x-error-catalog');
+  return catalog;
+}
+
+/** The values of `ErrorAction` with their descriptions. */
+export function renderErrorActions(doc: OpenApiDocument): string {
+  const schema = ((doc.components.schemas ?? {}) as Record<string, JsonObject>).ErrorAction;
+  const values = (schema?.oneOf ?? []) as JsonObject[];
+  if (!values.length) throw new Error('components.schemas.ErrorAction has no oneOf values');
+  return values.map((v) => `- \`${String(v.const)}\` — ${oneLine(v.description)}`).join('\n');
+}
+
+export function renderErrorTable(doc: OpenApiDocument): string {
+  const rows = errorCatalog(doc).map((e) => `| \`${e.code}\` | ${e.status} | \`${e.action}\` | ${cell(oneLine(e.message))} |`);
+  return ['| Code | Status | Action | Message |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * ERRATA.md under our own `# Errata` heading: its title is dropped and its headings move one
+ * level down, so the sidebar gets one Errata entry rather than one per page of Adobe's docs.
+ */
+export function renderErrata(markdown: string): string {
+  let fenced = false;
+  const lines: string[] = [];
+  for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
+    if (/^(```|~~~)/.test(line)) fenced = !fenced;
+    if (!fenced && /^# /.test(line) && !lines.some((l) => l.trim())) continue;
+    lines.push(!fenced && /^#{1,5} /.test(line) ? `#${line}` : line);
+  }
+  return lines.join('\n').trim();
+}
+
+/**
+ * Fills `{{name args…}}` placeholders. An unknown placeholder is an error, so a typo in the
+ * template cannot ship as literal braces.
+ */
+export function renderOverview(template: string, { doc, operations, errata }: OverviewSources): string {
+  const fillers: Record<string, (args: string[]) => string> = {
+    phases: () => renderPhases(doc, operations),
+    headers: (args) => renderHeaders(doc, operations, args),
+    errorActions: () => renderErrorActions(doc),
+    errorCodes: () => renderErrorTable(doc),
+    errorCount: () => String(errorCatalog(doc).length),
+    operationCount: () => String(operations.length),
+    errata: () => renderErrata(errata),
+  };
+  // The template's first line says what the file is for; it is not part of the page.
+  const body = template.replace(/^<!--[\s\S]*?-->\s*/, '');
+  return body.replace(/\{\{\s*(\w+)((?:\s+[\w-]+)*)\s*\}\}/g, (_, name: string, args: string) => {
+    const fill = fillers[name];
+    if (!fill) throw new Error(`Unknown placeholder {{${name}}} in the overview template`);
+    return fill(args.trim().split(/\s+/).filter(Boolean));
+  }).trim() + '\n';
+}
