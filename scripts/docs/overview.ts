@@ -1,5 +1,5 @@
 // Renders the docs overview: the hand-written template with flow, headers, error codes and errata filled from data.
-import type { Json, JsonObject, OpenApiDocument, Operation } from '../../src/description/document.ts';
+import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../../src/description/document.ts';
 
 export interface OverviewSources {
   doc: OpenApiDocument;
@@ -22,8 +22,8 @@ interface CatalogEntry {
 
 /**
  * Redoc 3's route for a sidebar item: it slugifies tag names and operationIds and lower-cases
- * them (`Partner single sign-on` → `partner-single-sign-on`). The browser test clicks every
- * link we build, so a Redoc upgrade that changes the scheme fails there.
+ * them (`Partner single sign-on` → `partner-single-sign-on`). The browser test checks that our
+ * links are exactly the sidebar's routes, so a Redoc upgrade that changes the scheme fails there.
  */
 export const redocSlug = (name: string): string =>
   name.trim().toLowerCase().replace(/&/g, '-and-').replace(/[^a-z0-9\s_.~-]/g, '').replace(/\s+/g, '-').replace(/-+/g, '-');
@@ -40,13 +40,31 @@ export function tagGroups(doc: OpenApiDocument): TagGroup[] {
   return groups;
 }
 
+/**
+ * Operations as Redoc's sidebar lists them within a tag: paths in document order, then methods in
+ * the order the path item writes them (listOperations walks methods in a fixed order instead).
+ */
+export function inDocumentOrder(doc: OpenApiDocument, operations: Operation[]): Operation[] {
+  const paths = Object.keys(doc.paths);
+  const rank = (op: Operation): [number, number] => {
+    const item = deref<JsonObject>(doc, doc.paths[op.path] ?? null, `#/paths/${pointerSegment(op.path)}`).node;
+    return [paths.indexOf(op.path), Object.keys(item).indexOf(op.method)];
+  };
+  return [...operations].sort((a, b) => {
+    const [pa, ma] = rank(a);
+    const [pb, mb] = rank(b);
+    return pa - pb || ma - mb;
+  });
+}
+
 /** One numbered step per tag, in x-tagGroups order (the cookbook's flow), each linking to its operations. */
 export function renderPhases(doc: OpenApiDocument, operations: Operation[]): string {
   const tags = new Map(((doc.tags ?? []) as JsonObject[]).map((t) => [String(t.name), t]));
+  const ordered = inDocumentOrder(doc, operations);
   const steps: string[] = [];
   for (const group of tagGroups(doc)) {
     for (const tag of group.tags) {
-      const ops = operations.filter((op) => ((op.node.tags as string[] | undefined) ?? [])[0] === tag);
+      const ops = ordered.filter((op) => ((op.node.tags as string[] | undefined) ?? [])[0] === tag);
       if (!ops.length) throw new Error(`Tag "${tag}" of x-tagGroups has no operation`);
       const number = `${steps.length + 1}. `;
       const indent = ' '.repeat(number.length);
@@ -79,8 +97,10 @@ export function renderHeaders(doc: OpenApiDocument, operations: Operation[], nam
     const uses = operations.map((op) => op.parameters.find((p) => p.in === 'header' && p.name.toLowerCase() === header.toLowerCase()));
     const required = uses.filter((p) => p?.required).length;
     const optional = uses.filter((p) => p && !p.required).length;
-    const where = [required && `required on ${required}`, optional && `optional on ${optional}`].filter(Boolean).join(', ');
-    return `- **\`${header}\`** — ${where} of ${total} operations. ${oneLine(parameter.description)}`;
+    const where = required
+      ? `required on ${required} of ${total} operations${optional ? `, optional on ${optional}` : ''}`
+      : `optional on ${optional} of ${total} operations`;
+    return `- **\`${header}\`** — ${where}. ${oneLine(parameter.description)}`;
   }).join('\n');
 }
 
@@ -99,22 +119,43 @@ export function renderErrorActions(doc: OpenApiDocument): string {
   return values.map((v) => `- \`${String(v.const)}\` — ${oneLine(v.description)}`).join('\n');
 }
 
+/**
+ * Redoc's middle panel is narrow and the codes are long snake_case words: in a column of their own
+ * they break at every letter. Each code therefore shares the wide first column with its message
+ * (code, line break, message), and is raw `<code>` with `<wbr>` after each underscore so that it
+ * breaks between words when it must; copying the code still yields it unchanged.
+ */
+const breakableCode = (code: string): string =>
+  `<code>${code.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/_/g, '_<wbr>')}</code>`;
+
 export function renderErrorTable(doc: OpenApiDocument): string {
-  const rows = errorCatalog(doc).map((e) => `| \`${e.code}\` | ${e.status} | \`${e.action}\` | ${cell(oneLine(e.message))} |`);
-  return ['| Code | Status | Action | Message |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  // The action is plain text: a code span would break `configuration` inside the word as well.
+  const rows = errorCatalog(doc).map((e) => `| ${breakableCode(e.code)}<br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
+  return ['| Code and message | Status | Action |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 /**
  * ERRATA.md under our own `# Errata` heading: its title is dropped and its headings move one
- * level down, so the sidebar gets one Errata entry rather than one per page of Adobe's docs.
+ * level down, so the sidebar gets one Errata entry with the file's sections inside. Redoc cuts a
+ * sidebar label at its first code span, so a heading's parenthesised page paths move to a
+ * "Pages:" line under it (`## Logout (\`…logout.md\`)` → `### Logout` + `*Pages: \`…logout.md\`*`).
  */
 export function renderErrata(markdown: string): string {
   let fenced = false;
   const lines: string[] = [];
   for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
     if (/^(```|~~~)/.test(line)) fenced = !fenced;
-    if (!fenced && /^# /.test(line) && !lines.some((l) => l.trim())) continue;
-    lines.push(!fenced && /^#{1,5} /.test(line) ? `#${line}` : line);
+    const heading = fenced ? null : /^(#{1,5}) (.*)$/.exec(line);
+    if (!heading) {
+      lines.push(line);
+      continue;
+    }
+    const [, hashes = '', text = ''] = heading;
+    if (hashes === '#' && !lines.some((l) => l.trim())) continue;
+    const pages = [...text.matchAll(/\s*\(([^()]*`[^()]*)\)/g)].map((m) => m[1]);
+    const title = text.replace(/\s*\(([^()]*`[^()]*)\)/g, '').replace(/\s+/g, ' ').trim();
+    lines.push(`#${hashes} ${title}`);
+    if (pages.length) lines.push('', `*Pages: ${pages.join('; ')}*`);
   }
   return lines.join('\n').trim();
 }
@@ -135,9 +176,13 @@ export function renderOverview(template: string, { doc, operations, errata }: Ov
   };
   // The template's first line says what the file is for; it is not part of the page.
   const body = template.replace(/^<!--[\s\S]*?-->\s*/, '');
-  return body.replace(/\{\{\s*(\w+)((?:\s+[\w-]+)*)\s*\}\}/g, (_, name: string, args: string) => {
+  const placeholder = /\{\{\s*(\w+)((?:\s+[\w-]+)*)\s*\}\}/g;
+  const malformed = /\{\{[^}]*\}\}/.exec(body.replace(placeholder, ''));
+  if (malformed) throw new Error(`Malformed placeholder ${malformed[0]} in the overview template`);
+  const filled = body.replace(placeholder, (_, name: string, args: string) => {
     const fill = fillers[name];
     if (!fill) throw new Error(`Unknown placeholder {{${name}}} in the overview template`);
     return fill(args.trim().split(/\s+/).filter(Boolean));
-  }).trim() + '\n';
+  });
+  return `${filled.trim()}\n`;
 }

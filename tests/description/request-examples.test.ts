@@ -39,6 +39,15 @@ describe('documented response examples are reached from a request sample', () =>
   });
 });
 
+describe('request body examples', () => {
+  it.each(operations.filter((op) => op.requestBody).map((op) => ({ name: op.operationId, op })))('$name: one summary per situation, as its request sample says', ({ op }) => {
+    const node = (op.node.requestBody as { content: Record<string, { examples?: Record<string, { summary?: string }> }> }).content[op.requestBody!.mediaType]!.examples ?? {};
+    const summaries = Object.entries(node).map(([name, ex]) => [name, ex.summary] as const);
+    expect(new Set(summaries.map(([, s]) => s)).size).toBe(summaries.length);
+    for (const [name, summary] of summaries) expect(summary, name).toBe(op.requestExamples[name]?.summary);
+  });
+});
+
 describe('example names', () => {
   it('are unique across the description and name a situation, not a number', () => {
     const all = operations.flatMap((op) => Object.keys(op.requestExamples).map((n) => `${op.operationId}:${n}`));

@@ -1,0 +1,217 @@
+// The built docs page in a real browser (Debian Chromium): overview, every operation and example, offline, no errors.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deref, listOperations, loadBundledDescription, pointerSegment, projectRoot, type JsonObject, type Operation } from '../../src/description/document.ts';
+import { buildDocs, type BuildDocsResult } from '../../scripts/docs/build.ts';
+import { errorCatalog, operationRoute, redocSlug } from '../../scripts/docs/overview.ts';
+import { serveDocs } from '../../scripts/docs/serve.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const doc = loadBundledDescription();
+const operations = listOperations(doc);
+const tagOf = (op: Operation): string => (op.node.tags as string[])[0]!;
+/** The sidebar lists tags as x-tagGroups orders them. */
+const tagOrder = (doc['x-tagGroups'] as JsonObject[]).flatMap((g) => g.tags as string[]);
+
+/** Summaries of the examples the description documents for one response (first media type). */
+function documentedExamples(op: Operation, status: string): string[] {
+  const response = deref<JsonObject>(doc, (op.node.responses as JsonObject)[status]!, `${op.pointer}/responses/${status}`);
+  const media = Object.values((response.node.content ?? {}) as JsonObject)[0] as JsonObject | undefined;
+  return Object.entries((media?.examples ?? {}) as JsonObject).map(([name, ex]) =>
+    String(deref<JsonObject>(doc, ex, `${response.pointer}/examples/${pointerSegment(name)}`).node.summary ?? name));
+}
+
+let scratch: string;
+let build: BuildDocsResult;
+let server: Server;
+let origin: string;
+let context: BrowserContext;
+let page: Page;
+let readyMs: number;
+const consoleErrors: string[] = [];
+const blocked: string[] = [];
+const seen = { operations: 0, requestSamples: 0, responseExamples: 0 };
+let overviewLinks: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`The docs browser test drives Debian Chromium at ${CHROMIUM}; install it (apt-get install chromium).`);
+  scratch = mkdtempSync(join(tmpdir(), 'pass-docs-browser-'));
+  build = buildDocs({ outDir: join(scratch, 'site') });
+  const served = await serveDocs(join(scratch, 'site'));
+  server = served.server;
+  origin = served.url.replace(/\/$/, '');
+  // Playwright refuses --user-data-dir in launch(); a persistent context takes the fresh profile directory instead.
+  context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url === origin || url.startsWith(`${origin}/`)) return route.continue();
+    blocked.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const started = Date.now();
+  await page.goto(`${origin}/`);
+  // The markup is prerendered; the page is usable once React has hydrated it, which is when the
+  // search box stops saying "Loading...".
+  await page.waitForFunction(() => {
+    const text = document.querySelector('[data-testid="search-trigger"]')?.textContent ?? '';
+    return text !== '' && !/loading/i.test(text);
+  }, undefined, { timeout: 15_000 });
+  readyMs = Date.now() - started;
+  console.info(`docs page: ${build.bytes} bytes, ready in ${readyMs} ms`);
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+const menu = () => page.locator('[data-component-name="Menu/Menu"]').first();
+const section = (route: string): Locator => page.locator(`[data-section-id="${route.slice(1)}"]`);
+/** The right-hand panel with the response examples of an operation section. */
+const responsePanelOf = (item: Locator): Locator => item.locator('[data-testid="right-panel"]')
+  .filter({ has: page.locator('[data-component-name="Panel/PanelHeaderTitle"]', { hasText: /^Response$/ }) });
+
+/**
+ * Opens a Redoc dropdown and returns its entries' texts, then closes it again. The open list is
+ * portalled out of the dropdown; closed lists stay in the DOM with no height, so the one visible
+ * menu is the open one. Escape does not close it; a second click on the trigger does.
+ */
+async function dropdownEntries(trigger: Locator): Promise<string[]> {
+  await trigger.click();
+  await expectAttribute(trigger, 'aria-expanded', 'true');
+  const list = page.locator('[role="menu"]:visible');
+  const entries = (await list.locator('[role="menuitem"]').allInnerTexts()).map((t) => t.trim());
+  await trigger.click();
+  await list.waitFor({ state: 'hidden' });
+  return entries;
+}
+
+async function expectAttribute(locator: Locator, name: string, value: string): Promise<void> {
+  await locator.and(page.locator(`[${name}="${value}"]`)).waitFor();
+}
+
+/** One operation section: title, every parameter, every request sample and every documented response example. */
+async function checkOperation(op: Operation, item: Locator): Promise<void> {
+  await item.locator('h2', { hasText: String(op.node.summary) }).waitFor();
+  // Redoc renders a section's parts progressively: wait for each parameter rather than read once.
+  const middle = item.locator('[data-testid="middle-panel"]');
+  for (const p of op.parameters) await middle.getByText(p.name, { exact: true }).first().waitFor();
+
+  // Request panel: the sample shown, and every documented request one click away in its dropdown.
+  const requestPanel = item.locator('[data-testid="right-panel"]').filter({ has: page.locator('code[data-language="http"]') });
+  const samples = Object.values(op.requestExamples).map((e) => e.summary);
+  await requestPanel.waitFor();
+  // The request-sample dropdown comes first; the Payload body-example dropdown below it shows the same summary.
+  const sampleTrigger = requestPanel.locator('[data-component-name="Dropdown/Dropdown"] button').filter({ hasText: samples[0]! }).first();
+  const offered = samples.length > 1 ? await dropdownEntries(sampleTrigger) : [samples[0]!];
+  expect(offered.filter((t) => t !== 'Payload'), `${op.operationId} request samples`).toEqual(samples);
+  seen.requestSamples += samples.length;
+
+  // Response panel: for each status, the documented examples (a dropdown when there are several).
+  const responsePanel = responsePanelOf(item);
+  for (const status of Object.keys(op.node.responses as JsonObject)) {
+    const documented = documentedExamples(op, status);
+    if (!documented.length) continue;
+    await responsePanel.getByRole('button', { name: status, exact: true }).click();
+    if (documented.length > 1) {
+      expect(await dropdownEntries(responsePanel.locator('button[aria-label="Example"]')), `${op.operationId} ${status} examples`).toEqual(documented);
+    } else {
+      await responsePanel.locator('[data-testid="json-viewer"], pre[data-testid="source-code"]').first().waitFor();
+    }
+    seen.responseExamples += documented.length;
+  }
+  seen.operations++;
+}
+
+describe('docs page in Chromium', () => {
+  it('opens with our overview: flow, headers, errors and errata in the sidebar', async () => {
+    for (const heading of ['Flow', 'Mandatory headers', 'Reading errors', 'Errata']) {
+      await expect(menu().getByText(heading, { exact: true }).first().isVisible()).resolves.toBe(true);
+    }
+    // The flow's links to operations (heading anchors aside); the sidebar test checks their order.
+    overviewLinks = await page.locator('[data-section-id^="/section/"] a[href^="#/"]').evaluateAll((as) => as
+      .filter((a) => !a.closest('[data-deep-link-anchor]'))
+      .map((a) => a.getAttribute('href') ?? ''));
+    expect([...overviewLinks].sort()).toEqual(operations.map((op) => operationRoute(tagOf(op), op.operationId)).sort());
+    // A link of the flow leads to its operation.
+    const logout = operations.find((op) => op.operationId === 'initiateLogout')!;
+    const route = operationRoute(tagOf(logout), logout.operationId);
+    await page.locator(`[data-section-id^="/section/"] a[href="${route}"]`).click();
+    await section(route).locator('h2', { hasText: String(logout.node.summary) }).waitFor();
+    await page.goto(`${origin}/#/`);
+  });
+
+  it('reaches every operation from the sidebar with its title, parameters and examples', async () => {
+    const byRoute = new Map(operations.map((op) => [operationRoute(tagOf(op), op.operationId), op]));
+    const sidebarRoutes: string[] = [];
+    for (const tag of tagOrder) {
+      // Tags are collapsed groups; clicking one opens it and lists its operations in sidebar order.
+      await menu().locator(`a[href="/${redocSlug(tag)}"], a[href="#/${redocSlug(tag)}"]`).first().click();
+      const entries = menu().locator(`a[href^="#/${redocSlug(tag)}/"]`);
+      await entries.first().waitFor();
+      const routes = await entries.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      sidebarRoutes.push(...routes);
+      for (const route of routes) {
+        const op = byRoute.get(route);
+        if (!op) throw new Error(`The sidebar links ${route}, which is no operation of the description`);
+        await menu().locator(`a[href="${route}"]`).click();
+        await checkOperation(op, section(route));
+      }
+    }
+    expect([...sidebarRoutes].sort()).toEqual([...byRoute.keys()].sort());
+    expect(overviewLinks, 'the overview lists the operations in sidebar order').toEqual(sidebarRoutes);
+    console.info(`docs page: ${seen.operations} operations, ${seen.requestSamples} request samples, ${seen.responseExamples} response examples rendered`);
+  }, 60_000);
+
+  it('shows every documented example of initiateLogout in its examples dropdown', async () => {
+    const logout = operations.find((op) => op.operationId === 'initiateLogout')!;
+    const route = operationRoute(tagOf(logout), logout.operationId);
+    await page.goto(`${origin}/${route}`);
+    const responsePanel = responsePanelOf(section(route));
+    await responsePanel.getByRole('button', { name: '200', exact: true }).click();
+    const documented = documentedExamples(logout, '200');
+    expect(documented.length).toBeGreaterThanOrEqual(7);
+    expect(await dropdownEntries(responsePanel.locator('button[aria-label="Example"]'))).toEqual(documented);
+  });
+
+  it('lists every code of the error catalog in the error-code table', async () => {
+    await page.goto(`${origin}/#/section/reading-errors`);
+    const table = page.locator('table').filter({ has: page.locator('th', { hasText: 'Code' }) }).first();
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => {
+      const [first, status, action] = [...tr.querySelectorAll('td')];
+      return { code: first?.querySelector('code')?.textContent, message: first?.lastChild?.textContent?.trim(), status: status?.textContent, action: action?.textContent };
+    }));
+    const catalog = errorCatalog(doc);
+    expect(rows.map((r) => r.code)).toEqual(catalog.map((e) => e.code));
+    expect(rows).toEqual(catalog.map((e) => ({ code: e.code, message: e.message, status: String(e.status), action: e.action })));
+  });
+
+  it('saves a full-page screenshot of the overview for review', async () => {
+    await page.goto(`${origin}/#/`);
+    await page.locator('[data-section-id="/"] h1').first().waitFor();
+    mkdirSync(join(projectRoot, 'reports'), { recursive: true });
+    await page.screenshot({ path: join(projectRoot, 'reports', 'docs.png'), fullPage: true });
+  });
+
+  // Last, so that it covers everything the tests above did on the page.
+  it('logged no console error and requested nothing outside the local server', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(blocked).toEqual([]);
+  });
+});
