@@ -2,7 +2,7 @@
 // Prints the ratio of per-request times measured in this one run, and the client's bundle size.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bundleClient } from '../src/client/bundle.ts';
+import { bundleClient } from './client-bundle.ts';
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/schema.d.ts';
 import { createPassClient } from '../src/client/index.ts';

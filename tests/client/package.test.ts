@@ -1,6 +1,6 @@
 // The client core runs in browsers and Node 20 with openapi-fetch as its only runtime dependency.
 import { describe, expect, it } from 'vitest';
-import { bundleClient } from '../../src/client/bundle.ts';
+import { bundleClient } from '../../bench/client-bundle.ts';
 
 describe('client package', () => {
   it('bundles for the browser from src/client, the generated operation table and openapi-fetch only', async () => {

@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
-import { projectRoot } from '../description/document.ts';
+import { projectRoot } from '../src/description/document.ts';
 
 export interface ClientBundle {
   bytes: number;
