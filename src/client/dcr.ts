@@ -32,9 +32,6 @@ export class DcrTokenManager {
   private readonly dcr;
   private state: TokenState | undefined;
   private inflight: Promise<string> | undefined;
-  /** Number of token requests sent, for tests and metrics. */
-  tokenRequests = 0;
-  registrations = 0;
 
   constructor(private readonly options: DcrOptions) {
     this.store = options.store ?? new MemoryTokenStore();
@@ -92,7 +89,6 @@ export class DcrTokenManager {
 
   private async register(): Promise<ClientCredentials> {
     if (!this.options.softwareStatement) throw new PassError('No client credentials stored and no software statement to register with');
-    this.registrations++;
     const { data, error, response } = await this.dcr.POST('/o/client/register', {
       headers: { 'Content-Type': 'application/json' },
       params: { header: this.headers() },
@@ -106,7 +102,6 @@ export class DcrTokenManager {
   }
 
   private async requestToken(credentials: ClientCredentials): Promise<AccessToken | 'invalid_client'> {
-    this.tokenRequests++;
     const { data, error, response } = await this.dcr.POST('/o/client/token', {
       // openapi-fetch form-encodes the body when this exact Content-Type is set.
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

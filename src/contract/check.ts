@@ -5,7 +5,7 @@ import { bundledDescriptionPath, listOperations, loadBundledDescription, type Js
 import { DescriptionValidator } from '../description/validator.ts';
 import { startMock } from '../mock/server.ts';
 import { ViolationMapper } from '../mock/violations.ts';
-import { buildCases, type Case, type CaseRequest } from './cases.ts';
+import { buildCases, type CaseRequest } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { countResults, writeReports, type Counts, type RunReport } from './report.ts';
 import { runCases, type CaseResult } from './run.ts';
@@ -141,7 +141,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
 
   let results: CaseResult[];
   try {
-    results = await runCases(cases as Case[], operations, new ResponseChecker(doc, validator), {
+    results = await runCases(cases, operations, new ResponseChecker(doc, validator), {
       baseUrl: mock?.url ?? target,
       sendPrefer: isMock,
       ...(remote ? { prepare: remote.prepare, fetch: remote.fetch } : o.fetch ? { fetch: o.fetch } : {}),
