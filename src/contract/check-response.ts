@@ -1,5 +1,5 @@
 // Compares one observed HTTP response with what the description documents for its operation.
-import { deref, getByPointer, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
+import { deref, getByPointer, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator } from '../description/validator.ts';
 
 export interface Observed {
@@ -57,7 +57,7 @@ export class ResponseChecker {
     const matched = media.find((m) => m.toLowerCase() === actualType);
     if (!matched) return [...drifts, { kind: 'content-type', pointer: '', expected: media.join(' or '), actual: actualType || '(none)' }];
 
-    const schemaPointer = `${response.pointer}/content/${matched.replace(/~/g, '~0').replace(/\//g, '~1')}/schema`;
+    const schemaPointer = `${response.pointer}/content/${pointerSegment(matched)}/schema`;
     let body: Json = observed.body;
     if (matched.includes('json')) {
       try {

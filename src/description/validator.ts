@@ -1,7 +1,7 @@
 // Ajv 2020-12 validators compiled from the bundled description, addressed by JSON Pointer.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { deref, type Json, type JsonObject, type OpenApiDocument } from './document.ts';
+import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument } from './document.ts';
 
 const DOCUMENT_ID = 'https://pass-contract.invalid/openapi.json';
 
@@ -24,7 +24,7 @@ function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Vi
     const p = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: Json; allowedValue?: Json };
     // Point at the field itself: a missing or unexpected property is named in the pointer.
     const field = p.missingProperty ?? p.additionalProperty;
-    const path = prefix + e.instancePath + (field !== undefined ? `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}` : '');
+    const path = prefix + e.instancePath + (field !== undefined ? `/${pointerSegment(field)}` : '');
     const extra = e.keyword === 'enum' || e.keyword === 'const' ? `: ${JSON.stringify(p.allowedValues ?? p.allowedValue)}` : '';
     const message = `${e.message ?? 'invalid'}${extra}`;
     const key = `${path} ${message}`;

@@ -7,6 +7,7 @@ import { getHttpConfigFromRequest } from '@stoplight/prism-http-server/dist/getH
 import { bundledDescriptionPath, listOperations, loadBundledDescription } from '../description/document.ts';
 import { Router } from '../description/routes.ts';
 import { DescriptionValidator } from '../description/validator.ts';
+import { readBodyText } from '../http/body.ts';
 import { ViolationMapper } from './violations.ts';
 
 export interface MockOptions {
@@ -37,11 +38,9 @@ const BASE_CONFIG: IHttpConfig = {
 };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = await readBodyText(req);
   // A zero-length body with a Content-Type is an empty form, not a missing body.
-  if (chunks.length === 0) return req.headers['content-type'] ? '' : undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === undefined) return req.headers['content-type'] ? '' : undefined;
   if (!/\bjson\b/i.test(req.headers['content-type'] ?? '')) return text;
   try {
     return JSON.parse(text);

@@ -9,6 +9,7 @@ import { DescriptionValidator } from '../description/validator.ts';
 import { ResponseChecker } from '../contract/check-response.ts';
 import { writeReports, type RunReport } from '../contract/report.ts';
 import type { CaseResult } from '../contract/run.ts';
+import { readBodyText } from '../http/body.ts';
 
 export interface ProxyOptions {
   upstream: string;
@@ -52,9 +53,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const t0 = performance.now();
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
+    const body = await readBodyText(req);
     const input: IHttpRequest = {
       method: (req.method ?? 'GET').toLowerCase() as IHttpRequest['method'],
       url: { path: url.pathname, query: Object.fromEntries(url.searchParams) },

@@ -27,6 +27,16 @@ const rejected: { name: string; pointer: () => string; value: unknown; encoded?:
   { name: 'X-Device-Info without osVersion', pointer: () => schema('Base64DeviceInfo'), value: base64({ ...validDevice, osVersion: undefined }), encoded: true },
 ];
 
+describe('Accept', () => {
+  const accept = () => operations.find((o) => o.operationId === 'initiateLogout')!.parameters.find((p) => p.name === 'Accept')!.schemaPointer;
+  it.each(['application/json', 'application/json;charset=utf-8', '*/*', 'text/html, application/*;q=0.8'])('accepts %s (covers JSON)', (value) => {
+    expect(validator.validate(accept(), value).valid).toBe(true);
+  });
+  it.each(['text/html', 'application/xml', 'application/jsonx'])('rejects %s (no JSON)', (value) => {
+    expect(validator.validate(accept(), value).valid).toBe(false);
+  });
+});
+
 describe('counter-examples are rejected', () => {
   it.each(rejected.map((r) => ({ ...r, name: caseName('schema', r.name) })))('$name', ({ pointer, value, encoded, path }) => {
     const result = encoded ? validator.validateEncoded(pointer(), value) : validator.validate(pointer(), value);

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { listOperations, loadBundledDescription, type Json, type Operation } from '../../src/description/document.ts';
 import { Router } from '../../src/description/routes.ts';
+import { readBodyText } from '../../src/http/body.ts';
 
 export interface Received {
   operationId: string;
@@ -35,15 +36,13 @@ export async function startLocalAdobe(overrides: Record<string, Override> = {}) 
   const counts = new Map<string, number>();
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = router.match(req.method ?? 'GET', url.pathname);
     if (!match) {
       res.writeHead(404).end();
       return;
     }
-    const r: Received = { operationId: match.op.operationId, method: req.method!, path: url.pathname + url.search, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const r: Received = { operationId: match.op.operationId, method: req.method!, path: url.pathname + url.search, headers: req.headers, body: (await readBodyText(req)) ?? '' };
     received.push(r);
     const n = (counts.get(r.operationId) ?? 0) + 1;
     counts.set(r.operationId, n);

@@ -18,10 +18,6 @@ export class RequestMemory {
     this.copies.delete(id);
     return copy;
   }
-
-  get size(): number {
-    return this.copies.size;
-  }
 }
 
 /** Sends `request` again through the client's own fetch, after the gate. */
