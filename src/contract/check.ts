@@ -1,6 +1,5 @@
 // The main job: run every contract case against the mock or a real Adobe host and write the drift report.
-import { DcrTokenManager } from '../client/dcr.ts';
-import { DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from '../client/middleware/throttle.ts';
+import { DcrTokenManager, DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from 'pass-contract-client';
 import { bundledDescriptionPath, listOperations, loadBundledDescription, type JsonObject } from '../description/document.ts';
 import { DescriptionValidator } from '../description/validator.ts';
 import { startMock } from '../mock/server.ts';
