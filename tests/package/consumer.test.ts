@@ -196,9 +196,10 @@ describe('pass-contract installed from its tarball', () => {
     const report = readJson<{ results: { outcome: string }[] }>(join(project, 'reports', 'report.json'));
     expect(report.results.length).toBeGreaterThan(100);
     expect(report.results.filter((r) => r.outcome !== 'pass')).toEqual([]);
-    expect(checked.stdout).toContain(`${report.results.length} cases: ${report.results.length} pass, 0 drift, 0 error`);
+    expect(checked.stdout).toContain(`${report.results.length} results: ${report.results.length} pass, 0 breaking, 0 additions`);
     const junit = readFileSync(join(project, 'reports', 'junit.xml'), 'utf8');
-    expect(junit).toMatch(new RegExp(`<testsuites[^>]* tests="${report.results.length}"[^>]* failures="0"`));
+    // One test per result, plus the run's own "run completed".
+    expect(junit).toMatch(new RegExp(`<testsuites[^>]* tests="${report.results.length + 1}"[^>]* failures="0"`));
     expect(readFileSync(join(project, 'reports', 'summary.md'), 'utf8')).toMatch(/^#/);
   }, 60_000);
 
