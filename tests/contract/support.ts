@@ -12,7 +12,7 @@ import { startFakeAdobe, type FakeAdobe, type FakeAdobeOptions } from '../suppor
 export const description = loadDescription();
 
 /** A software statement longer than the 200 characters a report cell keeps: a prefix would show. */
-export const STATEMENT = `eyJhbGciOiJSUzI1NiJ9.${'U1RBVEVNRU5ULUNBTkFSWS03ZjNh'.repeat(12)}.c2ln`;
+export const STATEMENT = `eyJjYW5hcnkiOiI3ZjNhIn0.${'U1RBVEVNRU5ULUNBTkFSWS03ZjNh'.repeat(12)}.c2ln`;
 
 export const ENV = { PASS_SOFTWARE_STATEMENT: STATEMENT, PASS_SERVICE_PROVIDER: 'REF30', PASS_MVPD: 'Cablevision' };
 
