@@ -13,11 +13,21 @@ interface TagGroup {
   tags: string[];
 }
 
+/** An `x-error-catalog` entry as the docs show it (statuses joined, missing cells as "—"). */
 interface CatalogEntry {
   code: string;
-  status: number;
+  status: string;
   action: string;
   message: string;
+}
+
+/** An entry as the description holds it: codes only Adobe's published OpenAPI lists may lack a status, action or message. */
+interface SourceEntry {
+  code: string;
+  status?: number | number[];
+  action?: string;
+  message?: string;
+  source?: string;
 }
 
 /**
@@ -106,9 +116,15 @@ export function renderHeaders(doc: OpenApiDocument, operations: Operation[], nam
 
 export function errorCatalog(doc: OpenApiDocument): CatalogEntry[] {
   const schema = ((doc.components.schemas ?? {}) as Record<string, JsonObject>).ErrorCode;
-  const catalog = schema?.['x-error-catalog'] as unknown as CatalogEntry[] | undefined;
+  const catalog = schema?.['x-error-catalog'] as unknown as SourceEntry[] | undefined;
   if (!catalog?.length) throw new Error('components.schemas.ErrorCode has no x-error-catalog');
-  return catalog;
+  return catalog.map((e) => ({
+    code: e.code,
+    status: e.status === undefined ? '—' : [e.status].flat().join(', '),
+    action: e.action ?? '—',
+    message: e.source === undefined ? e.message ?? ''
+      : `${e.message ?? 'No page documents this code.'} (In Adobe's published OpenAPI, not on the REST API V2 pages.)`,
+  }));
 }
 
 /** The values of `ErrorAction` with their descriptions. */
