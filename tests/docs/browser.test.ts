@@ -1,16 +1,16 @@
-// The built docs page in a real browser (Debian Chromium): overview, every operation and example, offline, no errors.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// The built docs page in a real browser (tests/support/chromium.ts): overview, every operation and example, offline, layout at 1400 px, no errors.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deref, listOperations, loadBundledDescription, pointerSegment, projectRoot, type JsonObject, type Operation } from '../../src/description/document.ts';
 import { buildDocs, type BuildDocsResult } from '../../scripts/docs/build.ts';
 import { errorCatalog, operationRoute, redocSlug } from '../../scripts/docs/overview.ts';
 import { serveDocs } from '../../scripts/docs/serve.ts';
+import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const doc = loadBundledDescription();
 const operations = listOperations(doc);
 const tagOf = (op: Operation): string => (op.node.tags as string[])[0]!;
@@ -29,7 +29,7 @@ let scratch: string;
 let build: BuildDocsResult;
 let server: Server;
 let origin: string;
-let context: BrowserContext;
+let browser: LaunchedChromium;
 let page: Page;
 let readyMs: number;
 const consoleErrors: string[] = [];
@@ -38,21 +38,15 @@ const seen = { operations: 0, requestSamples: 0, responseExamples: 0 };
 let overviewLinks: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`The docs browser test drives Debian Chromium at ${CHROMIUM}; install it (apt-get install chromium).`);
   scratch = mkdtempSync(join(tmpdir(), 'pass-docs-browser-'));
   build = buildDocs({ outDir: join(scratch, 'site') });
   const served = await serveDocs(join(scratch, 'site'));
   server = served.server;
   origin = served.url.replace(/\/$/, '');
-  // Playwright refuses --user-data-dir in launch(); a persistent context takes the fresh profile directory instead.
-  context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? await context.newPage();
+  browser = await launchChromium({ viewport: { width: 1400, height: 900 } });
+  console.info(`docs browser: ${browser.source} Chromium ${browser.executablePath} (libraries: ${browser.libraries}), `
+    + `unpacked in ${Math.round(browser.unpackMs)} ms, launched in ${Math.round(browser.launchMs)} ms`);
+  page = browser.page;
   page.setDefaultTimeout(10_000);
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
@@ -75,7 +69,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
