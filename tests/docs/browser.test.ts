@@ -255,10 +255,10 @@ describe('docs page in Chromium', () => {
     expect(brokenWords).toEqual([]);
 
     mkdirSync(join(projectRoot, 'reports'), { recursive: true });
-    await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400-errors.png') });
+    await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400-errors.png'), animations: 'disabled' });
     await page.goto(`${origin}/#/`);
     await page.locator('[data-section-id="/"] h1').first().waitFor();
-    await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400.png') });
+    await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400.png'), animations: 'disabled' });
   });
 
   it('declares an inline icon, so that no browser asks the server for /favicon.ico', async () => {
