@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const client = (path: string) => fileURLToPath(new URL(`./packages/client/${path}`, import.meta.url));
+
 export default defineConfig({
+  // The same mapping as `paths` in tsconfig.json: in the repository the tools use the client's source.
+  resolve: {
+    alias: [
+      { find: /^pass-contract-client$/, replacement: client('src/index.ts') },
+      { find: /^pass-contract-client\/node$/, replacement: client('src/node/file-store.ts') },
+    ],
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 20_000,

@@ -11,10 +11,10 @@ export interface ClientBundle {
   inputs: string[];
 }
 
-/** Bundles src/client/index.ts for browsers (minified ESM), the way an app's bundler would. */
+/** Bundles packages/client/src/index.ts for browsers (minified ESM), the way an app's bundler would. */
 export async function bundleClient(): Promise<ClientBundle> {
   const result = await build({
-    entryPoints: [join(projectRoot, 'src/client/index.ts')],
+    entryPoints: [join(projectRoot, 'packages/client/src/index.ts')],
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -4,8 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bundleClient } from './client-bundle.ts';
 import createClient from 'openapi-fetch';
-import type { paths } from '../generated/schema.d.ts';
-import { createPassClient } from '../src/client/index.ts';
+import type { paths } from 'pass-contract-client/types';
+import { createPassClient } from 'pass-contract-client';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const body = JSON.stringify({ logouts: { Dish: { actionName: 'complete', actionType: 'none', mvpd: 'Dish' } } });

@@ -1,6 +1,6 @@
 // The README's server-to-server example: register → token → configuration → session → poll →
 // authorize → logout, for one streaming device whose requests a programmer service relays.
-import { buildDeviceInfo, createPassClient, deviceHeaders, interpretLogout, pollProfileByCode, retrieveDecisions } from '../src/client/index.ts';
+import { buildDeviceInfo, createPassClient, deviceHeaders, interpretLogout, pollProfileByCode, retrieveDecisions } from 'pass-contract-client';
 
 export async function serverToServer(baseUrl: string, softwareStatement: string) {
   // The device the user holds; its IP goes in X-Forwarded-For because this server calls for it.

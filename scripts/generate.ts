@@ -1,6 +1,7 @@
-// Regenerates generated/ from openapi/: bundled description (YAML, JSON) and TypeScript types.
+// Regenerates what is generated from openapi/: the bundled description (YAML, JSON) in generated/, and the
+// client's TypeScript types and operation table in packages/client/generated/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listOperations, loadBundledDescription } from '../src/description/document.ts';
@@ -18,25 +19,36 @@ function run(cmd: string, args: string[]): void {
   }
 }
 
-/** Writes every generated artefact into `outDir` (default `generated/`). */
-export function generate(outDir = join(root, 'generated'), { types = true } = {}): string[] {
-  mkdirSync(outDir, { recursive: true });
-  const yamlOut = join(outDir, 'openapi.yaml');
-  const jsonOut = join(outDir, 'openapi.json');
+/** Where each generated file goes, relative to the repository (or to a scratch root). */
+export const GENERATED = {
+  bundleYaml: 'generated/openapi.yaml',
+  bundleJson: 'generated/openapi.json',
+  types: 'packages/client/generated/schema.d.ts',
+  operations: 'packages/client/generated/operations.ts',
+} as const;
+
+/** Writes every generated artefact under `outRoot` (default: the repository); returns their relative paths. */
+export function generate(outRoot = root, { types = true } = {}): string[] {
+  const out = (file: string) => {
+    mkdirSync(dirname(join(outRoot, file)), { recursive: true });
+    return join(outRoot, file);
+  };
+  const yamlOut = out(GENERATED.bundleYaml);
+  const jsonOut = out(GENERATED.bundleJson);
   run(bin('redocly'), ['bundle', 'main', '--output', yamlOut]);
   run(bin('redocly'), ['bundle', 'main', '--output', jsonOut]);
-  if (!types) return ['openapi.yaml', 'openapi.json'];
+  if (!types) return [GENERATED.bundleYaml, GENERATED.bundleJson];
   // openapi-typescript reads redocly.yaml and would re-lint with our strict rules; hand it a
   // minimal config instead (see ../shared/TOOLCHAIN.md).
-  const minimalConfig = join(outDir, '.openapi-typescript.redocly.yaml');
+  const minimalConfig = join(dirname(yamlOut), '.openapi-typescript.redocly.yaml');
   writeFileSync(minimalConfig, 'extends: []\n');
   try {
-    run(bin('openapi-typescript'), [yamlOut, '--output', join(outDir, 'schema.d.ts'), '--redocly', minimalConfig]);
+    run(bin('openapi-typescript'), [yamlOut, '--output', out(GENERATED.types), '--redocly', minimalConfig]);
   } finally {
-    execFileSync('rm', ['-f', minimalConfig]);
+    rmSync(minimalConfig, { force: true });
   }
-  writeFileSync(join(outDir, 'operations.ts'), operationsModule(jsonOut));
-  return ['openapi.yaml', 'openapi.json', 'schema.d.ts', 'operations.ts'];
+  writeFileSync(out(GENERATED.operations), operationsModule(jsonOut));
+  return Object.values(GENERATED);
 }
 
 /** What the client needs at run time about each operation, keyed by `METHOD /path/{template}`. */

@@ -1,5 +1,5 @@
 // Turns an operation's `x-request-examples` into Redoc `x-codeSamples`: one raw HTTP request each.
-import { toForm } from '../../src/client/middleware/content-type.ts';
+import { toForm } from 'pass-contract-client';
 import { listOperations, type Json, type JsonObject, type OpenApiDocument, type Operation, type RequestExample } from '../../src/description/document.ts';
 
 export interface CodeSample {

@@ -1,8 +1,7 @@
 // The main job: run every contract case against the mock or a real Adobe host and write the drift report.
-import { DcrTokenManager } from '../client/dcr.ts';
-import { DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from '../client/middleware/throttle.ts';
-import { bundledDescriptionPath, listOperations, loadBundledDescription, type JsonObject } from '../description/document.ts';
-import { DescriptionValidator } from '../description/validator.ts';
+import { DcrTokenManager, DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from 'pass-contract-client';
+import type { JsonObject } from '../description/document.ts';
+import { loadDescription, type Description } from '../description/index.ts';
 import { startMock } from '../mock/server.ts';
 import { ViolationMapper } from '../mock/violations.ts';
 import { buildCases, type CaseRequest } from './cases.ts';
@@ -24,7 +23,8 @@ export interface CheckOptions {
   operations?: string[];
   /** Credentials and ids for a real host (PASS_* variables); defaults to process.env. */
   env?: Record<string, string | undefined>;
-  descriptionPath?: string;
+  /** The loaded description (default: the bundled one, loaded here); shared with the embedded mock. */
+  description?: Description;
   fetch?: (request: Request) => Promise<Response>;
   /** Pacing for a real host; default Adobe's throttle (1 request/s after a one-time burst of 10). */
   pace?: DeviceLimiterOptions;
@@ -113,12 +113,10 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--target must be an http(s) URL, got "${target}"`);
   }
 
-  const descriptionPath = o.descriptionPath ?? bundledDescriptionPath;
-  const doc = loadBundledDescription(descriptionPath);
-  const operations = listOperations(doc);
+  const description = o.description ?? loadDescription();
+  const { doc, operations, validator } = description;
   const unknown = (o.operations ?? []).filter((id) => !operations.some((op) => op.operationId === id));
   if (unknown.length) throw new UsageError(`unknown operationId(s): ${unknown.join(', ')}`);
-  const validator = new DescriptionValidator(doc);
   const all = buildCases(doc, operations, new ViolationMapper(doc, validator), isMock ? 'mock' : 'remote')
     .filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
   const skipped = isMock || o.includeStateChanging ? [] : all.filter((c) => c.stateChanging).map((c) => ({ id: c.id, reason: 'changes state at Adobe; pass --include-state-changing' }));
@@ -127,7 +125,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const deviceInfoParam = operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
   const defaultDeviceInfo = String(deviceInfoParam?.example ?? '');
   const remote = isMock ? undefined : remoteTarget(target, o.env ?? process.env, defaultDeviceInfo, o.fetch ?? ((r) => globalThis.fetch(r)), o.pace);
-  const mock = isMock ? await startMock({ port: 0, descriptionPath }) : undefined;
+  const mock = isMock ? await startMock({ port: 0, description }) : undefined;
 
   const perOperation = new Map<string, { total: number; results: CaseResult[] }>();
   for (const c of cases) perOperation.set(c.operationId, { total: (perOperation.get(c.operationId)?.total ?? 0) + 1, results: [] });

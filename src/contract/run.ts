@@ -1,6 +1,6 @@
 // Sends contract cases to a target and records, per case, what drifted from the description.
 import { isDeepStrictEqual } from 'node:util';
-import { toForm } from '../client/middleware/content-type.ts';
+import { toForm } from 'pass-contract-client';
 import type { Json, Operation } from '../description/document.ts';
 import type { Case, CaseRequest } from './cases.ts';
 import type { Drift, ResponseChecker } from './check-response.ts';

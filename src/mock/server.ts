@@ -1,20 +1,18 @@
 // The mock: Prism routes, validates and picks examples; errors come back in the description's own shape.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@stoplight/prism-core';
-import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
-import { getHttpConfigFromRequest } from '@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js';
-import { bundledDescriptionPath, listOperations, loadBundledDescription } from '../description/document.ts';
-import { Router } from '../description/routes.ts';
-import { DescriptionValidator } from '../description/validator.ts';
+import type { IHttpConfig, IHttpRequest } from '@stoplight/prism-http';
+import { loadDescription, type Description } from '../description/index.ts';
 import { readBodyText } from '../http/body.ts';
+import { loadPrism, prismOperations } from '../prism/index.ts';
 import { ViolationMapper } from './violations.ts';
 
 export interface MockOptions {
   host?: string;
   /** 0 picks a free port. Default 4010. */
   port?: number;
-  descriptionPath?: string;
+  /** The loaded description (default: the bundled one, loaded here). */
+  description?: Description;
   /** Prism's own log level ('silent' by default: one line per request is noise in CI). */
   logLevel?: 'silent' | 'error' | 'info';
   /** Called once per request with what was answered (for tests and `--verbose`). */
@@ -55,12 +53,12 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const path = options.descriptionPath ?? bundledDescriptionPath;
-  const doc = loadBundledDescription(path);
-  const router = new Router(listOperations(doc));
-  const mapper = new ViolationMapper(doc, new DescriptionValidator(doc));
-  const prismOperations = await getHttpOperationsFromSpec(path);
-  const prism = createInstance(BASE_CONFIG, { logger: createLogger('pass-mock', { level: options.logLevel ?? 'silent' }) });
+  const description = options.description ?? loadDescription();
+  const { doc, router } = description;
+  const mapper = new ViolationMapper(doc, description.validator);
+  const { http, core, config } = loadPrism();
+  const operations = await prismOperations(description);
+  const prism = http.createInstance(BASE_CONFIG, { logger: core.createLogger('pass-mock', { level: options.logLevel ?? 'silent' }) });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
@@ -89,12 +87,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       return log(404);
     }
 
-    const preferences = getHttpConfigFromRequest(input);
+    const preferences = config.getHttpConfigFromRequest(input);
     if (preferences._tag === 'Left') {
       send(res, 400, { 'Content-Type': 'application/problem+json' }, { title: 'Invalid Prefer header', detail: preferences.left.detail });
       return log(400);
     }
-    const result = await prism.request(input, prismOperations, { ...BASE_CONFIG, mock: { ...BASE_CONFIG.mock, ...preferences.right } })();
+    const result = await prism.request(input, operations, { ...BASE_CONFIG, mock: { ...BASE_CONFIG.mock, ...preferences.right } })();
     if (result._tag === 'Left') {
       // Mock usage errors (e.g. Prefer: example=<unknown>) keep Prism's problem+json.
       const e = result.left as { status?: number; detail?: string; message: string; name: string };

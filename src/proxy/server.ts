@@ -1,11 +1,9 @@
 // Proxy mode: Prism forwards real traffic to an upstream Adobe host; we check each response and report drift.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@stoplight/prism-core';
-import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
-import { bundledDescriptionPath, listOperations, loadBundledDescription } from '../description/document.ts';
-import { Router } from '../description/routes.ts';
-import { DescriptionValidator } from '../description/validator.ts';
+import type { IHttpConfig, IHttpRequest } from '@stoplight/prism-http';
+import { loadDescription, type Description } from '../description/index.ts';
+import { loadPrism, prismOperations } from '../prism/index.ts';
 import { ResponseChecker } from '../contract/check-response.ts';
 import { writeReports, type RunReport } from '../contract/report.ts';
 import type { CaseResult } from '../contract/run.ts';
@@ -16,7 +14,8 @@ export interface ProxyOptions {
   host?: string;
   port?: number;
   reportDir?: string;
-  descriptionPath?: string;
+  /** The loaded description (default: the bundled one, loaded here). */
+  description?: Description;
   /** Values to redact from reports (tokens seen in traffic are redacted by key anyway). */
   secrets?: string[];
   onRecord?: (result: CaseResult) => void;
@@ -35,14 +34,14 @@ const DROPPED = new Set(['content-length', 'content-encoding', 'transfer-encodin
 
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const upstream = new URL(o.upstream);
-  const path = o.descriptionPath ?? bundledDescriptionPath;
-  const doc = loadBundledDescription(path);
-  const router = new Router(listOperations(doc));
-  const checker = new ResponseChecker(doc, new DescriptionValidator(doc));
-  const prismOperations = await getHttpOperationsFromSpec(path);
+  const description = o.description ?? loadDescription();
+  const { doc, router } = description;
+  const checker = new ResponseChecker(doc, description.validator);
+  const { http, core } = loadPrism();
+  const operations = await prismOperations(description);
   // Real traffic passes untouched: Prism would answer 422 itself for an invalid request.
   const config: IHttpConfig = { isProxy: true, upstream, mock: { dynamic: false }, checkSecurity: false, validateRequest: false, validateResponse: false, errors: false, upstreamProxy: undefined };
-  const prism = createInstance(config, { logger: createLogger('pass-proxy', { level: 'silent' }) });
+  const prism = http.createInstance(config, { logger: core.createLogger('pass-proxy', { level: 'silent' }) });
   const startedAt = new Date();
   const results: CaseResult[] = [];
 
@@ -61,7 +60,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       ...(body !== undefined ? { body } : {}),
     };
     const match = router.match(input.method, url.pathname);
-    const result = await prism.request(input, prismOperations, config)();
+    const result = await prism.request(input, operations, config)();
     if (result._tag === 'Left') {
       const e = result.left as { status?: number; message: string };
       res.writeHead(e.status ?? 502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${e.message}`);

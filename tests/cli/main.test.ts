@@ -1,9 +1,10 @@
 // The CLI is a thin wrapper: help, exit codes and progress lines, driven through main().
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.ts';
+import { projectRoot } from '../../src/description/document.ts';
 
 function io(isTTY = false) {
   const out: string[] = [];
@@ -19,6 +20,30 @@ describe('pass-contract CLI', () => {
     expect(t.out.join('\n')).toMatch(/--target <mock\|url>[\s\S]*Exit codes: 0 no drift, 1 drift, 2 usage or connection errors/);
   });
 
+  it('prints the package version', async () => {
+    const t = io();
+    expect(await main(['--version'], t.io)).toBe(0);
+    expect(t.out).toEqual([(JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version]);
+  });
+
+  it('says an unknown command is unknown and lists the commands (exit 2)', async () => {
+    const t = io();
+    expect(await main(['frobnicate'], t.io)).toBe(2);
+    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy (pass-contract --help)"]);
+  });
+
+  it('prints the help on stderr and exits 2 when no command is given', async () => {
+    const t = io();
+    expect(await main([], t.io)).toBe(2);
+    expect(t.err.join('\n')).toMatch(/Usage: pass-contract[\s\S]*Commands:[\s\S]*check[\s\S]*mock[\s\S]*proxy/);
+  });
+
+  it('exits 2 on a bad port', async () => {
+    const t = io();
+    expect(await main(['mock', '--port', '80000'], t.io)).toBe(2);
+    expect(t.err.join('\n')).toContain('expected a port number from 0 to 65535, got "80000"');
+  });
+
   it('exits 2 on an unknown option and on a bad target, saying what is wrong', async () => {
     const a = io();
     expect(await main(['check', '--frobnicate'], a.io)).toBe(2);
@@ -28,10 +53,10 @@ describe('pass-contract CLI', () => {
     expect(b.err).toEqual(['pass-contract: --target must be "mock" or an http(s) base URL, got "staging"']);
   });
 
-  it('runs the check against the embedded mock by default: one progress line per operation on a TTY, exit 0', async () => {
+  it('runs the check against the embedded mock: one progress line per operation on a TTY, exit 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
     const t = io(true);
-    expect(await main(['--report', dir], t.io)).toBe(0);
+    expect(await main(['check', '--report', dir], t.io)).toBe(0);
     const progress = t.out.filter((l) => l.startsWith('✓') || l.startsWith('✗'));
     expect(progress).toHaveLength(15);
     expect(progress.every((l) => l.startsWith('✓'))).toBe(true);

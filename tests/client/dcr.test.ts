@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createPassClient } from '../../src/client/index.ts';
-import { DcrTokenManager } from '../../src/client/dcr.ts';
-import type { RequestLogEntry } from '../../src/client/middleware/logger.ts';
-import { MemoryTokenStore } from '../../src/client/stores.ts';
+import { createPassClient } from '../../packages/client/src/index.ts';
+import { DcrTokenManager } from '../../packages/client/src/dcr.ts';
+import type { RequestLogEntry } from '../../packages/client/src/middleware/logger.ts';
+import { MemoryTokenStore } from '../../packages/client/src/stores.ts';
 import { enhancedError, json, scriptedFetch, virtualClock } from './support.ts';
 
 const CANARY_STATEMENT = 'CANARY.software.statement';

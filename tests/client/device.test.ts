@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildDeviceIdentifier, buildDeviceInfo, decodeDeviceIdentifier, decodeDeviceInfo, decodePartnerFrameworkStatus,
   deriveStableDeviceId, deviceHeaders, HeaderFormatError, buildPartnerFrameworkStatus,
-} from '../../src/client/device.ts';
+} from '../../packages/client/src/device.ts';
 import { loadBundledDescription } from '../../src/description/document.ts';
 import { DescriptionValidator } from '../../src/description/validator.ts';
 

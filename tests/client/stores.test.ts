@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileTokenStore } from '../../src/client/node/file-store.ts';
-import { MemoryTokenStore } from '../../src/client/stores.ts';
+import { FileTokenStore } from '../../packages/client/src/node/file-store.ts';
+import { MemoryTokenStore } from '../../packages/client/src/stores.ts';
 
 const state = (token: string) => ({ clientCredentials: { clientId: 'id', clientSecret: 'secret' }, accessToken: { value: token, expiresAt: 1 } });
 

@@ -1,5 +1,5 @@
 // Test doubles for the client: a virtual clock and a scripted fetch that records every request.
-import type { Clock } from '../../src/client/clock.ts';
+import type { Clock } from '../../packages/client/src/clock.ts';
 
 /** Time moves only when someone sleeps; every sleep is recorded. */
 export function virtualClock(start = 1_700_000_000_000): Clock & { sleeps: number[]; advance(ms: number): void } {

@@ -1,6 +1,6 @@
 // Type tests: what the description forbids must not compile for users of the client.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createTypedClient, type components } from '../../src/client/index.ts';
+import { createTypedClient, type components } from '../../packages/client/src/index.ts';
 
 const client = createTypedClient({ baseUrl: 'http://pass.test' });
 const header = { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };

@@ -1,7 +1,7 @@
 import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
-import type { paths } from '../../../generated/schema.d.ts';
-import { chunk, retrieveDecisions } from '../../../src/client/flows/decisions.ts';
+import type { paths } from '../../../packages/client/generated/schema.d.ts';
+import { chunk, retrieveDecisions } from '../../../packages/client/src/flows/decisions.ts';
 import { enhancedError, json, scriptedFetch } from '../support.ts';
 
 const header = { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpretLogout } from '../../../src/client/flows/logout.ts';
+import { interpretLogout } from '../../../packages/client/src/flows/logout.ts';
 import { listOperations, loadBundledDescription } from '../../../src/description/document.ts';
 
 const logout = listOperations(loadBundledDescription()).find((op) => op.operationId === 'initiateLogout')!;

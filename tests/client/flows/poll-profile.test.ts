@@ -1,8 +1,8 @@
 import createClient from 'openapi-fetch';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { paths } from '../../../generated/schema.d.ts';
-import { systemClock } from '../../../src/client/clock.ts';
-import { clampPollInterval, pollProfileByCode } from '../../../src/client/flows/poll-profile.ts';
+import type { paths } from '../../../packages/client/generated/schema.d.ts';
+import { systemClock } from '../../../packages/client/src/clock.ts';
+import { clampPollInterval, pollProfileByCode } from '../../../packages/client/src/flows/poll-profile.ts';
 import { enhancedError, json, scriptedFetch } from '../support.ts';
 
 const profile = { notBefore: 1, notAfter: 2, issuer: 'Cablevision', type: 'regular', attributes: { userID: { value: 'u', state: 'plain' } } };

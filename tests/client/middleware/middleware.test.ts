@@ -1,11 +1,11 @@
 // Behaviour of each middleware alone, on a real openapi-fetch client with a scripted fetch.
 import createClient, { type Middleware } from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
-import type { paths } from '../../../generated/schema.d.ts';
-import { accessTokenMiddleware, type TokenSource } from '../../../src/client/middleware/auth.ts';
-import { loggerMiddleware, type RequestLogEntry } from '../../../src/client/middleware/logger.ts';
-import { backoffDelay, retryMiddleware } from '../../../src/client/middleware/retry.ts';
-import { throttleMiddleware } from '../../../src/client/middleware/throttle.ts';
+import type { paths } from '../../../packages/client/generated/schema.d.ts';
+import { accessTokenMiddleware, type TokenSource } from '../../../packages/client/src/middleware/auth.ts';
+import { loggerMiddleware, type RequestLogEntry } from '../../../packages/client/src/middleware/logger.ts';
+import { backoffDelay, retryMiddleware } from '../../../packages/client/src/middleware/retry.ts';
+import { throttleMiddleware } from '../../../packages/client/src/middleware/throttle.ts';
 import { enhancedError, json, scriptedFetch, virtualClock, type Handler } from '../support.ts';
 
 const logoutOk = () => json(200, { logouts: { Dish: { actionName: 'complete', actionType: 'none', mvpd: 'Dish' } } });

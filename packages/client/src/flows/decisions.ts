@@ -1,6 +1,6 @@
 // Decisions for many resources within the per-request limits, keeping each resource's outcome.
 import type { Client } from 'openapi-fetch';
-import type { components, paths } from '../../../generated/schema.d.ts';
+import type { components, paths } from '../../generated/schema.d.ts';
 import { isEnhancedError, type EnhancedError } from '../errors.ts';
 
 type Decision = components['schemas']['Decision'];

@@ -1,7 +1,7 @@
 // The typed Adobe Pass client: openapi-fetch on the generated types, with the cookbook's rules as middleware.
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
-import { operations } from '../../generated/operations.ts';
-import type { paths } from '../../generated/schema.d.ts';
+import { operations } from '../generated/operations.ts';
+import type { paths } from '../generated/schema.d.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DcrTokenManager, type DcrOptions } from './dcr.ts';
 import { accessTokenMiddleware, type TokenSource } from './middleware/auth.ts';
@@ -10,8 +10,8 @@ import { loggerMiddleware, type RequestLogger } from './middleware/logger.ts';
 import { retryMiddleware, type RetryOptions } from './middleware/retry.ts';
 import { throttleMiddleware, type DeviceLimiterOptions } from './middleware/throttle.ts';
 
-export type { paths, components, operations as operationTypes } from '../../generated/schema.d.ts';
-export { operations } from '../../generated/operations.ts';
+export type { paths, components, operations as operationTypes } from '../generated/schema.d.ts';
+export { operations } from '../generated/operations.ts';
 
 /** openapi-fetch's client on the description's types, with JSON/form bodies chosen per operation. */
 export function createTypedClient(options: ClientOptions = {}): Client<paths> {
@@ -68,7 +68,7 @@ export { accessTokenMiddleware, type TokenSource } from './middleware/auth.ts';
 export { contentTypeMiddleware, toForm } from './middleware/content-type.ts';
 export { loggerMiddleware, type RequestLogEntry, type RequestLogger } from './middleware/logger.ts';
 export { retryMiddleware, backoffDelay, type RetryOptions } from './middleware/retry.ts';
-export { throttleMiddleware, DeviceThrottle, type DeviceLimiterOptions } from './middleware/throttle.ts';
+export { throttleMiddleware, DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from './middleware/throttle.ts';
 export * from './flows/poll-profile.ts';
 export * from './flows/logout.ts';
 export * from './flows/decisions.ts';

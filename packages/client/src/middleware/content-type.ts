@@ -1,6 +1,6 @@
 // Sends each request body in its operation's documented media type (JSON or form-urlencoded).
 import type { Middleware } from 'openapi-fetch';
-import type { OperationInfo } from '../../../generated/operations.ts';
+import type { OperationInfo } from '../../generated/operations.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,6 +1,6 @@
 // Builders and decoders for the device headers (AP-Device-Identifier, X-Device-Info, …).
 // Browser-safe: TextEncoder, btoa/atob and WebCrypto only.
-import type { components } from '../../generated/schema.d.ts';
+import type { components } from '../generated/schema.d.ts';
 
 export type DeviceInfo = components['schemas']['DeviceInfo'];
 export type PartnerFrameworkStatus = components['schemas']['PartnerFrameworkStatus'];

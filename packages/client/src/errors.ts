@@ -1,5 +1,5 @@
 // Reading Adobe's enhanced errors (and DCR's OAuth errors) out of responses.
-import type { components } from '../../generated/schema.d.ts';
+import type { components } from '../generated/schema.d.ts';
 
 export type EnhancedError = components['schemas']['EnhancedError'];
 export type ErrorAction = components['schemas']['ErrorAction'];

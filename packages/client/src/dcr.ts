@@ -1,6 +1,6 @@
 // Dynamic Client Registration: register once, then fetch and reuse access tokens (single flight).
 import createClient from 'openapi-fetch';
-import type { paths } from '../../generated/schema.d.ts';
+import type { paths } from '../generated/schema.d.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { PassError } from './errors.ts';
 import { loggerMiddleware, type RequestLogger } from './middleware/logger.ts';

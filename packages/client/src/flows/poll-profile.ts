@@ -1,6 +1,6 @@
 // The cookbook's polling for a profile after the user signs in on another device.
 import type { Client } from 'openapi-fetch';
-import type { components, paths } from '../../../generated/schema.d.ts';
+import type { components, paths } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, type EnhancedError } from '../errors.ts';
 

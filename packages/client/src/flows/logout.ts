@@ -1,5 +1,5 @@
 // Turns a logout response into what the application must do next, per MVPD.
-import type { components } from '../../../generated/schema.d.ts';
+import type { components } from '../../generated/schema.d.ts';
 
 type LogoutResponse = components['schemas']['LogoutResponse'];
 

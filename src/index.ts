@@ -1,0 +1,5 @@
+// `pass-contract`: the tools as a library (the CLI is a thin wrapper over these).
+export { runCheck, UsageError, ENV, type CheckOptions, type CheckResult } from './contract/check.ts';
+export { startMock, type MockOptions, type RunningMock } from './mock/server.ts';
+export { startProxy, type ProxyOptions, type RunningProxy } from './proxy/server.ts';
+export { main } from './cli/main.ts';

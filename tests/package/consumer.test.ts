@@ -1,0 +1,259 @@
+// The packages as users get them: packed, installed into scratch projects from the npm cache only, the
+// command run the four ways users launch it, and the client's types checked under two module resolutions.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/description/document.ts';
+
+const run = promisify(execFile);
+const TSC = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+
+interface LockEntry { version?: string; dev?: boolean; link?: boolean; resolved?: string; dependencies?: Record<string, string>; [key: string]: unknown }
+interface PackageJson { name: string; version: string; dependencies?: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string>; license?: string }
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const rootPkg = readJson<PackageJson>(join(projectRoot, 'package.json'));
+const clientPkg = readJson<PackageJson>(join(projectRoot, 'packages', 'client', 'package.json'));
+const repoLock = readJson<{ packages: Record<string, LockEntry> }>(join(projectRoot, 'package-lock.json'));
+
+/** Runs a command with a clean environment: no PASS_* settings leak in, npm never reaches the network. */
+async function sh(cwd: string, cmd: string, args: string[], timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Under `npm test`, npm exports its settings as npm_* variables (npm_config_local_prefix points at this
+  // repository); the scratch projects must not inherit them, except the cache location.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PASS_') && (!k.startsWith('npm_') || k === 'npm_config_cache') && k !== 'NODE_OPTIONS'));
+  try {
+    const { stdout, stderr } = await run(cmd, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: { ...env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
+    if (typeof e.code !== 'number') throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}: ${e.message}`);
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/**
+ * A lockfile for a scratch project that installs the given tarballs with exactly the dependency
+ * versions the repository's lockfile pins (the versions `npm test` ran with). With it, `npm ci
+ * --offline` needs only the tarballs a fresh `npm ci` of the repository put in the npm cache; a
+ * plain `npm install --offline` would also need registry metadata, which `npm ci` does not cache.
+ */
+function scratchLock(tarballs: { pkg: PackageJson; file: string }[]): object {
+  const needed = new Set<string>();
+  const visit = (name: string, from: string) => {
+    // Node's resolution: the nearest node_modules/<name> walking up from the requiring package.
+    let dir = from;
+    for (;;) {
+      const key = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+      if (repoLock.packages[key] && !repoLock.packages[key]!.link) {
+        if (!needed.has(key)) {
+          needed.add(key);
+          const entry = repoLock.packages[key]!;
+          for (const dep of Object.keys({ ...entry.dependencies, ...(entry.optionalDependencies as Record<string, string> | undefined) })) visit(dep, key);
+          for (const dep of Object.keys((entry.peerDependencies as Record<string, string> | undefined) ?? {})) if (!(entry.peerDependenciesMeta as Record<string, { optional?: boolean }> | undefined)?.[dep]?.optional) visit(dep, key);
+        }
+        return;
+      }
+      if (!dir) throw new Error(`package-lock.json has no entry for ${name} (needed by ${from || 'the root'})`);
+      dir = dir.includes('/node_modules/') ? dir.slice(0, dir.lastIndexOf('/node_modules/')) : '';
+    }
+  };
+  const ours = new Set(tarballs.map((t) => t.pkg.name));
+  const packages: Record<string, object> = {
+    '': { name: 'consumer', dependencies: Object.fromEntries(tarballs.map((t) => [t.pkg.name, `file:${t.file}`])) },
+  };
+  for (const { pkg, file } of tarballs) {
+    packages[`node_modules/${pkg.name}`] = {
+      version: pkg.version, resolved: `file:${file}`, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines,
+    };
+    for (const dep of Object.keys(pkg.dependencies ?? {})) if (!ours.has(dep)) visit(dep, '');
+  }
+  for (const key of [...needed].sort()) packages[key] = repoLock.packages[key]!;
+  return { name: 'consumer', lockfileVersion: 3, requires: true, packages };
+}
+
+function scratchProject(dir: string, tarballs: { pkg: PackageJson; file: string }[], extra: object = {}): void {
+  const dependencies = Object.fromEntries(tarballs.map((t) => [t.pkg.name, `file:${t.file}`]));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, ...extra }, null, 2));
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(scratchLock(tarballs), null, 2));
+}
+
+/** Installed package count and bytes on disk of a project's node_modules. */
+function footprint(dir: string): { packages: number; bytes: number } {
+  const lock = readJson<{ packages: Record<string, unknown> }>(join(dir, 'node_modules', '.package-lock.json'));
+  const du = (p: string): number => readdirSync(p, { withFileTypes: true }).reduce((n, e) => {
+    const full = join(p, e.name);
+    return n + (e.isDirectory() ? du(full) : e.isFile() ? statSync(full).size : 0);
+  }, 0);
+  return { packages: Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/')).length, bytes: du(join(dir, 'node_modules')) };
+}
+
+const tsconfig = (moduleResolution: 'bundler' | 'node16') => JSON.stringify({
+  compilerOptions: {
+    target: 'ES2022', lib: ['ES2022', 'DOM'], strict: true, noEmit: true, skipLibCheck: false, types: [],
+    module: moduleResolution === 'bundler' ? 'ESNext' : 'Node16', moduleResolution,
+  },
+  include: ['use.ts'],
+});
+
+// Uses the client the way a programmer service would; the @ts-expect-error lines fail the check if the
+// types are lost (a package whose types resolve to `any` would make them unused directives).
+const usage = (clientModule: string, typesModule: string) => `
+import { createPassClient, createTypedClient, buildDeviceInfo, type PassClient } from '${clientModule}';
+import type { components, paths } from '${typesModule}';
+
+type ConfigurationGet = paths['/api/v2/{serviceProvider}/configuration']['get'];
+export const path: ConfigurationGet['parameters']['path'] = { serviceProvider: 'REF30' };
+// @ts-expect-error: a misspelt path parameter
+export const misspelt: ConfigurationGet['parameters']['path'] = { serviceProvder: 'REF30' };
+export const action: components['schemas']['ErrorAction'] = 'retry';
+// @ts-expect-error: not a documented action
+export const badAction: components['schemas']['ErrorAction'] = 'reboot';
+
+export function client(): PassClient {
+  return createPassClient({ baseUrl: 'https://sp.auth-staging.adobe.com', dcr: { softwareStatement: 'statement', deviceInfo: buildDeviceInfo({ primaryHardwareType: 'SetTopBox', model: 'TV', version: '5', osName: 'tvOS', osVersion: '17.0', connectionType: 'WiFi' }) } });
+}
+
+export async function configuration(): Promise<string[]> {
+  const typed = createTypedClient({ baseUrl: 'https://sp.auth-staging.adobe.com' });
+  const { data } = await typed.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' } } });
+  // @ts-expect-error: not a described path
+  await typed.GET('/api/v2/{serviceProvider}/nothing-here', {});
+  return (data?.requestor.mvpds ?? []).map((m) => m.id);
+}
+`;
+
+interface PackInfo { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
+
+let scratch: string;
+let shipped: { tools: string[]; client: string[] };
+let tools: { pkg: PackageJson; file: string };
+let client: { pkg: PackageJson; file: string };
+const sizes: Record<string, { packages: number; bytes: number }> = {};
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'pass-consumer-'));
+  // `npm pack` runs `prepare` (the build of both packages), so the tarballs hold the current source.
+  const packedTools = await sh(projectRoot, 'npm', ['pack', '--json', '--pack-destination', scratch]);
+  expect(packedTools.code, packedTools.stderr).toBe(0);
+  const packedClient = await sh(projectRoot, 'npm', ['pack', '--json', '--ignore-scripts', '-w', 'pass-contract-client', '--pack-destination', scratch]);
+  expect(packedClient.code, packedClient.stderr).toBe(0);
+  const [toolsInfo] = JSON.parse(packedTools.stdout) as PackInfo[];
+  const [clientInfo] = JSON.parse(packedClient.stdout) as PackInfo[];
+  shipped = { tools: toolsInfo!.files.map((f) => f.path), client: clientInfo!.files.map((f) => f.path) };
+  tools = { pkg: rootPkg, file: join(scratch, toolsInfo!.filename) };
+  client = { pkg: clientPkg, file: join(scratch, clientInfo!.filename) };
+  console.info(`packed: pass-contract ${toolsInfo!.size} B (${toolsInfo!.unpackedSize} B unpacked), pass-contract-client ${clientInfo!.size} B (${clientInfo!.unpackedSize} B unpacked)`);
+}, 120_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  if (Object.keys(sizes).length) console.info(`installs: ${Object.entries(sizes).map(([who, s]) => `${who} ${s.packages} packages / ${(s.bytes / 1e6).toFixed(1)} MB`).join('; ')}`);
+});
+
+describe('the tarballs', () => {
+  it('ship the licences, the README, the built code and the bundled description, and nothing else', () => {
+    for (const [name, files] of Object.entries(shipped)) {
+      expect(files, name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+      expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts')), name).toEqual([]);
+      expect(files.filter((f) => !/^(dist\/|generated\/openapi\.(json|yaml)$|reference\/(LICENSE-adobe-docs|README)\.md$|LICENSE(-adobe-docs\.md)?$|README\.md$|package\.json$)/.test(f)), name).toEqual([]);
+    }
+    expect(shipped.tools).toEqual(expect.arrayContaining(['dist/src/cli/bin.js', 'generated/openapi.json', 'generated/openapi.yaml', 'reference/LICENSE-adobe-docs.md']));
+    expect(shipped.tools.filter((f) => f.startsWith('generated/docs/'))).toEqual([]);
+    expect(shipped.client).toEqual(expect.arrayContaining(['dist/src/index.js', 'dist/generated/schema.d.ts', 'dist/openapi.json', 'LICENSE-adobe-docs.md']));
+  });
+});
+
+describe('pass-contract installed from its tarball', () => {
+  let project: string;
+
+  beforeAll(async () => {
+    project = join(scratch, 'tools');
+    mkdirSync(project);
+    scratchProject(project, [client, tools], { scripts: { drift: 'pass-contract check --report npm-script-report' } });
+    const installed = await sh(project, 'npm', ['ci', '--offline', '--ignore-scripts']);
+    expect(installed.code, `${installed.stdout}\n${installed.stderr}`).toBe(0);
+    sizes.tools = footprint(project);
+  }, 120_000);
+
+  it('runs through npx, the .bin symlink, an npm script and node with the file path', async () => {
+    const viaNpx = await sh(project, 'npx', ['pass-contract', '--version']);
+    expect(viaNpx).toMatchObject({ code: 0, stdout: `${rootPkg.version}\n` });
+    const viaBin = await sh(project, join(project, 'node_modules', '.bin', 'pass-contract'), ['--version']);
+    expect(viaBin).toMatchObject({ code: 0, stdout: `${rootPkg.version}\n` });
+    const viaNode = await sh(project, process.execPath, [join(project, 'node_modules', 'pass-contract', 'dist', 'src', 'cli', 'bin.js'), '--version']);
+    expect(viaNode).toMatchObject({ code: 0, stdout: `${rootPkg.version}\n` });
+    const viaScript = await sh(project, 'npm', ['run', '--silent', 'drift']);
+    expect(viaScript.code, viaScript.stderr).toBe(0);
+    expect(readdirSync(join(project, 'npm-script-report')).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+  }, 60_000);
+
+  it('`npx pass-contract check` checks every case against the embedded mock and writes the three reports', async () => {
+    const checked = await sh(project, 'npx', ['pass-contract', 'check', '--report', 'reports']);
+    expect(checked.code, checked.stderr).toBe(0);
+    const report = readJson<{ results: { outcome: string }[] }>(join(project, 'reports', 'report.json'));
+    expect(report.results.length).toBeGreaterThan(100);
+    expect(report.results.filter((r) => r.outcome !== 'pass')).toEqual([]);
+    expect(checked.stdout).toContain(`${report.results.length} cases: ${report.results.length} pass, 0 drift, 0 error`);
+    const junit = readFileSync(join(project, 'reports', 'junit.xml'), 'utf8');
+    expect(junit).toMatch(new RegExp(`<testsuites[^>]* tests="${report.results.length}"[^>]* failures="0"`));
+    expect(readFileSync(join(project, 'reports', 'summary.md'), 'utf8')).toMatch(/^#/);
+  }, 60_000);
+
+  it('says so, exits 2 and lists the commands on an unknown command', async () => {
+    const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy/);
+  });
+
+  it.each(['bundler', 'node16'] as const)('type-checks pass-contract/client with paths from pass-contract/types under moduleResolution %s', async (resolution) => {
+    const dir = join(project, `ts-${resolution}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig(resolution));
+    writeFileSync(join(dir, 'use.ts'), usage('pass-contract/client', 'pass-contract/types'));
+    const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+  }, 60_000);
+});
+
+describe('pass-contract-client installed alone', () => {
+  let project: string;
+
+  beforeAll(async () => {
+    project = join(scratch, 'client');
+    mkdirSync(project);
+    scratchProject(project, [client]);
+    const installed = await sh(project, 'npm', ['ci', '--offline', '--ignore-scripts']);
+    expect(installed.code, `${installed.stdout}\n${installed.stderr}`).toBe(0);
+    sizes.client = footprint(project);
+  }, 120_000);
+
+  it('installs openapi-fetch and what it needs, nothing else', () => {
+    const lock = readJson<{ packages: Record<string, unknown> }>(join(project, 'node_modules', '.package-lock.json'));
+    const names = Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/')).map((k) => k.replace(/^.*node_modules\//, '')).sort();
+    expect(names).toEqual(['openapi-fetch', 'openapi-typescript-helpers', 'pass-contract-client']);
+    expect(existsSync(join(project, 'node_modules', '@stoplight'))).toBe(false);
+  });
+
+  it('imports at run time and ships the bundled description', async () => {
+    const script = "import { createTypedClient, operations } from 'pass-contract-client'; import { createRequire } from 'node:module'; const doc = createRequire(import.meta.url)('pass-contract-client/openapi.json'); console.log(typeof createTypedClient, Object.keys(operations).length, doc.openapi);";
+    const ran = await sh(project, process.execPath, ['--input-type=module', '-e', script]);
+    expect(ran.stderr).toBe('');
+    expect(ran.stdout.trim()).toBe(`function 15 ${readJson<{ openapi: string }>(join(projectRoot, 'generated', 'openapi.json')).openapi}`);
+  });
+
+  it.each(['bundler', 'node16'] as const)('type-checks under moduleResolution %s', async (resolution) => {
+    const dir = join(project, `ts-${resolution}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig(resolution));
+    writeFileSync(join(dir, 'use.ts'), usage('pass-contract-client', 'pass-contract-client/types'));
+    const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+  }, 60_000);
+});
