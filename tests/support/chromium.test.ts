@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import { pack } from 'tar-fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseChromium, launchChromium, missingLibraries, SYSTEM_CHROMIUM, unpackNpmChromium, type Host, type LaunchedChromium } from './chromium.ts';
+import { chooseChromium, launchChromium, missingLibraries, PROFILE_PREFIX, SYSTEM_CHROMIUM, unpackNpmChromium, type Host, type LaunchedChromium } from './chromium.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pass-chromium-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -163,6 +163,17 @@ describe('the npm Chromium, forced with PASS_CHROMIUM=npm', () => {
   afterAll(async () => {
     for (const b of launched) await b.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('removes the profile a killed test run left behind', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const left = join(tmpdir(), `${PROFILE_PREFIX}${dead}-x1y2z3`);
+    mkdirSync(join(left, 'Default'), { recursive: true });
+    const browser = await launchChromium({ env: { ...process.env, PASS_CHROMIUM: 'npm' } });
+    launched.push(browser);
+    expect(existsSync(left)).toBe(false);
+    expect(browser.profileDir.startsWith(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`))).toBe(true);
+    await browser.close();
   });
 
   for (const libraries of ['bundled', 'auto'] as const) {

@@ -13,6 +13,8 @@ export type ChromiumSource = 'system' | 'npm';
 export type LibraryChoice = 'system' | 'bundled';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+/** Browser profiles live in the temp directory as `<prefix><pid>-…`. */
+export const PROFILE_PREFIX = 'pass-chromium-profile-';
 const NPM_PACKAGE = '@sparticuz/chromium';
 
 /**
@@ -108,11 +110,15 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Staging directories of unpacks that were killed midway (their process is gone). */
-function removeAbandonedStaging(cacheRoot: string): void {
-  for (const name of readdirSync(cacheRoot)) {
-    const pid = /^\.staging-(\d+)-/.exec(name)?.[1];
-    if (pid && Number(pid) !== process.pid && !isAlive(Number(pid))) rmSync(join(cacheRoot, name), { recursive: true, force: true });
+/**
+ * Directories named `<prefix><pid>-…` whose process is gone: staging directories of unpacks and
+ * browser profiles of test runs that were killed before they could clean up.
+ */
+function removeAbandoned(parent: string, prefix: string): void {
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 
@@ -154,7 +160,7 @@ export async function unpackNpmChromium(options: UnpackOptions = {}): Promise<Np
 
   const started = performance.now();
   mkdirSync(cacheRoot, { recursive: true });
-  removeAbandonedStaging(cacheRoot);
+  removeAbandoned(cacheRoot, '.staging-');
   const staging = mkdtempSync(join(cacheRoot, `.staging-${process.pid}-`));
   try {
     await Promise.all([
@@ -274,7 +280,8 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
     executablePath = npm.executablePath;
     unpackMs = npm.unpackMs;
   }
-  const profile = mkdtempSync(join(tmpdir(), 'pass-chromium-profile-'));
+  removeAbandoned(tmpdir(), PROFILE_PREFIX);
+  const profile = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   const started = performance.now();
   let context: BrowserContext;
   try {
