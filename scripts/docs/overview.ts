@@ -136,17 +136,13 @@ export function renderErrorActions(doc: OpenApiDocument): string {
 }
 
 /**
- * Redoc's middle panel is narrow and the codes are long snake_case words: in a column of their own
- * they break at every letter. Each code therefore shares the wide first column with its message
- * (code, line break, message), and is raw `<code>` with `<wbr>` after each underscore so that it
- * breaks between words when it must; copying the code still yields it unchanged.
+ * Each code shares the first column with its message (code, line break, message): the codes are
+ * long snake_case words that must not break (page.hbs keeps them on one line), and the message
+ * wraps beside the short Status and Action columns.
  */
-const breakableCode = (code: string): string =>
-  `<code>${code.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/_/g, '_<wbr>')}</code>`;
-
 export function renderErrorTable(doc: OpenApiDocument): string {
-  // The action is plain text: a code span would break `configuration` inside the word as well.
-  const rows = errorCatalog(doc).map((e) => `| ${breakableCode(e.code)}<br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
+  // Status and action stay plain text: they are short and the columns narrow.
+  const rows = errorCatalog(doc).map((e) => `| \`${e.code}\`<br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
   return ['| Code and message | Status | Action |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
