@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
 import writeFileAtomic from 'write-file-atomic';
 import type { AcceptedDrift } from './drift-file.ts';
-import type { Redactor } from './redact.ts';
+import { Redactor } from './redact.ts';
 import { fails, type FailOn } from './rules.ts';
 import type { CaseResult } from './results.ts';
 import { UsageError } from './target.ts';
@@ -36,6 +36,8 @@ export interface RunReport {
 
 export interface Counts {
   results: number;
+  /** Same as results (the CI recipe reads `counts.cases`). */
+  cases: number;
   /** Results that were judged: pass or drift. */
   checked: number;
   pass: number;
@@ -57,6 +59,7 @@ export function countResults(report: RunReport): Counts {
   const open = drifts.filter((d) => !d.accepted);
   return {
     results: rs.length,
+    cases: rs.length,
     checked: rs.filter((r) => r.outcome === 'pass' || r.outcome === 'drift').length,
     pass: rs.filter((r) => r.outcome === 'pass').length,
     drift: rs.filter((r) => r.outcome === 'drift').length,
@@ -209,6 +212,11 @@ export async function prepareReportDir(dir: string): Promise<void> {
     const e = error as NodeJS.ErrnoException;
     throw new UsageError(`--report ${dir} cannot hold the report: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : (e.code ?? e.message)}`);
   }
+}
+
+/** Writes the three files of `report` into `dir` (redacting `secrets`); returns their paths. */
+export function writeReports(dir: string, report: RunReport, secrets: string[] = []): Promise<string[]> {
+  return new ReportWriter(dir, new Redactor(secrets)).write(report);
 }
 
 /** Writes the three files, redacted, one write at a time; `schedule` coalesces frequent updates. */

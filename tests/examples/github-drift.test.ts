@@ -81,7 +81,7 @@ describe('examples/github-drift.yml', () => {
         spawnSync('bash', ['-eo', 'pipefail', '-c', guard.run!], { cwd: dir, encoding: 'utf8', timeout: 10_000 }));
     };
     const report = (results: CaseResult[], skipped: RunReport['skipped'] = []): RunReport =>
-      ({ target: 'https://sp.auth-staging.adobe.com', mode: 'remote', startedAt: '2026-11-23T03:17:00Z', durationMs: 9, results, skipped });
+      ({ runId: 'r-1', target: 'https://sp.auth-staging.adobe.com', mode: 'remote', status: 'complete', failOn: 'breaking', startedAt: '2026-11-23T03:17:00Z', updatedAt: '2026-11-23T03:17:09Z', durationMs: 9, planned: results.length, results, skipped });
 
     it('runs after a failed check', () => expect(guard.if).toBe('always()'));
 
