@@ -137,9 +137,16 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   let status: RunStatus = 'complete';
   let detail: string | undefined;
   try {
-    await target.open({ signal: controller.signal, emit: (r) => record(acceptance.apply(r), false) });
+    // The target's own requests (DCR) count towards "the host stopped answering" too.
+    const streak = { count: 0 };
+    const emit = (r: CaseResult) => {
+      if (r.outcome === 'error' && /^(timeout|connection):/.test(r.error ?? '')) streak.count++;
+      else if (r.status !== undefined) streak.count = 0;
+      record(acceptance.apply(r), false);
+    };
+    await target.open({ signal: controller.signal, emit });
     const outcome = await runCases(cases, {
-      target, operations, checker, redactor, signal: controller.signal, acceptance, onResult: (r) => record(r, true),
+      target, operations, checker, redactor, signal: controller.signal, acceptance, streak, onResult: (r) => record(r, true),
     });
     if (outcome.stopped) {
       status = outcome.stopped.reason === 'host' ? 'stopped' : (stopStatus ?? 'interrupted');

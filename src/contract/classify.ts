@@ -80,7 +80,9 @@ export function classify(errors: ErrorObject[], value: Json, locate: SchemaLocat
   const valueAt = (pointer: string): Json | undefined => (pointer === '' ? value : getByPointer(value, `#${pointer}`));
   // `if` only says "then failed"; the failing keywords inside `then` are reported on their own.
   // Errors inside propertyNames repeat the propertyNames error itself.
-  const relevant = errors.filter((e) => e.keyword !== 'if' && !(e.propertyName !== undefined && e.keyword !== 'propertyNames'));
+  // A value that is not base64 also fails the base64 pattern next to contentEncoding: one row.
+  const encoded = new Set(errors.filter((e) => e.keyword === 'contentEncoding').map((e) => e.instancePath));
+  const relevant = errors.filter((e) => e.keyword !== 'if' && !(e.propertyName !== undefined && e.keyword !== 'propertyNames') && !(e.keyword === 'pattern' && encoded.has(e.instancePath)));
   const findings: Finding[] = [];
   for (const e of collapseComposites(relevant)) {
     const p = e.params as Record<string, Json | undefined>;

@@ -23,6 +23,8 @@ export interface RunContext {
   onResult?: (result: CaseResult) => void;
   /** Failed exchanges in a row (timeouts, refused connections) after which the run stops (default 3). */
   maxConsecutiveFailures?: number;
+  /** The streak of failed exchanges, shared with the target's own requests (its DCR calls count too). */
+  streak?: { count: number };
 }
 
 export interface RunOutcome {
@@ -79,7 +81,7 @@ export async function runCases(cases: Case[], ctx: RunContext): Promise<RunOutco
   const signal = ctx.signal ?? new AbortController().signal;
   const maxFailures = ctx.maxConsecutiveFailures ?? 3;
   const results: CaseResult[] = [];
-  let failuresInARow = 0;
+  const streak = ctx.streak ?? { count: 0 };
   for (const c of cases) {
     if (signal.aborted) return { results, stopped: { reason: 'cancelled', detail: String((signal.reason as Error | undefined)?.message ?? 'cancelled') } };
     const op = byId.get(c.operationId)!;
@@ -92,7 +94,7 @@ export async function runCases(cases: Case[], ctx: RunContext): Promise<RunOutco
       if ('notChecked' in sent) {
         result = { ...base, request, outcome: 'not-checked', drifts: [], error: redactor.text(sent.notChecked), attempts: sent.attempts, durationMs: performance.now() - t0 };
       } else {
-        failuresInARow = 0;
+        streak.count = 0;
         const ex = sent.exchange;
         result = settle({
           ...base, request, outcome: 'pass', status: ex.status, contentType: ex.headers.get('content-type') ?? '',
@@ -103,13 +105,13 @@ export async function runCases(cases: Case[], ctx: RunContext): Promise<RunOutco
       if (signal.aborted) return { results, stopped: { reason: 'cancelled', detail: String((signal.reason as Error | undefined)?.message ?? 'cancelled') } };
       const message = error instanceof HttpFailure ? `${error.kind}: ${error.message}` : `${(error as Error).name}: ${(error as Error).message}`;
       result = { ...base, outcome: 'error', drifts: [], error: redactor.text(message), durationMs: performance.now() - t0 };
-      if (error instanceof HttpFailure && (error.kind === 'timeout' || error.kind === 'connection')) failuresInARow++;
+      if (error instanceof HttpFailure && (error.kind === 'timeout' || error.kind === 'connection')) streak.count++;
     }
     result = ctx.acceptance ? ctx.acceptance.apply(result) : result;
     results.push(result);
     ctx.onResult?.(result);
-    if (failuresInARow >= maxFailures) {
-      return { results, stopped: { reason: 'host', detail: `the host stopped answering: ${failuresInARow} requests in a row failed (last: ${result.error})` } };
+    if (streak.count >= maxFailures) {
+      return { results, stopped: { reason: 'host', detail: `the host stopped answering: ${streak.count} requests in a row failed (last: ${result.error})` } };
     }
   }
   return { results };

@@ -17,7 +17,7 @@ afterAll(() => {
 async function cli(args: string[]) {
   const host = await startFakeAdobe({
     throttle: false, softwareStatement: STATEMENT,
-    inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), platform: 'web', device: 3 } } : a) } },
+    inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), colour: 'web', device: 3 } } : a) } },
   });
   process.env = { ...saved, ...ENV };
   const out: string[] = [];
@@ -38,17 +38,17 @@ describe('check on CI', () => {
     expect(out).toContainEqual(expect.stringMatching(/^✓ retrieveClientCredentials › registration \(this run\) → 201$/));
     expect(out).toContainEqual(expect.stringMatching(/^✗ retrieveConfiguration › configurationForServiceProvider → 200 \[breaking\]$/));
     expect(out).toContainEqual('    breaking field-type /device: `/device` is integer, not string');
-    expect(out).toContainEqual('    addition field-undocumented /platform: `/platform` is not in the description');
+    expect(out).toContainEqual('    addition field-undocumented /colour: `/colour` is not in the description');
   });
 
   it('--format github: ::error for failing drift, ::warning for additions with what to add', async () => {
     const { out } = await cli(['--format', 'github']);
     expect(out).toContainEqual(expect.stringMatching(/^::error title=breaking field-type%3A retrieveConfiguration::retrieveConfiguration › configurationForServiceProvider \/device: /));
-    expect(out).toContainEqual(expect.stringMatching(/^::warning title=addition field-undocumented%3A retrieveConfiguration::.* — add an optional property `platform` \(string\) to `#\/components\/schemas\/Configuration`$/));
+    expect(out).toContainEqual(expect.stringMatching(/^::warning title=addition field-undocumented%3A retrieveConfiguration::.* — add an optional property `colour` \(string\) to `#\/components\/schemas\/Configuration`$/));
   });
 
   it('--fail-on addition: an addition alone fails the run', async () => {
-    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), platform: 'web' } } : a) } } });
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), colour: 'web' } } : a) } } });
     process.env = { ...saved, ...ENV };
     const io: Io = { out: () => undefined, err: () => undefined, isTTY: false, stopped: () => new Promise(() => {}) };
     const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));

@@ -25,15 +25,15 @@ describe('report files', () => {
   });
 
   it('tiers and rule ids appear in all three files', async () => {
-    const r = await checkAgainst({ inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as object), platform: 'web', device: 3 } } : a) } } }, { operations: ['retrieveConfiguration'] });
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as object), colour: 'web', device: 3 } } : a) } } }, { operations: ['retrieveConfiguration'] });
     const files = await r.files();
     const json = JSON.parse(files['report.json']!);
     const drifts = json.results.flatMap((x: { drifts: { tier: string; rule: string; pointer: string }[] }) => x.drifts);
-    expect(drifts).toEqual(expect.arrayContaining([expect.objectContaining({ tier: 'breaking', rule: 'field-type', pointer: '/device' }), expect.objectContaining({ tier: 'addition', rule: 'field-undocumented', pointer: '/platform' })]));
+    expect(drifts).toEqual(expect.arrayContaining([expect.objectContaining({ tier: 'breaking', rule: 'field-type', pointer: '/device' }), expect.objectContaining({ tier: 'addition', rule: 'field-undocumented', pointer: '/colour' })]));
     expect(files['summary.md']).toMatch(/### ❌ Breaking drift[\s\S]*\| `\/device` \| `field-type` \|/);
-    expect(files['summary.md']).toMatch(/### ⚠️ Additions[\s\S]*\| `retrieveConfiguration` \| `\/platform` \| `field-undocumented` \|/);
+    expect(files['summary.md']).toMatch(/### ⚠️ Additions[\s\S]*\| `retrieveConfiguration` \| `\/colour` \| `field-undocumented` \|/);
     expect(files['junit.xml']).toContain('[breaking field-type] /device');
-    expect(files['junit.xml']).toContain('[addition field-undocumented] /platform');
+    expect(files['junit.xml']).toContain('[addition field-undocumented] /colour');
   });
 
   it('a run that checked nothing exits 2', async () => {

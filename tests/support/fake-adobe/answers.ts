@@ -61,6 +61,7 @@ export function inputError(doc: OpenApiDocument, op: Operation, code: string | u
     return oauthError(code && codes.includes(code) ? code : 'invalid_request');
   }
   const documented = deref<JsonObject>(doc, (op.node.responses as JsonObject)[String(status)] ?? {}, `${op.pointer}/responses/${status}`).node;
-  if (documented.content && 'text/html' in (documented.content as JsonObject)) return { status, headers: { 'Content-Type': 'text/html' }, body: `<html><body>${status}</body></html>` };
+  const content = documented.content as JsonObject | undefined;
+  if (content && !('application/json' in content) && 'text/html' in content) return { status, headers: { 'Content-Type': 'text/html' }, body: `<html><body>${status}</body></html>` };
   return code ? enhancedError(doc, code) : { status, headers: {} };
 }
