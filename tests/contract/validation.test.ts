@@ -120,3 +120,21 @@ describe('classifier', () => {
     expect(v.validate('#/components/schemas/T', 'PHNpZ25hdHVyZUluZm8...').violations).toEqual([{ path: '', message: 'must be base64-encoded', keyword: 'contentEncoding' }]);
   });
 });
+
+describe('a relative Location where the description says uri', () => {
+  it('is a note (HTTP allows it), judged resolved against the request URL', async () => {
+    const { ResponseChecker } = await import('../../src/contract/check-response.ts');
+    const { listOperations } = await import('../../src/description/document.ts');
+    const doc = {
+      openapi: '3.1.0', info: { title: 't', version: '1' },
+      paths: { '/go': { get: { operationId: 'go', responses: { 302: { description: 'redirect', headers: { Location: { required: true, schema: { type: 'string', format: 'uri' } } } } } } } },
+      components: {},
+    } as unknown as import('../../src/description/document.ts').OpenApiDocument;
+    const checker = new ResponseChecker(doc, new DescriptionValidator(doc));
+    const op = listOperations(doc)[0]!;
+    const check = (location: string) => checker.check(op, { status: 302, headers: new Headers({ Location: location }), body: '', url: 'https://sp.auth.adobe.com/go' }).map((d) => [d.tier, d.rule]);
+    expect(check('/next?x=1')).toEqual([['note', 'location-relative']]);
+    expect(check('https://idp.test/login')).toEqual([]);
+    expect(check('http://exa mple.com/')).toEqual([['breaking', 'header-invalid']]);
+  });
+});

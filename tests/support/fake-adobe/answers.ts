@@ -13,11 +13,20 @@ export interface Answer {
 
 const JSON_TYPE = { 'Content-Type': 'application/json;charset=UTF-8' };
 
-/** The operation's first documented success example (2xx body, or 3xx Location). */
+const TIMES: Record<string, number> = { notBefore: 0, issuedAt: 0, created_at: 0, notAfter: 7 * 60_000 };
+
+/** Today's times instead of the samples' (a live host never repeats a sample's timestamps). */
+function freshTimes(value: Json, now: number): Json {
+  if (Array.isArray(value)) return value.map((v) => freshTimes(v, now));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k in TIMES && typeof v === 'number' ? now + TIMES[k]! : freshTimes(v, now)]));
+}
+
+/** The operation's first documented success example (2xx body, or 3xx Location), with fresh times. */
 export function successAnswer(op: Operation): Answer {
   const ex = op.responseExamples.find((e) => /^[23]/.test(e.status))!;
   if (ex.header) return { status: Number(ex.status), headers: { [ex.header]: String(ex.value) } };
-  return { status: Number(ex.status), headers: { ...JSON_TYPE }, body: structuredClone(ex.value) };
+  return { status: Number(ex.status), headers: { ...JSON_TYPE }, body: freshTimes(ex.value, Date.now()) };
 }
 
 /** A fresh credential-looking value: long (well over 200 characters for tokens) and unique. */
