@@ -13,6 +13,16 @@ const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
 // Secrets shorter than this are not learned: replacing "a" everywhere would shred the report.
 const MIN_SECRET = 6;
 
+/** The password of a URL, as given and decoded (both are secrets). */
+export function urlPasswords(url: URL): string[] {
+  if (!url.password) return [];
+  try {
+    return [url.password, decodeURIComponent(url.password)];
+  } catch {
+    return [url.password];
+  }
+}
+
 /** Drops `user:password@` from a URL (for labels and messages). */
 export function safeUrl(url: string): string {
   return url.replace(USERINFO, (_, scheme: string) => scheme);

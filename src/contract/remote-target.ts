@@ -8,7 +8,7 @@ import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
 import { exchange, type Bounds, type FetchLike } from './http.ts';
 import { Pacer, retryAfterMs, type PaceOptions } from './pacer.ts';
-import type { Redactor } from './redact.ts';
+import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';
 import { ConnectError, UsageError, type OpenContext, type Sent, type Target } from './target.ts';
 
@@ -84,7 +84,7 @@ export class RemoteTarget implements Target {
       token: o.description.operations.find((op) => op.path === TOKEN_PATH),
     };
     // The URL's own password (https://user:pw@host) is a secret too.
-    o.redactor.learn(decodeURIComponent(o.url.password), o.url.password);
+    o.redactor.learn(...urlPasswords(o.url));
   }
 
   async open({ signal, emit }: OpenContext): Promise<void> {

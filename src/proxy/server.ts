@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker } from '../contract/check-response.ts';
 import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
-import { Redactor, safeUrl } from '../contract/redact.ts';
+import { Redactor, safeUrl, urlPasswords } from '../contract/redact.ts';
 import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type Verdict } from '../contract/report.ts';
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
@@ -87,7 +87,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const { doc, router } = description;
   const checker = new ResponseChecker(doc, description.validator);
   const redactor = new Redactor(o.secrets ?? []);
-  redactor.learn(decodeURIComponent(upstream.password), upstream.password);
+  redactor.learn(...urlPasswords(upstream));
   const writer = new ReportWriter(o.reportDir ?? 'reports', redactor);
   const timeoutMs = o.timeoutMs ?? 30_000;
   const maxBytes = o.maxBytes ?? 1024 * 1024;
