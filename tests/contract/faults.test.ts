@@ -117,6 +117,25 @@ describe('a host that does not answer', () => {
   });
 });
 
+describe('DCR traffic is bounded', () => {
+  it('tokens that expire every second: one renewal, then the last token is reused (2 token requests in all)', async () => {
+    const r = await checkAgainst({ expiresIn: 1 }, { operations: OPS });
+    expect(r.host.count('retrieveClientCredentials')).toBe(1);
+    expect(r.host.count('retrieveAccessToken')).toBe(2);
+    expect(r.result.counts.notChecked).toBe(0);
+    expect(r.find('retrieveAccessToken', 'dcr').map((x) => x.name)).toEqual(['token request 1 (this run)', 'token request 2 (this run)']);
+  });
+
+  it('a registration rejected with the documented 400: no token request, no second registration', async () => {
+    const r = await checkAgainst({ softwareStatement: 'another statement' }, { operations: OPS });
+    expect(r.host.count('retrieveClientCredentials')).toBe(1);
+    expect(r.host.count('retrieveAccessToken')).toBe(0);
+    expect(r.find('retrieveClientCredentials', 'dcr')).toMatchObject([{ status: 400, outcome: 'pass' }]);
+    expect(r.result.report.results.filter((x) => x.kind === 'example').every((x) => x.outcome === 'not-checked')).toBe(true);
+    expect(r.result.exitCode).toBe(2);
+  });
+});
+
 describe('DCR never follows a redirect', () => {
   it.each([307, 308])('register answered %i: reported as drift, the other origin receives nothing, registered once', async (status) => {
     const other = await elsewhere();
