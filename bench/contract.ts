@@ -6,7 +6,6 @@ import { buildRequest, runCases } from '../src/contract/run.ts';
 import { listOperations, loadBundledDescription } from '../src/description/document.ts';
 import { DescriptionValidator } from '../src/description/validator.ts';
 import { startMock } from '../src/mock/server.ts';
-import { ViolationMapper } from '../src/mock/violations.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const doc = loadBundledDescription();
@@ -29,7 +28,7 @@ console.log(`JSON.parse: ${(parseMs / ROUNDS / bodies.length * 1000).toFixed(2)}
 console.log(`ratio validate/parse: ${(validateMs / parseMs).toFixed(3)}`);
 
 // 2. Harness vs raw fetch, same requests to the same mock.
-const cases = buildCases(doc, operations, new ViolationMapper(doc, validator), 'mock');
+const cases = buildCases(doc, operations, 'mock');
 const checker = new ResponseChecker(doc, validator);
 const mock = await startMock({ port: 0 });
 const rawLoop = async () => {

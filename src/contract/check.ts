@@ -3,7 +3,6 @@ import { DcrTokenManager, DeviceThrottle, retryAfterMs, type DeviceLimiterOption
 import type { JsonObject } from '../description/document.ts';
 import { loadDescription, type Description } from '../description/index.ts';
 import { startMock } from '../mock/server.ts';
-import { ViolationMapper } from '../mock/violations.ts';
 import { buildCases, type CaseRequest } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { countResults, writeReports, type Counts, type RunReport } from './report.ts';
@@ -117,7 +116,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const { doc, operations, validator } = description;
   const unknown = (o.operations ?? []).filter((id) => !operations.some((op) => op.operationId === id));
   if (unknown.length) throw new UsageError(`unknown operationId(s): ${unknown.join(', ')}`);
-  const all = buildCases(doc, operations, new ViolationMapper(doc, validator), isMock ? 'mock' : 'remote')
+  const all = buildCases(doc, operations, isMock ? 'mock' : 'remote')
     .filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
   const skipped = isMock || o.includeStateChanging ? [] : all.filter((c) => c.stateChanging).map((c) => ({ id: c.id, reason: 'changes state at Adobe; pass --include-state-changing' }));
   const cases = all.filter((c) => !skipped.some((s) => s.id === c.id));

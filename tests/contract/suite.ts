@@ -5,13 +5,12 @@ import { ResponseChecker } from '../../src/contract/check-response.ts';
 import { runCases } from '../../src/contract/run.ts';
 import { listOperations, loadBundledDescription } from '../../src/description/document.ts';
 import { DescriptionValidator } from '../../src/description/validator.ts';
-import { ViolationMapper } from '../../src/mock/violations.ts';
 
 const doc = loadBundledDescription();
 const operations = listOperations(doc);
 const validator = new DescriptionValidator(doc);
 const checker = new ResponseChecker(doc, validator);
-const cases = buildCases(doc, operations, new ViolationMapper(doc, validator), 'mock');
+const cases = buildCases(doc, operations, 'mock');
 
 export function contractSuite(tag: string): void {
   const ops = operations.filter((op) => (op.node.tags as string[]).includes(tag));
