@@ -63,10 +63,12 @@ function errorResponse(reply: ErrorReply, op: Operation): MockResponse {
   return { status: reply.status, headers, ...(body !== undefined ? { body } : {}), violation: reply.violation, operationId: op.operationId };
 }
 
-/** Builds the handler for a loaded description, over Prism's validator and mocker and its operations for that description. */
-export function createMockHandler(description: Description, prism: PrismMocker, resources: PrismOperation[]): MockHandler {
+/**
+ * Builds the handler for a loaded description, over Prism's validator and mocker and its operations
+ * for that description. `mapper` is injectable so tests can prove a wrong mapping is caught.
+ */
+export function createMockHandler(description: Description, prism: PrismMocker, resources: PrismOperation[], mapper = new ViolationMapper(description.doc, description.validator)): MockHandler {
   const { doc, router, validator } = description;
-  const mapper = new ViolationMapper(doc, validator);
   const prepared = new Map<Operation, Prepared>();
   for (const op of description.operations) {
     const resource = resources.find((r) => r.method === op.method && r.path === op.path);

@@ -46,6 +46,8 @@ const JSON_BODIES = ['', '{', '{"a":', '[]', 'null', '"text"', '42', '{}', '{"re
 const FORM_BODIES = ['', '=', '&&&', 'a=%', '%%%', 'mvpd=%E0%A4', 'mvpd=Cablevision&mvpd=Dish', 'client_id=&client_secret=', 'grant_type=password', 'SAMLResponse=%zz',
   'mvpd=' + 'x'.repeat(2000), 'redirectUrl=not a url&domainName=', 'a=1;b=2', '+=+'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'get', 'Post'];
+// Node keeps the first of repeated singleton headers and joins the others with ", ": repeat only those it joins.
+const SINGLETONS = new Set(['user-agent', 'authorization', 'content-type']);
 const NOISE_HEADERS: Record<string, string | string[]> = { 'x-unknown': 'x', 'ap-visitor-identifier': '"quoted"', 'x-forwarded-for': 'not an ip', 'user-agent': '', 'adobe-subject-token': 'a.b', 'ad-service-token': 'not.a.jws', 'x-roku-reserved-roku-connect-token': '' };
 
 export interface Sample {
@@ -168,7 +170,7 @@ export function* malformedRequests(samples: Sample[], count: number, seed: numbe
         }
         default: {
           const [name, value] = pick(Object.entries(NOISE_HEADERS));
-          headers[name] = random() < 0.2 ? [String(value), String(value)] : value;
+          headers[name] = random() < 0.2 && !SINGLETONS.has(name) ? [String(value), String(value)] : value;
           mutations.push(`header ${name}`);
         }
       }
