@@ -32,20 +32,39 @@ export function parsePrefer(header: string | undefined): { ok: true; value: Pref
   return { ok: true, value: out };
 }
 
-/** What `Prefer` can select for an operation: its documented statuses and named response examples. */
+/**
+ * What `Prefer` can select for an operation: the statuses it documents an example for (or no body at
+ * all), and its named response examples. The mock serves documented examples only; a status whose
+ * body has no example is not offered (Prism would make one up from the schema).
+ */
 export function documentedSituations(op: Operation): { statuses: number[]; examples: { name: string; status: number }[] } {
-  const statuses = Object.keys((op.node.responses ?? {}) as object).filter((s) => /^\d{3}$/.test(s)).map(Number);
+  const withExample = new Set(op.responseExamples.map((e) => Number(e.status)));
+  const statuses = Object.entries((op.node.responses ?? {}) as Record<string, unknown>)
+    .filter(([s]) => /^\d{3}$/.test(s))
+    .map(([s]) => Number(s))
+    .filter((s) => withExample.has(s) || !op.responseExamples.length || !hasBody(op, s));
   return { statuses, examples: op.responseExamples.map((e) => ({ name: e.name, status: Number(e.status) })) };
+}
+
+function hasBody(op: Operation, status: number): boolean {
+  const response = (op.node.responses as Record<string, { content?: object; $ref?: string }>)[String(status)];
+  // A $ref'd shared response (BadRequest…) always has a body; an inline one says.
+  return response?.$ref !== undefined || Object.keys(response?.content ?? {}).length > 0;
 }
 
 /**
  * What Prism should select for `prefs`, or why the operation cannot honour them. An example named
  * without a code selects its own status; an example carried by a header (a 302 `Location`) is selected
- * by its status, as Prism looks examples up in response bodies only.
+ * by its status, as Prism looks examples up in response bodies only. Without preferences, the first
+ * documented success example (Prism would pick the lowest 2xx even where only another has examples).
  */
 export function resolvePrefer(op: Operation, prefs: Preferences): { ok: true; code?: number; exampleKey?: string } | { ok: false; title: string } {
   const { statuses } = documentedSituations(op);
-  if (prefs.code !== undefined && !statuses.includes(prefs.code)) return { ok: false, title: `${op.operationId} documents no ${prefs.code} response` };
+  if (prefs.code === undefined && prefs.example === undefined) {
+    const first = op.responseExamples.find((e) => /^[23]/.test(e.status));
+    return first ? { ok: true, code: Number(first.status), ...(first.header ? {} : { exampleKey: first.name }) } : { ok: true };
+  }
+  if (prefs.code !== undefined && !statuses.includes(prefs.code)) return { ok: false, title: `${op.operationId} documents no example for a ${prefs.code} response` };
   if (prefs.example === undefined) return { ok: true, ...(prefs.code !== undefined ? { code: prefs.code } : {}) };
   const example = op.responseExamples.find((e) => e.name === prefs.example && (prefs.code === undefined || Number(e.status) === prefs.code));
   if (!example) {

@@ -114,12 +114,14 @@ export class ViolationMapper {
       const status = entry?.status ?? 400;
       const response = this.documentedResponse(op, status);
       if (!response) continue;
+      // JSON where the operation documents a JSON error that can carry the code; else its HTML page.
+      if (response.jsonSchema) {
+        const body: JsonObject = entry
+          ? { action: entry.action, status, code, message: entry.message, details: violation, helpUrl: HELP_URL, trace: TRACE }
+          : { error: code };
+        if (this.validator.validate(response.jsonSchema, body).valid) return { status, body, violation };
+      }
       if (response.html) return { status, html: htmlPage(status, code, violation), violation };
-      if (!response.jsonSchema) continue;
-      const body: JsonObject = entry
-        ? { action: entry.action, status, code, message: entry.message, details: violation, helpUrl: HELP_URL, trace: TRACE }
-        : { error: code };
-      if (this.validator.validate(response.jsonSchema, body).valid) return { status, body, violation };
     }
     // No documented code fits: the status alone, as the description allows ("may carry an enhanced error").
     return this.documentedResponse(op, fallback)?.html ? { status: fallback, html: htmlPage(fallback, undefined, violation), violation } : { status: fallback, violation };

@@ -135,13 +135,15 @@ export function loadPrismMocker(): PrismMocker {
  * one, less what a loaded, bundled description does not need. That function loads the Swagger 2 and
  * Postman converters (≈ 60 ms) and dereferences then de-cycles the whole document (≈ 135 ms) before
  * bundling each operation with the components it references; bundling alone resolves our local
- * `$ref`s the same way (tests/prism compares the two on every documented and fuzzed request).
+ * `$ref`s (tests/prism compares the two on every documented and fuzzed request). Each operation is
+ * bundled from its own copy: bundling rewrites the `$ref`s of the document it reads, so a shared copy
+ * would leave later operations pointing into an earlier operation's bundle.
  */
 export function buildPrismOperations(doc: object): PrismOperations {
   const { transformOas3Operations } = prismRequire('@stoplight/http-spec/oas3/operation') as { transformOas3Operations: (d: object) => PrismOperations };
   const { bundleTarget } = prismRequire('@stoplight/json') as { bundleTarget: (o: { document: object; path: string; cloneDocument: boolean }) => PrismOperation };
   const copy = structuredClone(doc);
-  return transformOas3Operations(copy).map((op) => bundleTarget({ document: { ...copy, __target__: op }, path: '#/__target__', cloneDocument: false }));
+  return transformOas3Operations(copy).map((op) => bundleTarget({ document: { ...copy, __target__: op }, path: '#/__target__', cloneDocument: true }));
 }
 
 const operationsOf = new WeakMap<Description, PrismOperations>();

@@ -7,7 +7,9 @@ import { deref, listOperations, type JsonObject, type Operation } from '../../sr
 import { loadDescription } from '../../src/description/index.ts';
 import { createMockHandler, type MockHandler, type MockRequest, type MockResponse } from '../../src/mock/handler.ts';
 import { ViolationMapper, type RejectedInput } from '../../src/mock/violations.ts';
-import { loadPrismMocker, prismOperations, type PrismOperation } from '../../src/prism/index.ts';
+import { buildPrismOperations, loadPrismMocker, prismOperations, type PrismOperation } from '../../src/prism/index.ts';
+import { Router } from '../../src/description/routes.ts';
+import { DescriptionValidator } from '../../src/description/validator.ts';
 import { toForm } from 'pass-contract-client';
 
 const description = loadDescription();
@@ -82,7 +84,13 @@ describe('documented situations', () => {
       const body = JSON.parse(answer.body!) as { examples: { name: string; status: number }[]; statuses: number[]; operationId: string };
       expect(body.operationId).toBe('initiateLogout');
       expect(body.examples.map((e) => e.name).sort()).toEqual(op('initiateLogout').responseExamples.map((e) => e.name).sort());
-      expect(body.statuses.sort()).toEqual(Object.keys(op('initiateLogout').node.responses as object).map(Number).sort());
+      // Statuses with a documented example, or without a body: the mock serves documented examples only.
+      const o = op('initiateLogout');
+      const selectable = Object.entries(o.node.responses as JsonObject)
+        .filter(([status, r]) => o.responseExamples.some((e) => e.status === status) || !('$ref' in (r as JsonObject)) && !(r as JsonObject).content)
+        .map(([status]) => Number(status));
+      expect(body.statuses.sort()).toEqual(selectable.sort());
+      expect(body.statuses).toContain(200);
     }
   });
 
@@ -214,6 +222,20 @@ describe('the mapper against expectations from the description', () => {
     // A code the operation's error body cannot carry falls back to the body's code, else a bare 400.
     expect(documentedRejection(doc, op('retrieveClientCredentials'), ['invalid_header_device_info', 'invalid_request'])).toEqual({ status: 400, errorCode: 'invalid_request' });
     expect(documentedRejection(doc, op('initiateLogout'), ['no_such_code'])).toEqual({ status: 400 });
-    expect(documentedRejection(doc, op('performAuthentication'), ['invalid_parameter_code'])).toEqual({ status: 400 });
+    // An error documented as an HTML page only: the status, no code.
+    const htmlOnly = structuredClone(doc);
+    const authenticate = (htmlOnly.paths['/api/v2/authenticate/{serviceProvider}/{code}'] as JsonObject).get as JsonObject;
+    delete ((((authenticate.responses as JsonObject)['400'] as JsonObject).content) as JsonObject)['application/json'];
+    const performAuthentication = listOperations(htmlOnly).find((o) => o.operationId === 'performAuthentication')!;
+    expect(documentedRejection(htmlOnly, performAuthentication, ['invalid_parameter_code'])).toEqual({ status: 400 });
+    expect(documentedRejection(doc, op('performAuthentication'), ['invalid_parameter_code'])).toEqual({ status: 400, errorCode: 'invalid_parameter_code' });
+    // …and the mock answers it with an HTML page, as documented.
+    const operationsHtml = listOperations(htmlOnly);
+    const htmlDescription = { path: '(copy)', doc: htmlOnly, operations: operationsHtml, router: new Router(operationsHtml), validator: new DescriptionValidator(htmlOnly) };
+    const htmlHandler = createMockHandler(htmlDescription, loadPrismMocker(), buildPrismOperations(htmlOnly));
+    const answer = htmlHandler({ method: 'GET', target: '/api/v2/authenticate/REF30/%zz', headers: {} });
+    expect(answer.status).toBe(400);
+    expect(answer.headers['Content-Type']).toBe('text/html;charset=UTF-8');
+    expect(answer.body).toContain('invalid_parameter_code');
   });
 });
