@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseEntry } from '../scripts/launcher.mjs';
 
 const BASELINE = process.env.BENCH_BASELINE ?? '46b36b5';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -110,6 +111,13 @@ process.once('SIGINT', () => {
 });
 
 try {
+  // `npm start` here runs dist/ when it is fresh (scripts/run.mjs), as after `npm ci`; build it if not.
+  const entry = chooseEntry(repo);
+  if (entry.kind === 'src') {
+    console.log(`building dist/ first: ${entry.reason}`);
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: 'inherit', timeout: 5 * STEP_TIMEOUT_MS });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
   const commit = git('rev-parse', '--short', `${BASELINE}^{commit}`);
   git('worktree', 'add', '--detach', baselineTree, commit);
   symlinkSync(join(repo, 'node_modules'), join(baselineTree, 'node_modules'), 'dir');
