@@ -141,8 +141,9 @@ export function createMockHandler(description: Description, prism: PrismMocker, 
           if (op.requestBody.mediaType === 'application/json') {
             try {
               body = JSON.parse(text ?? '') as Json;
-            } catch (error) {
-              return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, `body is not JSON (${(error as Error).message})`), op);
+            } catch {
+              // Not the parser's message: it quotes the body, which may carry a software statement.
+              return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, 'body is not valid JSON'), op);
             }
           } else {
             const form = checkForm(text ?? '');

@@ -93,10 +93,17 @@ export function checkAccept(value: string): Parsed<{ type: string; q: number }[]
   return { ok: true, value: types };
 }
 
-/** Checks every name and value of an `application/x-www-form-urlencoded` body is valid percent-encoded UTF-8. */
+/**
+ * Checks every name and value of an `application/x-www-form-urlencoded` body is valid percent-encoded
+ * UTF-8. The message names the field, never its value: form values carry client secrets.
+ */
 export function checkForm(text: string): Parsed<string> {
   for (const pair of text.split('&')) {
-    if (decode(pair.replace(/\+/g, ' ')) === undefined) return { ok: false, message: `form field ${JSON.stringify(pair.slice(0, 80))} is not valid percent-encoding` };
+    if (decode(pair.replace(/\+/g, ' ')) === undefined) {
+      const name = pair.split('=')[0]!;
+      const shown = decode(name.replace(/\+/g, ' ')) ?? '(undecodable name)';
+      return { ok: false, message: `form field ${JSON.stringify(shown.slice(0, 40))} is not valid percent-encoding` };
+    }
   }
   return { ok: true, value: text };
 }

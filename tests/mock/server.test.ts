@@ -95,3 +95,28 @@ describe('mock', () => {
     await expect(fetch(`${other.url}/api/v2/REF30/logout/Dish`, { headers: H })).rejects.toThrow();
   });
 });
+
+describe('mock secrets', () => {
+  it('never echoes a client secret or software statement from a malformed body, in the answer or the verbose log', async () => {
+    const canary = 'CANARY-secret-7f3a9c';
+    const log: string[] = [];
+    const m = await startMock({ port: 0, onRequest: (e) => log.push(JSON.stringify(e)) });
+    try {
+      const answers = await Promise.all([
+        fetch(`${m.url}/o/client/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Device-Info': deviceInfo }, body: `client_id=a&client_secret=${canary}%zz&grant_type=client_credentials` }),
+        fetch(`${m.url}/o/client/register`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, body: `{"software_statement": "${canary}` }),
+        fetch(`${m.url}/o/client/register`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, body: `not json ${canary}` }),
+      ]);
+      for (const r of answers) {
+        expect(r.status).toBe(400);
+        const text = `${JSON.stringify([...r.headers])} ${await r.text()}`;
+        expect(text).not.toContain(canary);
+        expect(text).not.toContain(canary.slice(0, 12));
+      }
+      expect(log).toHaveLength(3);
+      expect(log.join('\n')).not.toContain(canary.slice(0, 12));
+    } finally {
+      await m.close();
+    }
+  });
+});
