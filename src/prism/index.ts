@@ -7,7 +7,6 @@ import type { Description } from '../description/index.ts';
 
 type PrismHttp = typeof import('@stoplight/prism-http');
 type PrismCore = typeof import('@stoplight/prism-core');
-type PrismHttpServerConfig = typeof import('@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js');
 
 type PrismOperations = Awaited<ReturnType<PrismHttp['getHttpOperationsFromSpec']>>;
 export type PrismOperation = PrismOperations[number];
@@ -71,16 +70,15 @@ function deferUnused(): void {
   defer(createRequire(security).resolve('lodash/fp'));
 }
 
-let loaded: { http: PrismHttp; core: PrismCore; config: PrismHttpServerConfig } | undefined;
+let loaded: { http: PrismHttp; core: PrismCore } | undefined;
 
-/** Prism's HTTP package (the whole of it: forwarder included), its core and the `Prefer` parser, for the proxy. */
-export function loadPrism(): { http: PrismHttp; core: PrismCore; config: PrismHttpServerConfig } {
+/** Prism's HTTP package (the whole of it: forwarder included) and its core, for the proxy. */
+export function loadPrism(): { http: PrismHttp; core: PrismCore } {
   if (!loaded) {
     deferUnused();
     loaded = {
       http: require('@stoplight/prism-http') as PrismHttp,
       core: require('@stoplight/prism-core') as PrismCore,
-      config: require('@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js') as PrismHttpServerConfig,
     };
   }
   return loaded;
