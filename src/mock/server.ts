@@ -43,7 +43,9 @@ async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array |
 }
 
 function write(res: ServerResponse, r: MockResponse): void {
-  res.writeHead(r.status, r.headers).end(r.body);
+  // A known length, not chunked: writeHead fixes the framing before end() sees the body.
+  const headers = { ...r.headers, 'Content-Length': String(r.body === undefined ? 0 : Buffer.byteLength(r.body)) };
+  res.writeHead(r.status, headers).end(r.body);
 }
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
