@@ -63,6 +63,58 @@ function errorResponse(reply: ErrorReply, op: Operation): MockResponse {
   return { status: reply.status, headers, ...(body !== undefined ? { body } : {}), violation: reply.violation, operationId: op.operationId };
 }
 
+type Step<T> = { ok: true; value: T } | { ok: false; reply: ErrorReply };
+
+/** The Accept header, when the operation documents one: media ranges that parse and cover JSON. */
+function acceptProblem(accept: string, schemaPointer: string, validator: Description['validator']): string | undefined {
+  const ranges = checkAccept(accept);
+  if (!ranges.ok) return ranges.message;
+  const coversJson = ranges.value.some((r) => JSON_RANGES.has(r.type) && r.q > 0);
+  return coversJson && validator.validate(schemaPointer, accept).valid ? undefined : `Accept ${JSON.stringify(accept.slice(0, 80))} does not accept application/json`;
+}
+
+/**
+ * The body of an operation that takes one, parsed in its documented media type; `headers` (Prism's
+ * copy) get the normalised Content-Type and the length. Messages never quote the body: form values
+ * and JSON members carry client secrets and software statements.
+ */
+function readBody(op: Operation & { requestBody: NonNullable<Operation['requestBody']> }, request: MockRequest, headers: Record<string, string>, mapper: ViolationMapper): Step<unknown> {
+  const reject = (detail: string): Step<unknown> => ({ ok: false, reply: mapper.rejected(op, { in: 'body', missing: true }, detail) });
+  if (request.bodyError) return reject(request.bodyError);
+  const contentType = headerValue(request.headers['content-type']);
+  const text = request.body && request.body.length > 0 ? Buffer.from(request.body).toString('utf8') : undefined;
+  if (contentType === undefined && text === undefined) return { ok: true, value: undefined };
+  const media = contentType === undefined ? { ok: false as const, message: 'a body without Content-Type' } : mediaTypeOf(contentType);
+  if (!media.ok) return reject(media.message);
+  if (media.value !== op.requestBody.mediaType) return reject(`Content-Type ${media.value} is not ${op.requestBody.mediaType}`);
+  headers['content-type'] = op.requestBody.mediaType;
+  headers['content-length'] = String(request.body?.length ?? 0);
+  if (op.requestBody.mediaType === 'application/json') {
+    try {
+      return { ok: true, value: JSON.parse(text ?? '') as Json };
+    } catch {
+      return reject('body is not valid JSON');
+    }
+  }
+  const form = checkForm(text ?? '');
+  // A zero-length body with a Content-Type is an empty form, not a missing body.
+  return form.ok ? { ok: true, value: text ?? '' } : reject(form.message);
+}
+
+/** The first base64 JSON header whose decoded document does not match its contentSchema (Prism checks the alphabet only). */
+function encodedHeaderProblem(p: Prepared, headers: Record<string, string>, validator: Description['validator']): { name: string; detail: string } | undefined {
+  for (const h of p.encodedHeaders) {
+    const value = headers[h.name.toLowerCase()];
+    if (value === undefined) continue;
+    const result = validator.validateEncoded(h.schemaPointer, value);
+    if (!result.valid) {
+      const first = result.violations[0]!;
+      return { name: h.name, detail: `${h.name}: ${first.path ? `${first.path} ` : ''}${first.message}` };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Builds the handler for a loaded description, over Prism's validator and mocker and its operations
  * for that description. `mapper` is injectable so tests can prove a wrong mapping is caught.
@@ -84,14 +136,59 @@ export function createMockHandler(description: Description, prism: PrismMocker, 
     prepared.set(op, { op, resource, ...(accept ? { accept: { schemaPointer: accept.schemaPointer } } : {}), encodedHeaders });
   }
 
+  /** Everything after routing: the checks in the order a server meets them, then Prism's example. */
+  const answer = (op: Operation, p: Prepared, request: MockRequest, rawPath: string, rawQuery: string): MockResponse => {
+    const reject = (reply: ErrorReply) => errorResponse(reply, op);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      const v = headerValue(value);
+      if (v !== undefined && !OWN_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = v;
+    }
+    const accept = headerValue(request.headers.accept);
+    const badAccept = p.accept && accept !== undefined ? acceptProblem(accept, p.accept.schemaPointer, validator) : undefined;
+    if (badAccept) return reject(mapper.rejected(op, { in: 'header', name: 'Accept' }, badAccept));
+
+    let body: unknown;
+    if (op.requestBody) {
+      const read = readBody(op as Parameters<typeof readBody>[0], request, headers, mapper);
+      if (!read.ok) return reject(read.reply);
+      body = read.value;
+    }
+
+    const prefer = parsePrefer(headerValue(request.headers.prefer));
+    if (!prefer.ok) return { ...preferProblem(op, 400, 'Invalid Prefer header', prefer.message), operationId: op.operationId };
+
+    const element: IHttpRequest = { method: op.method as IHttpRequest['method'], url: { path: rawPath, query: parseQuery(rawQuery) }, headers, ...(body !== undefined ? { body } : {}) };
+    const violations: PrismViolation[] = [];
+    for (const check of [prism.validateSecurity, prism.validateInput]) {
+      const result = check({ resource: p.resource, element });
+      if (result._tag === 'Left') violations.push(...(result.left as PrismViolation[]));
+    }
+    const rejected = mapper.reply(op, violations);
+    if (rejected) return reject(rejected);
+    const badHeader = encodedHeaderProblem(p, headers, validator);
+    if (badHeader) return reject(mapper.rejected(op, { in: 'header', name: badHeader.name }, badHeader.detail));
+
+    const selected = resolvePrefer(op, prefer.value);
+    if (!selected.ok) return { ...preferProblem(op, 404, selected.title, 'Prefer: code=<status> and/or example=<name> select a documented response; this operation has the statuses and examples listed here.'), operationId: op.operationId };
+    const { code, exampleKey } = selected;
+    const mocked = prism.mock({ resource: p.resource, input: { data: element, validations: [] }, config: { dynamic: false, ...(code ? { code } : {}), ...(exampleKey ? { exampleKey } : {}) } })(prism.logger);
+    if (mocked._tag === 'Left') return reject(mapper.internalError(op, `mock failure: ${mocked.left.message}`));
+    const { statusCode, headers: outHeaders = {}, body: outBody } = mocked.right;
+    return {
+      status: statusCode, operationId: op.operationId,
+      headers: Object.fromEntries(Object.entries(outHeaders).map(([k, v]) => [k, String(v)])),
+      ...(outBody !== undefined && outBody !== null ? { body: typeof outBody === 'string' ? outBody : JSON.stringify(outBody) } : {}),
+    };
+  };
+
   return (request) => {
     let op: Operation | undefined;
     try {
-      const method = request.method.toLowerCase();
       const target = parseTarget(request.target);
       if (!target.ok) return { status: 400, headers: {}, violation: target.message };
       const { path: rawPath, query: rawQuery } = target.value;
-
+      const method = request.method.toLowerCase();
       const match = matchRoute(router, method, rawPath);
       if (!match) {
         const allowed = router.allowed(rawPath);
@@ -101,100 +198,14 @@ export function createMockHandler(description: Description, prism: PrismMocker, 
         return { status: 404, headers: {} };
       }
       op = match.op;
-      const p = prepared.get(op)!;
       if (match.kind === 'bad-escape') {
         return errorResponse(mapper.rejected(op, { in: 'path', name: match.param }, `path ${match.param}: ${JSON.stringify(match.raw.slice(0, 80))} is not valid percent-encoding`), op);
       }
-
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        const v = headerValue(value);
-        if (v !== undefined && !OWN_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = v;
-      }
-
-      // Accept: a list of media ranges that covers JSON, as the description's Accept parameter says.
-      const accept = headerValue(request.headers.accept);
-      if (p.accept && accept !== undefined) {
-        const ranges = checkAccept(accept);
-        const problem = !ranges.ok
-          ? ranges.message
-          : !ranges.value.some((r) => JSON_RANGES.has(r.type) && r.q > 0) || !validator.validate(p.accept.schemaPointer, accept).valid
-            ? `Accept ${JSON.stringify(accept.slice(0, 80))} does not accept application/json`
-            : undefined;
-        if (problem) return errorResponse(mapper.rejected(op, { in: 'header', name: 'Accept' }, problem), op);
-      }
-
-      // The body: only operations that take one read it, in their documented media type.
-      let body: unknown;
-      if (op.requestBody) {
-        if (request.bodyError) return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, request.bodyError), op);
-        const contentType = headerValue(request.headers['content-type']);
-        const text = request.body && request.body.length > 0 ? Buffer.from(request.body).toString('utf8') : undefined;
-        if (contentType !== undefined || text !== undefined) {
-          const media = contentType === undefined ? { ok: false as const, message: 'a body without Content-Type' } : mediaTypeOf(contentType);
-          if (!media.ok) return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, media.message), op);
-          if (media.value !== op.requestBody.mediaType) {
-            return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, `Content-Type ${media.value} is not ${op.requestBody.mediaType}`), op);
-          }
-          headers['content-type'] = op.requestBody.mediaType;
-          headers['content-length'] = String(request.body?.length ?? 0);
-          if (op.requestBody.mediaType === 'application/json') {
-            try {
-              body = JSON.parse(text ?? '') as Json;
-            } catch {
-              // Not the parser's message: it quotes the body, which may carry a software statement.
-              return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, 'body is not valid JSON'), op);
-            }
-          } else {
-            const form = checkForm(text ?? '');
-            if (!form.ok) return errorResponse(mapper.rejected(op, { in: 'body', missing: true }, form.message), op);
-            // A zero-length body with a Content-Type is an empty form, not a missing body.
-            body = text ?? '';
-          }
-        }
-      }
-
-      const prefer = parsePrefer(headerValue(request.headers.prefer));
-      if (!prefer.ok) {
-        const r = preferProblem(op, 400, 'Invalid Prefer header', prefer.message);
-        return { ...r, operationId: op.operationId };
-      }
-
-      const query = parseQuery(rawQuery);
-      const element: IHttpRequest = { method: method as IHttpRequest['method'], url: { path: rawPath, query }, headers, ...(body !== undefined ? { body } : {}) };
-      const violations: PrismViolation[] = [];
-      for (const check of [prism.validateSecurity, prism.validateInput]) {
-        const result = check({ resource: p.resource, element });
-        if (result._tag === 'Left') violations.push(...(result.left as PrismViolation[]));
-      }
-      const rejected = mapper.reply(op, violations);
-      if (rejected) return errorResponse(rejected, op);
-
-      // Base64 JSON headers: Prism checks the base64 alphabet only; the decoded document must match its contentSchema.
-      for (const h of p.encodedHeaders) {
-        const value = headers[h.name.toLowerCase()];
-        if (value === undefined) continue;
-        const result = validator.validateEncoded(h.schemaPointer, value);
-        if (!result.valid) {
-          const first = result.violations[0]!;
-          return errorResponse(mapper.rejected(op, { in: 'header', name: h.name }, `${h.name}: ${first.path ? `${first.path} ` : ''}${first.message}`), op);
-        }
-      }
-
-      const selected = resolvePrefer(op, prefer.value);
-      if (!selected.ok) return { ...preferProblem(op, 404, selected.title, 'Prefer: code=<status> and/or example=<name> select a documented response; this operation has the statuses and examples listed here.'), operationId: op.operationId };
-      const { code, exampleKey } = selected;
-      const mocked = prism.mock({ resource: p.resource, input: { data: element, validations: [] }, config: { dynamic: false, ...(code ? { code } : {}), ...(exampleKey ? { exampleKey } : {}) } })(prism.logger);
-      if (mocked._tag === 'Left') return errorResponse(mapper.internalError(op, `mock failure: ${mocked.left.message}`), op);
-      const { statusCode, headers: outHeaders = {}, body: outBody } = mocked.right;
-      const out = Object.fromEntries(Object.entries(outHeaders).map(([k, v]) => [k, String(v)]));
-      return {
-        status: statusCode, headers: out, operationId: op.operationId,
-        ...(outBody !== undefined && outBody !== null ? { body: typeof outBody === 'string' ? outBody : JSON.stringify(outBody) } : {}),
-      };
+      return answer(op, prepared.get(op)!, request, rawPath, rawQuery);
     } catch (error) {
       // A bug in the mock, not a malformed request: the documented 500, so a test notices.
-      return op ? errorResponse(mapper.internalError(op, `mock failure: ${(error as Error).message}`), op) : { status: 500, headers: {}, violation: `mock failure: ${(error as Error).message}` };
+      const detail = `mock failure: ${(error as Error).message}`;
+      return op ? errorResponse(mapper.internalError(op, detail), op) : { status: 500, headers: {}, violation: detail };
     }
   };
 }
