@@ -10,7 +10,6 @@ import { buildInit, buildUrl } from '../src/contract/request.ts';
 import { runCases } from '../src/contract/run.ts';
 import { loadDescription } from '../src/description/index.ts';
 import { startMock } from '../src/mock/server.ts';
-import { ViolationMapper } from '../src/mock/violations.ts';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 41);
 const PER_CHUNK = Number(process.env.BENCH_PER_CHUNK ?? 200);
@@ -57,7 +56,7 @@ console.log(`ratio whole check/parse: ${(t.check! / t.parse!).toFixed(3)} (goal 
 console.log(`ratio whole check minus its own JSON.parse, over parse: ${((t.check! - t.parse!) / t.parse!).toFixed(3)} (status, media type, headers and body validation on freshly parsed values)`);
 
 // Harness vs raw fetch, same requests to the same mock, alternating rounds.
-const cases = buildCases(doc, operations, new ViolationMapper(doc, validator), 'mock');
+const cases = buildCases(doc, operations, 'mock');
 const mock = await startMock({ port: 0, description });
 const target = new MockTarget(description, DEFAULT_BOUNDS, undefined, mock.url);
 await target.open();

@@ -2,7 +2,6 @@
 // classify the drift, and keep the report on disk up to date from the first case to the last.
 import { existsSync } from 'node:fs';
 import { loadDescription, type Description } from '../description/index.ts';
-import { ViolationMapper } from '../mock/violations.ts';
 import { buildCases } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { AcceptanceMatcher, DEFAULT_DRIFT_FILE, loadAcceptances, type Acceptances } from './drift-file.ts';
@@ -94,7 +93,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const reportDir = o.reportDir ?? 'reports';
   await prepareReportDir(reportDir);
 
-  const all = buildCases(doc, operations, new ViolationMapper(doc, validator), target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
+  const all = buildCases(doc, operations, target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
   const { run: cases, skipped } = target.select(all, o.includeStateChanging ?? false);
   const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
   const writer = new ReportWriter(reportDir, redactor);

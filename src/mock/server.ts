@@ -1,11 +1,9 @@
-// The mock: Prism routes, validates and picks examples; errors come back in the description's own shape.
+// The mock's HTTP edge: reads each request (bounded), hands it to the pure handler, writes the answer.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IHttpConfig, IHttpRequest } from '@stoplight/prism-http';
 import { loadDescription, type Description } from '../description/index.ts';
-import { readBodyText } from '../http/body.ts';
-import { loadPrism, prismOperations } from '../prism/index.ts';
-import { ViolationMapper } from './violations.ts';
+import { loadPrismMocker, prismOperations } from '../prism/index.ts';
+import { createMockHandler, type MockHandler, type MockResponse } from './handler.ts';
 
 export interface MockOptions {
   host?: string;
@@ -13,8 +11,8 @@ export interface MockOptions {
   port?: number;
   /** The loaded description (default: the bundled one, loaded here). */
   description?: Description;
-  /** Prism's own log level ('silent' by default: one line per request is noise in CI). */
-  logLevel?: 'silent' | 'error' | 'info';
+  /** Largest request body read, in bytes (default 1 MiB); a larger one is answered as a malformed body. */
+  maxBodyBytes?: number;
   /** Called once per request with what was answered (for tests and `--verbose`). */
   onRequest?: (entry: { method: string; path: string; status: number; violation?: string }) => void;
 }
@@ -24,99 +22,55 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-const BASE_CONFIG: IHttpConfig = {
-  mock: { dynamic: false },
-  checkSecurity: true,
-  validateRequest: true,
-  // Examples are validated by the description tests; re-validating every reply only costs time.
-  validateResponse: false,
-  errors: false,
-  upstreamProxy: undefined,
-  isProxy: false,
-};
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const text = await readBodyText(req);
-  // A zero-length body with a Content-Type is an empty form, not a missing body.
-  if (text === undefined) return req.headers['content-type'] ? '' : undefined;
-  if (!/\bjson\b/i.test(req.headers['content-type'] ?? '')) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text; // Prism then reports the body as invalid for the operation.
-  }
+/** The handler for a description: Prism's validator and mocker over Prism's operations for it. */
+export async function createMock(description: Description = loadDescription()): Promise<MockHandler> {
+  const prism = loadPrismMocker();
+  return createMockHandler(description, prism, await prismOperations(description));
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: unknown): void {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, headers).end(payload);
+const TOO_LARGE = Symbol('too large');
+
+/** The body bytes, or TOO_LARGE once more than `max` have arrived (the rest is drained, not kept). */
+async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | undefined | typeof TOO_LARGE> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= max) chunks.push(chunk as Buffer);
+  }
+  if (size > max) return TOO_LARGE;
+  return chunks.length ? Buffer.concat(chunks) : undefined;
+}
+
+function write(res: ServerResponse, r: MockResponse): void {
+  // A known length, not chunked: writeHead fixes the framing before end() sees the body.
+  const headers = { ...r.headers, 'Content-Length': String(r.body === undefined ? 0 : Buffer.byteLength(r.body)) };
+  res.writeHead(r.status, headers).end(r.body);
 }
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const description = options.description ?? loadDescription();
-  const { doc, router } = description;
-  const mapper = new ViolationMapper(doc, description.validator);
-  const { http, core, config } = loadPrism();
-  const operations = await prismOperations(description);
-  const prism = http.createInstance(BASE_CONFIG, { logger: core.createLogger('pass-mock', { level: options.logLevel ?? 'silent' }) });
+  const handle = await createMock(options.description ?? loadDescription());
+  const max = options.maxBodyBytes ?? 1024 * 1024;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://mock.invalid');
-    const method = (req.method ?? 'GET').toLowerCase();
-    const log = (status: number, violation?: string) => options.onRequest?.({ method: method.toUpperCase(), path: url.pathname, status, ...(violation ? { violation } : {}) });
-    const input: IHttpRequest = {
-      method: method as IHttpRequest['method'],
-      url: { path: url.pathname, query: Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k).length > 1 ? url.searchParams.getAll(k) : url.searchParams.get(k)!])) },
-      headers: req.headers as Record<string, string>,
-      body: await readBody(req),
-    };
-    const match = router.match(method, url.pathname);
-    if (!match) {
-      const allowed = router.allowed(url.pathname);
-      if (allowed.length > 0) {
-        send(res, 405, { Allow: allowed.join(', ') });
-        return log(405);
-      }
-      const near = router.emptyParameter(method, url.pathname);
-      if (near) {
-        const reply = mapper.emptyPathParameter(near.op, near.param);
-        send(res, reply.status, { 'Content-Type': 'application/json;charset=UTF-8', 'X-Pass-Mock-Violation': reply.violation }, reply.body);
-        return log(reply.status, reply.violation);
-      }
-      send(res, 404, {});
-      return log(404);
+  const server: Server = createHttpServer(async (req, res) => {
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    let response: MockResponse;
+    try {
+      const body = await readBody(req, max);
+      response = handle({ method, target, headers: req.headers, ...(body === TOO_LARGE ? { bodyError: `body larger than ${max} bytes` } : body ? { body } : {}) });
+      if (body === TOO_LARGE) response.headers.Connection = 'close';
+    } catch (error) {
+      // The client went away mid-body: nobody is left to answer.
+      if (req.destroyed || res.destroyed) return;
+      response = { status: 400, headers: { Connection: 'close' }, violation: `unreadable request: ${(error as Error).message}` };
     }
-
-    const preferences = config.getHttpConfigFromRequest(input);
-    if (preferences._tag === 'Left') {
-      send(res, 400, { 'Content-Type': 'application/problem+json' }, { title: 'Invalid Prefer header', detail: preferences.left.detail });
-      return log(400);
-    }
-    const result = await prism.request(input, operations, { ...BASE_CONFIG, mock: { ...BASE_CONFIG.mock, ...preferences.right } })();
-    if (result._tag === 'Left') {
-      // Mock usage errors (e.g. Prefer: example=<unknown>) keep Prism's problem+json.
-      const e = result.left as { status?: number; detail?: string; message: string; name: string };
-      send(res, e.status ?? 500, { 'Content-Type': 'application/problem+json' }, { type: e.name, title: e.message, detail: e.detail ?? '' });
-      return log(e.status ?? 500);
-    }
-    const reply = mapper.reply(match.op, result.right.validations.input as never);
-    if (reply) {
-      const headers: Record<string, string> = { 'X-Pass-Mock-Violation': reply.violation.replace(/[^\x20-\x7e]/g, '?') };
-      if (reply.body) headers['Content-Type'] = 'application/json;charset=UTF-8';
-      send(res, reply.status, headers, reply.body);
-      return log(reply.status, reply.violation);
-    }
-    const { statusCode, headers = {}, body } = result.right.output;
-    const out = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
-    send(res, statusCode, out, body);
-    log(statusCode);
-  };
-
-  const server: Server = createHttpServer((req, res) => {
-    handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) send(res, 500, { 'Content-Type': 'text/plain' }, `mock failure: ${error.message}`);
-    });
+    if (!res.destroyed) write(res, response);
+    options.onRequest?.({ method, path: target.split('?')[0]!, status: response.status, ...(response.violation ? { violation: response.violation } : {}) });
   });
+  // A request that never finishes does not hold a socket forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -125,6 +79,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
   };
 }

@@ -6,12 +6,11 @@ import { DEFAULT_BOUNDS } from '../../src/contract/http.ts';
 import { MockTarget } from '../../src/contract/mock-target.ts';
 import { runCases } from '../../src/contract/run.ts';
 import { loadDescription } from '../../src/description/index.ts';
-import { ViolationMapper } from '../../src/mock/violations.ts';
 
 const description = loadDescription();
 const { doc, operations, validator } = description;
 const checker = new ResponseChecker(doc, validator);
-const cases = buildCases(doc, operations, new ViolationMapper(doc, validator), 'mock');
+const cases = buildCases(doc, operations, 'mock');
 
 export function contractSuite(tag: string): void {
   const ops = operations.filter((op) => (op.node.tags as string[]).includes(tag));

@@ -12,7 +12,9 @@ beforeAll(async () => {
 });
 afterAll(async () => mock.close());
 
-const H = { Authorization: 'Bearer t', 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };
+// A valid X-Device-Info: base64 of a DeviceInfo document with its required fields.
+const deviceInfo = Buffer.from(JSON.stringify({ model: 'AppleTV', version: '5,3', osName: 'tvOS', osVersion: '17.0', connectionType: 'WiFi' })).toString('base64');
+const H = { Authorization: 'Bearer t', 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': deviceInfo };
 const logout = (headers: Record<string, string> = H, query = '?redirectUrl=https%3A%2F%2Fadobe.com') => fetch(`${mock.url}/api/v2/REF30/logout/Dish${query}`, { headers });
 
 describe('mock', () => {
@@ -51,14 +53,70 @@ describe('mock', () => {
   });
 
   it('answers DCR mistakes in OAuth shape', async () => {
-    const r = await fetch(`${mock.url}/o/client/register`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Device-Info': 'e30=' }, body: JSON.stringify({ software_statement: 'not-a-jws' }) });
+    const r = await fetch(`${mock.url}/o/client/register`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, body: JSON.stringify({ software_statement: 'not-a-jws' }) });
     expect(r.status).toBe(400);
     expect(await r.json()).toEqual({ error: 'invalid_software_statement' });
   });
 
-  it('keeps Prism problem+json for mistakes in using the mock itself (unknown example name)', async () => {
+  it('answers an X-Device-Info that is not base64 JSON with invalid_header_device_info', async () => {
+    for (const bad of ['e30=', 'not base64', Buffer.from('{"model":').toString('base64')]) {
+      const r = await logout({ ...H, 'X-Device-Info': bad });
+      expect(r.status, bad).toBe(400);
+      expect(await r.json()).toMatchObject({ code: 'invalid_header_device_info' });
+    }
+  });
+
+  it('answers an unknown Prefer example with 404 problem+json that lists the operation’s examples', async () => {
     const r = await logout({ ...H, Prefer: 'example=noSuchExample' });
     expect(r.status).toBe(404);
     expect(r.headers.get('content-type')).toBe('application/problem+json');
+    expect((await r.json()).examples).toContainEqual({ name: 'logoutDegraded', status: 200 });
+  });
+
+  it('reads at most maxBodyBytes of a body and answers the rest as an unreadable body, never 5xx', async () => {
+    const small = await startMock({ port: 0, maxBodyBytes: 1024 });
+    try {
+      const r = await fetch(`${small.url}/api/v2/REF30/decisions/authorize/Cablevision`, {
+        method: 'POST', headers: { ...H, 'Content-Type': 'application/json' }, body: JSON.stringify({ resources: ['x'.repeat(4096)] }),
+      });
+      expect(r.status).toBe(400);
+      expect(await r.json()).toMatchObject({ code: 'invalid_parameter_resources' });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('closes with a keep-alive connection still open (the test times out if close waits for it)', async () => {
+    const other = await startMock({ port: 0 });
+    const r = await fetch(`${other.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: H });
+    expect(r.headers.get('connection')).toBe('keep-alive');
+    await r.text();
+    await other.close();
+    await expect(fetch(`${other.url}/api/v2/REF30/logout/Dish`, { headers: H })).rejects.toThrow();
+  });
+});
+
+describe('mock secrets', () => {
+  it('never echoes a client secret or software statement from a malformed body, in the answer or the verbose log', async () => {
+    const canary = 'CANARY-secret-7f3a9c';
+    const log: string[] = [];
+    const m = await startMock({ port: 0, onRequest: (e) => log.push(JSON.stringify(e)) });
+    try {
+      const answers = await Promise.all([
+        fetch(`${m.url}/o/client/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Device-Info': deviceInfo }, body: `client_id=a&client_secret=${canary}%zz&grant_type=client_credentials` }),
+        fetch(`${m.url}/o/client/register`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, body: `{"software_statement": "${canary}` }),
+        fetch(`${m.url}/o/client/register`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, body: `not json ${canary}` }),
+      ]);
+      for (const r of answers) {
+        expect(r.status).toBe(400);
+        const text = `${JSON.stringify([...r.headers])} ${await r.text()}`;
+        expect(text).not.toContain(canary);
+        expect(text).not.toContain(canary.slice(0, 12));
+      }
+      expect(log).toHaveLength(3);
+      expect(log.join('\n')).not.toContain(canary.slice(0, 12));
+    } finally {
+      await m.close();
+    }
   });
 });

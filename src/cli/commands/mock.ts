@@ -1,6 +1,5 @@
 // `pass-contract mock`: the description served by Prism, with Adobe-shaped errors, until Ctrl-C.
 import { Command, Option } from 'commander';
-import { startMock } from '../../mock/server.ts';
 import type { CommandContext } from '../io.ts';
 import { parsePort } from './options.ts';
 
@@ -11,6 +10,8 @@ export function mockCommand({ io }: CommandContext): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--verbose', 'log each request').default(false))
     .action(async (opts: { port: number; host: string; verbose: boolean }) => {
+      // Loaded here, not with the command list: `pass-contract --help` and other commands do not pay for it.
+      const { startMock } = await import('../../mock/server.ts');
       const mock = await startMock({
         port: opts.port, host: opts.host,
         ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`) } : {}),
