@@ -7,12 +7,13 @@ import { projectRoot } from '../description/document.ts';
 import { checkCommand } from './commands/check.ts';
 import { mockCommand } from './commands/mock.ts';
 import { proxyCommand } from './commands/proxy.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { processIo, type CommandContext, type Io } from './io.ts';
 
 export type { Io } from './io.ts';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand];
+const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand, simulateCommand];
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -21,7 +22,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   let exitCode = 0;
   const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
   const program = new Command('pass-contract')
-    .description('Contract checks, mock and drift proxy for Adobe Pass REST API V2 and DCR')
+    .description('Contract checks, mock, simulator and drift proxy for Adobe Pass REST API V2 and DCR')
     .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });

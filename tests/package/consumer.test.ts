@@ -158,9 +158,9 @@ describe('the tarballs', () => {
     for (const [name, files] of Object.entries(shipped)) {
       expect(files, name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
       expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts')), name).toEqual([]);
-      expect(files.filter((f) => !/^(dist\/|generated\/openapi\.(json|yaml)$|reference\/(LICENSE-adobe-docs|README)\.md$|LICENSE(-adobe-docs\.md)?$|README\.md$|package\.json$)/.test(f)), name).toEqual([]);
+      expect(files.filter((f) => !/^(dist\/|generated\/openapi\.(json|yaml)$|schemas\/scenario\.schema\.json$|scenarios\/default\.yaml$|reference\/(LICENSE-adobe-docs|README)\.md$|LICENSE(-adobe-docs\.md)?$|README\.md$|package\.json$)/.test(f)), name).toEqual([]);
     }
-    expect(shipped.tools).toEqual(expect.arrayContaining(['dist/src/cli/bin.js', 'generated/openapi.json', 'generated/openapi.yaml', 'reference/LICENSE-adobe-docs.md']));
+    expect(shipped.tools).toEqual(expect.arrayContaining(['dist/src/cli/bin.js', 'generated/openapi.json', 'generated/openapi.yaml', 'reference/LICENSE-adobe-docs.md', 'schemas/scenario.schema.json', 'scenarios/default.yaml']));
     expect(shipped.tools.filter((f) => f.startsWith('generated/docs/'))).toEqual([]);
     expect(shipped.client).toEqual(expect.arrayContaining(['dist/src/index.js', 'dist/generated/schema.d.ts', 'dist/openapi.json', 'LICENSE-adobe-docs.md']));
   });
@@ -205,7 +205,7 @@ describe('pass-contract installed from its tarball', () => {
   it('says so, exits 2 and lists the commands on an unknown command', async () => {
     const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy/);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy, simulate/);
   });
 
   it.each(['bundler', 'node16'] as const)('type-checks pass-contract/client with paths from pass-contract/types under moduleResolution %s', async (resolution) => {
