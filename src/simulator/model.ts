@@ -269,9 +269,9 @@ const trialKeys = (sp: string, mvpd: string, device: string, identity?: string) 
 /**
  * The TempPass trial of a device (basic) or of a device or user identity (promotional), as
  * Adobe's TempPass page describes: the TTL runs from the first authorization, regardless of viewing.
- * `start` begins a trial when there is none.
+ * `start` begins a trial when there is none; `perResource` leaves the resource limit to the caller.
  */
-export async function tempPassTrial(ctx: SimContext, sp: string, mvpd: MvpdConfig, device: string, headers: Record<string, string | undefined>, start: boolean): Promise<TrialCheck> {
+export async function tempPassTrial(ctx: SimContext, sp: string, mvpd: MvpdConfig, device: string, headers: Record<string, string | undefined>, start: boolean, perResource = false): Promise<TrialCheck> {
   const tp = mvpd.tempPass!;
   if (tp.misconfigured) return { ok: false, code: 'invalid_configuration_temporary_access' };
   let identity: string | undefined;
@@ -289,7 +289,8 @@ export async function tempPassTrial(ctx: SimContext, sp: string, mvpd: MvpdConfi
   }
   if (!trial) return { ok: true, trial: { startedAt: now, expiresAt: now + tp.ttlMs, used: [] }, ...(identity ? { identity } : {}) };
   if (trial.expiresAt <= now) return { ok: false, code: 'temporary_access_duration_limit_exceeded', trial };
-  if (tp.maxResources !== undefined && trial.used.length >= tp.maxResources) return { ok: false, code: 'temporary_access_resources_limit_exceeded', trial };
+  // Authorization checks the limit per resource (replaying a played resource is allowed).
+  if (!perResource && tp.maxResources !== undefined && trial.used.length >= tp.maxResources) return { ok: false, code: 'temporary_access_resources_limit_exceeded', trial };
   return { ok: true, trial, ...(identity ? { identity } : {}) };
 }
 

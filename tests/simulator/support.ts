@@ -45,8 +45,8 @@ export interface TestSimulator {
   /** Drift found in answers so far (each test asserts it is empty). */
   drifts: string[];
   call(method: string, path: string, o?: CallOptions): Promise<Reply>;
-  /** Registers with the scenario's software statement and returns an access token. */
-  token(): Promise<string>;
+  /** Registers with the scenario's software statement and returns an access token (cached unless `fresh`). */
+  token(fresh?: boolean): Promise<string>;
   reset(): Promise<void>;
   advance(duration: string | number): Promise<void>;
   /** The user agent's part: authenticate URL → MVPD page → form post; returns the final redirect. */
@@ -92,8 +92,8 @@ export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scen
 
   const t: TestSimulator = {
     sim, url: sim.url, scenario, drifts, call,
-    async token() {
-      if (cachedToken) return cachedToken;
+    async token(fresh = false) {
+      if (cachedToken && !fresh) return cachedToken;
       const reg = await call('POST', '/o/client/register', { headers: { 'X-Device-Info': DEVICE_INFO }, json: { software_statement: scenario.softwareStatements[0]!.statement } });
       const tok = await call('POST', '/o/client/token', { headers: { 'X-Device-Info': DEVICE_INFO }, form: { client_id: reg.body.client_id, client_secret: reg.body.client_secret, grant_type: 'client_credentials' } });
       return (cachedToken = tok.body.access_token as string);
