@@ -36,6 +36,8 @@ export async function mvpdPage(ctx: SimContext, method: string, pathname: string
     const target = query.get('redirect_url');
     return target && /^https?:\/\//.test(target) ? redirect(target) : page(200, 'Signed out', 'You are signed out.');
   }
+  // A landing page for redirectUrl, so a browser or a workflow can end its sign-in on loopback.
+  if (pathname === '/_mvpd/signed-in' && method === 'GET') return page(200, 'Signed in', 'You can return to your device.');
   const m = /^\/_mvpd\/([^/]+)\/sign-in$/.exec(pathname);
   if (!m) return undefined;
   const mvpdId = decodeURIComponent(m[1]!);
