@@ -3,6 +3,7 @@ import { DcrTokenManager, DeviceThrottle, retryAfterMs, type DeviceLimiterOption
 import type { JsonObject } from '../description/document.ts';
 import { loadDescription, type Description } from '../description/index.ts';
 import { startMock } from '../mock/server.ts';
+import { startSimulatorTarget, type SimulatorTarget } from '../simulator/target.ts';
 import { ViolationMapper } from '../mock/violations.ts';
 import { buildCases, type CaseRequest } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
@@ -15,7 +16,7 @@ export class UsageError extends Error {
 }
 
 export interface CheckOptions {
-  /** 'mock' (default) or the base URL of an Adobe host. */
+  /** 'mock' (default), 'simulator' (a fresh simulator, real-host mode, state-changing cases included) or the base URL of an Adobe host. */
   target?: string;
   reportDir?: string;
   includeStateChanging?: boolean;
@@ -101,30 +102,39 @@ function remoteTarget(baseUrl: string, env: Record<string, string | undefined>, 
 
 export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const startedAt = new Date();
-  const target = o.target ?? 'mock';
+  let target = o.target ?? 'mock';
   const isMock = target === 'mock';
-  if (!isMock) {
+  const isSimulator = target === 'simulator';
+  if (!isMock && !isSimulator) {
     let url: URL;
     try {
       url = new URL(target);
     } catch {
-      throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${target}"`);
+      throw new UsageError(`--target must be "mock", "simulator" or an http(s) base URL, got "${target}"`);
     }
     if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--target must be an http(s) URL, got "${target}"`);
   }
 
   const description = o.description ?? loadDescription();
+  const includeStateChanging = o.includeStateChanging || isSimulator;
   const { doc, operations, validator } = description;
   const unknown = (o.operations ?? []).filter((id) => !operations.some((op) => op.operationId === id));
   if (unknown.length) throw new UsageError(`unknown operationId(s): ${unknown.join(', ')}`);
   const all = buildCases(doc, operations, new ViolationMapper(doc, validator), isMock ? 'mock' : 'remote')
     .filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
-  const skipped = isMock || o.includeStateChanging ? [] : all.filter((c) => c.stateChanging).map((c) => ({ id: c.id, reason: 'changes state at Adobe; pass --include-state-changing' }));
+  const skipped = isMock || includeStateChanging ? [] : all.filter((c) => c.stateChanging).map((c) => ({ id: c.id, reason: 'changes state at Adobe; pass --include-state-changing' }));
   const cases = all.filter((c) => !skipped.some((s) => s.id === c.id));
 
   const deviceInfoParam = operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
   const defaultDeviceInfo = String(deviceInfoParam?.example ?? '');
-  const remote = isMock ? undefined : remoteTarget(target, o.env ?? process.env, defaultDeviceInfo, o.fetch ?? ((r) => globalThis.fetch(r)), o.pace);
+  // The simulator is a real host on loopback: its credentials, no pacing, every case.
+  let simulator: SimulatorTarget | undefined;
+  if (isSimulator) {
+    simulator = await startSimulatorTarget(description);
+    target = simulator.url;
+  }
+  const pace = simulator ? { burst: Number.MAX_SAFE_INTEGER } : o.pace;
+  const remote = isMock ? undefined : remoteTarget(target, simulator?.env ?? o.env ?? process.env, defaultDeviceInfo, o.fetch ?? ((r) => globalThis.fetch(r)), pace);
   const mock = isMock ? await startMock({ port: 0, description }) : undefined;
 
   const perOperation = new Map<string, { total: number; results: CaseResult[] }>();
@@ -147,10 +157,11 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     });
   } finally {
     await mock?.close();
+    await simulator?.close();
   }
 
   const report: RunReport = {
-    target: isMock ? 'embedded mock' : target,
+    target: isMock ? 'embedded mock' : isSimulator ? `simulator (default scenario) at ${target}` : target,
     mode: isMock ? 'mock' : 'remote',
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),

@@ -17,7 +17,7 @@ describe('pass-contract CLI', () => {
   it('prints help with the exit codes and exits 0', async () => {
     const t = io();
     expect(await main(['check', '--help'], t.io)).toBe(0);
-    expect(t.out.join('\n')).toMatch(/--target <mock\|url>[\s\S]*Exit codes: 0 no drift, 1 drift, 2 usage or connection errors/);
+    expect(t.out.join('\n')).toMatch(/--target <mock\|simulator\|url>[\s\S]*Exit codes: 0 no drift, 1 drift, 2 usage or connection errors/);
   });
 
   it('prints the package version', async () => {
@@ -50,7 +50,7 @@ describe('pass-contract CLI', () => {
     expect(a.err.join('\n')).toContain("unknown option '--frobnicate'");
     const b = io();
     expect(await main(['check', '--target', 'staging'], b.io)).toBe(2);
-    expect(b.err).toEqual(['pass-contract: --target must be "mock" or an http(s) base URL, got "staging"']);
+    expect(b.err).toEqual(['pass-contract: --target must be "mock", "simulator" or an http(s) base URL, got "staging"']);
   });
 
   it('runs the check against the embedded mock: one progress line per operation on a TTY, exit 0', async () => {

@@ -131,6 +131,6 @@ describe('usage and connection errors', () => {
   });
 
   it('rejects a target that is not a URL', async () => {
-    await expect(runCheck({ target: 'staging' })).rejects.toThrow('--target must be "mock" or an http(s) base URL, got "staging"');
+    await expect(runCheck({ target: 'staging' })).rejects.toThrow('--target must be "mock", "simulator" or an http(s) base URL, got "staging"');
   });
 });

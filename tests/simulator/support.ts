@@ -54,12 +54,12 @@ export interface TestSimulator {
   close(): Promise<void>;
 }
 
-export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scenarioPath?: string } = {}): Promise<TestSimulator> {
+export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scenarioPath?: string; onRequest?: Parameters<typeof startSimulator>[0] extends infer O ? O extends { onRequest?: infer F } ? F : never : never } = {}): Promise<TestSimulator> {
   const desc = sharedDescription();
   const scenario = loadScenario(desc, ...(o.scenarioPath ? [o.scenarioPath] : []));
   scenario.throttle.enabled = false; // tests that need it turn it back on
   o.tune?.(scenario);
-  const sim = await startSimulator({ port: 0, description: desc, scenario });
+  const sim = await startSimulator({ port: 0, description: desc, scenario, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
   const checker = new ResponseChecker(desc.doc, desc.validator);
   const drifts: string[] = [];
   let cachedToken: string | undefined;

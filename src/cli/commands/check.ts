@@ -14,7 +14,7 @@ function progressLine(operationId: string, results: CaseResult[], done: number, 
 export function checkCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('check')
     .description('replay every documented situation and negative case against a target, and report drift')
-    .option('-t, --target <mock|url>', 'the embedded mock, or the base URL of an Adobe host (e.g. https://sp.auth-staging.adobe.com)', 'mock')
+    .option('-t, --target <mock|simulator|url>', 'the embedded mock, a fresh simulator (state-changing cases included), or the base URL of an Adobe host (e.g. https://sp.auth-staging.adobe.com)', 'mock')
     .option('-r, --report <dir>', 'where junit.xml, summary.md and report.json go', 'reports')
     .option('--include-state-changing', 'against a real host, also run cases that change state (logout, sessions, authorization)', false)
     .option('-o, --operation <operationId...>', 'only these operations')
