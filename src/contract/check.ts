@@ -10,10 +10,9 @@ import { ResponseChecker } from './check-response.ts';
 import { countResults, writeReports, type Counts, type RunReport } from './report.ts';
 import { runCases, type CaseResult } from './run.ts';
 
-/** A problem with how the check was invoked (exit code 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from './usage-error.ts';
+
+export { UsageError };
 
 export interface CheckOptions {
   /** 'mock' (default), 'simulator' (a fresh simulator, real-host mode, state-changing cases included) or the base URL of an Adobe host. */

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.ts';
-import { defaultScenarioPath, parseDuration, parseScenario, ScenarioError, scenarioSchemaPath } from '../../src/simulator/scenario.ts';
+import { defaultScenarioPath, loadScenario, parseDuration, parseScenario, ScenarioError, scenarioSchemaPath } from '../../src/simulator/scenario.ts';
 import { sharedDescription } from './support.ts';
 
 const problems = (text: string) => {
@@ -42,6 +42,11 @@ describe('scenario files', () => {
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(scenarioSchemaPath, 'utf8')) as object);
     expect(validate(parse(readFileSync(defaultScenarioPath, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('loads the default scenario without the schema (validated above) to the same result as with it', () => {
+    const text = readFileSync(defaultScenarioPath, 'utf8');
+    expect(loadScenario(sharedDescription())).toEqual(parseScenario(text, defaultScenarioPath, sharedDescription()));
   });
 
   it('fills defaults for a minimal scenario', () => {

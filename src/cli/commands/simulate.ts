@@ -1,6 +1,6 @@
 // `pass-contract simulate`: a stateful Adobe Pass on loopback (scenario file or the default one), until Ctrl-C.
 import { Command, Option } from 'commander';
-import { UsageError } from '../../contract/check.ts';
+import { UsageError } from '../../contract/usage-error.ts';
 import { loadDescription } from '../../description/index.ts';
 import { loadScenario, ScenarioError, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator } from '../../simulator/server.ts';
