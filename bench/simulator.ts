@@ -25,10 +25,14 @@ const deviceInfo = Buffer.from(JSON.stringify({ primaryHardwareType: 'SetTopBox'
 
 interface Server { url: string; child: ChildProcess; stop(): Promise<void> }
 
-/** Starts `pass-contract <command>` and resolves with its URL once it prints the listening line. */
+/** The ceiling: a bare node:http server answering every request with the same fixed bytes. */
+const BARE = `const b = Buffer.from(process.argv[1]); const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' }).end(b)); }); s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));`;
+
+/** Starts `pass-contract <command>` (or, for `bare`, the fixed-bytes server) and resolves with its URL once it prints the listening line. */
 function start(command: string[], nodeArgs: string[] = []): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = command[0] === 'bare' ? ['-e', BARE, command[1]!] : [...nodeArgs, BIN, ...command];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => { child.kill(); reject(new Error(`${command[0]} did not start within 30 s`)); }, 30_000);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -92,8 +96,6 @@ async function load(url: string, path: string, headers: Record<string, string>, 
 
 async function accessToken(url: string): Promise<string> {
   const agent = new Agent({ keepAlive: false });
-  const statement = /software statement \([^)]*\): (\S+)/;
-  void statement;
   const json = (r: Reply) => JSON.parse(r.body) as Record<string, string>;
   const stdoutStatement = process.env.BENCH_STATEMENT!;
   const reg = json(await send(agent, url, 'POST', '/o/client/register', { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, JSON.stringify({ software_statement: stdoutStatement })));
@@ -127,17 +129,24 @@ try {
   const token = await accessToken(sim.url);
   const simHeaders = { ...baseHeaders, Authorization: `Bearer ${token}` };
   const mockHeaders = { ...baseHeaders, Authorization: 'Bearer 2YotnFZFEjr1zCsicMWpAA' };
+  const sample = await send(new Agent(), sim.url, 'GET', PATH, simHeaders);
+  const bare = await start(['bare', sample.body]);
   await load(sim.url, PATH, simHeaders, 1500, 200);
   await load(mock.url, PATH, mockHeaders, 1500, 200);
-  const runs = { simulator: [] as { rps: number; p99: number; p50: number }[], mock: [] as { rps: number; p99: number; p50: number }[] };
+  await load(bare.url, PATH, mockHeaders, 1500, 200);
+  const runs = { simulator: [] as { rps: number; p99: number; p50: number }[], mock: [] as { rps: number; p99: number; p50: number }[], bare: [] as { rps: number; p99: number; p50: number }[] };
   for (let i = 0; i < ROUNDS; i++) {
     runs.simulator.push(await load(sim.url, PATH, simHeaders, ROUND_MS, 200));
     runs.mock.push(await load(mock.url, PATH, mockHeaders, ROUND_MS, 200));
+    runs.bare.push(await load(bare.url, PATH, mockHeaders, ROUND_MS, 200));
   }
+  await bare.stop();
+  const bareRps = median(runs.bare.map((r) => r.rps));
   const s = { rps: median(runs.simulator.map((r) => r.rps)), p99: median(runs.simulator.map((r) => r.p99)), p50: median(runs.simulator.map((r) => r.p50)) };
   const m = { rps: median(runs.mock.map((r) => r.rps)), p99: median(runs.mock.map((r) => r.p99)), p50: median(runs.mock.map((r) => r.p50)) };
   console.log(`throughput: simulator ${s.rps.toFixed(0)} req/s, Prism mock ${m.rps.toFixed(0)} req/s → ratio ${(s.rps / m.rps).toFixed(2)}× (goal ≥ 4×)`);
   console.log(`latency p50/p99: simulator ${s.p50.toFixed(2)}/${s.p99.toFixed(2)} ms, Prism mock ${m.p50.toFixed(2)}/${m.p99.toFixed(2)} ms`);
+  console.log(`ceiling: bare node:http with fixed bytes ${bareRps.toFixed(0)} req/s (${(bareRps / m.rps).toFixed(2)}× Prism); the simulator reaches ${(100 * s.rps / bareRps).toFixed(0)}% of it`);
 } finally {
   await sim.stop();
   await mock.stop();

@@ -55,28 +55,37 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   const simulator = new Simulator({ description, scenario, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
   const limit = o.maxBodyBytes ?? 64 * 1024;
   const inFlight = new Set<AbortController>();
+  let closing = false;
   const host = o.host ?? '127.0.0.1';
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const abort = new AbortController();
-    inFlight.add(abort);
-    res.on('close', () => {
-      inFlight.delete(abort);
-      if (!res.writableFinished) abort.abort(new Error('client went away'));
-    });
+    // The abort signal is made only when something waits on it (latency, hangs): most requests never do.
+    let abort: AbortController | undefined;
+    const signal = () => {
+      if (!abort) {
+        const controller = (abort = new AbortController());
+        if (closing || req.socket.destroyed) controller.abort(new Error(closing ? 'simulator closing' : 'client went away'));
+        inFlight.add(controller);
+        res.on('close', () => {
+          inFlight.delete(controller);
+          if (!res.writableFinished) controller.abort(new Error('client went away'));
+        });
+      }
+      return abort.signal;
+    };
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     readBody(req, limit)
       .then((body) => simulator.handle({
         method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body !== undefined ? { body } : {}),
         remoteAddress: req.socket.remoteAddress ?? '127.0.0.1', remotePort: req.socket.remotePort ?? 0,
-        origin: `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`, signal: abort.signal,
+        origin: `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`, get signal() { return signal(); },
       }))
       .then((reply) => {
         if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
       })
       .catch((error: unknown) => {
-        if (abort.signal.aborted) return res.destroy();
+        if (abort?.signal.aborted) return res.destroy();
         const status = error instanceof TooLarge ? 413 : 500;
         if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }).end(status === 413 ? `request body larger than ${limit} bytes\n` : 'simulator failure\n');
       });
@@ -93,6 +102,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     simulator,
     close: () => new Promise<void>((resolve) => {
+      closing = true;
       for (const a of inFlight) a.abort(new Error('simulator closing'));
       server.close(() => resolve());
       server.closeAllConnections();

@@ -1,6 +1,6 @@
 // The packages as users get them: packed, installed into scratch projects from the npm cache only, the
 // command run the four ways users launch it, and the client's types checked under two module resolutions.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,27 @@ describe('pass-contract installed from its tarball', () => {
     expect(junit).toMatch(new RegExp(`<testsuites[^>]* tests="${report.results.length}"[^>]* failures="0"`));
     expect(readFileSync(join(project, 'reports', 'summary.md'), 'utf8')).toMatch(/^#/);
   }, 120_000);
+
+  it('`npx pass-contract simulate` serves the shipped default scenario', async () => {
+    const child = spawn(join(project, 'node_modules', '.bin', 'pass-contract'), ['simulate', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`simulate printed no URL: ${out}`)), 30_000);
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /simulator listening on (\S+)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(m[1]!); }
+        });
+        child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`simulate exited ${code}: ${out}`)); });
+      });
+      const configuration = await fetch(`${url}/api/v2/REF30/configuration`, { signal: AbortSignal.timeout(10_000) });
+      expect(configuration.status).toBe(401);
+      expect(((await configuration.json()) as { code: string }).code).toBe('invalid_access_token_client_application');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 
   it('says so, exits 2 and lists the commands on an unknown command', async () => {
     const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);

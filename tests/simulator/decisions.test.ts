@@ -45,6 +45,15 @@ describe('decisions from an MVPD', () => {
     expect((await verify({ serializedToken: forged })).body).toEqual({ status: 'INVALID_SIGNATURE' });
   });
 
+  it('keeps each media token to itself: using one leaves the others valid', async () => {
+    await authenticated(t, 1, 'Cablevision', 'alice', 'alice-password');
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) tokens.push((await decide('authorize', 'Cablevision', ['REF30'])).body.decisions[0].token.serializedToken);
+    expect(new Set(tokens).size).toBe(3);
+    for (const serializedToken of tokens) expect((await t.call('POST', '/_sim/media-tokens/verify', { json: { serializedToken, resource: 'REF30' }, unchecked: true })).body).toEqual({ status: 'VALID_TOKEN' });
+    expect(Object.keys((await t.call('GET', '/_sim/state?namespace=mediaTokens', { unchecked: true })).body.state.mediaTokens)).toHaveLength(3);
+  });
+
   it('lets a media token expire after its TTL', async () => {
     await authenticated(t, 1, 'Cablevision', 'alice', 'alice-password');
     const { body } = await decide('authorize', 'Cablevision', ['REF30']);

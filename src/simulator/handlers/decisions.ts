@@ -1,6 +1,6 @@
 // Preauthorization and authorization: one decision per resource from the scenario's rules, the
 // degradation rule or the TempPass trial; permits carry media tokens, denies item-level errors.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { integrated, type OpRequest, type SimContext } from '../context.ts';
 import { degradationOf, deviceOf, ensureDegradedProfile, resolveProfile, tempPassTrial, useTempPassResource, type ProfileRecord } from '../model.ts';
 import { enhancedError, json, type EnhancedError, type SimResponse } from '../reply.ts';
@@ -25,6 +25,8 @@ export interface MediaTokenRecord { resource: string; serviceProvider: string; m
 
 /** A key only this process knows: media tokens verify against the simulator that issued them. */
 const SIGNING_KEY = `pass-contract-simulator-${process.pid}-${Date.now()}`;
+/** Media tokens are stored by digest: the token itself is a credential. */
+const tokenKey = (serializedToken: string) => createHash('sha256').update(serializedToken).digest('base64url');
 
 /** A media token shaped like Adobe's (base64 of a signed XML document); verifiable through the control API. */
 async function mediaToken(ctx: SimContext, sp: string, mvpd: string, resource: string) {
@@ -33,7 +35,7 @@ async function mediaToken(ctx: SimContext, sp: string, mvpd: string, resource: s
   const auth = `<authToken><sessionGUID>${ctx.random.uuid()}</sessionGUID><requestorID>${sp}</requestorID><resourceID>${encodeURIComponent(resource)}</resourceID><ttl>${ctx.scenario.ttl.mediaTokenMs}</ttl><issueTime>${now}</issueTime><mvpdId>${mvpd}</mvpdId></authToken>`;
   const signature = createHmac('sha256', SIGNING_KEY).update(auth).digest('base64');
   const serializedToken = Buffer.from(`<signatureInfo>${signature}</signatureInfo>${auth}`).toString('base64');
-  await ctx.store.set<MediaTokenRecord>('mediaTokens', serializedToken.slice(-64), { resource, serviceProvider: sp, mvpd, notBefore: now, notAfter, used: false }, notAfter);
+  await ctx.store.set<MediaTokenRecord>('mediaTokens', tokenKey(serializedToken), { resource, serviceProvider: sp, mvpd, notBefore: now, notAfter, used: false }, notAfter);
   return { notBefore: now, notAfter, serializedToken };
 }
 
@@ -43,10 +45,10 @@ export async function verifyMediaToken(ctx: SimContext, serializedToken: string,
   const m = /^<signatureInfo>([^<]*)<\/signatureInfo>(<authToken>.*<\/authToken>)$/s.exec(text);
   if (!m) return 'INVALID_TOKEN_FORMAT';
   if (createHmac('sha256', SIGNING_KEY).update(m[2]!).digest('base64') !== m[1]) return 'INVALID_SIGNATURE';
-  const record = await ctx.store.get<MediaTokenRecord>('mediaTokens', serializedToken.slice(-64));
+  const record = await ctx.store.get<MediaTokenRecord>('mediaTokens', tokenKey(serializedToken));
   if (!record || record.used || record.notAfter <= ctx.clock.now()) return 'TOKEN_EXPIRED';
   if (resource !== undefined && record.resource !== resource) return 'INVALID_RESOURCE_ID';
-  await ctx.store.set('mediaTokens', serializedToken.slice(-64), { ...record, used: true }, record.notAfter);
+  await ctx.store.set('mediaTokens', tokenKey(serializedToken), { ...record, used: true }, record.notAfter);
   return 'VALID_TOKEN';
 }
 
