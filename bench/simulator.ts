@@ -2,7 +2,10 @@
 // started from the built CLI: cold start to first answer, then throughput and p99 latency of the
 // same request at the same concurrency (after a warm-up, medians of alternating rounds); then a
 // soak of 100,000 requests from 1,000 devices with the simulator's heap after each 10,000.
+// Throughput and latency come from autocannon (fixed connections, keep-alive, one request in
+// flight per connection), the same load for every server.
 import { spawn, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -75,23 +78,12 @@ async function coldStart(command: string[], path: string, headers: Record<string
   return ms;
 }
 
-/** A fixed number of workers on keep-alive sockets, each sending the next request when its answer is in. */
+/** autocannon at CONCURRENCY connections for `ms`: requests per second and latency percentiles. */
 async function load(url: string, path: string, headers: Record<string, string>, ms: number, expect: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  const until = performance.now() + ms;
-  let wrong = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < until) {
-      const t = performance.now();
-      const r = await send(agent, url, 'GET', path, headers);
-      latencies.push(performance.now() - t);
-      if (r.status !== expect) wrong++;
-    }
-  }));
-  agent.destroy();
-  if (wrong) throw new Error(`${wrong} answers were not ${expect}`);
-  return { rps: latencies.length / (ms / 1000), p99: percentile(latencies, 0.99), p50: percentile(latencies, 0.5) };
+  const result = await autocannon({ url: `${url}${path}`, headers, connections: CONCURRENCY, pipelining: 1, duration: ms / 1000, timeout: TIMEOUT_MS / 1000 });
+  const wrong = result.non2xx + result.errors + result.timeouts;
+  if (expect === 200 && wrong) throw new Error(`${wrong} answers were not 2xx`);
+  return { rps: result.requests.total / (ms / 1000), p99: result.latency.p99, p50: result.latency.p50 };
 }
 
 async function accessToken(url: string): Promise<string> {
@@ -111,7 +103,7 @@ const baseHeaders = { 'AP-Device-Identifier': 'fingerprint YmVuY2gtZGV2aWNl', 'X
 const { readFileSync } = await import('node:fs');
 process.env.BENCH_STATEMENT = /statement: (\S+)/.exec(readFileSync(join(projectRoot, 'scenarios', 'default.yaml'), 'utf8'))![1]!;
 
-console.log(`simulator vs Prism mock — GET ${PATH}, ${CONCURRENCY} concurrent keep-alive connections, ${ROUNDS} alternating rounds of ${ROUND_MS} ms after a warm-up`);
+console.log(`simulator vs Prism mock — GET ${PATH}, ${CONCURRENCY} autocannon connections, ${ROUNDS} alternating rounds of ${ROUND_MS} ms after a warm-up`);
 
 // 1. Cold start, alternating, medians. The mock accepts any bearer token; the simulator's first
 // answer is a 401 (a token needs a registration), which still proves it is serving.
@@ -145,7 +137,7 @@ try {
   const s = { rps: median(runs.simulator.map((r) => r.rps)), p99: median(runs.simulator.map((r) => r.p99)), p50: median(runs.simulator.map((r) => r.p50)) };
   const m = { rps: median(runs.mock.map((r) => r.rps)), p99: median(runs.mock.map((r) => r.p99)), p50: median(runs.mock.map((r) => r.p50)) };
   console.log(`throughput: simulator ${s.rps.toFixed(0)} req/s, Prism mock ${m.rps.toFixed(0)} req/s → ratio ${(s.rps / m.rps).toFixed(2)}× (goal ≥ 4×)`);
-  console.log(`latency p50/p99: simulator ${s.p50.toFixed(2)}/${s.p99.toFixed(2)} ms, Prism mock ${m.p50.toFixed(2)}/${m.p99.toFixed(2)} ms`);
+  console.log(`latency p50/p99 (autocannon, 1 ms resolution): simulator ${s.p50}/${s.p99} ms, Prism mock ${m.p50}/${m.p99} ms`);
   console.log(`ceiling: bare node:http with fixed bytes ${bareRps.toFixed(0)} req/s (${(bareRps / m.rps).toFixed(2)}× Prism); the simulator reaches ${(100 * s.rps / bareRps).toFixed(0)}% of it`);
 } finally {
   await sim.stop();
@@ -191,7 +183,7 @@ try {
   agent.destroy();
   const mb = (b: number) => (b / 1_048_576).toFixed(1);
   console.log(`soak: ${sent} requests from ${SOAK_DEVICES} devices in ${((performance.now() - t0) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-  console.log(`soak heap after each 10,000 (MB, after gc): ${heap.map(mb).join(', ')}; growth from 20,000 to ${sent}: ${(heap.at(-1)! / heap[1]!).toFixed(2)}×; rss ${mb(last.memory.rss)} MB`);
+  console.log(`soak heap after each 10,000 (MB, after gc): ${heap.map(mb).join(', ')}; growth from 20,000 to ${sent}: ${heap.length > 1 ? `${(heap.at(-1)! / heap[1]!).toFixed(2)}×` : 'n/a'}; rss ${mb(last.memory.rss)} MB`);
   console.log(`soak state at the end: ${JSON.stringify(last.counts)}`);
 } finally {
   await soak.stop();
