@@ -3,3 +3,4 @@ export { runCheck, UsageError, ENV, type CheckOptions, type CheckResult } from '
 export { startMock, type MockOptions, type RunningMock } from './mock/server.ts';
 export { startProxy, type ProxyOptions, type RunningProxy } from './proxy/server.ts';
 export { main } from './cli/main.ts';
+export { startSimulator, loadScenario, parseScenario, ScenarioError, MemoryStore, createVirtualClock, type StartSimulatorOptions, type RunningSimulator, type Scenario, type StateStore } from './simulator/index.ts';

@@ -2,17 +2,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../contract/check.ts';
+import { UsageError } from '../contract/usage-error.ts';
 import { projectRoot } from '../description/document.ts';
-import { checkCommand } from './commands/check.ts';
-import { mockCommand } from './commands/mock.ts';
-import { proxyCommand } from './commands/proxy.ts';
 import { processIo, type CommandContext, type Io } from './io.ts';
 
 export type { Io } from './io.ts';
 
-/** Every command, in the order `--help` lists them. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand];
+type CommandFactory = (ctx: CommandContext) => Command;
+
+/**
+ * Every command, in the order `--help` lists them. Each module is loaded only when its command
+ * runs (or for help), so `simulate` does not pay for Prism and the check at start-up.
+ */
+const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
+  check: async () => (await import('./commands/check.ts')).checkCommand,
+  mock: async () => (await import('./commands/mock.ts')).mockCommand,
+  proxy: async () => (await import('./commands/proxy.ts')).proxyCommand,
+  simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
+};
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -21,15 +28,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   let exitCode = 0;
   const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
   const program = new Command('pass-contract')
-    .description('Contract checks, mock and drift proxy for Adobe Pass REST API V2 and DCR')
+    .description('Contract checks, mock, simulator and drift proxy for Adobe Pass REST API V2 and DCR')
     .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  // addCommand() does not pass settings down: give each command the output and exit handling above.
-  for (const command of COMMANDS) program.addCommand(command(ctx).copyInheritedSettings(program));
-  const names = program.commands.map((c) => c.name());
-
+  const names = Object.keys(COMMANDS);
   const first = argv[0];
+  const wanted = first !== undefined && names.includes(first) ? [first] : first === undefined || ['help', '--help', '-h'].includes(first) ? names : [];
+  // addCommand() does not pass settings down: give each command the output and exit handling above.
+  for (const name of wanted) program.addCommand((await COMMANDS[name]!())(ctx).copyInheritedSettings(program));
+
   if (first === undefined) {
     io.err(program.helpInformation().trimEnd());
     return 2;

@@ -2,6 +2,7 @@
 // classify the drift, and keep the report on disk up to date from the first case to the last.
 import { existsSync } from 'node:fs';
 import { loadDescription, type Description } from '../description/index.ts';
+import { startSimulatorTarget, type SimulatorTarget } from '../simulator/target.ts';
 import { buildCases } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { AcceptanceMatcher, DEFAULT_DRIFT_FILE, loadAcceptances, type Acceptances } from './drift-file.ts';
@@ -17,7 +18,7 @@ import { runCases } from './run.ts';
 import { ConnectError, parseTarget, UsageError, type Target, type TargetSpec } from './target.ts';
 
 export { ENV } from './remote-target.ts';
-export { UsageError } from './target.ts';
+export { UsageError } from './usage-error.ts';
 
 export interface CheckOptions {
   /** 'mock' (default), a base URL, or a parsed target. */
@@ -83,18 +84,24 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const redactor = new Redactor([env[ENV.softwareStatement], env[ENV.clientId], env[ENV.clientSecret]]);
   const checker = new ResponseChecker(doc, validator);
   const bounds = { timeoutMs: o.requestTimeoutMs ?? DEFAULT_BOUNDS.timeoutMs, maxBytes: o.maxResponseBytes ?? DEFAULT_BOUNDS.maxBytes };
-  const target: Target = spec.kind === 'mock'
-    ? new MockTarget(description, bounds, o.fetch)
-    : new RemoteTarget({
-      url: spec.url, label: spec.label, env, description, checker, redactor, bounds,
-      ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.pace ? { pace: o.pace } : {}),
-      ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...(o.probeTimeoutMs !== undefined ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
-    });
   const reportDir = o.reportDir ?? 'reports';
   await prepareReportDir(reportDir);
+  // The simulator is a real host on loopback: a fresh one with the default scenario, its own
+  // credentials, every case (state-changing included), and its throttle off so pacing can be too.
+  const simulator: SimulatorTarget | undefined = spec.kind === 'simulator' ? await startSimulatorTarget(description) : undefined;
+  const remote = spec.kind === 'remote' ? { url: spec.url, label: spec.label, env, pace: o.pace }
+    : simulator ? { url: new URL(simulator.url), label: `simulator (default scenario) at ${simulator.url}`, env: simulator.env, pace: { ratePerSecond: 10_000, margin: 0, ...o.pace } }
+      : undefined;
+  const target: Target = !remote
+    ? new MockTarget(description, bounds, o.fetch)
+    : new RemoteTarget({
+      url: remote.url, label: remote.label, env: remote.env, description, checker, redactor, bounds,
+      ...(o.fetch ? { fetch: o.fetch } : {}), ...(remote.pace ? { pace: remote.pace } : {}),
+      ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...(o.probeTimeoutMs !== undefined ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
+    });
 
   const all = buildCases(doc, operations, target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
-  const { run: cases, skipped } = target.select(all, o.includeStateChanging ?? false);
+  const { run: cases, skipped } = target.select(all, (o.includeStateChanging ?? false) || spec.kind === 'simulator');
   const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
   const writer = new ReportWriter(reportDir, redactor);
   const results: CaseResult[] = [];
@@ -165,6 +172,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     if (deadline) clearTimeout(deadline);
     o.signal?.removeEventListener('abort', onCancel);
     await target.close();
+    await simulator?.close();
   }
 
   const final = report(status, detail);

@@ -1,27 +1,29 @@
 // What the check runs against: a target is an object behind one interface (the embedded mock, a
-// remote host, later the simulator), parsed once at the command-line edge.
+// remote host, the simulator), parsed once at the command-line edge.
 import type { Case, CaseRequest } from './cases.ts';
 import type { Exchange } from './http.ts';
 import { safeUrl } from './redact.ts';
 import type { CaseResult } from './results.ts';
 
-/** A problem with how the check was invoked (exit code 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from './usage-error.ts';
+
+export { UsageError };
 
 export type TargetSpec =
   | { kind: 'mock' }
+  /** A fresh simulator with the default scenario, started and stopped by the check. */
+  | { kind: 'simulator' }
   | { kind: 'remote'; url: URL; /** The URL without `user:password@`, for reports and logs. */ label: string };
 
-/** `mock` or an http(s) base URL; anything else is a usage error that says what was given. */
+/** `mock`, `simulator` or an http(s) base URL; anything else is a usage error that says what was given. */
 export function parseTarget(value: string | undefined): TargetSpec {
   if (value === undefined || value === 'mock') return { kind: 'mock' };
+  if (value === 'simulator') return { kind: 'simulator' };
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${safeUrl(value)}"`);
+    throw new UsageError(`--target must be "mock", "simulator" or an http(s) base URL, got "${safeUrl(value)}"`);
   }
   if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--target must be an http(s) URL, got "${safeUrl(value)}"`);
   const label = new URL(url.href);

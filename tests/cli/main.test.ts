@@ -18,7 +18,7 @@ describe('pass-contract CLI', () => {
   it('prints help with the exit codes and exits 0', async () => {
     const t = io();
     expect(await main(['check', '--help'], t.io)).toBe(0);
-    expect(t.out.join('\n')).toMatch(/--target <mock\|url>[\s\S]*Exit codes: 0 no drift, 1 drift, 2 usage or connection errors/);
+    expect(t.out.join('\n')).toMatch(/--target <mock\|simulator\|url>[\s\S]*Exit codes: 0 no drift, 1 drift, 2 usage or connection errors/);
   });
 
   it('prints the package version', async () => {
@@ -30,7 +30,7 @@ describe('pass-contract CLI', () => {
   it('says an unknown command is unknown and lists the commands (exit 2)', async () => {
     const t = io();
     expect(await main(['frobnicate'], t.io)).toBe(2);
-    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy (pass-contract --help)"]);
+    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy, simulate (pass-contract --help)"]);
   });
 
   it('prints the help on stderr and exits 2 when no command is given', async () => {
@@ -51,7 +51,7 @@ describe('pass-contract CLI', () => {
     expect(a.err.join('\n')).toContain("unknown option '--frobnicate'");
     const b = io();
     expect(await main(['check', '--target', 'staging'], b.io)).toBe(2);
-    expect(b.err).toEqual(['pass-contract: --target must be "mock" or an http(s) base URL, got "staging"']);
+    expect(b.err).toEqual(['pass-contract: --target must be "mock", "simulator" or an http(s) base URL, got "staging"']);
   });
 
   it('runs the check against the embedded mock: one progress line per operation on a TTY, exit 0', async () => {

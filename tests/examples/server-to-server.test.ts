@@ -1,44 +1,56 @@
-// Runs the README's server-to-server example against a loopback stand-in for Adobe.
+// Runs the README's server-to-server example against the simulator, with a user who signs in
+// on the simulated MVPD page while the example polls for the profile.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serverToServer } from '../../examples/server-to-server.ts';
 import { projectRoot } from '../../src/description/document.ts';
-import { startLocalAdobe } from '../support/local-adobe.ts';
+import type { ClientRecord, TokenRecord } from '../../src/simulator/handlers/dcr.ts';
+import { startTestSimulator, type TestSimulator } from '../simulator/support.ts';
 
-const CANARY = 'eyJhbGciOiJSUzI1NiJ9.CANARY-software-statement.c2ln';
+/** The user: waits for the example's session, then signs in on the MVPD page. */
+async function userSignsIn(adobe: TestSimulator, signal: AbortSignal) {
+  while (!signal.aborted) {
+    const { body } = await adobe.call('GET', '/_sim/state?namespace=sessions', { unchecked: true });
+    const session = Object.values(body.state.sessions as Record<string, { code: string }>)[0];
+    if (session) return adobe.signIn(session.code, 'alice', 'alice-password');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no session was created');
+}
 
 describe('README server-to-server example', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('runs register → token → configuration → session → poll → authorize → logout', async () => {
-    const adobe = await startLocalAdobe({
-      // A session whose code is still valid now (the documented sample's notAfter is in 2024).
-      createAuthenticationSession: () => ({ status: 200, body: { actionName: 'authenticate', actionType: 'interactive', reasonType: 'none', url: '/api/v2/authenticate/REF30/8ER640M', code: '8ER640M', sessionId: '1b614390-6610-4d14-9421-6565f6e75958', mvpd: 'Cablevision', serviceProvider: 'REF30', notBefore: String(Date.now()), notAfter: String(Date.now() + 1_800_000) } }),
-    });
+  it('runs register → token → configuration → session → poll → authorize → logout against the simulator', async () => {
+    const operations: string[] = [];
+    const adobe = await startTestSimulator({ onRequest: (e) => void (e.operationId && operations.push(e.operationId)) });
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...args) => void lines.push(args.join(' ')));
+    const statement = adobe.scenario.softwareStatements[0]!.statement;
     try {
-      const result = await serverToServer(adobe.baseUrl, CANARY);
+      const [result, signedIn] = await Promise.all([serverToServer(adobe.url, statement), userSignsIn(adobe, AbortSignal.timeout(30_000))]);
+      expect(signedIn.status).toBe(302);
+      expect(result.mvpd).toBe('Cablevision');
       expect(result.authorized).toBe(true);
       expect(result.token).toEqual(expect.any(String));
-      expect(result.steps).toEqual([{ mvpd: 'Cablevision', do: 'openUrl', url: expect.stringMatching(/^https:\/\/sp\.auth\.adobe\.com\/adobe-services\/logout\?/) }]);
-      expect(adobe.received.map((r) => r.operationId)).toEqual([
+      expect(result.steps).toEqual([{ mvpd: 'Cablevision', do: 'openUrl', url: expect.stringMatching(new RegExp(`^${adobe.url}/adobe-services/logout\\?`)) }]);
+      expect(operations.filter((o) => o !== 'performAuthentication')).toEqual([
         'retrieveClientCredentials', 'retrieveAccessToken', 'retrieveConfiguration', 'createAuthenticationSession',
-        'retrieveProfileForCode', 'retrieveAuthorizationDecisions', 'initiateLogout',
+        ...Array(operations.filter((o) => o === 'retrieveProfileForCode').length).fill('retrieveProfileForCode'),
+        'retrieveAuthorizationDecisions', 'initiateLogout',
       ]);
-      const session = adobe.received.find((r) => r.operationId === 'createAuthenticationSession')!;
-      expect(session.headers['content-type']).toBe('application/x-www-form-urlencoded');
-      expect(session.body).toMatch(/^mvpd=[A-Za-z0-9_]+&domainName=adobe\.com&redirectUrl=https%3A%2F%2Fadobe\.com$/);
-      expect(session.headers.authorization).toBe('Bearer 2YotnFZFEjr1zCsicMWpAA');
-      expect(session.headers['x-forwarded-for']).toBe('203.0.113.7');
-      // The logger saw every call, and no secret.
-      expect(lines).toHaveLength(7);
-      for (const secret of [CANARY, 't7AkePiru4', '2YotnFZFEjr1zCsicMWpAA']) expect(lines.join('\n')).not.toContain(secret);
+      expect(adobe.drifts).toEqual([]);
+      // The logger saw every call of the example, and no secret: not the statement, the client secret or the token.
+      expect(lines).toHaveLength(operations.filter((o) => o !== 'performAuthentication').length);
+      const store = adobe.sim.simulator.ctx.store;
+      const secrets = [statement, ...(await store.entries<ClientRecord>('clients')).map(([, c]) => c.clientSecret), ...(await store.entries<TokenRecord>('tokens')).map(([t]) => t)];
+      expect(secrets.length).toBe(3);
+      for (const secret of secrets) expect(lines.join('\n')).not.toContain(secret);
     } finally {
       await adobe.close();
     }
-  });
+  }, 60_000);
 
   it('is the code the README shows', () => {
     const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');

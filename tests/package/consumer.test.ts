@@ -1,6 +1,6 @@
 // The packages as users get them: packed, installed into scratch projects from the npm cache only, the
 // command run the four ways users launch it, and the client's types checked under two module resolutions.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,9 +158,9 @@ describe('the tarballs', () => {
     for (const [name, files] of Object.entries(shipped)) {
       expect(files, name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
       expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts')), name).toEqual([]);
-      expect(files.filter((f) => !/^(dist\/|generated\/openapi\.(json|yaml)$|reference\/(LICENSE-adobe-docs|README)\.md$|LICENSE(-adobe-docs\.md)?$|README\.md$|package\.json$)/.test(f)), name).toEqual([]);
+      expect(files.filter((f) => !/^(dist\/|generated\/openapi\.(json|yaml)$|schemas\/scenario\.schema\.json$|scenarios\/default\.yaml$|reference\/(LICENSE-adobe-docs|README)\.md$|LICENSE(-adobe-docs\.md)?$|README\.md$|package\.json$)/.test(f)), name).toEqual([]);
     }
-    expect(shipped.tools).toEqual(expect.arrayContaining(['dist/src/cli/bin.js', 'generated/openapi.json', 'generated/openapi.yaml', 'reference/LICENSE-adobe-docs.md']));
+    expect(shipped.tools).toEqual(expect.arrayContaining(['dist/src/cli/bin.js', 'generated/openapi.json', 'generated/openapi.yaml', 'reference/LICENSE-adobe-docs.md', 'schemas/scenario.schema.json', 'scenarios/default.yaml']));
     expect(shipped.tools.filter((f) => f.startsWith('generated/docs/'))).toEqual([]);
     expect(shipped.client).toEqual(expect.arrayContaining(['dist/src/index.js', 'dist/generated/schema.d.ts', 'dist/openapi.json', 'LICENSE-adobe-docs.md']));
   });
@@ -203,10 +203,31 @@ describe('pass-contract installed from its tarball', () => {
     expect(readFileSync(join(project, 'reports', 'summary.md'), 'utf8')).toMatch(/^#/);
   }, 120_000);
 
+  it('`npx pass-contract simulate` serves the shipped default scenario', async () => {
+    const child = spawn(join(project, 'node_modules', '.bin', 'pass-contract'), ['simulate', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`simulate printed no URL: ${out}`)), 30_000);
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /simulator listening on (\S+)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(m[1]!); }
+        });
+        child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`simulate exited ${code}: ${out}`)); });
+      });
+      const configuration = await fetch(`${url}/api/v2/REF30/configuration`, { signal: AbortSignal.timeout(10_000) });
+      expect(configuration.status).toBe(401);
+      expect(((await configuration.json()) as { code: string }).code).toBe('invalid_access_token_client_application');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+
   it('says so, exits 2 and lists the commands on an unknown command', async () => {
     const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy/);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy, simulate/);
   });
 
   it.each(['bundler', 'node16'] as const)('type-checks pass-contract/client with paths from pass-contract/types under moduleResolution %s', async (resolution) => {

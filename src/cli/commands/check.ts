@@ -51,13 +51,13 @@ const positive = (value: string): number => {
 
 interface Opts {
   target: string; report: string; includeStateChanging: boolean; operation?: string[]; failOn: FailOn; driftFile?: string;
-  timeout?: number; requestTimeout: number; format: 'text' | 'github'; rate: number;
+  timeout?: number; requestTimeout: number; format: 'text' | 'github'; rate?: number;
 }
 
 export function checkCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('check')
     .description('replay every documented situation and negative case against a target, and report drift')
-    .option('-t, --target <mock|url>', 'the embedded mock, or the base URL of an Adobe host (e.g. https://sp.auth-staging.adobe.com)', 'mock')
+    .option('-t, --target <mock|simulator|url>', 'the embedded mock, a fresh simulator (state-changing cases included), or the base URL of an Adobe host (e.g. https://sp.auth-staging.adobe.com)', 'mock')
     .option('-r, --report <dir>', 'where junit.xml, summary.md and report.json go (checked before the run)', 'reports')
     .option('--include-state-changing', 'against a real host, also run cases that change state (logout, sessions, authorization)', false)
     .option('-o, --operation <operationId...>', 'only these operations')
@@ -65,7 +65,7 @@ export function checkCommand({ io, setExitCode }: CommandContext): Command {
     .option('--drift-file <path>', `accepted drift (default ${DEFAULT_DRIFT_FILE} when it exists)`)
     .option('--timeout <seconds>', 'deadline for the whole run', seconds('--timeout'))
     .option('--request-timeout <seconds>', 'deadline of each request, headers and body', seconds('--request-timeout'), 15)
-    .option('--rate <requests-per-second>', 'the host\'s throttle per device (Adobe: 1); the check stays 10 % under it', positive, 1)
+    .option('--rate <requests-per-second>', 'the host\'s throttle per device (default Adobe\'s: 1; the simulator\'s throttle is off); the check stays 10 % under it', positive)
     .addOption(new Option('--format <format>', 'log format: text, or github (workflow annotations)').choices(['text', 'github']).default('text'))
     .addHelpText('after', `\nA real host needs ${ENV.softwareStatement} (or ${ENV.clientId} + ${ENV.clientSecret}), ${ENV.serviceProvider} and ${ENV.mvpd}; ${ENV.deviceInfo} is optional.\nExit codes: 0 no drift, 1 drift, 2 usage or connection errors (also: nothing checked, run timed out).`)
     .action(async (opts: Opts) => {
@@ -79,7 +79,7 @@ export function checkCommand({ io, setExitCode }: CommandContext): Command {
         includeStateChanging: opts.includeStateChanging,
         failOn: opts.failOn,
         requestTimeoutMs: opts.requestTimeout * 1000,
-        pace: { ratePerSecond: opts.rate },
+        ...(opts.rate !== undefined ? { pace: { ratePerSecond: opts.rate } } : {}),
         signal: cancel.signal,
         ...(opts.operation ? { operations: opts.operation } : {}),
         ...(opts.driftFile ? { driftFile: opts.driftFile } : {}),

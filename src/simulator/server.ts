@@ -1,0 +1,111 @@
+// The simulator's HTTP edge: reads a bounded body, hands the request to the engine, writes the reply.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadDescription, type Description } from '../description/index.ts';
+import type { SimClock } from './clock.ts';
+import { Simulator, type SimulatorOptions } from './engine.ts';
+import { loadScenario, type Scenario } from './scenario.ts';
+import type { StateStore } from './store.ts';
+
+export interface StartSimulatorOptions {
+  host?: string;
+  /** 0 picks a free port. Default 4020. */
+  port?: number;
+  description?: Description;
+  /** A loaded scenario; default: `scenarioPath`, else the shipped default scenario. */
+  scenario?: Scenario;
+  scenarioPath?: string;
+  store?: StateStore;
+  clock?: SimClock;
+  onRequest?: SimulatorOptions['onRequest'];
+  /** Largest request body accepted (413 beyond). Default 64 KiB. */
+  maxBodyBytes?: number;
+}
+
+export interface RunningSimulator {
+  url: string;
+  simulator: Simulator;
+  close(): Promise<void>;
+}
+
+class TooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined));
+    req.on('error', reject);
+  });
+}
+
+export async function startSimulator(o: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const description = o.description ?? loadDescription();
+  const scenario = o.scenario ?? loadScenario(description, ...(o.scenarioPath ? [o.scenarioPath] : []));
+  const simulator = new Simulator({ description, scenario, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
+  const limit = o.maxBodyBytes ?? 64 * 1024;
+  const inFlight = new Set<AbortController>();
+  let closing = false;
+  const host = o.host ?? '127.0.0.1';
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The abort signal is made only when something waits on it (latency, hangs): most requests never do.
+    let abort: AbortController | undefined;
+    const signal = () => {
+      if (!abort) {
+        const controller = (abort = new AbortController());
+        if (closing || req.socket.destroyed) controller.abort(new Error(closing ? 'simulator closing' : 'client went away'));
+        inFlight.add(controller);
+        res.on('close', () => {
+          inFlight.delete(controller);
+          if (!res.writableFinished) controller.abort(new Error('client went away'));
+        });
+      }
+      return abort.signal;
+    };
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    readBody(req, limit)
+      .then((body) => simulator.handle({
+        method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body !== undefined ? { body } : {}),
+        remoteAddress: req.socket.remoteAddress ?? '127.0.0.1', remotePort: req.socket.remotePort ?? 0,
+        origin: `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`, get signal() { return signal(); },
+      }))
+      .then((reply) => {
+        if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
+      })
+      .catch((error: unknown) => {
+        if (abort?.signal.aborted) return res.destroy();
+        const status = error instanceof TooLarge ? 413 : 500;
+        if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }).end(status === 413 ? `request body larger than ${limit} bytes\n` : 'simulator failure\n');
+      });
+  });
+  // Bounded waits for slow clients: a request must arrive within 30 s.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 4020, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    simulator,
+    close: () => new Promise<void>((resolve) => {
+      closing = true;
+      for (const a of inFlight) a.abort(new Error('simulator closing'));
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
