@@ -102,7 +102,7 @@ describe('drift against a drifted server', () => {
 });
 
 describe('pacing against a real host', () => {
-  it('sends a burst of 11 (1 + the one-time 10), then 1 request per second, and skips state-changing cases', async () => {
+  it('sends a burst of 10 (the one-time allowance), then 1 request per 1.5 s (1 s + the limiter margin), and skips state-changing cases', async () => {
     const clock = virtualClock();
     const f = scriptedFetch((r) => new URL(r.url).pathname === '/o/client/token'
       ? json(201, { id: 'i', access_token: 'tok', created_at: 1, expires_in: 3600, token_type: 'bearer' })
@@ -111,8 +111,8 @@ describe('pacing against a real host', () => {
     const run = await runCheck({ target: 'https://sp.auth-staging.adobe.com', reportDir: dir, fetch: f.fetch, pace: { clock }, operations: ['retrieveProfiles', 'retrieveProfileForMvpd', 'initiateLogout'], env: { PASS_CLIENT_ID: 'a', PASS_CLIENT_SECRET: 'b', PASS_SERVICE_PROVIDER: 'REF30', PASS_MVPD: 'Cablevision' } });
     const offsets = f.requests.map((r) => r.at - f.requests[0]!.at);
     expect(offsets.length).toBeGreaterThan(13);
-    expect(offsets.slice(0, 11)).toEqual(Array(11).fill(0));
-    expect(offsets.slice(11, 14)).toEqual([1000, 2000, 3000]);
+    expect(offsets.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(offsets.slice(10, 13)).toEqual([1500, 3000, 4500]);
     expect(run.report.skipped.map((s) => s.id.split(' › ')[0])).toEqual(expect.arrayContaining(['initiateLogout']));
     expect(f.requests.some((r) => r.url.includes('/logout/'))).toBe(false);
   });

@@ -107,7 +107,7 @@ export class PassResponseError extends PassError {
   constructor(
     operation: string,
     status: number,
-    /** The media type the server declared (only if it looks like one), else undefined. */
+    /** The media type the server declared, if it is a common one (others are not repeated). */
     readonly contentType: string | undefined,
     readonly bytes: number,
     problem: string,

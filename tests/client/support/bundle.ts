@@ -1,11 +1,12 @@
 // Bundles a TypeScript entry (with the client's source) into one .mjs that `node` runs without a
 // loader, so tests can start many child processes quickly.
 import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'pass-client-bundles-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 const built = new Map<string, Promise<string>>();
 
 export function bundleScript(entry: string): Promise<string> {

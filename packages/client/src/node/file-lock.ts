@@ -87,7 +87,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o:
     }
     if (Date.now() > giveUpAt) {
       const who = owner ? `process ${owner.pid} on ${owner.host}` : 'an unknown holder';
-      throw new PassError(`Token store lock ${lockPath} is held by ${who}; gave up after ${Math.round(waitMs / 1000)} s`, { kind: 'store' });
+      throw new PassError(`Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, { kind: 'store' });
     }
     // Polling with a jittered, growing interval: fs.watch is not reliable on network file systems.
     await sleep(Math.min(200, 10 * 2 ** Math.min(round, 5)) * (0.5 + Math.random() / 2), o.signal);
@@ -109,8 +109,8 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o:
 /** Creates the lock with its owner inside, atomically: rename fails while a lock (never empty) exists. */
 async function tryAcquire(lockPath: string, me: Owner): Promise<boolean> {
   const staging = `${lockPath}.${me.pid}.${me.nonce}.tmp`;
+  await mkdir(staging, { mode: 0o700 }); // ENOENT here: the store's directory is missing — a real error
   try {
-    await mkdir(staging, { mode: 0o700 });
     await writeFile(join(staging, OWNER), JSON.stringify(me), { mode: 0o600 });
     await rename(staging, lockPath);
     return true;

@@ -88,8 +88,9 @@ export class FileTokenStore implements TokenStore {
   withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
     let queue = processQueues.get(this.path);
     if (!queue) processQueues.set(this.path, (queue = new Mutex()));
-    const run = () =>
-      withFileLock(
+    const run = async () => {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      return withFileLock(
         this.lockPath,
         async () => {
           await this.removeLeftovers(true);
@@ -97,6 +98,7 @@ export class FileTokenStore implements TokenStore {
         },
         { ...this.options, ...(options.signal ? { signal: options.signal } : {}) },
       );
+    };
     return queue.run(run, options.signal);
   }
 

@@ -14,13 +14,18 @@ export interface TransportOptions {
   maxResponseBytes?: number;
 }
 
-/** The declared media type, if it looks like one (it is server text: nothing else of it is shown). */
-function mediaType(response: Response): string | undefined {
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  return /^[a-z]+\/[a-z0-9.+-]{1,60}$/.test(type) ? type : undefined;
+/** Media types named in messages; any other declared type is server text and is not repeated. */
+const KNOWN_TYPES = new Set(['application/json', 'application/problem+json', 'text/html', 'text/plain', 'text/xml', 'application/xml', 'application/octet-stream']);
+
+/** The declared media type, lower-cased, without parameters. */
+function mediaType(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-const isJson = (type: string | undefined) => !!type && (type === 'application/json' || type.endsWith('+json'));
+/** The media type as messages may show it. */
+const shown = (type: string) => (KNOWN_TYPES.has(type) ? type : undefined);
+
+const isJson = (type: string) => type === 'application/json' || (/^application\/[a-z0-9.-]+\+json$/.test(type));
 
 /** Reads the body, failing once it passes `max` bytes (and aborting the exchange). */
 async function readBounded(response: Response, max: number, abort: () => void, fail: (bytes: number) => Error): Promise<Uint8Array> {
@@ -105,15 +110,15 @@ export function transport(o: TransportOptions = {}): Send {
       // A 429's body is Adobe's HTML page: the rate-limit layer needs only the status and headers.
       if (response.status === 429) return withoutBody(response, call.url);
       const type = mediaType(response);
-      const bytes = await readBounded(response, max, () => controller.abort(), (n) => new PassResponseError(label, response.status, type, n, `body larger than ${max} bytes (maxResponseBytes)`));
+      const bytes = await readBounded(response, max, () => controller.abort(), (n) => new PassResponseError(label, response.status, shown(type), n, `body larger than ${max} bytes (maxResponseBytes)`));
       if (NULL_BODY.has(response.status) || bytes.byteLength === 0) {
         return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
       }
-      if (!isJson(type)) throw new PassResponseError(label, response.status, type, bytes.byteLength, 'with a body that is not JSON');
+      if (!isJson(type)) throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a body that is not JSON');
       try {
         JSON.parse(new TextDecoder().decode(bytes));
       } catch {
-        throw new PassResponseError(label, response.status, type, bytes.byteLength, 'with a JSON content type but a body that does not parse');
+        throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a JSON content type but a body that does not parse');
       }
       return new Response(bytes.buffer as ArrayBuffer, { status: response.status, statusText: response.statusText, headers: response.headers });
     } catch (error) {
