@@ -1,32 +1,77 @@
-// Compares one observed HTTP response with what the description documents for its operation.
-import { deref, getByPointer, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
+// Compares one observed HTTP response with what the description documents for its operation and
+// classifies every difference by rule and tier. What can be worked out once per operation and
+// status (pointers, header schemas, media types, compiled validators) is, on first use.
+import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator } from '../description/validator.ts';
+import { classify } from './classify.ts';
+import { Redactor } from './redact.ts';
+import { RULES, type RuleId, type Tier } from './rules.ts';
 
 export interface Observed {
   status: number;
   headers: Headers;
   body: string;
+  /** The request URL: a relative `Location` is resolved against it. */
+  url?: string;
 }
 
 export type DriftKind = 'status' | 'content-type' | 'header' | 'body';
 
 export interface Drift {
+  rule: RuleId;
+  tier: Tier;
   kind: DriftKind;
   /** JSON Pointer into the body (`/logouts/Cablevision/url`), or `/headers/<name>`, or `` for the whole response. */
   pointer: string;
   expected: string;
+  /** What was there, redacted, then cut to 200 characters. */
   actual: string;
+  /** One sentence saying what is wrong. */
+  message: string;
+  /** For additions: what to add to the description. */
+  hint?: string;
+  /** Set when the accepted-drift file lists this drift. */
+  accepted?: { reason: string; expires: string };
 }
 
-const MAX_ACTUAL = 200;
-const show = (value: Json | undefined) => (value === undefined ? '(absent)' : JSON.stringify(value).slice(0, MAX_ACTUAL));
-const mediaType = (contentType: string | null) => (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+export interface CheckContext {
+  /** Exact status the case expects (the mock replays one situation; a negative case wants its error). */
+  expectedStatus?: number;
+  redactor?: Redactor;
+}
+
+interface HeaderPlan { name: string; required: boolean; pointer: string; test: (v: unknown) => boolean }
+interface MediaPlan { json: boolean; pointer: string; test: (v: unknown) => boolean }
+interface ResponsePlan { headers: HeaderPlan[]; documentedHeaders: Set<string>; media: Map<string, MediaPlan>; mediaList: string }
+interface OperationPlan { responses: Map<string, ResponsePlan | undefined>; keys: Set<string>; documented: string }
+
+const mediaTypeOf = (contentType: string | null) => {
+  const raw = contentType ?? '';
+  const semi = raw.indexOf(';');
+  return (semi < 0 ? raw : raw.slice(0, semi)).trim().toLowerCase();
+};
+
+export const drift = (rule: RuleId, kind: DriftKind, pointer: string, expected: string, actual: string, message: string, hint?: string): Drift =>
+  ({ rule, tier: RULES[rule].tier, kind, pointer, expected, actual, message, ...(hint ? { hint } : {}) });
 
 export class ResponseChecker {
+  private readonly plans = new Map<Operation, OperationPlan>();
+  private readonly defaultRedactor = new Redactor();
+
   constructor(
     private readonly doc: OpenApiDocument,
     private readonly validator: DescriptionValidator,
   ) {}
+
+  private operationPlan(op: Operation): OperationPlan {
+    let plan = this.plans.get(op);
+    if (!plan) {
+      const keys = Object.keys(op.node.responses as JsonObject);
+      plan = { responses: new Map(), keys: new Set(keys), documented: keys.join(', ') };
+      this.plans.set(op, plan);
+    }
+    return plan;
+  }
 
   /** The documented response for a status: exact code, then `4XX`-style range, then `default`. */
   responseFor(op: Operation, status: number): { node: JsonObject; pointer: string } | undefined {
@@ -35,60 +80,111 @@ export class ResponseChecker {
     return key ? deref<JsonObject>(this.doc, responses[key]!, `${op.pointer}/responses/${key}`) : undefined;
   }
 
-  /**
-   * Drift between `observed` and the description. `expectedStatus` narrows the allowed status
-   * (the mock replays one documented situation); without it any documented status is allowed.
-   */
-  check(op: Operation, observed: Observed, expectedStatus?: number): Drift[] {
-    const documented = Object.keys(op.node.responses as JsonObject);
-    if (expectedStatus !== undefined && observed.status !== expectedStatus) {
-      return [{ kind: 'status', pointer: '', expected: String(expectedStatus), actual: String(observed.status) }];
+  private responsePlan(op: Operation, status: number): ResponsePlan | undefined {
+    const plan = this.operationPlan(op);
+    const key = String(status);
+    if (plan.responses.has(key)) return plan.responses.get(key);
+    const response = this.responseFor(op, status);
+    let built: ResponsePlan | undefined;
+    if (response) {
+      const headers: HeaderPlan[] = [];
+      for (const [name, ref] of Object.entries((response.node.headers ?? {}) as JsonObject)) {
+        const header = deref<JsonObject>(this.doc, ref, `${response.pointer}/headers/${pointerSegment(name)}`);
+        const pointer = `${header.pointer}/schema`;
+        headers.push({ name: name.toLowerCase(), required: header.node.required === true, pointer, test: this.validator.testerAt(pointer) });
+      }
+      const media = new Map<string, MediaPlan>();
+      for (const m of Object.keys((response.node.content ?? {}) as JsonObject)) {
+        const pointer = `${response.pointer}/content/${pointerSegment(m)}/schema`;
+        media.set(m.toLowerCase(), { json: /\bjson\b/i.test(m), pointer, test: this.validator.testerAt(pointer) });
+      }
+      built = { headers, documentedHeaders: new Set(headers.map((h) => h.name)), media, mediaList: [...media.keys()].join(' or ') };
     }
-    const response = this.responseFor(op, observed.status);
-    if (!response) return [{ kind: 'status', pointer: '', expected: `one of ${documented.join(', ')}`, actual: String(observed.status) }];
+    plan.responses.set(key, built);
+    return built;
+  }
 
-    const drifts: Drift[] = [...this.checkHeaders(response, observed)];
-    const content = (response.node.content ?? {}) as JsonObject;
-    const media = Object.keys(content);
-    if (media.length === 0) return drifts;
-    // Errors "may" carry a body; a success that documents one must send it.
-    if (observed.body === '' && observed.status >= 400) return drifts;
-    const actualType = mediaType(observed.headers.get('content-type'));
-    const matched = media.find((m) => m.toLowerCase() === actualType);
-    if (!matched) return [...drifts, { kind: 'content-type', pointer: '', expected: media.join(' or '), actual: actualType || '(none)' }];
+  /** Every drift between `observed` and the description, classified. */
+  check(op: Operation, observed: Observed, context: CheckContext = {}): Drift[] {
+    const redactor = context.redactor ?? this.defaultRedactor;
+    if (context.expectedStatus !== undefined && observed.status !== context.expectedStatus) {
+      return [drift('status-unexpected', 'status', '', String(context.expectedStatus), String(observed.status), `status ${observed.status}, the case expects ${context.expectedStatus}`)];
+    }
+    const plan = this.responsePlan(op, observed.status);
+    if (!plan) {
+      const documented = this.operationPlan(op).documented;
+      return [drift('status-undocumented', 'status', '', `one of ${documented}`, String(observed.status), `status ${observed.status} is not documented for ${op.operationId} (${documented})`)];
+    }
 
-    const schemaPointer = `${response.pointer}/content/${pointerSegment(matched)}/schema`;
+    // One pass over the headers: cheaper than a Headers.get() per name.
+    let contentType: string | null = null;
+    let documented: Map<string, string> | undefined;
+    let undocumented: [string, string][] | undefined;
+    for (const [name, value] of observed.headers) {
+      if (name === 'content-type') contentType = value;
+      if (plan.documentedHeaders.has(name)) (documented ??= new Map()).set(name, value);
+      else if (name.startsWith('ap-')) (undocumented ??= []).push([name, value]);
+    }
+    const drifts: Drift[] = plan.headers.length > 0 || undocumented ? this.checkHeaders(plan, documented, undocumented, observed, redactor) : [];
+    if (plan.media.size === 0) return drifts;
+    if (observed.body === '') {
+      // Errors "may" carry a body; a success that documents one must send it.
+      if (observed.status >= 400) return drifts;
+      return [...drifts, drift('body-missing', 'body', '', plan.mediaList, '(empty)', `the ${observed.status} response has no body; the description documents ${plan.mediaList}`)];
+    }
+    const actualType = mediaTypeOf(contentType);
+    const media = plan.media.get(actualType);
+    if (!media) {
+      return [...drifts, drift('media-type-undocumented', 'content-type', '', plan.mediaList, actualType || '(none)', `Content-Type ${actualType || '(none)'} is not documented (${plan.mediaList})`)];
+    }
     let body: Json = observed.body;
-    if (matched.includes('json')) {
+    if (media.json) {
       try {
         body = JSON.parse(observed.body) as Json;
       } catch {
-        return [...drifts, { kind: 'body', pointer: '', expected: 'a JSON document', actual: show(observed.body) }];
+        return [...drifts, drift('body-not-json', 'body', '', 'a JSON document', redactor.show(observed.body), `the ${actualType} body does not parse as JSON`)];
       }
     }
-    for (const v of this.validator.validate(schemaPointer, body).violations) {
-      drifts.push({ kind: 'body', pointer: v.path, expected: v.message, actual: show(valueAt(body, v.path)) });
+    if (media.test(body)) return drifts;
+    for (const f of classify(this.validator.errors(media.pointer, body), body, (schema) => this.validator.pointerOf(schema))) {
+      drifts.push(drift(f.rule, 'body', f.pointer, f.expected, redactor.show(f.actual), redactor.text(f.message), f.hint && redactor.text(f.hint)));
     }
     return drifts;
   }
 
-  private checkHeaders(response: { node: JsonObject; pointer: string }, observed: Observed): Drift[] {
+  private checkHeaders(plan: ResponsePlan, documented: Map<string, string> | undefined, undocumented: [string, string][] | undefined, observed: Observed, redactor: Redactor): Drift[] {
     const drifts: Drift[] = [];
-    for (const [name, ref] of Object.entries((response.node.headers ?? {}) as JsonObject)) {
-      const header = deref<JsonObject>(this.doc, ref, `${response.pointer}/headers/${name}`);
-      const value = observed.headers.get(name);
-      if (value === null) {
-        if (header.node.required) drifts.push({ kind: 'header', pointer: `/headers/${name}`, expected: 'present', actual: '(absent)' });
+    for (const h of plan.headers) {
+      const pointer = `/headers/${h.name}`;
+      const value = documented?.get(h.name);
+      if (value === undefined) {
+        if (h.required) drifts.push(drift('header-missing', 'header', pointer, 'present', '(absent)', `required header ${h.name} is absent`));
         continue;
       }
-      for (const v of this.validator.validate(`${header.pointer}/schema`, value).violations) {
-        drifts.push({ kind: 'header', pointer: `/headers/${name}`, expected: v.message, actual: show(value) });
+      if (h.test(value)) continue;
+      // HTTP allows a relative Location (RFC 9110 §10.2.2): judge it resolved against the request.
+      if (h.name === 'location' && observed.url && !/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+        const resolved = resolveUrl(value, observed.url);
+        if (resolved && h.test(resolved)) {
+          drifts.push(drift('location-relative', 'header', pointer, 'an absolute URI', redactor.show(value), `Location is relative (${redactor.show(value)}); resolved against the request it is valid`));
+          continue;
+        }
       }
+      const message = this.validator.validate(h.pointer, value).violations[0]?.message ?? 'is invalid';
+      drifts.push(drift('header-invalid', 'header', pointer, message, redactor.show(value), `header ${h.name} ${message}`));
+    }
+    // Adobe's own headers start with AP-: one the response does not document is worth adding.
+    for (const [name, value] of undocumented ?? []) {
+      drifts.push(drift('header-undocumented', 'header', `/headers/${name}`, 'not in the description', redactor.show(value), `header ${name} is not documented for this response`, `add a response header \`${name}\` to the ${observed.status} response`));
     }
     return drifts;
   }
 }
 
-function valueAt(body: Json, pointer: string): Json | undefined {
-  return pointer === '' ? body : getByPointer(body, `#${pointer}`);
+function resolveUrl(value: string, base: string): string | undefined {
+  try {
+    return new URL(value, base).href;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,22 +1,28 @@
-// The main job: run every contract case against the mock or a real Adobe host and write the drift report.
-import { DcrTokenManager, DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from 'pass-contract-client';
-import type { JsonObject } from '../description/document.ts';
+// The main job: run every contract case against a target (the embedded mock or a real Adobe host),
+// classify the drift, and keep the report on disk up to date from the first case to the last.
+import { existsSync } from 'node:fs';
 import { loadDescription, type Description } from '../description/index.ts';
-import { startMock } from '../mock/server.ts';
 import { ViolationMapper } from '../mock/violations.ts';
-import { buildCases, type CaseRequest } from './cases.ts';
+import { buildCases } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
-import { countResults, writeReports, type Counts, type RunReport } from './report.ts';
-import { runCases, type CaseResult } from './run.ts';
+import { AcceptanceMatcher, DEFAULT_DRIFT_FILE, loadAcceptances, type Acceptances } from './drift-file.ts';
+import { DEFAULT_BOUNDS, type FetchLike } from './http.ts';
+import { MockTarget } from './mock-target.ts';
+import type { PaceOptions } from './pacer.ts';
+import { Redactor } from './redact.ts';
+import { ENV, RemoteTarget } from './remote-target.ts';
+import { countResults, newRunId, prepareReportDir, ReportWriter, verdict, type Counts, type RunReport, type RunStatus, type Verdict } from './report.ts';
+import type { FailOn } from './rules.ts';
+import type { CaseResult } from './results.ts';
+import { runCases } from './run.ts';
+import { ConnectError, parseTarget, UsageError, type Target, type TargetSpec } from './target.ts';
 
-/** A problem with how the check was invoked (exit code 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { ENV } from './remote-target.ts';
+export { UsageError } from './target.ts';
 
 export interface CheckOptions {
-  /** 'mock' (default) or the base URL of an Adobe host. */
-  target?: string;
+  /** 'mock' (default), a base URL, or a parsed target. */
+  target?: string | TargetSpec;
   reportDir?: string;
   includeStateChanging?: boolean;
   /** Only these operationIds. */
@@ -25,140 +31,145 @@ export interface CheckOptions {
   env?: Record<string, string | undefined>;
   /** The loaded description (default: the bundled one, loaded here); shared with the embedded mock. */
   description?: Description;
-  fetch?: (request: Request) => Promise<Response>;
-  /** Pacing for a real host; default Adobe's throttle (1 request/s after a one-time burst of 10). */
-  pace?: DeviceLimiterOptions;
-  /** Called when all cases of an operation are done (progress lines). */
+  fetch?: FetchLike;
+  /** Pacing for a real host (default Adobe's 1 request/s with a 10 % margin); its clock is injectable. */
+  pace?: PaceOptions;
+  failOn?: FailOn;
+  /** Accepted-drift file; default `pass-contract.drift.yaml` when it exists; false for none. */
+  driftFile?: string | false;
+  /** Overall deadline for the run (ms). */
+  timeoutMs?: number;
+  /** Deadline of each request, headers and body (ms, default 15 s). */
+  requestTimeoutMs?: number;
+  /** Largest response body accepted (bytes, default 1 MiB). */
+  maxResponseBytes?: number;
+  /** Connect probe deadline for a real host (ms, default 5 s). */
+  probeTimeoutMs?: number;
+  /** Retries of a request answered 429 before the case is reported as not checked (default 2). */
+  maxRetries?: number;
+  /** Cancels the run (Ctrl-C); the report then says "interrupted". */
+  signal?: AbortSignal;
+  /** Today, for acceptance expiry (default Date.now). */
+  now?: () => number;
+  /** Every result as it is recorded (CI log lines). */
+  onResult?: (result: CaseResult, done: number, total: number) => void;
+  /** Called when all cases of an operation are done (TTY progress lines). */
   onOperation?: (operationId: string, results: CaseResult[], done: number, total: number) => void;
 }
 
 export interface CheckResult {
   report: RunReport;
   counts: Counts;
+  verdict: Verdict;
   exitCode: 0 | 1 | 2;
   files: string[];
 }
 
-export const ENV = {
-  softwareStatement: 'PASS_SOFTWARE_STATEMENT',
-  clientId: 'PASS_CLIENT_ID',
-  clientSecret: 'PASS_CLIENT_SECRET',
-  serviceProvider: 'PASS_SERVICE_PROVIDER',
-  mvpd: 'PASS_MVPD',
-  deviceInfo: 'PASS_DEVICE_INFO',
-} as const;
-
-interface RemoteTarget {
-  prepare: (request: CaseRequest) => Promise<CaseRequest>;
-  secrets: () => string[];
-  fetch: (request: Request) => Promise<Response>;
-}
-
-/** Credentials, ids and pacing for a real host. Nothing here is ever written to a report. */
-function remoteTarget(baseUrl: string, env: Record<string, string | undefined>, defaultDeviceInfo: string, baseFetch: (r: Request) => Promise<Response>, pace: DeviceLimiterOptions = {}): RemoteTarget {
-  const missing: string[] = [];
-  if (!env[ENV.softwareStatement] && !(env[ENV.clientId] && env[ENV.clientSecret])) missing.push(`${ENV.softwareStatement} (or ${ENV.clientId} and ${ENV.clientSecret})`);
-  if (!env[ENV.serviceProvider]) missing.push(ENV.serviceProvider);
-  if (!env[ENV.mvpd]) missing.push(ENV.mvpd);
-  if (missing.length > 0) throw new UsageError(`--target ${baseUrl} needs these environment variables: ${missing.join(', ')}`);
-
-  // Adobe allows 1 request/s per device after a one-time burst of 10: stay under it, and pause after any 429.
-  const throttle = new DeviceThrottle(true, pace);
-  const fetch = async (request: Request) => {
-    await throttle.acquire('target');
-    const response = await baseFetch(request);
-    if (response.status === 429) throttle.pause('target', retryAfterMs(response, Date.now()));
-    return response;
-  };
-  const tokens = new DcrTokenManager({
-    baseUrl,
-    fetch,
-    deviceInfo: env[ENV.deviceInfo] ?? defaultDeviceInfo,
-    ...(env[ENV.softwareStatement] ? { softwareStatement: env[ENV.softwareStatement] } : {}),
-    ...(env[ENV.clientId] && env[ENV.clientSecret] ? { clientCredentials: { clientId: env[ENV.clientId]!, clientSecret: env[ENV.clientSecret]! } } : {}),
-  });
-  const issued: string[] = [];
-  return {
-    fetch,
-    secrets: () => [env[ENV.softwareStatement], env[ENV.clientSecret], ...issued].filter((s): s is string => !!s),
-    async prepare(request) {
-      const headers = { ...request.headers };
-      // Sent from this machine, not relayed for a device: Adobe must see our own address.
-      delete headers['X-Forwarded-For'];
-      if (env[ENV.deviceInfo] && headers['X-Device-Info']) headers['X-Device-Info'] = env[ENV.deviceInfo]!;
-      if ('Authorization' in headers) {
-        const token = await tokens.getAccessToken();
-        if (!issued.includes(token)) issued.push(token);
-        headers.Authorization = `Bearer ${token}`;
-      }
-      const path = { ...request.path };
-      if ('serviceProvider' in path && path.serviceProvider !== '') path.serviceProvider = env[ENV.serviceProvider]!;
-      if ('mvpd' in path && path.mvpd !== '') path.mvpd = env[ENV.mvpd]!;
-      return { ...request, path, headers };
-    },
-  };
+async function acceptancesFor(o: CheckOptions, operationIds: string[]): Promise<Acceptances | undefined> {
+  if (o.driftFile === false) return undefined;
+  if (o.driftFile) return loadAcceptances(o.driftFile, operationIds);
+  return existsSync(DEFAULT_DRIFT_FILE) ? loadAcceptances(DEFAULT_DRIFT_FILE, operationIds) : undefined;
 }
 
 export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
-  const startedAt = new Date();
-  const target = o.target ?? 'mock';
-  const isMock = target === 'mock';
-  if (!isMock) {
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${target}"`);
-    }
-    if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--target must be an http(s) URL, got "${target}"`);
-  }
-
+  const started = Date.now();
+  const spec = typeof o.target === 'object' ? o.target : parseTarget(o.target);
   const description = o.description ?? loadDescription();
   const { doc, operations, validator } = description;
-  const unknown = (o.operations ?? []).filter((id) => !operations.some((op) => op.operationId === id));
-  if (unknown.length) throw new UsageError(`unknown operationId(s): ${unknown.join(', ')}`);
-  const all = buildCases(doc, operations, new ViolationMapper(doc, validator), isMock ? 'mock' : 'remote')
-    .filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
-  const skipped = isMock || o.includeStateChanging ? [] : all.filter((c) => c.stateChanging).map((c) => ({ id: c.id, reason: 'changes state at Adobe; pass --include-state-changing' }));
-  const cases = all.filter((c) => !skipped.some((s) => s.id === c.id));
+  const operationIds = operations.map((op) => op.operationId);
+  const unknown = (o.operations ?? []).filter((id) => !operationIds.includes(id));
+  if (unknown.length) throw new UsageError(`unknown operationId(s): ${unknown.join(', ')} (known: ${operationIds.join(', ')})`);
+  const acceptances = await acceptancesFor(o, operationIds);
+  const env = o.env ?? process.env;
+  const redactor = new Redactor([env[ENV.softwareStatement], env[ENV.clientId], env[ENV.clientSecret]]);
+  const checker = new ResponseChecker(doc, validator);
+  const bounds = { timeoutMs: o.requestTimeoutMs ?? DEFAULT_BOUNDS.timeoutMs, maxBytes: o.maxResponseBytes ?? DEFAULT_BOUNDS.maxBytes };
+  const target: Target = spec.kind === 'mock'
+    ? new MockTarget(description, bounds, o.fetch)
+    : new RemoteTarget({
+      url: spec.url, label: spec.label, env, description, checker, redactor, bounds,
+      ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.pace ? { pace: o.pace } : {}),
+      ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...(o.probeTimeoutMs !== undefined ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
+    });
+  const reportDir = o.reportDir ?? 'reports';
+  await prepareReportDir(reportDir);
 
-  const deviceInfoParam = operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
-  const defaultDeviceInfo = String(deviceInfoParam?.example ?? '');
-  const remote = isMock ? undefined : remoteTarget(target, o.env ?? process.env, defaultDeviceInfo, o.fetch ?? ((r) => globalThis.fetch(r)), o.pace);
-  const mock = isMock ? await startMock({ port: 0, description }) : undefined;
+  const all = buildCases(doc, operations, new ViolationMapper(doc, validator), target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
+  const { run: cases, skipped } = target.select(all, o.includeStateChanging ?? false);
+  const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
+  const writer = new ReportWriter(reportDir, redactor);
+  const results: CaseResult[] = [];
+  const report = (status: RunStatus, statusDetail?: string): RunReport => ({
+    runId, target: target.label, mode: target.mode, status, ...(statusDetail ? { statusDetail } : {}), failOn: o.failOn ?? 'breaking',
+    startedAt: new Date(started).toISOString(), updatedAt: new Date().toISOString(), durationMs: Date.now() - started,
+    planned: cases.length, results: [...results], skipped,
+    ...(acceptances ? { acceptances: { file: acceptances.file, expired: acceptance.expired, unused: acceptance.unused } } : {}),
+  });
+  const runId = newRunId();
+  await writer.write(report('running'));
+
+  // One controller for everything that can stop the run: the overall deadline and Ctrl-C.
+  const controller = new AbortController();
+  let stopStatus: RunStatus | undefined;
+  const stop = (status: RunStatus, message: string) => {
+    if (controller.signal.aborted) return;
+    stopStatus = status;
+    controller.abort(new Error(message));
+  };
+  const deadline = o.timeoutMs !== undefined ? setTimeout(() => stop('timed-out', `the run exceeded --timeout (${Math.round(o.timeoutMs! / 1000)} s)`), o.timeoutMs) : undefined;
+  const onCancel = () => stop('interrupted', 'interrupted');
+  if (o.signal?.aborted) onCancel();
+  o.signal?.addEventListener('abort', onCancel, { once: true });
 
   const perOperation = new Map<string, { total: number; results: CaseResult[] }>();
   for (const c of cases) perOperation.set(c.operationId, { total: (perOperation.get(c.operationId)?.total ?? 0) + 1, results: [] });
-  let done = 0;
-  const onResult = (r: CaseResult) => {
-    done++;
-    const entry = perOperation.get(r.operationId)!;
-    entry.results.push(r);
-    if (entry.results.length === entry.total) o.onOperation?.(r.operationId, entry.results, done, cases.length);
+  const record = (r: CaseResult, fromCase: boolean) => {
+    results.push(r);
+    o.onResult?.(r, results.length, cases.length);
+    const entry = perOperation.get(r.operationId);
+    if (fromCase && entry) {
+      entry.results.push(r);
+      if (entry.results.length === entry.total) o.onOperation?.(r.operationId, entry.results, results.length, cases.length);
+    }
+    writer.schedule(report('running'));
   };
 
-  let results: CaseResult[];
+  let status: RunStatus = 'complete';
+  let detail: string | undefined;
   try {
-    results = await runCases(cases, operations, new ResponseChecker(doc, validator), {
-      baseUrl: mock?.url ?? target,
-      sendPrefer: isMock,
-      ...(remote ? { prepare: remote.prepare, fetch: remote.fetch } : o.fetch ? { fetch: o.fetch } : {}),
-      onResult,
+    // The target's own requests (DCR) count towards "the host stopped answering" too.
+    const streak = { count: 0 };
+    const emit = (r: CaseResult) => {
+      if (r.outcome === 'error' && /^(timeout|connection):/.test(r.error ?? '')) streak.count++;
+      else if (r.status !== undefined) streak.count = 0;
+      record(acceptance.apply(r), false);
+    };
+    await target.open({ signal: controller.signal, emit });
+    const outcome = await runCases(cases, {
+      target, operations, checker, redactor, signal: controller.signal, acceptance, streak, onResult: (r) => record(r, true),
     });
+    if (outcome.stopped) {
+      status = outcome.stopped.reason === 'host' ? 'stopped' : (stopStatus ?? 'interrupted');
+      detail = outcome.stopped.detail;
+    }
+  } catch (error) {
+    if (error instanceof ConnectError) {
+      status = 'unreachable';
+      detail = redactor.text(error.message);
+    } else if (controller.signal.aborted) {
+      status = stopStatus ?? 'interrupted';
+      detail = (controller.signal.reason as Error).message;
+    } else {
+      throw error;
+    }
   } finally {
-    await mock?.close();
+    if (deadline) clearTimeout(deadline);
+    o.signal?.removeEventListener('abort', onCancel);
+    await target.close();
   }
 
-  const report: RunReport = {
-    target: isMock ? 'embedded mock' : target,
-    mode: isMock ? 'mock' : 'remote',
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
-    results,
-    skipped,
-  };
-  const files = await writeReports(o.reportDir ?? 'reports', report, remote?.secrets() ?? []);
-  const counts = countResults(report);
-  const exitCode = counts.error > 0 ? 2 : counts.drift > 0 ? 1 : 0;
-  return { report, counts, exitCode, files };
+  const final = report(status, detail);
+  const files = await writer.write(final);
+  const v = verdict(final);
+  return { report: redactor.value(final), counts: countResults(final), verdict: v, exitCode: v.exitCode, files };
 }

@@ -1,119 +1,263 @@
-// Writes a run's drift report: junit.xml for CI, summary.md for humans, report.json for tools.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+// The run's report in three files that share a run id: junit.xml for CI, summary.md for people
+// (a GitHub step summary), report.json for tools. Written atomically, again after every case, so a
+// run that is killed or times out still leaves a report that says it did not finish.
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
-import type { CaseResult } from './run.ts';
+import writeFileAtomic from 'write-file-atomic';
+import type { AcceptedDrift } from './drift-file.ts';
+import { Redactor } from './redact.ts';
+import { fails, type FailOn } from './rules.ts';
+import type { CaseResult } from './results.ts';
+import { UsageError } from './target.ts';
+
+/** running: still going (or killed: the last report of a run that never finished says so). */
+export type RunStatus = 'running' | 'complete' | 'timed-out' | 'interrupted' | 'unreachable' | 'stopped';
 
 export interface RunReport {
+  runId: string;
   target: string;
   mode: 'mock' | 'remote' | 'proxy';
+  status: RunStatus;
+  /** Why a run did not complete. */
+  statusDetail?: string;
+  failOn: FailOn;
   startedAt: string;
+  updatedAt: string;
   durationMs: number;
+  /** Cases the run meant to send (results may hold more: the DCR exchanges). */
+  planned: number;
   results: CaseResult[];
   /** Cases not sent, with the reason (e.g. state-changing against a real host). */
   skipped: { id: string; reason: string }[];
+  acceptances?: { file: string; expired: AcceptedDrift[]; unused: AcceptedDrift[] };
 }
 
-export interface Counts { cases: number; pass: number; drift: number; error: number; skipped: number }
+export interface Counts {
+  results: number;
+  /** Same as results (the CI recipe reads `counts.cases`). */
+  cases: number;
+  /** Results that were judged: pass or drift. */
+  checked: number;
+  pass: number;
+  drift: number;
+  breaking: number;
+  addition: number;
+  note: number;
+  accepted: number;
+  error: number;
+  notChecked: number;
+  skipped: number;
+}
+
+export const newRunId = (): string => randomUUID();
 
 export function countResults(report: RunReport): Counts {
-  const n = (o: CaseResult['outcome']) => report.results.filter((r) => r.outcome === o).length;
-  return { cases: report.results.length, pass: n('pass'), drift: n('drift'), error: n('error'), skipped: report.skipped.length };
-}
-
-// The package's types declare an ES default export; at run time module.exports is the builder itself.
-const junit = junitModule as unknown as Builder;
-
-const SENSITIVE_KEYS = /^(authorization|access_token|client_secret|software_statement|serializedtoken|ad-service-token|adobe-subject-token|x-roku-reserved-roku-connect-token|samlresponse)$/i;
-const REDACTED = '[redacted]';
-
-/** A deep copy with every secret value, and every value under a sensitive key, replaced. */
-export function redact<T>(value: T, secrets: string[]): T {
-  const usable = secrets.filter((s) => s && s.length >= 4).sort((a, b) => b.length - a.length);
-  const scrub = (v: unknown, key?: string): unknown => {
-    if (key && SENSITIVE_KEYS.test(key) && v !== undefined) return REDACTED;
-    if (typeof v === 'string') return usable.reduce((s, secret) => s.split(secret).join(REDACTED), v);
-    if (Array.isArray(v)) return v.map((x) => scrub(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x, k)]));
-    return v;
+  const rs = report.results;
+  const drifts = rs.flatMap((r) => r.drifts);
+  const open = drifts.filter((d) => !d.accepted);
+  return {
+    results: rs.length,
+    cases: rs.length,
+    checked: rs.filter((r) => r.outcome === 'pass' || r.outcome === 'drift').length,
+    pass: rs.filter((r) => r.outcome === 'pass').length,
+    drift: rs.filter((r) => r.outcome === 'drift').length,
+    breaking: open.filter((d) => d.tier === 'breaking').length,
+    addition: open.filter((d) => d.tier === 'addition').length,
+    note: open.filter((d) => d.tier === 'note').length,
+    accepted: drifts.length - open.length,
+    error: rs.filter((r) => r.outcome === 'error').length,
+    notChecked: rs.filter((r) => r.outcome === 'not-checked').length,
+    skipped: report.skipped.length,
   };
-  return scrub(value) as T;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+export interface Verdict {
+  exitCode: 0 | 1 | 2;
+  headline: string;
+}
+
+/** Exit code and headline: 1 for failing drift or an expired acceptance; 2 when the run could not check what it should. */
+export function verdict(report: RunReport): Verdict {
+  const c = countResults(report);
+  const failing = report.results.flatMap((r) => r.drifts).filter((d) => !d.accepted && fails(d.tier, report.failOn)).length;
+  const expired = report.acceptances?.expired.length ?? 0;
+  const notRun = Math.max(0, report.planned - report.results.filter((r) => r.kind !== 'dcr').length);
+  if (report.status === 'running') return { exitCode: 2, headline: `incomplete ⏳ the run has not finished (${c.results} results so far, ${notRun} cases to go); if it is not running any more, it was killed` };
+  if (report.status === 'unreachable') return { exitCode: 2, headline: `not run ❌ ${report.statusDetail ?? 'the host is unreachable'}` };
+  const stopped = report.status === 'complete' ? '' : ` — run ${report.status}${report.statusDetail ? `: ${report.statusDetail}` : ''}, ${notRun} cases not run`;
+  if (c.checked === 0) return { exitCode: 2, headline: `nothing checked ❌ 0 cases were checked${stopped}` };
+  if (failing > 0 || expired > 0) {
+    const parts = [failing > 0 ? `${failing} failing drift (fail-on ${report.failOn})` : '', expired > 0 ? `${expired} expired acceptance${expired > 1 ? 's' : ''}` : ''].filter(Boolean);
+    return { exitCode: 1, headline: `drift ❌ ${parts.join(', ')}${stopped}` };
+  }
+  if (report.status !== 'complete' || c.error > 0 || c.notChecked > 0) return { exitCode: 2, headline: `incomplete ❌ ${c.error} errors, ${c.notChecked} not checked${stopped}` };
+  return { exitCode: 0, headline: c.addition > 0 ? `no breaking drift ✅ (${c.addition} additions to describe)` : 'no drift ✅' };
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const tick = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
 export function renderSummary(report: RunReport): string {
   const c = countResults(report);
-  const ok = c.drift === 0 && c.error === 0;
+  const v = verdict(report);
   const lines = [
-    `## Adobe Pass contract check: ${ok ? 'no drift ✅' : `${c.drift} drifted, ${c.error} failed to run ❌`}`,
+    `## Adobe Pass contract check: ${v.headline}`,
     '',
-    `Target: ${report.target} · ${c.cases} cases · ${c.pass} pass · ${c.drift} drift · ${c.error} error · ${c.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s`,
+    `Run ${tick(report.runId)} · ${cell(report.target)} · ${c.results} results: ${c.pass} pass · ${c.breaking} breaking · ${c.addition} additions · ${c.note} notes · ${c.accepted} accepted · ${c.error} errors · ${c.notChecked} not checked · ${c.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s · fail-on ${report.failOn}`,
     '',
-    '| Operation | Status | Cases | Pass | Drift | Error |',
-    '|---|---|---:|---:|---:|---:|',
+    '| Operation | Status | Results | Pass | Breaking | Additions | Error | Not checked |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   const rows = new Map<string, CaseResult[]>();
   for (const r of report.results) {
-    const key = `${r.operationId}\u0000${r.status ?? 'no response'}`;
+    const key = `${r.operationId}\u0000${r.status ?? '–'}`;
     rows.set(key, [...(rows.get(key) ?? []), r]);
   }
   for (const [key, rs] of rows) {
     const [op, status] = key.split('\u0000');
-    const n = (o: CaseResult['outcome']) => rs.filter((r) => r.outcome === o).length;
-    lines.push(`| \`${op}\` | ${status} | ${rs.length} | ${n('pass')} | ${n('drift')} | ${n('error')} |`);
+    const n = (f: (r: CaseResult) => boolean) => rs.filter(f).length;
+    lines.push(`| ${tick(op!)} | ${status} | ${rs.length} | ${n((r) => r.outcome === 'pass')} | ${n((r) => r.tier === 'breaking')} | ${n((r) => r.drifts.some((d) => !d.accepted && d.tier === 'addition'))} | ${n((r) => r.outcome === 'error')} | ${n((r) => r.outcome === 'not-checked')} |`);
   }
-  const drifted = report.results.filter((r) => r.outcome !== 'pass');
-  if (drifted.length > 0) {
-    lines.push('', '### Drift', '');
-    for (const r of drifted) {
-      lines.push(`#### ${cell(r.id)}`, '', `\`${r.request.method} ${r.request.path}\` → ${r.status ?? 'no response'}${r.error ? `: ${cell(r.error)}` : ''}`, '');
-      if (r.drifts.length > 0) {
-        lines.push('| Where | Expected | Actual |', '|---|---|---|');
-        for (const d of r.drifts) lines.push(`| \`${d.pointer || '(response)'}\` ${d.kind} | ${cell(d.expected)} | ${cell(d.actual)} |`);
-        lines.push('');
-      }
+  const open = (tier: string) => report.results.filter((r) => r.drifts.some((d) => !d.accepted && d.tier === tier));
+  const breaking = open('breaking');
+  if (breaking.length > 0) {
+    lines.push('', '### ❌ Breaking drift', '');
+    for (const r of breaking) {
+      lines.push(`#### ${cell(r.id)}`, '', `${tick(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
+      for (const d of r.drifts.filter((x) => !x.accepted && x.tier === 'breaking')) lines.push(`| ${tick(d.pointer || '(response)')} | ${tick(d.rule)} | ${cell(d.message)} | ${cell(d.expected)} | ${cell(d.actual)} |`);
+      lines.push('');
     }
+  }
+  const additions = report.results.flatMap((r) => r.drifts.filter((d) => !d.accepted && d.tier === 'addition').map((d) => ({ r, d })));
+  if (additions.length > 0) {
+    lines.push('', `### ⚠️ Additions (warnings${report.failOn === 'addition' ? ', failing with --fail-on addition' : ''}): the host sends what the description does not know`, '', '| Operation | Where | Rule | What to add | Actual |', '|---|---|---|---|---|');
+    for (const { r, d } of additions) lines.push(`| ${tick(r.operationId)} | ${tick(d.pointer)} | ${tick(d.rule)} | ${cell(d.hint ?? d.message)} | ${cell(d.actual)} |`);
+  }
+  const notes = report.results.flatMap((r) => r.drifts.filter((d) => !d.accepted && d.tier === 'note').map((d) => ({ r, d })));
+  if (notes.length > 0) {
+    lines.push('', '### Notes', '', ...notes.map(({ r, d }) => `- ${tick(r.operationId)} ${tick(d.pointer || '(response)')} ${tick(d.rule)}: ${cell(d.message)}`));
+  }
+  const accepted = report.results.flatMap((r) => r.drifts.filter((d) => d.accepted).map((d) => ({ r, d })));
+  if (accepted.length > 0) {
+    lines.push('', '### Accepted drift', '', '| Operation | Where | Rule | Reason | Expires |', '|---|---|---|---|---|');
+    for (const { r, d } of accepted) lines.push(`| ${tick(r.operationId)} | ${tick(d.pointer || '(response)')} | ${tick(d.rule)} | ${cell(d.accepted!.reason)} | ${d.accepted!.expires} |`);
+  }
+  const acc = report.acceptances;
+  if (acc && acc.expired.length > 0) {
+    lines.push('', `### ❌ Expired acceptances in ${tick(acc.file)} (they fail the run: fix the drift or renew the entry)`, '');
+    for (const e of acc.expired) lines.push(`- ${tick(e.operation)} ${tick(e.pointer)} ${tick(e.rule)}: expired ${e.expires} (${cell(e.reason)})`);
+  }
+  if (acc && acc.unused.length > 0) {
+    lines.push('', `<details><summary>${acc.unused.length} acceptances matched nothing in this run</summary>`, '', ...acc.unused.map((e) => `- ${tick(e.operation)} ${tick(e.pointer)} ${tick(e.rule)}`), '', '</details>');
+  }
+  const failed = report.results.filter((r) => r.outcome === 'error' || r.outcome === 'not-checked');
+  if (failed.length > 0) {
+    lines.push('', '### Errors and cases not checked', '', ...failed.map((r) => `- ${cell(r.id)} (${r.outcome}): ${cell(r.error ?? '')}`));
   }
   if (report.skipped.length > 0) lines.push('', `<details><summary>${report.skipped.length} skipped</summary>`, '', ...report.skipped.map((s) => `- ${cell(s.id)}: ${cell(s.reason)}`), '', '</details>');
   return `${lines.join('\n')}\n`;
 }
 
+// The package's types declare an ES default export; at run time module.exports is the builder itself.
+const junit = junitModule as unknown as Builder;
+
 export function renderJunit(report: RunReport): string {
   const builder = junit.newBuilder();
+  const v = verdict(report);
+  const run = builder.testSuite().name('pass-contract run').property('runId', report.runId).property('status', report.status).property('target', report.target);
+  const runCase = run.testCase().className('pass-contract').name('run completed');
+  if (report.status !== 'complete') runCase.error(`run ${report.status}: ${report.statusDetail ?? v.headline}`, report.status);
+  for (const e of report.acceptances?.expired ?? []) run.testCase().className('pass-contract').name(`acceptance ${e.operation} ${e.pointer} ${e.rule}`).failure(`expired ${e.expires}: ${e.reason}`, 'expired');
   const suites = new Map<string, ReturnType<typeof builder.testSuite>>();
-  for (const r of report.results) {
-    let suite = suites.get(r.operationId);
-    if (!suite) {
-      suite = builder.testSuite().name(r.operationId);
-      suites.set(r.operationId, suite);
+  const suite = (op: string) => {
+    let s = suites.get(op);
+    if (!s) {
+      s = builder.testSuite().name(op).property('runId', report.runId);
+      suites.set(op, s);
     }
-    const test = suite.testCase().className(r.operationId).name(r.name).time(r.durationMs / 1000);
-    if (r.outcome === 'drift') test.failure(r.drifts.map((d) => `${d.kind} ${d.pointer || '(response)'}: expected ${d.expected}, got ${d.actual}`).join('\n'), 'drift');
-    if (r.outcome === 'error') test.error(r.error ?? 'error', 'connection');
+    return s;
+  };
+  for (const r of report.results) {
+    const test = suite(r.operationId).testCase().className(r.operationId).name(r.name).time(r.durationMs / 1000);
+    const failing = r.drifts.filter((d) => !d.accepted && fails(d.tier, report.failOn));
+    const other = r.drifts.filter((d) => !failing.includes(d));
+    if (failing.length > 0) test.failure(failing.map((d) => `[${d.tier} ${d.rule}] ${d.pointer || '(response)'}: ${d.message}`).join('\n'), 'drift');
+    if (other.length > 0) test.standardOutput(other.map((d) => `[${d.accepted ? 'accepted' : d.tier} ${d.rule}] ${d.pointer || '(response)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`).join('\n'));
+    if (r.outcome === 'error') test.error(r.error ?? 'error', 'error');
+    if (r.outcome === 'not-checked') test.skipped().standardOutput(`not checked: ${r.error ?? ''}`);
   }
   for (const s of report.skipped) {
     const [op = 'skipped', ...rest] = s.id.split(' › ');
-    (suites.get(op) ?? builder.testSuite().name(op)).testCase().className(op).name(rest.join(' › ')).skipped();
+    suite(op).testCase().className(op).name(rest.join(' › ')).skipped();
   }
   return builder.build();
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text, 'utf8');
-  await rename(temp, path);
+export function renderJson(report: RunReport): string {
+  return `${JSON.stringify({ ...report, counts: countResults(report), verdict: verdict(report) }, null, 2)}\n`;
 }
 
-/** Writes the three files into `dir` (created if needed), redacting `secrets`; returns their paths. */
-export async function writeReports(dir: string, report: RunReport, secrets: string[] = []): Promise<string[]> {
-  const safe = redact(report, secrets);
-  await mkdir(dir, { recursive: true });
-  const files: [string, string][] = [
-    ['junit.xml', renderJunit(safe)],
-    ['summary.md', renderSummary(safe)],
-    ['report.json', `${JSON.stringify({ ...safe, counts: countResults(safe) }, null, 2)}\n`],
-  ];
-  for (const [name, text] of files) await writeAtomically(join(dir, name), text);
-  return files.map(([name]) => join(dir, name));
+export const REPORT_FILES = ['junit.xml', 'summary.md', 'report.json'] as const;
+
+/** Checks, before anything is sent, that the report directory can be created and written. */
+export async function prepareReportDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await writeFileAtomic(join(dir, '.pass-contract-write-test'), '');
+    await rm(join(dir, '.pass-contract-write-test'), { force: true });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new UsageError(`--report ${dir} cannot hold the report: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : (e.code ?? e.message)}`);
+  }
+}
+
+/** Writes the three files of `report` into `dir` (redacting `secrets`); returns their paths. */
+export function writeReports(dir: string, report: RunReport, secrets: string[] = []): Promise<string[]> {
+  return new ReportWriter(dir, new Redactor(secrets)).write(report);
+}
+
+/** Writes the three files, redacted, one write at a time; `schedule` coalesces frequent updates. */
+export class ReportWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private latest: RunReport | undefined;
+
+  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly minIntervalMs = 200) {}
+
+  get files(): string[] {
+    return REPORT_FILES.map((f) => join(this.dir, f));
+  }
+
+  /** Writes soon (at most every minIntervalMs); the last report scheduled wins. */
+  schedule(report: RunReport): void {
+    this.latest = report;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const latest = this.latest;
+      if (latest) void this.write(latest).catch(() => undefined);
+    }, this.minIntervalMs);
+  }
+
+  /** Writes now (after any write in progress) and cancels a scheduled one. */
+  write(report: RunReport): Promise<string[]> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.latest = undefined;
+    const safe = this.redactor.value(report);
+    const texts: [string, string][] = [
+      ['junit.xml', renderJunit(safe)],
+      ['summary.md', renderSummary(safe)],
+      ['report.json', renderJson(safe)],
+    ].map(([name, text]) => [name!, this.redactor.text(text!)]);
+    const next = this.chain.then(async () => {
+      await mkdir(this.dir, { recursive: true });
+      for (const [name, text] of texts) await writeFileAtomic(join(this.dir, name), text);
+      return this.files;
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
 }

@@ -1,108 +1,118 @@
-// Sends contract cases to a target and records, per case, what drifted from the description.
+// Sends contract cases to a target one at a time and records, per case, what drifted from the
+// description. Stops early (and says why) when the run is cancelled or the host stops answering.
 import { isDeepStrictEqual } from 'node:util';
-import { toForm } from 'pass-contract-client';
 import type { Json, Operation } from '../description/document.ts';
-import type { Case, CaseRequest } from './cases.ts';
-import type { Drift, ResponseChecker } from './check-response.ts';
+import type { Case } from './cases.ts';
+import { drift, type Drift, type ResponseChecker } from './check-response.ts';
+import type { AcceptanceMatcher } from './drift-file.ts';
+import { HttpFailure, type Exchange } from './http.ts';
+import { Redactor } from './redact.ts';
+import { requestPath } from './request.ts';
+import { settle, type CaseResult } from './results.ts';
+import type { Target } from './target.ts';
 
-export type Outcome = 'pass' | 'drift' | 'error';
+export type { CaseResult, Outcome } from './results.ts';
 
-export interface CaseResult {
-  id: string;
-  operationId: string;
-  kind: Case['kind'];
-  name: string;
-  outcome: Outcome;
-  /** What was sent, without headers or body (they carry credentials). */
-  request: { method: string; path: string };
-  status?: number;
-  contentType?: string;
-  drifts: Drift[];
-  error?: string;
-  durationMs: number;
-}
-
-export interface RunOptions {
-  baseUrl: string;
-  fetch?: (input: Request) => Promise<Response>;
-  /** Send each case's `Prefer` header (the mock replays documented situations with it). */
-  sendPrefer?: boolean;
-  /** Adapts a request to the target (credentials, ids) right before it is sent. */
-  prepare?: (request: CaseRequest, c: Case) => Promise<CaseRequest> | CaseRequest;
-  /** Waits for the target's pace before each request. */
-  gate?: () => Promise<void>;
-  timeoutMs?: number;
+export interface RunContext {
+  target: Target;
+  operations: Operation[];
+  checker: ResponseChecker;
+  redactor?: Redactor;
+  signal?: AbortSignal;
+  acceptance?: AcceptanceMatcher;
   onResult?: (result: CaseResult) => void;
+  /** Failed exchanges in a row (timeouts, refused connections) after which the run stops (default 3). */
+  maxConsecutiveFailures?: number;
+  /** The streak of failed exchanges, shared with the target's own requests (its DCR calls count too). */
+  streak?: { count: number };
 }
 
-export function buildUrl(baseUrl: string, r: CaseRequest): string {
-  const path = r.pathTemplate.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(r.path[name] ?? ''));
-  const query = new URLSearchParams(r.query).toString();
-  return `${baseUrl.replace(/\/$/, '')}${path}${query ? `?${query}` : ''}`;
+export interface RunOutcome {
+  results: CaseResult[];
+  /** Set when the run stopped before its last case. */
+  stopped?: { reason: 'cancelled' | 'host'; detail: string };
 }
 
-export function buildRequest(baseUrl: string, r: CaseRequest, prefer?: string, timeoutMs = 15_000): Request {
-  const headers = new Headers(r.headers);
-  if (prefer) headers.set('Prefer', prefer);
-  let body: string | undefined;
-  if (r.body) {
-    headers.set('Content-Type', r.body.mediaType);
-    body = r.body.mediaType.includes('json') ? JSON.stringify(r.body.value) : toForm(r.body.value as Record<string, unknown>);
+function parseJson(text: string): Json | undefined {
+  try {
+    return text ? (JSON.parse(text) as Json) : undefined;
+  } catch {
+    return undefined;
   }
-  return new Request(buildUrl(baseUrl, r), { method: r.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
 }
 
 /** Expectations beyond the description: the exact error code of a negative case, the exact example the mock must replay. */
-function expectationDrifts(c: Case, status: number, headers: Headers, text: string): Drift[] {
-  if (c.expect.status !== undefined && status !== c.expect.status) return []; // already reported as a status drift
+function expectationDrifts(c: Case, ex: Exchange, redactor: Redactor): Drift[] {
+  if (c.expect.status !== undefined && ex.status !== c.expect.status) return []; // already a status drift
   const drifts: Drift[] = [];
-  let body: Json | undefined;
-  try {
-    body = text ? (JSON.parse(text) as Json) : undefined;
-  } catch {
-    body = undefined;
-  }
+  const body = parseJson(ex.body);
+  const object = body && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
   if (c.expect.errorCode) {
-    const field = body && typeof body === 'object' && !Array.isArray(body) && 'error' in body && !('code' in body) ? 'error' : 'code';
-    const actual = body && typeof body === 'object' && !Array.isArray(body) ? body[field] : undefined;
-    if (actual !== c.expect.errorCode) drifts.push({ kind: 'body', pointer: `/${field}`, expected: JSON.stringify(c.expect.errorCode), actual: JSON.stringify(actual ?? '(absent)') });
+    const field = object && 'error' in object && !('code' in object) ? 'error' : 'code';
+    const actual = object?.[field];
+    if (actual !== c.expect.errorCode) {
+      drifts.push(drift('error-code-mismatch', 'body', `/${field}`, `\`${c.expect.errorCode}\``, redactor.show(actual), `error code ${redactor.show(actual)}, the description documents \`${c.expect.errorCode}\` for this input`));
+    }
   }
   const example = c.expect.example;
   if (example?.header) {
-    const actual = headers.get(example.header);
-    if (actual !== example.value) drifts.push({ kind: 'header', pointer: `/headers/${example.header}`, expected: `example ${example.name}`, actual: String(actual) });
+    const actual = ex.headers.get(example.header);
+    if (actual !== example.value) drifts.push(drift('example-mismatch', 'header', `/headers/${example.header.toLowerCase()}`, `example ${example.name}`, redactor.show(actual ?? undefined), `${example.header} is not the documented example ${example.name}`));
   } else if (example && !isDeepStrictEqual(body, example.value)) {
-    drifts.push({ kind: 'body', pointer: '', expected: `the documented example ${example.name}`, actual: text.slice(0, 200) });
+    drifts.push(drift('example-mismatch', 'body', '', `the documented example ${example.name}`, redactor.show(body ?? ex.body), `the body is not the documented example ${example.name}`));
   }
   return drifts;
 }
 
-export async function runCases(cases: Case[], operations: Operation[], checker: ResponseChecker, o: RunOptions): Promise<CaseResult[]> {
-  const fetch = o.fetch ?? ((r: Request) => globalThis.fetch(r));
-  const byId = new Map(operations.map((op) => [op.operationId, op]));
+/** Judges one exchange of case `c` (exported for the proxy and for tests). */
+export function judge(c: Case, op: Operation, ex: Exchange, checker: ResponseChecker, redactor: Redactor): Drift[] {
+  if (c.expect.statusOnly) {
+    return ex.status === c.expect.status ? [] : [drift('status-unexpected', 'status', '', String(c.expect.status), String(ex.status), `status ${ex.status}, the case expects ${c.expect.status}`)];
+  }
+  return [
+    ...checker.check(op, { status: ex.status, headers: ex.headers, body: ex.body, url: ex.url }, { redactor, ...(c.expect.status !== undefined ? { expectedStatus: c.expect.status } : {}) }),
+    ...expectationDrifts(c, ex, redactor),
+  ];
+}
+
+export async function runCases(cases: Case[], ctx: RunContext): Promise<RunOutcome> {
+  const redactor = ctx.redactor ?? new Redactor();
+  const byId = new Map(ctx.operations.map((op) => [op.operationId, op]));
+  const signal = ctx.signal ?? new AbortController().signal;
+  const maxFailures = ctx.maxConsecutiveFailures ?? 3;
   const results: CaseResult[] = [];
+  const streak = ctx.streak ?? { count: 0 };
   for (const c of cases) {
+    if (signal.aborted) return { results, stopped: { reason: 'cancelled', detail: String((signal.reason as Error | undefined)?.message ?? 'cancelled') } };
     const op = byId.get(c.operationId)!;
     const t0 = performance.now();
-    let request = c.request;
-    const summary = () => ({ method: request.method, path: new URL(buildUrl('http://x.invalid', request)).pathname });
-    const base = { id: c.id, operationId: c.operationId, kind: c.kind, name: c.name };
+    const base = { id: c.id, operationId: c.operationId, kind: c.kind, name: c.name, request: { method: c.request.method, path: requestPath(c.request) } };
     let result: CaseResult;
     try {
-      if (o.prepare) request = await o.prepare(c.request, c);
-      await o.gate?.();
-      const response = await fetch(buildRequest(o.baseUrl, request, o.sendPrefer ? c.prefer : undefined, o.timeoutMs));
-      const text = await response.text();
-      const drifts = c.expect.statusOnly
-        ? response.status === c.expect.status ? [] : [{ kind: 'status' as const, pointer: '', expected: String(c.expect.status), actual: String(response.status) }]
-        : [...checker.check(op, { status: response.status, headers: response.headers, body: text }, c.expect.status), ...expectationDrifts(c, response.status, response.headers, text)];
-      result = { ...base, request: summary(), outcome: drifts.length ? 'drift' : 'pass', status: response.status, contentType: response.headers.get('content-type') ?? '', drifts, durationMs: performance.now() - t0 };
+      const sent = await ctx.target.send(c, signal);
+      const request = { method: sent.request.method, path: requestPath(sent.request) };
+      if ('notChecked' in sent) {
+        result = { ...base, request, outcome: 'not-checked', drifts: [], error: redactor.text(sent.notChecked), attempts: sent.attempts, durationMs: performance.now() - t0 };
+      } else {
+        streak.count = 0;
+        const ex = sent.exchange;
+        result = settle({
+          ...base, request, outcome: 'pass', status: ex.status, contentType: ex.headers.get('content-type') ?? '',
+          drifts: judge(c, op, ex, ctx.checker, redactor), attempts: sent.attempts, durationMs: performance.now() - t0,
+        });
+      }
     } catch (error) {
-      const e = error as Error & { cause?: Error };
-      result = { ...base, request: summary(), outcome: 'error', drifts: [], error: `${e.name}: ${e.message}${e.cause ? ` (${e.cause.message})` : ''}`, durationMs: performance.now() - t0 };
+      if (signal.aborted) return { results, stopped: { reason: 'cancelled', detail: String((signal.reason as Error | undefined)?.message ?? 'cancelled') } };
+      const message = error instanceof HttpFailure ? `${error.kind}: ${error.message}` : `${(error as Error).name}: ${(error as Error).message}`;
+      result = { ...base, outcome: 'error', drifts: [], error: redactor.text(message), durationMs: performance.now() - t0 };
+      if (error instanceof HttpFailure && (error.kind === 'timeout' || error.kind === 'connection')) streak.count++;
     }
+    result = ctx.acceptance ? ctx.acceptance.apply(result) : result;
     results.push(result);
-    o.onResult?.(result);
+    ctx.onResult?.(result);
+    if (streak.count >= maxFailures) {
+      return { results, stopped: { reason: 'host', detail: `the host stopped answering: ${streak.count} requests in a row failed (last: ${result.error})` } };
+    }
   }
-  return results;
+  return { results };
 }

@@ -1,7 +1,12 @@
 // Ajv 2020-12 validators compiled from the bundled description, addressed by JSON Pointer.
+// Two compilations per schema: a fast one that stops at the first error (the pass path, run on
+// every response) and one that collects every error (the failure path, for reports).
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument } from './document.ts';
+import { withConstEnums } from './const-enums.ts';
+import { inlineRefs } from './inline-refs.ts';
+import { deref, getByPointer, pointerSegment, type Json, type JsonObject, type OpenApiDocument } from './document.ts';
+import { fastUri, fastUriReference } from './uri.ts';
 
 const DOCUMENT_ID = 'https://pass-contract.invalid/openapi.json';
 
@@ -16,6 +21,12 @@ export interface ValidationResult {
   valid: boolean;
   violations: Violation[];
 }
+
+export type { ErrorObject };
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Strict RFC 4648 base64 (standard alphabet, padded). */
+export const isBase64 = (value: string): boolean => value.length % 4 === 0 && BASE64.test(value) && !/=[^=]/.test(value);
 
 function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Violation[] {
   const seen = new Set<string>();
@@ -36,45 +47,111 @@ function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Vi
   return out;
 }
 
+function createAjv(allErrors: boolean): Ajv2020 {
+  // strict: false because the whole OpenAPI document is added as one schema resource so that
+  // schemas inline in paths can be addressed; non-schema members (info, paths…) are ignored.
+  // verbose (failure path only) gives each error its schema object, so reports can name it.
+  const ajv = new Ajv2020({ strict: false, allErrors, verbose: allErrors, validateFormats: true });
+  addFormats.default(ajv);
+  // Same accepted set as ajv-formats' full RFC 3986 formats, with a linear scan for common URLs first.
+  const formats = ajv.formats as Record<string, unknown>;
+  ajv.addFormat('uri', { type: 'string', validate: fastUri(formats.uri) });
+  ajv.addFormat('uri-reference', { type: 'string', validate: fastUriReference(formats['uri-reference']) });
+  // JSON Schema makes `contentEncoding` an annotation; we assert it: a "base64" value that is
+  // not base64 (a media token, X-Device-Info) is drift, not a pass.
+  ajv.removeKeyword('contentEncoding');
+  ajv.addKeyword({
+    keyword: 'contentEncoding',
+    type: 'string',
+    schemaType: 'string',
+    error: { message: ({ schema }) => `must be ${String(schema)}-encoded` },
+    validate: (encoding: string, value: string) => (encoding === 'base64' ? isBase64(value) : true),
+  });
+  return ajv;
+}
+
 export class DescriptionValidator {
-  private readonly ajv: Ajv2020;
-  private readonly compiled = new Map<string, ValidateFunction>();
+  /** The document Ajv compiles: the description with `oneOf` constant lists as `enum` (same pointers). */
+  readonly schemaDocument: OpenApiDocument;
+  private readonly fast: Ajv2020;
+  private readonly full: Ajv2020;
+  private readonly fastCompiled = new Map<string, ValidateFunction>();
+  private readonly fullCompiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly doc: OpenApiDocument) {
-    // strict: false because the whole OpenAPI document is added as one schema resource so that
-    // schemas inline in paths can be addressed; non-schema members (info, paths…) are ignored.
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-    addFormats.default(this.ajv);
-    this.ajv.addSchema(doc as object, DOCUMENT_ID);
+    this.schemaDocument = withConstEnums(doc);
+    this.fast = createAjv(false);
+    this.full = createAjv(true);
+    this.fast.addSchema(inlineRefs(this.schemaDocument) as object, DOCUMENT_ID);
+    this.full.addSchema(this.schemaDocument as object, DOCUMENT_ID);
   }
 
-  /** The compiled validator for the schema at `pointer` (compiled once, then cached). */
-  validatorAt(pointer: string): ValidateFunction {
-    let fn = this.compiled.get(pointer);
+  private compile(ajv: Ajv2020, cache: Map<string, ValidateFunction>, pointer: string): ValidateFunction {
+    let fn = cache.get(pointer);
     if (!fn) {
-      fn = this.ajv.compile({ $ref: `${DOCUMENT_ID}${pointer}` });
-      this.compiled.set(pointer, fn);
+      fn = ajv.compile({ $ref: `${DOCUMENT_ID}${pointer}` });
+      cache.set(pointer, fn);
     }
     return fn;
   }
 
-  validate(pointer: string, value: unknown): ValidationResult {
+  /** The validator for the schema at `pointer` that reports every violation (compiled once, then cached). */
+  validatorAt(pointer: string): ValidateFunction {
+    return this.compile(this.full, this.fullCompiled, pointer);
+  }
+
+  /** The validator for the schema at `pointer` that stops at the first violation: for the pass path. */
+  testerAt(pointer: string): (value: unknown) => boolean {
+    const fn = this.compile(this.fast, this.fastCompiled, pointer);
+    return (value) => fn(value) as boolean;
+  }
+
+  /** Every Ajv error for `value` (empty when valid): the input of the drift classifier. */
+  errors(pointer: string, value: unknown): ErrorObject[] {
+    if (this.testerAt(pointer)(value)) return [];
     const fn = this.validatorAt(pointer);
-    const valid = fn(value) as boolean;
-    return { valid, violations: valid ? [] : toViolations(fn.errors) };
+    return fn(value) ? [] : [...(fn.errors ?? [])];
+  }
+
+  /** The schema node at a `#/…` pointer of the compiled document. */
+  schemaAt(pointer: string): Json | undefined {
+    return getByPointer(this.schemaDocument, pointer.startsWith('#') ? pointer : `#${pointer}`);
+  }
+
+  private pointers: WeakMap<object, string> | undefined;
+
+  /** Where a schema object of the compiled document lives (an error's `parentSchema` → `#/components/schemas/X`). */
+  pointerOf(schema: unknown): string | undefined {
+    if (!this.pointers) {
+      const index = new WeakMap<object, string>();
+      const walk = (node: Json, at: string) => {
+        if (!node || typeof node !== 'object') return;
+        if (!index.has(node)) index.set(node, at);
+        if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}/${i}`));
+        else for (const [k, v] of Object.entries(node)) walk(v, `${at}/${pointerSegment(k)}`);
+      };
+      walk(this.schemaDocument, '#');
+      this.pointers = index;
+    }
+    return schema && typeof schema === 'object' ? this.pointers.get(schema) : undefined;
+  }
+
+  validate(pointer: string, value: unknown): ValidationResult {
+    const errors = this.errors(pointer, value);
+    return { valid: errors.length === 0, violations: toViolations(errors) };
   }
 
   /**
    * Validates a value and, when its schema declares `contentEncoding: base64` with
    * `contentMediaType: application/json`, also decodes it and validates `contentSchema`.
-   * Ajv treats the content keywords as annotations only; headers such as X-Device-Info need both.
+   * Ajv treats `contentSchema` as an annotation; headers such as X-Device-Info need both.
    */
   validateEncoded(pointer: string, value: unknown): ValidationResult {
     const outer = this.validate(pointer, value);
     const { node: schema, pointer: at } = deref<JsonObject>(this.doc, { $ref: pointer }, pointer);
     if (typeof value !== 'string' || schema.contentEncoding !== 'base64' || !schema.contentSchema) return outer;
     const decoded = decodeBase64Json(value);
-    if (!decoded.ok) return { valid: false, violations: [...outer.violations, { path: '', message: decoded.message, keyword: 'contentSchema' }] };
+    if (!decoded.ok) return { valid: false, violations: [...outer.violations.filter((v) => v.keyword !== 'contentEncoding'), { path: '', message: decoded.message, keyword: 'contentSchema' }] };
     const inner = this.validate(`${at}/contentSchema`, decoded.value);
     return {
       valid: outer.valid && inner.valid,
@@ -87,7 +164,7 @@ export type Decoded = { ok: true; value: Json } | { ok: false; message: string }
 
 /** Strict base64 → UTF-8 → JSON, with a message that says which step failed. */
 export function decodeBase64Json(value: string): Decoded {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) {
+  if (value === '' || !isBase64(value)) {
     return { ok: false, message: 'is not base64 (RFC 4648 alphabet, padded to a multiple of 4)' };
   }
   const text = Buffer.from(value, 'base64').toString('utf8');

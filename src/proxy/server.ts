@@ -1,13 +1,17 @@
-// Proxy mode: Prism forwards real traffic to an upstream Adobe host; we check each response and report drift.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// Proxy mode: forwards real traffic to an upstream Adobe host byte for byte (redirects are passed
+// back, never followed), checks each response of a described operation, and keeps the report up to
+// date. Tokens and secrets seen in the traffic are learned and redacted.
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IHttpConfig, IHttpRequest } from '@stoplight/prism-http';
-import { loadDescription, type Description } from '../description/index.ts';
-import { loadPrism, prismOperations } from '../prism/index.ts';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker } from '../contract/check-response.ts';
-import { writeReports, type RunReport } from '../contract/report.ts';
-import type { CaseResult } from '../contract/run.ts';
-import { readBodyText } from '../http/body.ts';
+import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
+import { Redactor, safeUrl, urlPasswords } from '../contract/redact.ts';
+import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type Verdict } from '../contract/report.ts';
+import { settle, type CaseResult } from '../contract/results.ts';
+import type { FailOn } from '../contract/rules.ts';
+import { loadDescription, type Description } from '../description/index.ts';
 
 export interface ProxyOptions {
   upstream: string;
@@ -16,8 +20,13 @@ export interface ProxyOptions {
   reportDir?: string;
   /** The loaded description (default: the bundled one, loaded here). */
   description?: Description;
-  /** Values to redact from reports (tokens seen in traffic are redacted by key anyway). */
+  /** Values to redact from reports besides what the proxy learns from traffic. */
   secrets?: string[];
+  /** Deadline for the upstream's whole answer (ms, default 30 s); then 504 to the client. */
+  timeoutMs?: number;
+  /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are forwarded, not checked. */
+  maxBytes?: number;
+  failOn?: FailOn;
   onRecord?: (result: CaseResult) => void;
 }
 
@@ -26,73 +35,146 @@ export interface RunningProxy {
   results: CaseResult[];
   /** Writes the report now; returns the file paths. */
   flush(): Promise<string[]>;
-  close(): Promise<void>;
+  /** Stops listening, writes the final report and returns its verdict. */
+  close(): Promise<Verdict>;
 }
 
-// Headers that describe the upstream's encoding of a body we re-serialise.
-const DROPPED = new Set(['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive']);
+// Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded; everything else passes unchanged.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function forwardable(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
+  return out;
+}
+
+async function readCapped(req: IncomingMessage, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let complete = true;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    chunks.push(chunk as Buffer);
+    if (size > max) complete = false;
+  }
+  return { bytes: Buffer.concat(chunks), complete };
+}
+
+function decode(bytes: Buffer, encoding: string | undefined): string {
+  const e = (encoding ?? '').trim().toLowerCase();
+  const plain = e === 'gzip' || e === 'x-gzip' ? gunzipSync(bytes) : e === 'deflate' ? inflateSync(bytes) : e === 'br' ? brotliDecompressSync(bytes) : bytes;
+  return plain.toString('utf8');
+}
+
+/** Credentials the traffic carries: bearer tokens, DCR request fields, DCR response fields. */
+function learnFrom(redactor: Redactor, headers: IncomingHttpHeaders, body: string, contentType: string | undefined): void {
+  const auth = headers.authorization;
+  if (auth) redactor.learn(auth.replace(/^\s*\w+\s+/, ''), auth);
+  if (!body) return;
+  try {
+    const values: Record<string, unknown> = /json/i.test(contentType ?? '') ? (JSON.parse(body) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(body));
+    for (const key of ['software_statement', 'client_id', 'client_secret', 'access_token']) {
+      if (typeof values[key] === 'string') redactor.learn(values[key]);
+    }
+  } catch {
+    // Not a body we can read: nothing to learn.
+  }
+}
 
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const upstream = new URL(o.upstream);
   const description = o.description ?? loadDescription();
   const { doc, router } = description;
   const checker = new ResponseChecker(doc, description.validator);
-  const { http, core } = loadPrism();
-  const operations = await prismOperations(description);
-  // Real traffic passes untouched: Prism would answer 422 itself for an invalid request.
-  const config: IHttpConfig = { isProxy: true, upstream, mock: { dynamic: false }, checkSecurity: false, validateRequest: false, validateResponse: false, errors: false, upstreamProxy: undefined };
-  const prism = http.createInstance(config, { logger: core.createLogger('pass-proxy', { level: 'silent' }) });
-  const startedAt = new Date();
+  const redactor = new Redactor(o.secrets ?? []);
+  redactor.learn(...urlPasswords(upstream));
+  const writer = new ReportWriter(o.reportDir ?? 'reports', redactor);
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const maxBytes = o.maxBytes ?? 1024 * 1024;
+  const started = Date.now();
+  const runId = newRunId();
   const results: CaseResult[] = [];
-
-  const report = (): RunReport => ({ target: `proxy → ${upstream.origin}`, mode: 'proxy', startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), results, skipped: [] });
-  let pending: Promise<string[]> = Promise.resolve([]);
-  const flush = () => (pending = pending.then(() => writeReports(o.reportDir ?? 'reports', report(), o.secrets ?? [])));
+  const label = `proxy → ${safeUrl(upstream.origin)}`;
+  const report = (status: RunStatus): RunReport => ({
+    runId, target: label, mode: 'proxy', status, failOn: o.failOn ?? 'breaking', startedAt: new Date(started).toISOString(),
+    updatedAt: new Date().toISOString(), durationMs: Date.now() - started, planned: 0, results: [...results], skipped: [],
+  });
+  const record = (r: CaseResult) => {
+    results.push(r);
+    o.onRecord?.(r);
+    writer.schedule(report('running'));
+  };
+  const base = upstream.pathname.replace(/\/$/, '');
+  const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const t0 = performance.now();
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
-    const body = await readBodyText(req);
-    const input: IHttpRequest = {
-      method: (req.method ?? 'GET').toLowerCase() as IHttpRequest['method'],
-      url: { path: url.pathname, query: Object.fromEntries(url.searchParams) },
-      headers: req.headers as Record<string, string>,
-      ...(body !== undefined ? { body } : {}),
-    };
-    const match = router.match(input.method, url.pathname);
-    const result = await prism.request(input, operations, config)();
-    if (result._tag === 'Left') {
-      const e = result.left as { status?: number; message: string };
-      res.writeHead(e.status ?? 502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${e.message}`);
-      return;
-    }
-    const { statusCode, headers = {}, body: out } = result.right.output;
-    const text = out === undefined || out === null ? '' : typeof out === 'string' ? out : JSON.stringify(out);
-    const outHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => !DROPPED.has(k.toLowerCase())).map(([k, v]) => [k, String(v)]));
-    res.writeHead(statusCode, outHeaders).end(text);
+    const method = req.method ?? 'GET';
+    const match = router.match(method, url.pathname);
+    const n = results.length + 1;
+    const name = `${method} ${url.pathname} #${n}`;
+    const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;
+    const body = await readCapped(req, maxBytes);
+    learnFrom(redactor, req.headers, body.complete ? body.bytes.toString('utf8') : '', req.headers['content-type']);
 
-    if (!match) return; // Not a described operation (e.g. another Adobe API): forwarded, not judged.
-    const drifts = checker.check(match.op, { status: statusCode, headers: new Headers(outHeaders), body: text });
-    const record: CaseResult = {
-      id: `${match.op.operationId} › ${req.method} ${url.pathname} #${results.length + 1}`,
-      operationId: match.op.operationId,
-      kind: 'example',
-      name: `${req.method} ${url.pathname} #${results.length + 1}`,
-      outcome: drifts.length ? 'drift' : 'pass',
-      request: { method: req.method ?? 'GET', path: url.pathname },
-      status: statusCode,
-      contentType: outHeaders['content-type'] ?? outHeaders['Content-Type'] ?? '',
-      drifts,
-      durationMs: performance.now() - t0,
+    // Raw name/value pairs keep the client's order and case; only Host names the upstream.
+    const headers = forwardable(req.rawHeaders);
+    for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'host') headers[i + 1] = upstream.host;
+    const upstreamReq = send({
+      protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[|\]$/g, ''), port: upstream.port || undefined,
+      method, path: `${base}${url.pathname}${url.search}`, headers,
+    });
+    // One deadline for the upstream's whole answer, headers and body.
+    const timer = setTimeout(() => upstreamReq.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const fail = (error: Error & { code?: string }) => {
+      clearTimeout(timer);
+      const timedOut = error.code === 'ETIMEDOUT';
+      if (!res.headersSent) res.writeHead(timedOut ? 504 : 502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: upstream ${timedOut ? 'timed out' : 'failed'} (${error.code ?? error.message})`);
+      else res.destroy();
+      if (entry) record({ ...entry, outcome: 'error', drifts: [], error: redactor.text(`upstream ${timedOut ? 'timeout' : 'failure'}: ${error.code ?? ''} ${error.message}`.trim()), durationMs: performance.now() - t0 });
     };
-    results.push(record);
-    o.onRecord?.(record);
-    void flush();
+    upstreamReq.once('error', fail);
+    upstreamReq.once('response', (up) => {
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, forwardable(up.rawHeaders));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      up.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxBytes) chunks.push(chunk);
+        res.write(chunk);
+      });
+      up.once('error', fail);
+      up.once('end', () => {
+        clearTimeout(timer);
+        res.end();
+        if (!entry) return; // not a described operation: forwarded, not judged
+        const status = up.statusCode ?? 0;
+        const contentType = up.headers['content-type'];
+        if (size > maxBytes) {
+          record({ ...entry, outcome: 'error', status, drifts: [], error: `response body of ${size} bytes forwarded but not checked (over ${maxBytes} bytes)`, durationMs: performance.now() - t0 });
+          return;
+        }
+        let text: string;
+        try {
+          text = decode(Buffer.concat(chunks), up.headers['content-encoding']);
+        } catch (error) {
+          record({ ...entry, outcome: 'error', status, drifts: [], error: `cannot decode the ${up.headers['content-encoding']} body: ${(error as Error).message}`, durationMs: performance.now() - t0 });
+          return;
+        }
+        if (url.pathname.endsWith(REGISTER_PATH) || url.pathname.endsWith(TOKEN_PATH)) learnFrom(redactor, {}, text, contentType);
+        const observedHeaders = new Headers();
+        for (let i = 0; i < up.rawHeaders.length; i += 2) observedHeaders.append(up.rawHeaders[i]!, up.rawHeaders[i + 1]!);
+        const drifts = checker.check(match!.op, { status, headers: observedHeaders, body: text, url: `${upstream.origin}${base}${url.pathname}${url.search}` }, { redactor });
+        record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
+      });
+    });
+    upstreamReq.end(body.bytes);
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${error.message}`);
+      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${redactor.text(error.message)}`);
     });
   });
   const host = o.host ?? '127.0.0.1';
@@ -100,13 +182,17 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     server.once('error', reject);
     server.listen(o.port ?? 4011, host, () => resolve());
   });
+  await writer.write(report('running'));
   return {
     url: `http://${host}:${(server.address() as AddressInfo).port}`,
     results,
-    flush,
+    flush: () => writer.write(report('running')),
     close: async () => {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await flush();
+      const final = report('complete');
+      await writer.write(final);
+      return verdict(final);
     },
   };
 }

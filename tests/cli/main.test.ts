@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.ts';
 import { projectRoot } from '../../src/description/document.ts';
 
-function io(isTTY = false) {
+/** `stopped` resolves at once (a long-running command stops right away) unless `running` is set. */
+function io(isTTY = false, running = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY, stopped: () => Promise.resolve() };
+  const value: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY, stopped: () => (running ? new Promise(() => {}) : Promise.resolve()) };
   return { io: value, out, err };
 }
 
@@ -55,20 +56,22 @@ describe('pass-contract CLI', () => {
 
   it('runs the check against the embedded mock: one progress line per operation on a TTY, exit 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
-    const t = io(true);
+    const t = io(true, true);
     expect(await main(['check', '--report', dir], t.io)).toBe(0);
     const progress = t.out.filter((l) => l.startsWith('✓') || l.startsWith('✗'));
     expect(progress).toHaveLength(15);
     expect(progress.every((l) => l.startsWith('✓'))).toBe(true);
-    expect(t.out.at(-2)).toMatch(/^\d+ cases: \d+ pass, 0 drift, 0 error, 0 skipped$/);
+    expect(t.out.at(-2)).toMatch(/^\d+ results: \d+ pass, 0 breaking, 0 additions, 0 notes, 0 accepted, 0 errors, 0 not checked, 0 skipped$/);
     expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
   });
 
-  it('prints no progress lines when stdout is not a TTY', async () => {
+  it('prints one line per case when stdout is not a TTY (CI logs)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
-    const t = io(false);
+    const t = io(false, true);
     expect(await main(['check', '-r', dir, '-o', 'initiateLogout'], t.io)).toBe(0);
-    expect(t.out).toHaveLength(2);
+    const cases = t.out.filter((l) => l.startsWith('✓ initiateLogout › '));
+    expect(cases.length).toBeGreaterThan(5);
+    expect(t.out).toHaveLength(cases.length + 3);
   });
 
   it('serves the mock until asked to stop', async () => {

@@ -2,14 +2,14 @@
 import { describe, expect, inject, it } from 'vitest';
 import { buildCases } from '../../src/contract/cases.ts';
 import { ResponseChecker } from '../../src/contract/check-response.ts';
+import { DEFAULT_BOUNDS } from '../../src/contract/http.ts';
+import { MockTarget } from '../../src/contract/mock-target.ts';
 import { runCases } from '../../src/contract/run.ts';
-import { listOperations, loadBundledDescription } from '../../src/description/document.ts';
-import { DescriptionValidator } from '../../src/description/validator.ts';
+import { loadDescription } from '../../src/description/index.ts';
 import { ViolationMapper } from '../../src/mock/violations.ts';
 
-const doc = loadBundledDescription();
-const operations = listOperations(doc);
-const validator = new DescriptionValidator(doc);
+const description = loadDescription();
+const { doc, operations, validator } = description;
 const checker = new ResponseChecker(doc, validator);
 const cases = buildCases(doc, operations, new ViolationMapper(doc, validator), 'mock');
 
@@ -22,7 +22,9 @@ export function contractSuite(tag: string): void {
       for (const op of ops) expect(mine.filter((c) => c.operationId === op.operationId).length, op.operationId).toBeGreaterThan(1);
     });
     it.each(mine.map((c) => ({ name: c.id, c })))('$name', async ({ c }) => {
-      const [result] = await runCases([c], operations, checker, { baseUrl: inject('mockUrl'), sendPrefer: true });
+      const target = new MockTarget(description, DEFAULT_BOUNDS, undefined, inject('mockUrl'));
+      await target.open();
+      const { results: [result] } = await runCases([c], { target, operations, checker });
       expect(result!.error).toBeUndefined();
       expect(result!.drifts).toEqual([]);
       expect(result!.status).toBe(c.expect.status);

@@ -1,39 +1,105 @@
-// Proxy mode forwards real calls unchanged and records the drift of each response in the report.
-import { mkdtemp, readFile } from 'node:fs/promises';
+// Proxy mode forwards real calls byte for byte, passes redirects back instead of following them,
+// bounds the upstream, records upstream failures, and keeps every credential out of its report.
+import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { startProxy } from '../../src/proxy/server.ts';
-import { startLocalAdobe } from '../support/local-adobe.ts';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startProxy, type RunningProxy } from '../../src/proxy/server.ts';
+import { startFakeAdobe } from '../support/fake-adobe/index.ts';
 
-const header = { Authorization: 'Bearer proxy-canary-token', 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };
+const device = { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server; hits: string[] }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    handler!(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, hits };
+}
+
+async function proxyTo(upstream: string, extra: Partial<Parameters<typeof startProxy>[0]> = {}): Promise<{ proxy: RunningProxy; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'pass-proxy-'));
+  const proxy = await startProxy({ upstream, port: 0, reportDir: dir, ...extra });
+  cleanup.push(() => proxy.close());
+  return { proxy, dir };
+}
+
+const reportFiles = async (dir: string) => Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')));
 
 describe('pass-contract proxy', () => {
-  it('forwards calls and reports the drifted ones with their JSON pointers', async () => {
-    const upstream = await startLocalAdobe({
-      initiateLogout: () => ({ status: 200, body: { logouts: { Dish: { actionName: 'logout', actionType: 'interactive', mvpd: 'Dish' } } } }),
+  it('forwards the upstream bytes unchanged (gzip, odd spacing) and checks the decoded body', async () => {
+    const bytes = gzipSync(Buffer.from('{ "logouts" :{"Dish":{"actionName":"logout","actionType":"interactive","mvpd":"Dish"}}}\n'));
+    const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Encoding': 'gzip', 'X-Upstream': 'yes' }).end(bytes));
+    const { proxy, dir } = await proxyTo(up.url);
+    const got = await new Promise<{ raw: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
+      // node:http does not decompress: what arrives is what the proxy sent.
+      const req = httpGet(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ raw: Buffer.concat(chunks), headers: res.headers }));
+      });
+      req.on('error', reject);
     });
-    const reportDir = await mkdtemp(join(tmpdir(), 'pass-proxy-'));
-    const proxy = await startProxy({ upstream: upstream.baseUrl, port: 0, reportDir, secrets: ['proxy-canary-token'] });
-    try {
-      const logout = await fetch(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: header });
-      expect(logout.status).toBe(200);
-      expect(await logout.json()).toEqual({ logouts: { Dish: { actionName: 'logout', actionType: 'interactive', mvpd: 'Dish' } } });
-      const config = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: header });
-      expect(config.status).toBe(200);
-      expect(upstream.received.map((r) => r.operationId)).toEqual(['initiateLogout', 'retrieveConfiguration']);
-      expect(upstream.received[0]!.headers.authorization).toBe(header.Authorization);
+    expect(got.raw.equals(bytes)).toBe(true);
+    expect(got.headers['x-upstream']).toBe('yes');
+    expect(got.headers['content-encoding']).toBe('gzip');
+    expect(up.hits).toEqual(['GET /api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com']);
+    await proxy.flush();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.mode).toBe('proxy');
+    expect(report.results[0].drifts.map((d: { rule: string; pointer: string }) => [d.rule, d.pointer])).toContainEqual(['field-missing', '/logouts/Dish/url']);
+  });
 
-      await proxy.flush();
-      const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8'));
-      expect(report.mode).toBe('proxy');
-      expect(report.counts).toMatchObject({ cases: 2, pass: 1, drift: 1 });
-      expect(report.results[0].drifts.map((d: { pointer: string }) => d.pointer)).toContain('/logouts/Dish/url');
-      const files = await Promise.all(['junit.xml', 'summary.md', 'report.json'].map((f) => readFile(join(reportDir, f), 'utf8')));
-      for (const text of files) expect(text).not.toContain('proxy-canary-token');
-    } finally {
-      await proxy.close();
-      await upstream.close();
+  it('passes a redirect back to the client instead of following it', async () => {
+    const elsewhere = await listen((_, res) => res.writeHead(200).end('followed'));
+    const up = await listen((_, res) => res.writeHead(302, { Location: `${elsewhere.url}/login?state=1` }).end());
+    const { proxy } = await proxyTo(up.url);
+    const res = await fetch(`${proxy.url}/api/v2/authenticate/REF30/ABC123`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${elsewhere.url}/login?state=1`);
+    expect(elsewhere.hits).toEqual([]);
+  });
+
+  it('answers 504 when the upstream hangs, and records the failure (the verdict is not "no drift")', async () => {
+    const up = await listen(() => undefined); // never answers
+    const { proxy, dir } = await proxyTo(up.url, { timeoutMs: 300 });
+    const res = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect(res.status).toBe(504);
+    const verdict = await proxy.close();
+    expect(verdict.exitCode).toBe(2);
+    expect(verdict.headline).not.toContain('no drift');
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.results[0]).toMatchObject({ operationId: 'retrieveConfiguration', outcome: 'error' });
+    expect(report.results[0].error).toMatch(/timeout/);
+  });
+
+  it('learns and redacts every credential in the traffic, even from a host that echoes them', async () => {
+    const statement = `eyJhbGciOiJSUzI1NiJ9.${'UFJPWFktQ0FOQVJZ'.repeat(20)}.c2ln`;
+    const host = await startFakeAdobe({ throttle: false, echo: true, softwareStatement: statement });
+    cleanup.push(() => host.close());
+    const { proxy, dir } = await proxyTo(host.baseUrl);
+    const post = (path: string, body: string, type: string) => fetch(`${proxy.url}${path}`, { method: 'POST', headers: { 'Content-Type': type, 'X-Device-Info': 'e30=' }, body });
+    const reg = (await (await post('/o/client/register', JSON.stringify({ software_statement: statement }), 'application/json')).json()) as { client_id: string; client_secret: string };
+    const tok = (await (await post('/o/client/token', new URLSearchParams({ client_id: reg.client_id, client_secret: reg.client_secret, grant_type: 'client_credentials' }).toString(), 'application/x-www-form-urlencoded')).json()) as { access_token: string };
+    const config = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: { ...device, Authorization: `Bearer ${tok.access_token}` } });
+    expect(config.status).toBe(200);
+    await proxy.close();
+    const secrets = [statement, reg.client_id, reg.client_secret, tok.access_token];
+    for (const text of await reportFiles(dir)) {
+      for (const s of secrets) {
+        expect(text.includes(s)).toBe(false);
+        expect(text.includes(s.slice(0, 16))).toBe(false); // not even a prefix
+      }
     }
   });
 });

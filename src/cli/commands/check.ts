@@ -1,34 +1,101 @@
 // `pass-contract check`: replay every documented situation and negative case, and report drift.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ENV, runCheck } from '../../contract/check.ts';
-import type { CaseResult } from '../../contract/run.ts';
+import { DEFAULT_DRIFT_FILE } from '../../contract/drift-file.ts';
+import type { CaseResult } from '../../contract/results.ts';
+import { fails, type FailOn } from '../../contract/rules.ts';
+import { parseTarget } from '../../contract/target.ts';
 import type { CommandContext } from '../io.ts';
 
 function progressLine(operationId: string, results: CaseResult[], done: number, total: number): string {
   const bad = results.filter((r) => r.outcome !== 'pass');
   const mark = bad.length === 0 ? '✓' : '✗';
-  const detail = bad.length === 0 ? '' : ` (${bad.filter((r) => r.outcome === 'drift').length} drift, ${bad.filter((r) => r.outcome === 'error').length} error)`;
+  const n = (f: (r: CaseResult) => boolean) => results.filter(f).length;
+  const detail = bad.length === 0 ? '' : ` (${n((r) => r.tier === 'breaking')} breaking, ${n((r) => r.tier === 'addition')} additions, ${n((r) => r.outcome === 'error')} error, ${n((r) => r.outcome === 'not-checked')} not checked)`;
   return `${mark} ${operationId.padEnd(38)} ${String(results.length - bad.length).padStart(3)}/${results.length}${detail}  [${done}/${total}]`;
+}
+
+const MARK: Record<CaseResult['outcome'], string> = { pass: '✓', drift: '✗', error: '!', 'not-checked': '?' };
+
+/** One line per result, then one indented line per drift that is not accepted (CI logs). */
+export function resultLines(r: CaseResult): string[] {
+  const head = `${MARK[r.outcome]} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`;
+  return [head, ...r.drifts.filter((d) => !d.accepted).map((d) => `    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`)];
+}
+
+// GitHub workflow commands: data escapes %, CR, LF; properties also : and ,.
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** `::error` for drift that fails the run, `::warning` for other additions, `::notice` for notes. */
+export function githubAnnotations(r: CaseResult, failOn: FailOn): string[] {
+  const lines = r.drifts.filter((d) => !d.accepted).map((d) => {
+    const level = fails(d.tier, failOn) ? 'error' : d.tier === 'addition' ? 'warning' : 'notice';
+    const title = escapeProperty(`${d.tier} ${d.rule}: ${r.operationId}`);
+    return `::${level} title=${title}::${escapeData(`${r.id} ${d.pointer || '(response)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`)}`;
+  });
+  if (r.outcome === 'error' || r.outcome === 'not-checked') lines.push(`::error title=${escapeProperty(`${r.outcome}: ${r.operationId}`)}::${escapeData(`${r.id}: ${r.error ?? ''}`)}`);
+  return lines;
+}
+
+const seconds = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got "${value}"`);
+  return n;
+};
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return n;
+};
+
+interface Opts {
+  target: string; report: string; includeStateChanging: boolean; operation?: string[]; failOn: FailOn; driftFile?: string;
+  timeout?: number; requestTimeout: number; format: 'text' | 'github'; rate: number;
 }
 
 export function checkCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('check')
     .description('replay every documented situation and negative case against a target, and report drift')
     .option('-t, --target <mock|url>', 'the embedded mock, or the base URL of an Adobe host (e.g. https://sp.auth-staging.adobe.com)', 'mock')
-    .option('-r, --report <dir>', 'where junit.xml, summary.md and report.json go', 'reports')
+    .option('-r, --report <dir>', 'where junit.xml, summary.md and report.json go (checked before the run)', 'reports')
     .option('--include-state-changing', 'against a real host, also run cases that change state (logout, sessions, authorization)', false)
     .option('-o, --operation <operationId...>', 'only these operations')
-    .addHelpText('after', `\nA real host needs ${ENV.softwareStatement} (or ${ENV.clientId} + ${ENV.clientSecret}), ${ENV.serviceProvider} and ${ENV.mvpd}; ${ENV.deviceInfo} is optional.\nExit codes: 0 no drift, 1 drift, 2 usage or connection errors.`)
-    .action(async (opts: { target: string; report: string; includeStateChanging: boolean; operation?: string[] }) => {
-      const { counts, files, exitCode } = await runCheck({
-        target: opts.target,
+    .addOption(new Option('--fail-on <tier>', 'the lowest drift tier that fails the run').choices(['breaking', 'addition']).default('breaking'))
+    .option('--drift-file <path>', `accepted drift (default ${DEFAULT_DRIFT_FILE} when it exists)`)
+    .option('--timeout <seconds>', 'deadline for the whole run', seconds('--timeout'))
+    .option('--request-timeout <seconds>', 'deadline of each request, headers and body', seconds('--request-timeout'), 15)
+    .option('--rate <requests-per-second>', 'the host\'s throttle per device (Adobe: 1); the check stays 10 % under it', positive, 1)
+    .addOption(new Option('--format <format>', 'log format: text, or github (workflow annotations)').choices(['text', 'github']).default('text'))
+    .addHelpText('after', `\nA real host needs ${ENV.softwareStatement} (or ${ENV.clientId} + ${ENV.clientSecret}), ${ENV.serviceProvider} and ${ENV.mvpd}; ${ENV.deviceInfo} is optional.\nExit codes: 0 no drift, 1 drift, 2 usage or connection errors (also: nothing checked, run timed out).`)
+    .action(async (opts: Opts) => {
+      const target = parseTarget(opts.target);
+      const perCase = !io.isTTY || opts.format === 'github';
+      const cancel = new AbortController();
+      void io.stopped().then(() => cancel.abort());
+      const { counts, files, verdict } = await runCheck({
+        target,
         reportDir: opts.report,
         includeStateChanging: opts.includeStateChanging,
+        failOn: opts.failOn,
+        requestTimeoutMs: opts.requestTimeout * 1000,
+        pace: { ratePerSecond: opts.rate },
+        signal: cancel.signal,
         ...(opts.operation ? { operations: opts.operation } : {}),
-        onOperation: (id, results, done, total) => io.isTTY && io.out(progressLine(id, results, done, total)),
+        ...(opts.driftFile ? { driftFile: opts.driftFile } : {}),
+        ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+        onResult: (r) => {
+          if (!perCase) return;
+          for (const line of resultLines(r)) io.out(line);
+          if (opts.format === 'github') for (const line of githubAnnotations(r, opts.failOn)) io.out(line);
+        },
+        onOperation: (id, results, done, total) => {
+          if (!perCase) io.out(progressLine(id, results, done, total));
+        },
       });
-      io.out(`${counts.cases} cases: ${counts.pass} pass, ${counts.drift} drift, ${counts.error} error, ${counts.skipped} skipped`);
+      io.out(verdict.headline);
+      io.out(`${counts.results} results: ${counts.pass} pass, ${counts.breaking} breaking, ${counts.addition} additions, ${counts.note} notes, ${counts.accepted} accepted, ${counts.error} errors, ${counts.notChecked} not checked, ${counts.skipped} skipped`);
       io.out(`report: ${files.join(', ')}`);
-      setExitCode(exitCode);
+      setExitCode(verdict.exitCode);
     });
 }

@@ -1,9 +1,16 @@
 // `pass-contract proxy`: forward traffic to an Adobe host and check every response, until Ctrl-C.
-import { Command } from 'commander';
-import { UsageError } from '../../contract/check.ts';
+import { Command, InvalidArgumentError } from 'commander';
+import { safeUrl } from '../../contract/redact.ts';
+import { UsageError } from '../../contract/target.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
 import { parsePort } from './options.ts';
+
+const seconds = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`expected a positive number of seconds, got "${value}"`);
+  return n;
+};
 
 export function proxyCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('proxy')
@@ -11,17 +18,24 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
     .requiredOption('-u, --upstream <url>', 'the Adobe host to forward to')
     .option('-p, --port <port>', 'port (0 picks a free one)', parsePort, 4011)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('-r, --report <dir>', 'report directory (rewritten after every call)', 'reports')
-    .action(async (opts: { upstream: string; port: number; host: string; report: string }) => {
+    .option('-r, --report <dir>', 'report directory (rewritten as calls come in)', 'reports')
+    .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer; then 504', seconds, 30)
+    .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number }) => {
+      let upstream: URL;
       try {
-        new URL(opts.upstream);
+        upstream = new URL(opts.upstream);
       } catch {
-        throw new UsageError(`--upstream must be a URL, got "${opts.upstream}"`);
+        throw new UsageError(`--upstream must be a URL, got "${safeUrl(opts.upstream)}"`);
       }
-      const proxy = await startProxy({ upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, onRecord: (r) => io.isTTY && io.out(`${r.outcome === 'pass' ? '✓' : '✗'} ${r.id} → ${r.status}`) });
-      io.out(`proxy listening on ${proxy.url} → ${new URL(opts.upstream).origin}; report in ${opts.report}/`);
+      if (!/^https?:$/.test(upstream.protocol)) throw new UsageError(`--upstream must be an http(s) URL, got "${safeUrl(opts.upstream)}"`);
+      const proxy = await startProxy({
+        upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: opts.upstreamTimeout * 1000,
+        onRecord: (r) => io.out(`${r.outcome === 'pass' ? '✓' : '✗'} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`),
+      });
+      io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/`);
       await io.stopped();
-      await proxy.close();
-      setExitCode(proxy.results.some((r) => r.outcome !== 'pass') ? 1 : 0);
+      const verdict = await proxy.close();
+      io.out(verdict.headline);
+      setExitCode(verdict.exitCode);
     });
 }

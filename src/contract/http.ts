@@ -1,0 +1,106 @@
+// One HTTP exchange with hard bounds: a deadline that covers the headers and the whole body, a
+// size cap, no redirects followed, cancellable from outside. The deadline is a timer we hold for
+// the whole exchange (an AbortSignal.timeout() on a temporary Request stops firing once the
+// signal is garbage-collected; see TOOLCHAIN.md).
+
+export type FetchLike = (request: Request) => Promise<Response>;
+
+export interface Bounds {
+  /** Deadline for the whole exchange, headers and body (ms). */
+  timeoutMs: number;
+  /** Largest body accepted (bytes). */
+  maxBytes: number;
+  /** Cancels the exchange (the run's overall timeout, Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  body: string;
+  url: string;
+}
+
+export type FailureKind = 'timeout' | 'too-large' | 'connection' | 'aborted';
+
+/** A bounded exchange that did not complete. The message never contains the request's headers or body. */
+export class HttpFailure extends Error {
+  override name = 'HttpFailure';
+  constructor(readonly kind: FailureKind, message: string) {
+    super(message);
+  }
+}
+
+// Requests in flight stay strongly reachable (with the signal fetch follows) until they settle.
+const inflight = new Set<Request>();
+
+export const DEFAULT_BOUNDS = { timeoutMs: 15_000, maxBytes: 1024 * 1024 } as const;
+
+/** Sends `init` to `url` within `bounds`; resolves with the whole body as text. */
+export async function exchange(fetch: FetchLike, url: string, init: RequestInit, bounds: Bounds): Promise<Exchange> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new HttpFailure('timeout', `no complete response within ${bounds.timeoutMs} ms`)), bounds.timeoutMs);
+  const onAbort = () => controller.abort(new HttpFailure('aborted', 'cancelled'));
+  if (bounds.signal?.aborted) onAbort();
+  bounds.signal?.addEventListener('abort', onAbort, { once: true });
+  const request = new Request(url, { ...init, redirect: 'manual', signal: controller.signal });
+  inflight.add(request);
+  try {
+    const response = await raceAbort(fetch(request), controller.signal);
+    const body = await raceAbort(readCapped(response, bounds.maxBytes, controller), controller.signal);
+    return { status: response.status, headers: response.headers, body, url };
+  } catch (error) {
+    const reason = controller.signal.reason as unknown;
+    if (reason instanceof HttpFailure) throw reason;
+    if (error instanceof HttpFailure) throw error;
+    const e = error as Error & { cause?: { code?: string; message?: string } };
+    throw new HttpFailure('connection', e.cause?.code ?? e.cause?.message ?? e.message);
+  } finally {
+    clearTimeout(timer);
+    bounds.signal?.removeEventListener('abort', onAbort);
+    inflight.delete(request);
+  }
+}
+
+/** Rejects as soon as `signal` aborts, even if `promise` (an injected fetch) ignores the signal. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort(new HttpFailure('too-large', `response body of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
+    throw controller.signal.reason;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      controller.abort(new HttpFailure('too-large', `response body exceeds the ${maxBytes}-byte limit`));
+      await reader.cancel().catch(() => undefined);
+      throw controller.signal.reason;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

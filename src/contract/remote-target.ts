@@ -1,0 +1,171 @@
+// A real host as a target: credentials and ids from the environment, the run's own DCR, pacing
+// that never causes a 429, and a 429 that is waited out and retried a bounded number of times.
+import { connect } from 'node:net';
+import type { JsonObject, Operation } from '../description/document.ts';
+import type { Description } from '../description/index.ts';
+import type { Case, CaseRequest } from './cases.ts';
+import type { ResponseChecker } from './check-response.ts';
+import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
+import { exchange, type Bounds, type FetchLike } from './http.ts';
+import { Pacer, retryAfterMs, type PaceOptions } from './pacer.ts';
+import { urlPasswords, type Redactor } from './redact.ts';
+import { buildInit, buildUrl } from './request.ts';
+import { ConnectError, UsageError, type OpenContext, type Sent, type Target } from './target.ts';
+
+export const ENV = {
+  softwareStatement: 'PASS_SOFTWARE_STATEMENT',
+  clientId: 'PASS_CLIENT_ID',
+  clientSecret: 'PASS_CLIENT_SECRET',
+  serviceProvider: 'PASS_SERVICE_PROVIDER',
+  mvpd: 'PASS_MVPD',
+  deviceInfo: 'PASS_DEVICE_INFO',
+} as const;
+
+export interface RemoteOptions {
+  url: URL;
+  label: string;
+  env: Record<string, string | undefined>;
+  description: Description;
+  checker: ResponseChecker;
+  redactor: Redactor;
+  bounds: Omit<Bounds, 'signal'>;
+  fetch?: FetchLike;
+  pace?: PaceOptions;
+  /** Retries of a request answered 429 (default 2), then the case is not checked. */
+  maxRetries?: number;
+  /** How long the connect probe may take (ms, default 5 s). */
+  probeTimeoutMs?: number;
+}
+
+/** Opens (and closes) one TCP connection to the host: unreachable hosts fail here, in seconds. */
+export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: timeoutMs, ...(signal ? { signal } : {}) });
+    const fail = (message: string) => {
+      socket.destroy();
+      reject(new ConnectError(`cannot connect to ${host}:${port}: ${message}`));
+    };
+    socket.once('connect', () => {
+      socket.end();
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => fail(`no connection within ${timeoutMs} ms`));
+    socket.once('error', (e: Error & { code?: string }) => fail(e.code ?? e.message));
+  });
+}
+
+export class RemoteTarget implements Target {
+  readonly mode = 'remote';
+  readonly label: string;
+  private readonly pacer: Pacer;
+  private readonly fetch: FetchLike;
+  private readonly deviceInfo: string;
+  private readonly dcrOps: { register?: Operation; token?: Operation };
+  private dcr: DcrSession | undefined;
+
+  constructor(private readonly o: RemoteOptions) {
+    const env = o.env;
+    const missing: string[] = [];
+    if (!env[ENV.softwareStatement] && !(env[ENV.clientId] && env[ENV.clientSecret])) missing.push(`${ENV.softwareStatement} (or ${ENV.clientId} and ${ENV.clientSecret})`);
+    if (!env[ENV.serviceProvider]) missing.push(ENV.serviceProvider);
+    if (!env[ENV.mvpd]) missing.push(ENV.mvpd);
+    if (missing.length > 0) throw new UsageError(`--target ${o.label} needs these environment variables: ${missing.join(', ')}`);
+    this.label = o.label;
+    this.pacer = new Pacer(o.pace);
+    this.fetch = o.fetch ?? ((r) => globalThis.fetch(r));
+    // Without PASS_DEVICE_INFO, the description's own example of X-Device-Info.
+    const param = o.description.operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
+    this.deviceInfo = env[ENV.deviceInfo] ?? String(param?.example ?? '');
+    this.dcrOps = {
+      register: o.description.operations.find((op) => op.path === REGISTER_PATH),
+      token: o.description.operations.find((op) => op.path === TOKEN_PATH),
+    };
+    // The URL's own password (https://user:pw@host) is a secret too.
+    o.redactor.learn(...urlPasswords(o.url));
+  }
+
+  async open({ signal, emit }: OpenContext): Promise<void> {
+    await probe(this.o.url, this.o.probeTimeoutMs ?? 5000, signal);
+    const env = this.o.env;
+    this.dcr = new DcrSession({
+      ...this.dcrOps,
+      ...(env[ENV.softwareStatement] ? { softwareStatement: env[ENV.softwareStatement] } : {}),
+      ...(env[ENV.clientId] && env[ENV.clientSecret] ? { clientCredentials: { clientId: env[ENV.clientId]!, clientSecret: env[ENV.clientSecret]! } } : {}),
+      deviceInfo: this.deviceInfo,
+      paced: (path, init, s) => this.paced(`${this.base()}${path}`, init, s),
+      checker: this.o.checker,
+      redactor: this.o.redactor,
+      emit,
+      now: () => this.pacer.now,
+    });
+  }
+
+  select(cases: Case[], includeStateChanging: boolean) {
+    const skipped: { id: string; reason: string }[] = [];
+    const run: Case[] = [];
+    const dcrIds = new Set([this.dcrOps.register?.operationId, this.dcrOps.token?.operationId]);
+    for (const c of cases) {
+      // The documented DCR samples carry sample credentials a real host rejects: the run's own
+      // registration and token request are checked instead.
+      if (c.kind === 'example' && dcrIds.has(c.operationId)) skipped.push({ id: c.id, reason: 'replaced by this run\'s own registration and token request' });
+      else if (c.stateChanging && !includeStateChanging) skipped.push({ id: c.id, reason: 'changes state at Adobe; pass --include-state-changing' });
+      else run.push(c);
+    }
+    return { run, skipped };
+  }
+
+  private base(): string {
+    // Credentials in the URL are never sent anywhere: they are only a way to name the host.
+    const url = new URL(this.o.url.href);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, '');
+  }
+
+  /** One request at the pacer's pace; a 429 is waited out and retried, at most maxRetries times. */
+  private async paced(url: string, init: RequestInit, signal: AbortSignal): Promise<PacedResult> {
+    const maxRetries = this.o.maxRetries ?? 2;
+    for (let attempt = 1; ; attempt++) {
+      await this.pacer.turn(signal);
+      let response;
+      try {
+        response = await exchange(this.fetch, url, init, { ...this.o.bounds, signal });
+      } finally {
+        this.pacer.done();
+      }
+      if (response.status !== 429) return { exchange: response, attempts: attempt };
+      const wait = this.pacer.holdOff(retryAfterMs(response.headers, this.pacer.now));
+      if (attempt > maxRetries) return { throttled: `throttled: 429 on all ${attempt} attempts (waited ≥ ${wait} ms between them)`, attempts: attempt };
+    }
+  }
+
+  private async prepare(request: CaseRequest, signal: AbortSignal): Promise<CaseRequest | { unavailable: string }> {
+    const env = this.o.env;
+    const headers = { ...request.headers };
+    // Sent from this machine, not relayed for a device: Adobe must see our own address.
+    delete headers['X-Forwarded-For'];
+    if (env[ENV.deviceInfo] && headers['X-Device-Info']) headers['X-Device-Info'] = env[ENV.deviceInfo]!;
+    if ('Authorization' in headers) {
+      const token = await this.dcr!.accessToken(signal);
+      if (typeof token !== 'string') return token;
+      headers.Authorization = `Bearer ${token}`;
+    }
+    const path = { ...request.path };
+    if ('serviceProvider' in path && path.serviceProvider !== '') path.serviceProvider = env[ENV.serviceProvider]!;
+    if ('mvpd' in path && path.mvpd !== '') path.mvpd = env[ENV.mvpd]!;
+    return { ...request, path, headers };
+  }
+
+  async send(c: Case, signal: AbortSignal): Promise<Sent> {
+    if (!this.dcr) throw new Error('RemoteTarget.send() before open()');
+    const request = await this.prepare(c.request, signal);
+    if ('unavailable' in request) return { request: c.request, notChecked: `no access token (${request.unavailable})`, attempts: 0 };
+    const sent = await this.paced(buildUrl(this.base(), request), buildInit(request), signal);
+    return 'throttled' in sent ? { request, notChecked: sent.throttled, attempts: sent.attempts } : { request, exchange: sent.exchange, attempts: sent.attempts };
+  }
+
+  async close(): Promise<void> {}
+}

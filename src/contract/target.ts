@@ -1,0 +1,60 @@
+// What the check runs against: a target is an object behind one interface (the embedded mock, a
+// remote host, later the simulator), parsed once at the command-line edge.
+import type { Case, CaseRequest } from './cases.ts';
+import type { Exchange } from './http.ts';
+import { safeUrl } from './redact.ts';
+import type { CaseResult } from './results.ts';
+
+/** A problem with how the check was invoked (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type TargetSpec =
+  | { kind: 'mock' }
+  | { kind: 'remote'; url: URL; /** The URL without `user:password@`, for reports and logs. */ label: string };
+
+/** `mock` or an http(s) base URL; anything else is a usage error that says what was given. */
+export function parseTarget(value: string | undefined): TargetSpec {
+  if (value === undefined || value === 'mock') return { kind: 'mock' };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${safeUrl(value)}"`);
+  }
+  if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--target must be an http(s) URL, got "${safeUrl(value)}"`);
+  const label = new URL(url.href);
+  label.username = '';
+  label.password = '';
+  return { kind: 'remote', url, label: label.href.replace(/\/$/, '') };
+}
+
+export type Sent =
+  | { request: CaseRequest; exchange: Exchange; attempts: number }
+  | { request: CaseRequest; notChecked: string; attempts: number };
+
+export interface OpenContext {
+  signal: AbortSignal;
+  /** Results the target produces itself (the DCR exchanges of a remote host), as they happen. */
+  emit: (result: CaseResult) => void;
+}
+
+export interface Target {
+  readonly mode: 'mock' | 'remote';
+  /** For reports: never carries credentials. */
+  readonly label: string;
+  /** Starts the mock, or probes the host (a UsageError-like ConnectError when it is unreachable). */
+  open(context: OpenContext): Promise<void>;
+  /** The cases this target runs, and those it skips with the reason. */
+  select(cases: Case[], includeStateChanging: boolean): { run: Case[]; skipped: { id: string; reason: string }[] };
+  /** Sends one case: credentials, pacing and 429 handling are the target's business. Throws HttpFailure. */
+  send(c: Case, signal: AbortSignal): Promise<Sent>;
+  /** Secrets the target knows or learned (for the final redaction pass). */
+  close(): Promise<void>;
+}
+
+/** The host did not accept a connection: nothing can be checked (exit code 2). */
+export class ConnectError extends Error {
+  override name = 'ConnectError';
+}

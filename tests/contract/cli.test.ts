@@ -1,0 +1,83 @@
+// `pass-contract check` as CI runs it: one line per case or drift, GitHub annotations, exit codes
+// from --fail-on, usage errors for bad options.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, type Io } from '../../src/cli/main.ts';
+import type { JsonObject } from '../../src/description/document.ts';
+import { startFakeAdobe } from '../support/fake-adobe/index.ts';
+import { ENV, STATEMENT } from './support.ts';
+
+const saved = { ...process.env };
+afterAll(() => {
+  process.env = saved;
+});
+
+async function cli(args: string[]) {
+  const host = await startFakeAdobe({
+    throttle: false, softwareStatement: STATEMENT,
+    inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), colour: 'web', device: 3 } } : a) } },
+  });
+  process.env = { ...saved, ...ENV };
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+  try {
+    const code = await main(['check', '--target', host.baseUrl, '--report', await mkdtemp(join(tmpdir(), 'pass-cli-')), '--rate', '1000', '-o', 'retrieveConfiguration', ...args], io);
+    return { code, out, err };
+  } finally {
+    await host.close();
+  }
+}
+
+describe('check on CI', () => {
+  it('prints one line per result and one per drift (not a TTY)', async () => {
+    const { code, out } = await cli([]);
+    expect(code).toBe(1);
+    expect(out).toContainEqual(expect.stringMatching(/^✓ retrieveClientCredentials › registration \(this run\) → 201$/));
+    expect(out).toContainEqual(expect.stringMatching(/^✗ retrieveConfiguration › configurationForServiceProvider → 200 \[breaking\]$/));
+    expect(out).toContainEqual('    breaking field-type /device: `/device` is integer, not string');
+    expect(out).toContainEqual('    addition field-undocumented /colour: `/colour` is not in the description');
+  });
+
+  it('--format github: ::error for failing drift, ::warning for additions with what to add', async () => {
+    const { out } = await cli(['--format', 'github']);
+    expect(out).toContainEqual(expect.stringMatching(/^::error title=breaking field-type%3A retrieveConfiguration::retrieveConfiguration › configurationForServiceProvider \/device: /));
+    expect(out).toContainEqual(expect.stringMatching(/^::warning title=addition field-undocumented%3A retrieveConfiguration::.* — add an optional property `colour` \(string\) to `#\/components\/schemas\/Configuration`$/));
+  });
+
+  it('--fail-on addition: an addition alone fails the run', async () => {
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), colour: 'web' } } : a) } } });
+    process.env = { ...saved, ...ENV };
+    const io: Io = { out: () => undefined, err: () => undefined, isTTY: false, stopped: () => new Promise(() => {}) };
+    const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
+    try {
+      expect(await main(['check', '-t', host.baseUrl, '-r', dir, '--rate', '1000', '-o', 'retrieveConfiguration'], io)).toBe(0);
+      expect(await main(['check', '-t', host.baseUrl, '-r', dir, '--rate', '1000', '-o', 'retrieveConfiguration', '--fail-on', 'addition'], io)).toBe(1);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it.each([
+    [['--fail-on', 'note'], /argument 'note' is invalid. Allowed choices are breaking, addition/],
+    [['--timeout', 'soon'], /--timeout must be a positive number of seconds, got "soon"/],
+    [['--format', 'xml'], /Allowed choices are text, github/],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const err: string[] = [];
+    const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+    expect(await main(['check', ...args], io)).toBe(2);
+    expect(err.join('\n')).toMatch(message);
+  });
+
+  it('a password in the target URL never reaches a usage error', async () => {
+    const err: string[] = [];
+    const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+    process.env = { ...saved };
+    delete process.env.PASS_SOFTWARE_STATEMENT;
+    expect(await main(['check', '--target', 'https://me:hunter2-canary@sp.auth-staging.adobe.com'], io)).toBe(2);
+    expect(err.join('\n')).toMatch(/--target https:\/\/sp\.auth-staging\.adobe\.com needs these environment variables/);
+    expect(err.join('\n')).not.toContain('hunter2');
+  });
+});

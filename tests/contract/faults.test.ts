@@ -1,0 +1,182 @@
+// Faulty hosts: the check always ends, within its bounds, and says what happened; a 429 is never
+// a pass nor drift; DCR never follows a redirect and never multiplies registrations.
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/contract/check.ts';
+import { checkAgainst, description, ENV } from './support.ts';
+
+const FAST = { requestTimeoutMs: 300 };
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** A host that accepts connections and never answers (every request hangs). */
+async function hungHost(): Promise<{ url: string; connections: () => number; requests: string[] }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const requests: string[] = [];
+  const server: TcpServer = createTcpServer((s) => {
+    connections++;
+    s.on('data', (d: Buffer) => requests.push(d.toString().split('\r\n')[0]!));
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections, requests };
+}
+
+/** Another origin that records what reaches it (a redirect target). */
+async function elsewhere(): Promise<{ url: string; hits: string[] }> {
+  const hits: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      hits.push(`${req.method} ${req.url} ${body}`);
+      res.writeHead(201, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+const tmp = () => mkdtemp(join(tmpdir(), 'pass-fault-'));
+const OPS = ['retrieveConfiguration', 'retrieveProfiles'];
+
+describe('a host that does not answer', () => {
+  it('a token endpoint that hangs: one token request, the bearer cases not checked, exit 2', async () => {
+    const r = await checkAgainst({ inject: { retrieveAccessToken: { fault: 'hang' } } }, { ...FAST, operations: OPS });
+    expect(r.host.count('retrieveAccessToken')).toBe(1);
+    expect(r.find('retrieveAccessToken', 'dcr')).toMatchObject([{ outcome: 'error', error: expect.stringMatching(/^timeout/) }]);
+    const bearer = r.result.report.results.filter((x) => x.kind === 'example');
+    expect(bearer.length).toBeGreaterThan(0);
+    expect(bearer.every((x) => x.outcome === 'not-checked' && /no access token/.test(x.error!))).toBe(true);
+    expect(r.result.exitCode).toBe(2);
+  });
+
+  it('a host where every request hangs: stops after 3 timeouts in a row, says so, exit 2', async () => {
+    const host = await hungHost();
+    const dir = await tmp();
+    const result = await runCheck({ target: host.url, reportDir: dir, env: ENV, description, driftFile: false, ...FAST, pace: { ratePerSecond: 1000 } });
+    expect(result.report.status).toBe('stopped');
+    expect(result.report.statusDetail).toMatch(/stopped answering: 3 requests in a row failed/);
+    expect(result.exitCode).toBe(2);
+    // The registration and two cases time out: nothing more was sent.
+    expect(host.requests).toHaveLength(3);
+    expect(host.requests[0]).toBe('POST /o/client/register HTTP/1.1');
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/run stopped: the host stopped answering/);
+  });
+
+  it('a body sent at 1 byte/s: the request deadline covers the body', async () => {
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { fault: 'slow-body' } } }, { ...FAST, operations: ['retrieveConfiguration'] });
+    const example = r.find('retrieveConfiguration', 'example')[0]!;
+    expect(example).toMatchObject({ outcome: 'error', error: expect.stringMatching(/^timeout: no complete response within 300 ms/) });
+  });
+
+  it('a 20 MB body: cut at the size limit', async () => {
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { fault: 'huge-body' } } }, { operations: ['retrieveConfiguration'] });
+    expect(r.find('retrieveConfiguration', 'example')[0]).toMatchObject({ outcome: 'error', error: expect.stringMatching(/^too-large/) });
+  });
+
+  it('a connection reset: an error, not drift', async () => {
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { fault: 'reset' } } }, { operations: ['retrieveConfiguration'] });
+    expect(r.find('retrieveConfiguration', 'example')[0]).toMatchObject({ outcome: 'error', error: expect.stringMatching(/^connection/) });
+    expect(r.result.exitCode).toBe(2);
+  });
+
+  it('an unreachable host: exit 2 at the connect probe, nothing sent, a report that says so', async () => {
+    const closed = await hungHost();
+    const port = new URL(closed.url).port;
+    await cleanup.pop()!(); // closes it: the port now refuses connections
+    const dir = await tmp();
+    const result = await runCheck({ target: `http://127.0.0.1:${port}`, reportDir: dir, env: ENV, description, driftFile: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.report.status).toBe('unreachable');
+    expect(result.report.results).toEqual([]);
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/not run ❌ cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED/);
+  });
+
+  it('--timeout: the run stops at its deadline and the report says it timed out', async () => {
+    const host = await hungHost();
+    const dir = await tmp();
+    const result = await runCheck({ target: host.url, reportDir: dir, env: ENV, description, driftFile: false, requestTimeoutMs: 60_000, timeoutMs: 400 });
+    expect(result.report.status).toBe('timed-out');
+    expect(result.exitCode).toBe(2);
+    const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(json.status).toBe('timed-out');
+    expect(json.verdict.headline).toMatch(/run timed-out: the run exceeded --timeout/);
+  });
+});
+
+describe('DCR traffic is bounded', () => {
+  it('tokens that expire every second: one renewal, then the last token is reused (2 token requests in all)', async () => {
+    const r = await checkAgainst({ expiresIn: 1 }, { operations: OPS });
+    expect(r.host.count('retrieveClientCredentials')).toBe(1);
+    expect(r.host.count('retrieveAccessToken')).toBe(2);
+    expect(r.result.counts.notChecked).toBe(0);
+    expect(r.find('retrieveAccessToken', 'dcr').map((x) => x.name)).toEqual(['token request 1 (this run)', 'token request 2 (this run)']);
+  });
+
+  it('a registration rejected with the documented 400: no token request, no second registration', async () => {
+    const r = await checkAgainst({ softwareStatement: 'another statement' }, { operations: OPS });
+    expect(r.host.count('retrieveClientCredentials')).toBe(1);
+    expect(r.host.count('retrieveAccessToken')).toBe(0);
+    expect(r.find('retrieveClientCredentials', 'dcr')).toMatchObject([{ status: 400, outcome: 'pass' }]);
+    expect(r.result.report.results.filter((x) => x.kind === 'example').every((x) => x.outcome === 'not-checked')).toBe(true);
+    expect(r.result.exitCode).toBe(2);
+  });
+});
+
+describe('DCR never follows a redirect', () => {
+  it.each([307, 308])('register answered %i: reported as drift, the other origin receives nothing, registered once', async (status) => {
+    const other = await elsewhere();
+    const r = await checkAgainst({ inject: { retrieveClientCredentials: { fault: { redirect: `${other.url}/o/client/register`, status } } } }, { operations: OPS });
+    expect(other.hits).toEqual([]);
+    expect(r.host.count('retrieveClientCredentials')).toBe(1);
+    expect(r.host.count('retrieveAccessToken')).toBe(0);
+    expect(r.find('retrieveClientCredentials', 'dcr')[0]!.drifts.map((d) => [d.tier, d.rule])).toEqual([['breaking', 'status-undocumented']]);
+    expect(r.result.exitCode).toBe(1);
+  });
+
+  it('token answered 307: the client secret is not re-posted anywhere', async () => {
+    const other = await elsewhere();
+    const r = await checkAgainst({ inject: { retrieveAccessToken: { fault: { redirect: `${other.url}/o/client/token`, status: 307 } } } }, { operations: OPS });
+    expect(other.hits).toEqual([]);
+    expect(r.host.count('retrieveAccessToken')).toBe(1);
+  });
+});
+
+describe('429: never a pass, never drift', () => {
+  it('waits at least 1 s between attempts, retries twice, then reports the case as not checked', async () => {
+    const r = await checkAgainst({ throttle: false, inject: { retrieveConfiguration: { fault: { status: 429, body: '<html>429</html>' } } } }, { operations: ['retrieveConfiguration'] });
+    const results = r.find('retrieveConfiguration');
+    // Every case the host answered 429 (those that reach the operation) is not checked; none passed on a 429.
+    const throttled = results.filter((x) => x.outcome === 'not-checked');
+    expect(throttled.map((x) => x.name)).toEqual(expect.arrayContaining(['configurationForServiceProvider', 'missing header Authorization']));
+    expect(throttled.every((x) => x.attempts === 3 && /throttled: 429 on all 3 attempts/.test(x.error!))).toBe(true);
+    expect(results.filter((x) => x.status === 429)).toEqual([]);
+    // Between two attempts of a case, the host saw at least a second go by.
+    const times = r.host.received.filter((x) => x.operationId === 'retrieveConfiguration').map((x) => x.at);
+    for (let i = 1; i < 3; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    expect(r.result.exitCode).toBe(2);
+  });
+
+  it('honours Retry-After, capped at 30 s', async () => {
+    const r = await checkAgainst({ throttle: false, inject: { retrieveConfiguration: { fault: { status: 429, headers: { 'Retry-After': '5' } } } } }, { operations: ['retrieveConfiguration'] });
+    const times = r.host.received.filter((x) => x.operationId === 'retrieveConfiguration').map((x) => x.at);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(5000);
+    const capped = await checkAgainst({ throttle: false, inject: { retrieveConfiguration: { fault: { status: 429, headers: { 'Retry-After': '3600' } } } } }, { operations: ['retrieveConfiguration'] });
+    const t = capped.host.received.filter((x) => x.operationId === 'retrieveConfiguration').map((x) => x.at);
+    expect(t[1]! - t[0]!).toBeGreaterThanOrEqual(30_000);
+    expect(t[1]! - t[0]!).toBeLessThan(31_000);
+  });
+});

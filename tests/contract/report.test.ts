@@ -1,0 +1,87 @@
+// The report: three files with one run id, written from the first case on, atomically; a killed
+// run leaves a report that says it did not finish; bad report directories and empty runs exit 2.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/contract/check.ts';
+import { projectRoot } from '../../src/description/document.ts';
+import { startFakeAdobe } from '../support/fake-adobe/index.ts';
+import { checkAgainst, description, ENV, STATEMENT } from './support.ts';
+
+const tmp = () => mkdtemp(join(tmpdir(), 'pass-report-'));
+
+describe('report files', () => {
+  it('share one run id, and only the three files are left (no temp files)', async () => {
+    const r = await checkAgainst({}, { operations: ['retrieveConfiguration'] });
+    expect((await readdir(r.dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+    const files = await r.files();
+    const runId = r.result.report.runId;
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(files['report.json']!).runId).toBe(runId);
+    expect(files['summary.md']).toContain(`Run \`${runId}\``);
+    expect(files['junit.xml']).toContain(`<property name="runId" value="${runId}"/>`);
+  });
+
+  it('tiers and rule ids appear in all three files', async () => {
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as object), colour: 'web', device: 3 } } : a) } } }, { operations: ['retrieveConfiguration'] });
+    const files = await r.files();
+    const json = JSON.parse(files['report.json']!);
+    const drifts = json.results.flatMap((x: { drifts: { tier: string; rule: string; pointer: string }[] }) => x.drifts);
+    expect(drifts).toEqual(expect.arrayContaining([expect.objectContaining({ tier: 'breaking', rule: 'field-type', pointer: '/device' }), expect.objectContaining({ tier: 'addition', rule: 'field-undocumented', pointer: '/colour' })]));
+    expect(files['summary.md']).toMatch(/### ❌ Breaking drift[\s\S]*\| `\/device` \| `field-type` \|/);
+    expect(files['summary.md']).toMatch(/### ⚠️ Additions[\s\S]*\| `retrieveConfiguration` \| `\/colour` \| `field-undocumented` \|/);
+    expect(files['junit.xml']).toContain('[breaking field-type] /device');
+    expect(files['junit.xml']).toContain('[addition field-undocumented] /colour');
+  });
+
+  it('a run that checked nothing exits 2', async () => {
+    // Every case of initiateLogout changes state: against a real host they are all skipped.
+    const r = await checkAgainst({}, { operations: ['initiateLogout'] });
+    expect(r.result.counts.checked).toBe(0);
+    expect(r.result.exitCode).toBe(2);
+    expect(r.result.verdict.headline).toMatch(/^nothing checked/);
+  });
+
+  it('the report directory is checked before anything is sent', async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    try {
+      const file = join(await tmp(), 'a-file');
+      await writeFile(file, 'x');
+      await expect(runCheck({ target: host.baseUrl, reportDir: file, env: ENV, description, driftFile: false })).rejects.toThrow(/--report .*a-file cannot hold the report: a file is in the way/);
+      await expect(runCheck({ target: host.baseUrl, reportDir: join(file, 'sub'), env: ENV, description, driftFile: false })).rejects.toThrow(/cannot hold the report/);
+      expect(host.received).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe('a killed run', () => {
+  it('leaves a report that says it did not finish, with the results so far', async () => {
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { retrieveProfiles: { fault: 'hang' } } });
+    const dir = await tmp();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), 'check', '--target', host.baseUrl, '--report', dir, '--rate', '1000', '--request-timeout', '600', '-o', 'retrieveConfiguration', 'retrieveProfiles'], {
+      cwd: projectRoot, env: { ...process.env, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      // Wait until the host holds the hanging request: the configuration cases are reported by then.
+      for (let i = 0; i < 200 && host.count('retrieveProfiles') === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(host.count('retrieveProfiles')).toBe(1);
+      await new Promise((r) => setTimeout(r, 400)); // past the report writer's coalescing delay
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const files = await readdir(dir);
+      expect(files.sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+      const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+      expect(json.status).toBe('running');
+      expect(json.results.length).toBeGreaterThan(2);
+      expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/^## Adobe Pass contract check: incomplete ⏳ the run has not finished .* if it is not running any more, it was killed/);
+      expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('run running');
+    } finally {
+      child.kill('SIGKILL');
+      await host.close();
+    }
+  }, 30_000);
+});

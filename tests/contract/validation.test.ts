@@ -1,0 +1,140 @@
+// The pass-path speed-ups accept exactly what the plain schemas accept, and the classifier turns
+// Ajv's raw errors into one row per real violation.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/contract/classify.ts';
+import { isConstOneOf, withConstEnums } from '../../src/description/const-enums.ts';
+import type { Json, JsonObject } from '../../src/description/document.ts';
+import { DescriptionValidator } from '../../src/description/validator.ts';
+import { FAST_ABSOLUTE_PATH, FAST_ABSOLUTE_URI } from '../../src/description/uri.ts';
+import { description } from './support.ts';
+
+const { doc, validator } = description;
+
+/** A small seeded generator (mulberry32), so the fuzz is the same on every run. */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a |= 0; a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('URI fast paths are subsets of the full RFC 3986 formats', () => {
+  const ajv = new Ajv2020();
+  addFormats.default(ajv);
+  const full = ajv.formats as Record<string, unknown>;
+  const fullUri = full.uri as (s: string) => boolean;
+  const fullRef = full['uri-reference'] as RegExp;
+  const rnd = random(42);
+  const alphabet = ['a', 'Z', '0', '9', '-', '.', '_', '~', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '=', ':', '@', '/', '?', '#', '%', '%2F', '%G1', ' ', '"', '[', ']', '<', '\\', 'é', 'http://', 'https://x.test', ':8080', '//'];
+  const strings = Array.from({ length: 20_000 }, () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
+
+  it('every string the fast uri regex accepts, the full uri format accepts (20,000 seeded strings)', () => {
+    const accepted = strings.filter((s) => FAST_ABSOLUTE_URI.test(s));
+    expect(accepted.length).toBeGreaterThan(100);
+    expect(accepted.filter((s) => !fullUri(s))).toEqual([]);
+  });
+
+  it('every string the fast reference regexes accept, the full uri-reference format accepts', () => {
+    const accepted = strings.filter((s) => FAST_ABSOLUTE_URI.test(s) || FAST_ABSOLUTE_PATH.test(s));
+    expect(accepted.length).toBeGreaterThan(100);
+    expect(accepted.filter((s) => !fullRef.test(s))).toEqual([]);
+  });
+
+  it('the validator still rejects what the full format rejects', () => {
+    const pointer = '#/components/schemas/ClientCredentials';
+    const creds = (uri: string) => ({ client_id: 'a', client_secret: 'b', client_id_issued_at: 1, redirect_uris: [uri], grant_types: [], scopes: [] });
+    expect(validator.validate(pointer, creds('https://adobe.com/x?y=1#z')).valid).toBe(true);
+    for (const bad of ['https://exa mple.com', 'https://x.test/%G1', 'no-scheme', 'http://[::1', '/relative']) expect(validator.validate(pointer, creds(bad)).valid, bad).toBe(false);
+  });
+});
+
+describe('oneOf of constants as enum accepts exactly the same values', () => {
+  it('over every rewritten oneOf of the description, for each constant and near misses', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const rewritten: { original: JsonObject; values: Json[] }[] = [];
+    const walk = (node: Json) => {
+      if (!node || typeof node !== 'object') return;
+      if (!Array.isArray(node) && isConstOneOf(node.oneOf)) rewritten.push({ original: node, values: (node.oneOf as JsonObject[]).map((b) => b.const!) });
+      for (const v of Object.values(node)) walk(v);
+    };
+    walk(doc);
+    expect(rewritten.length).toBeGreaterThan(10);
+    for (const { original, values } of rewritten) {
+      const a = ajv.compile(original as object);
+      const b = ajv.compile(withConstEnums(original) as object);
+      for (const v of [...values, ...values.map((x) => `${String(x)}x`), null, 0, '', 'none ']) expect(b(v), JSON.stringify(v)).toBe(a(v));
+    }
+  });
+
+  it('the inlined pass-path validators agree with the plain ones on every documented response and on drifted copies', () => {
+    const plain = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(plain);
+    plain.addSchema(doc as object, 'https://plain.invalid/o.json');
+    let checked = 0;
+    for (const op of description.operations) {
+      for (const ex of op.responseExamples.filter((e) => e.mediaType?.includes('json'))) {
+        const fn = plain.compile({ $ref: `https://plain.invalid/o.json${ex.schemaPointer}` });
+        const variants: Json[] = [ex.value, { ...(ex.value as JsonObject), extra: 1 }, null, [], 'x'];
+        for (const v of variants) {
+          expect(validator.testerAt(ex.schemaPointer)(v), `${op.operationId} ${ex.name}`).toBe(fn(v));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(400);
+  });
+});
+
+describe('classifier', () => {
+  const rows = (pointer: string, value: Json) => classify(validator.errors(pointer, value), value, (s) => validator.pointerOf(s)).map((f) => [f.rule, f.pointer, f.message]);
+  const logout = (action: JsonObject) => ({ logouts: { Cablevision: { mvpd: 'Cablevision', ...action } } });
+
+  it('an unknown enum value: one row "`X` is not one of …"', () => {
+    expect(rows('#/components/schemas/LogoutResponse', logout({ actionName: 'signout', actionType: 'none' }))).toEqual([
+      ['value-not-allowed', '/logouts/Cablevision/actionName', '`"signout"` is not one of `complete`, `invalid`, `logout`, `partner_logout`'],
+    ]);
+  });
+
+  it('if/then: the rule inside then, not "must match then"', () => {
+    expect(rows('#/components/schemas/LogoutResponse', logout({ actionName: 'logout', actionType: 'none', url: 'https://x.test/' }))).toEqual([
+      ['value-not-allowed', '/logouts/Cablevision/actionType', '`"none"` is not one of `interactive`'],
+    ]);
+    expect(rows('#/components/schemas/LogoutResponse', logout({ actionName: 'complete', actionType: 'none', url: 'https://x.test/' }))).toEqual([
+      ['field-forbidden', '/logouts/Cablevision/url', '`/logouts/Cablevision/url` must not be present here'],
+    ]);
+  });
+
+  it('an unknown field: an addition naming the schema to extend', () => {
+    const f = classify(validator.errors('#/components/schemas/LogoutResponse', { logouts: {}, extra: true }), { logouts: {}, extra: true }, (s) => validator.pointerOf(s));
+    expect(f).toEqual([expect.objectContaining({ rule: 'field-undocumented', pointer: '/extra', hint: 'add an optional property `extra` (boolean) to `#/components/schemas/LogoutResponse`' })]);
+  });
+
+  it('contentEncoding base64 is asserted', () => {
+    const v = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas: { T: { type: 'string', contentEncoding: 'base64' } } } });
+    expect(v.validate('#/components/schemas/T', 'e30=').valid).toBe(true);
+    expect(v.validate('#/components/schemas/T', 'PHNpZ25hdHVyZUluZm8...').violations).toEqual([{ path: '', message: 'must be base64-encoded', keyword: 'contentEncoding' }]);
+  });
+});
+
+describe('a relative Location where the description says uri', () => {
+  it('is a note (HTTP allows it), judged resolved against the request URL', async () => {
+    const { ResponseChecker } = await import('../../src/contract/check-response.ts');
+    const { listOperations } = await import('../../src/description/document.ts');
+    const doc = {
+      openapi: '3.1.0', info: { title: 't', version: '1' },
+      paths: { '/go': { get: { operationId: 'go', responses: { 302: { description: 'redirect', headers: { Location: { required: true, schema: { type: 'string', format: 'uri' } } } } } } } },
+      components: {},
+    } as unknown as import('../../src/description/document.ts').OpenApiDocument;
+    const checker = new ResponseChecker(doc, new DescriptionValidator(doc));
+    const op = listOperations(doc)[0]!;
+    const check = (location: string) => checker.check(op, { status: 302, headers: new Headers({ Location: location }), body: '', url: 'https://sp.auth.adobe.com/go' }).map((d) => [d.tier, d.rule]);
+    expect(check('/next?x=1')).toEqual([['note', 'location-relative']]);
+    expect(check('https://idp.test/login')).toEqual([]);
+    expect(check('http://exa mple.com/')).toEqual([['breaking', 'header-invalid']]);
+  });
+});
