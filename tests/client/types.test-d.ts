@@ -36,8 +36,8 @@ describe('typed client', () => {
     void client.GET('/api/v2/{serviceProvider}/logout/{mvpd}', { params: { path: { serviceProvider: 'REF30', mvpd: 'Dish' }, query: { redirectUrl: 'https://adobe.com' }, header: { ...header, 'X-Forwarded-Fro': '203.0.113.7' } } });
     // @ts-expect-error: X-Forwarded-Fro is not a header of this operation
     void pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' }, header: { 'X-Forwarded-Fro': '203.0.113.7' } } });
-    // @ts-expect-error: AP-TempPass-Identity is a header of authorize, not of preauthorize
-    void pass.POST('/api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}', { params: { path: { serviceProvider: 'REF30', mvpd: 'Dish' }, header: { ...header, 'AP-TempPass-Identity': 'e30=' } }, body: { resources: ['a'] } });
+    // @ts-expect-error: AP-Partner-Framework-Status is a header of profiles and decisions, not of logout
+    void pass.GET('/api/v2/{serviceProvider}/logout/{mvpd}', { params: { path: { serviceProvider: 'REF30', mvpd: 'Dish' }, query: { redirectUrl: 'https://adobe.com' }, header: { ...header, 'AP-Partner-Framework-Status': 'e30=' } } });
   });
 
   it('rejects an unknown path or query parameter', () => {
