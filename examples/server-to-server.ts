@@ -9,7 +9,8 @@ export async function serverToServer(baseUrl: string, softwareStatement: string)
   const pass = createPassClient({
     baseUrl,
     dcr: { softwareStatement, deviceInfo: buildDeviceInfo(device) },
-    logger: (e) => console.log(`${e.method} ${e.path} → ${e.status} in ${e.durationMs} ms`),
+    // Every attempt, wait and failure reaches the logger with a reason; this one prints the attempts.
+    logger: (e) => e.event === 'attempt' && console.log(`${e.method} ${e.path} → ${e.status ?? e.error} in ${e.durationMs} ms (${e.reason})`),
   });
   const serviceProvider = 'REF30';
 

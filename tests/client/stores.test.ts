@@ -1,11 +1,29 @@
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+// Token stores in one process: copies, atomic files, concurrent saves, the file lock and its
+// recovery from dead or stale holders.
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { thisHost } from '../../packages/client/src/node/file-lock.ts';
 import { FileTokenStore } from '../../packages/client/src/node/file-store.ts';
 import { MemoryTokenStore } from '../../packages/client/src/stores.ts';
+import { rejection } from './support/pass.ts';
 
-const state = (token: string) => ({ clientCredentials: { clientId: 'id', clientSecret: 'secret' }, accessToken: { value: token, expiresAt: 1 } });
+const state = (token: string) => ({ clientCredentials: { clientId: 'id', clientSecret: 'CANARY-secret' }, accessToken: { value: token, expiresAt: 1 } });
+const scratch = () => mkdtemp(join(tmpdir(), 'pass-store-'));
+
+/** A pid that no process has any more (a child that has exited). */
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+
+async function plantLock(lockPath: string, owner: object, ageMs = 0) {
+  await mkdir(lockPath);
+  await writeFile(join(lockPath, 'owner.json'), JSON.stringify(owner));
+  if (ageMs) {
+    const then = new Date(Date.now() - ageMs);
+    await utimes(join(lockPath, 'owner.json'), then, then);
+  }
+}
 
 describe('MemoryTokenStore', () => {
   it('returns copies, not the stored object', async () => {
@@ -15,20 +33,39 @@ describe('MemoryTokenStore', () => {
     s.accessToken.value = 'mutated';
     expect((await store.load())?.accessToken?.value).toBe('t1');
   });
+
+  it('runs locked sections one at a time, in order', async () => {
+    const store = new MemoryTokenStore();
+    const order: string[] = [];
+    const section = (name: string, ms: number) => store.withLock(async () => {
+      order.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, ms));
+      order.push(`${name} out`);
+    });
+    await Promise.all([section('a', 20), section('b', 0), section('c', 0)]);
+    expect(order).toEqual(['a in', 'a out', 'b in', 'b out', 'c in', 'c out']);
+  });
 });
 
 describe('FileTokenStore', () => {
   it('writes the state with mode 0600 and reads it back', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pass-store-'));
-    const store = new FileTokenStore(join(dir, 'nested', 'tokens.json'));
+    const store = new FileTokenStore(join(await scratch(), 'nested', 'tokens.json'));
     expect(await store.load()).toBeUndefined();
     await store.save(state('t1'));
     expect((await store.load())?.accessToken?.value).toBe('t1');
     expect((await stat(store.path)).mode & 0o777).toBe(0o600);
   });
 
-  it('keeps the previous token when the process dies between write and rename', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pass-store-'));
+  it('survives 50 concurrent saves in one process: no error, a whole file, no temp file left', async () => {
+    const dir = await scratch();
+    const store = new FileTokenStore(join(dir, 'tokens.json'));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.save(state(`t${i}`))));
+    expect((await store.load())?.accessToken?.value).toMatch(/^t\d+$/);
+    expect(await readdir(dir)).toEqual(['tokens.json']);
+  });
+
+  it('keeps the previous token when the write fails between write and rename', async () => {
+    const dir = await scratch();
     const path = join(dir, 'tokens.json');
     await new FileTokenStore(path).save(state('previous'));
     let tempSeen = '';
@@ -44,10 +81,57 @@ describe('FileTokenStore', () => {
     expect(await readdir(dir)).toEqual(['tokens.json']);
   });
 
-  it('says which file is corrupt', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pass-store-'));
+  it('says which file is corrupt without quoting it', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    await writeFile(path, '{"clientSecret": "CANARY-secret"');
+    const error = await rejection(new FileTokenStore(path).load());
+    expect(error.message).toBe(`Token store ${path} is not valid JSON; delete it to register again.`);
+  });
+});
+
+describe('the file lock', () => {
+  it('lets one holder in at a time, across instances', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    const [a, b] = [new FileTokenStore(path), new FileTokenStore(path)];
+    let inside = 0;
+    let most = 0;
+    const section = (store: FileTokenStore) => store.withLock(async () => {
+      most = Math.max(most, ++inside);
+      await new Promise((r) => setTimeout(r, 5));
+      inside--;
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => section(i % 2 ? a : b)));
+    expect(most).toBe(1);
+  });
+
+  it('takes over at once a lock whose holder on this host is dead (kill -9)', async () => {
+    const dir = await scratch();
     const path = join(dir, 'tokens.json');
-    await (await import('node:fs/promises')).writeFile(path, '{oops');
-    await expect(new FileTokenStore(path).load()).rejects.toThrow(`Token store ${path} is not valid JSON`);
+    await plantLock(`${path}.lock`, { host: thisHost, pid: deadPid(), nonce: 'dead', since: 0 });
+    // waitMs is longer than this test's own timeout: only a takeover can let it pass.
+    expect(await new FileTokenStore(path, { waitMs: 60_000 }).withLock(async () => 'in')).toBe('in');
+    expect(await readdir(dir)).toEqual([]);
+  }, 3000);
+
+  it('takes over a lock of another host once its owner file is staleMs old', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    await plantLock(`${path}.lock`, { host: 'elsewhere', pid: process.pid, nonce: 'far', since: 0 }, 2000);
+    expect(await new FileTokenStore(path, { staleMs: 1000, waitMs: 10_000 }).withLock(async () => 'in')).toBe('in');
+  });
+
+  it('waits for a live holder, then says who holds it', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    await plantLock(`${path}.lock`, { host: thisHost, pid: process.ppid, nonce: 'alive', since: 0 });
+    const error = await rejection(new FileTokenStore(path, { waitMs: 300 }).withLock(async () => 'in'));
+    expect(error.message).toBe(`Token store lock ${path}.lock is held by process ${process.ppid} on ${thisHost}; gave up after 300 ms`);
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    await plantLock(`${path}.lock`, { host: thisHost, pid: process.ppid, nonce: 'alive', since: 0 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('caller gave up')), 100);
+    const error = await rejection(new FileTokenStore(path).withLock(async () => 'in', { signal: controller.signal }));
+    expect(error.message).toBe('caller gave up');
   });
 });

@@ -1,10 +1,20 @@
-// Dynamic Client Registration: register once, then fetch and reuse access tokens (single flight).
+// Dynamic Client Registration: register once, then fetch and reuse access tokens — once per
+// store, however many callers, instances or processes share it.
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/schema.d.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { PassError } from './errors.ts';
-import { loggerMiddleware, type RequestLogger } from './middleware/logger.ts';
-import { MemoryTokenStore, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
+import { PassError, safeCode } from './errors.ts';
+import type { Logger } from './log.ts';
+import { contentTypeMiddleware } from './middleware/content-type.ts';
+import { operations } from '../generated/operations.ts';
+import { logAttempts } from './pipeline/attempts.ts';
+import { compose, toFetch, type Send } from './pipeline/call.ts';
+import { rateLimit, type RateLimitOptions } from './pipeline/rate-limit.ts';
+import { DeviceThrottle } from './pipeline/throttle.ts';
+import { transport } from './pipeline/transport.ts';
+import { Redactor } from './redact.ts';
+import { SharedFlight } from './shared-flight.ts';
+import { MemoryTokenStore, Mutex, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
 
 export interface DcrOptions {
   baseUrl: string;
@@ -13,7 +23,7 @@ export interface DcrOptions {
   /** The software statement from the TVE Dashboard; used only when no client credentials are stored. */
   softwareStatement?: string;
   redirectUri?: string;
-  /** Client credentials obtained elsewhere; take precedence over registration. */
+  /** Client credentials obtained elsewhere; take precedence over registration (and are never replaced). */
   clientCredentials?: ClientCredentials;
   store?: TokenStore;
   fetch?: (request: Request) => Promise<Response>;
@@ -21,46 +31,66 @@ export interface DcrOptions {
   /** Renew this long before expiry (default: 5 minutes or 10 % of the lifetime, whichever is shorter). */
   refreshMarginMs?: number;
   userAgent?: string;
-  /** Sees method, path, status and timing of the DCR calls (never their bodies). */
-  logger?: RequestLogger;
+  /** Sees every DCR attempt and wait (never bodies). */
+  logger?: Logger;
+  /** Per-attempt timeout of the DCR calls. Default 15 s. */
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  /** 429 handling of the DCR calls (they are throttled like any other). */
+  rateLimit?: RateLimitOptions;
+  /** The pipeline to send DCR calls through; `createPassClient` passes its own (shared throttle). */
+  send?: Send;
+  /** Learns the secrets this manager handles, so messages and logs can leave them out. */
+  redactor?: Redactor;
 }
+
+type Requested = AccessToken | 'invalid_client';
 
 /** Owns the DCR state: one registration, one token request at a time, tokens reused until shortly before expiry. */
 export class DcrTokenManager {
   private readonly store: TokenStore;
   private readonly clock: Clock;
+  private readonly redactor: Redactor;
   private readonly dcr;
+  private readonly mutex = new Mutex();
+  private readonly refreshing = new SharedFlight<string>();
+  private readonly renewing = new Map<string, SharedFlight<string>>();
   private state: TokenState | undefined;
-  private inflight: Promise<string> | undefined;
 
   constructor(private readonly options: DcrOptions) {
     this.store = options.store ?? new MemoryTokenStore();
     this.clock = options.clock ?? systemClock;
-    this.dcr = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch ?? ((r) => globalThis.fetch(r)) });
-    if (options.logger) this.dcr.use(loggerMiddleware(options.logger, this.clock));
+    this.redactor = options.redactor ?? new Redactor();
+    this.redactor.add(options.softwareStatement, options.clientCredentials?.clientSecret);
+    const send =
+      options.send ??
+      compose(
+        rateLimit({ throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock, ...(options.logger ? { logger: options.logger } : {}), ...options.rateLimit }),
+        logAttempts(options.logger, this.clock),
+      )(transport({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) }));
+    this.dcr = createClient<paths>({ baseUrl: options.baseUrl, fetch: toFetch(send, options.baseUrl) });
+    this.dcr.use(contentTypeMiddleware(operations));
   }
 
-  /** A valid access token: the cached one, or exactly one new token request shared by all callers. */
-  async getAccessToken(): Promise<string> {
-    const cached = await this.currentToken();
+  /** A valid access token: the cached one, or one renewal shared by every caller waiting for it. */
+  async getAccessToken(options: { signal?: AbortSignal } = {}): Promise<string> {
+    const cached = (await this.loadState()).accessToken;
     if (cached && this.isFresh(cached)) return cached.value;
-    this.inflight ??= this.refresh().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return this.refreshing.run((signal) => this.renew(undefined, false, signal), options.signal);
   }
 
-  /** Forget `token` (after a 401 invalid_access_token_*), unless a newer one replaced it already. */
-  async invalidate(token: string): Promise<void> {
-    const state = await this.loadState();
-    if (state.accessToken?.value === token) {
-      this.state = { ...state, accessToken: undefined };
-      await this.store.save(this.state);
+  /**
+   * `token` was refused: renew it (registering again first when `reregister`), unless another
+   * caller, instance or process sharing the store already replaced it.
+   */
+  async invalidate(token: string, options: { reregister?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    let flight = this.renewing.get(token);
+    if (!flight) this.renewing.set(token, (flight = new SharedFlight<string>()));
+    try {
+      await flight.run((signal) => this.renew(token, options.reregister ?? false, signal), options.signal);
+    } finally {
+      this.renewing.delete(token);
     }
-  }
-
-  private async currentToken(): Promise<AccessToken | undefined> {
-    return (await this.loadState()).accessToken;
   }
 
   private isFresh(token: AccessToken): boolean {
@@ -69,52 +99,81 @@ export class DcrTokenManager {
 
   private async loadState(): Promise<TokenState> {
     this.state ??= (await this.store.load()) ?? {};
+    this.redactor.add(this.state.clientCredentials?.clientSecret, this.state.accessToken?.value);
     return this.state;
   }
 
-  private async refresh(): Promise<string> {
-    const state = await this.loadState();
-    let credentials = this.options.clientCredentials ?? state.clientCredentials ?? (await this.register());
-    let token = await this.requestToken(credentials);
-    if (token === 'invalid_client' && !this.options.clientCredentials && this.options.softwareStatement) {
-      // Stored credentials were revoked or expired: register again, once.
-      credentials = await this.register();
-      token = await this.requestToken(credentials);
-    }
-    if (token === 'invalid_client') throw new PassError('DCR token request rejected the client credentials (invalid_client)', 400, 'invalid_client');
-    this.state = { ...(await this.loadState()), clientCredentials: credentials, accessToken: token };
-    await this.store.save(this.state);
-    return token.value;
+  private locked<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    return this.store.withLock ? this.store.withLock(fn, { signal }) : this.mutex.run(fn, signal);
   }
 
-  private async register(): Promise<ClientCredentials> {
-    if (!this.options.softwareStatement) throw new PassError('No client credentials stored and no software statement to register with');
+  /** Under the store's lock: re-read, and only if nobody did it meanwhile, register and/or request a token. */
+  private renew(failed: string | undefined, reregister: boolean, signal: AbortSignal): Promise<string> {
+    return this.locked(async () => {
+      const state = (await this.store.load()) ?? {};
+      this.state = state;
+      this.redactor.add(state.clientCredentials?.clientSecret, state.accessToken?.value);
+      const current = state.accessToken;
+      if (current && current.value !== failed && this.isFresh(current)) return current.value;
+
+      const canRegister = !this.options.clientCredentials && !!this.options.softwareStatement;
+      // Register again only if the stored registration is the one whose token was refused.
+      const registrationRefused = reregister && failed !== undefined && current?.value === failed;
+      let registered = false;
+      let credentials = this.options.clientCredentials ?? (registrationRefused && canRegister ? undefined : state.clientCredentials);
+      if (!credentials) {
+        credentials = await this.register(signal);
+        registered = true;
+      }
+      let token = await this.requestToken(credentials, signal);
+      if (token === 'invalid_client' && canRegister && !registered) {
+        // Stored credentials were revoked or expired: register again, once.
+        credentials = await this.register(signal);
+        token = await this.requestToken(credentials, signal);
+      }
+      if (token === 'invalid_client') throw new PassError('DCR token request refused the client credentials (invalid_client)', { kind: 'credentials', status: 400, code: 'invalid_client', operation: 'POST /o/client/token' });
+      this.state = { clientCredentials: credentials, accessToken: token };
+      await this.store.save(this.state);
+      return token.value;
+    }, signal);
+  }
+
+  private async register(signal: AbortSignal): Promise<ClientCredentials> {
+    if (!this.options.softwareStatement) throw new PassError('No client credentials stored and no software statement to register with', { kind: 'credentials' });
     const { data, error, response } = await this.dcr.POST('/o/client/register', {
-      headers: { 'Content-Type': 'application/json' },
       params: { header: this.headers() },
       body: { software_statement: this.options.softwareStatement, ...(this.options.redirectUri ? { redirect_uri: this.options.redirectUri } : {}) },
+      signal,
     });
-    if (!data) throw new PassError(`DCR registration failed: HTTP ${response.status} ${describeOAuthError(error)}`, response.status, oauthCode(error));
+    if (!data) throw this.failure('DCR registration', 'POST /o/client/register', response.status, error);
     const credentials = { clientId: data.client_id, clientSecret: data.client_secret };
-    this.state = { ...(await this.loadState()), clientCredentials: credentials, accessToken: undefined };
+    this.redactor.add(credentials.clientSecret);
+    // Saved at once: a process that dies before its token request must not make the next one register again.
+    this.state = { clientCredentials: credentials };
     await this.store.save(this.state);
     return credentials;
   }
 
-  private async requestToken(credentials: ClientCredentials): Promise<AccessToken | 'invalid_client'> {
+  private async requestToken(credentials: ClientCredentials, signal: AbortSignal): Promise<Requested> {
     const { data, error, response } = await this.dcr.POST('/o/client/token', {
-      // openapi-fetch form-encodes the body when this exact Content-Type is set.
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       params: { header: this.headers() },
       body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, grant_type: 'client_credentials' },
+      signal,
     });
     if (!data) {
-      if (oauthCode(error) === 'invalid_client') return 'invalid_client';
-      throw new PassError(`DCR token request failed: HTTP ${response.status} ${describeOAuthError(error)}`, response.status, oauthCode(error));
+      if ((error as { error?: unknown } | undefined)?.error === 'invalid_client') return 'invalid_client';
+      throw this.failure('DCR token request', 'POST /o/client/token', response.status, error);
     }
+    this.redactor.add(data.access_token);
     const lifetimeMs = data.expires_in * 1000;
     const margin = this.options.refreshMarginMs ?? Math.min(5 * 60_000, lifetimeMs / 10);
     return { value: data.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
+  }
+
+  /** Only the OAuth error code, and only if it looks like one: the body may echo a secret. */
+  private failure(what: string, operation: string, status: number, error: unknown): PassError {
+    const code = safeCode((error as { error?: unknown } | undefined)?.error, this.redactor);
+    return new PassError(`${what} failed: HTTP ${status}${code ? ` (${code})` : ''}`, { kind: 'credentials', status, operation, ...(code ? { code } : {}) });
   }
 
   private headers() {
@@ -124,14 +183,4 @@ export class DcrTokenManager {
       ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}),
     };
   }
-}
-
-function oauthCode(error: unknown): string | undefined {
-  return error && typeof error === 'object' && typeof (error as { error?: unknown }).error === 'string' ? (error as { error: string }).error : undefined;
-}
-
-/** Only the OAuth error code: a DCR error body never echoes secrets, but we do not print bodies anyway. */
-function describeOAuthError(error: unknown): string {
-  const code = oauthCode(error);
-  return code ? `(${code})` : '';
 }

@@ -121,22 +121,27 @@ export interface DeviceHeaderOptions {
   tempPassIdentity?: Record<string, unknown>;
 }
 
+/** A header for option K of O: required if O has it, optional if O may have it, absent otherwise. */
+type HeaderFor<O, K extends string, H extends string> = K extends keyof O ? (undefined extends O[K] ? { [P in H]?: string } : { [P in H]: string }) : {};
+
+/**
+ * Exactly the headers `deviceHeaders(o)` returns for options of type O, so the typed client can
+ * check them against each operation's declared headers.
+ */
+export type DeviceHeaders<O extends DeviceHeaderOptions = DeviceHeaderOptions> = { 'AP-Device-Identifier': string; 'X-Device-Info': string } & HeaderFor<O, 'forwardedFor', 'X-Forwarded-For'> &
+  HeaderFor<O, 'adobeSubjectToken', 'Adobe-Subject-Token'> &
+  HeaderFor<O, 'rokuConnectToken', 'X-Roku-Reserved-Roku-Connect-Token'> &
+  HeaderFor<O, 'serviceToken', 'AD-Service-Token'> &
+  HeaderFor<O, 'partnerFrameworkStatus', 'AP-Partner-Framework-Status'> &
+  HeaderFor<O, 'visitorId', 'AP-Visitor-Identifier'> &
+  HeaderFor<O, 'tempPassIdentity', 'AP-TempPass-Identity'>;
+
 /** The header object for one device's call, ready for `params.header`. */
-export function deviceHeaders(o: DeviceHeaderOptions) {
+export function deviceHeaders<O extends DeviceHeaderOptions>(o: O): DeviceHeaders<O> {
   if (o.adobeSubjectToken && o.rokuConnectToken) throw new HeaderFormatError('Adobe-Subject-Token', 'send Adobe-Subject-Token or X-Roku-Reserved-Roku-Connect-Token, not both');
-  const headers = {
+  const headers: Record<string, string> = {
     'AP-Device-Identifier': buildDeviceIdentifier(o.deviceId),
     'X-Device-Info': buildDeviceInfo(o.device),
-  } as {
-    'AP-Device-Identifier': string;
-    'X-Device-Info': string;
-    'X-Forwarded-For'?: string;
-    'Adobe-Subject-Token'?: string;
-    'X-Roku-Reserved-Roku-Connect-Token'?: string;
-    'AD-Service-Token'?: string;
-    'AP-Partner-Framework-Status'?: string;
-    'AP-Visitor-Identifier'?: string;
-    'AP-TempPass-Identity'?: string;
   };
   if (o.forwardedFor) headers['X-Forwarded-For'] = o.forwardedFor;
   if (o.adobeSubjectToken) headers['Adobe-Subject-Token'] = o.adobeSubjectToken;
@@ -145,5 +150,5 @@ export function deviceHeaders(o: DeviceHeaderOptions) {
   if (o.partnerFrameworkStatus) headers['AP-Partner-Framework-Status'] = buildPartnerFrameworkStatus(o.partnerFrameworkStatus);
   if (o.visitorId) headers['AP-Visitor-Identifier'] = o.visitorId;
   if (o.tempPassIdentity) headers['AP-TempPass-Identity'] = buildTempPassIdentity(o.tempPassIdentity);
-  return headers;
+  return headers as DeviceHeaders<O>;
 }

@@ -1,5 +1,8 @@
-// Reading Adobe's enhanced errors (and DCR's OAuth errors) out of responses.
+// The errors the client throws, and reading Adobe's enhanced errors out of responses.
+// A message is built from our own words, the operation's path template, numbers and error codes
+// that pass `safeCode` — never from text a server sent, which may echo a secret back.
 import type { components } from '../generated/schema.d.ts';
+import { isTokenLike, type Redactor } from './redact.ts';
 
 export type EnhancedError = components['schemas']['EnhancedError'];
 export type ErrorAction = components['schemas']['ErrorAction'];
@@ -21,14 +24,95 @@ export async function readEnhancedError(response: Response): Promise<EnhancedErr
   }
 }
 
-/** Thrown by the client's own calls (DCR, flows); carries status and Adobe's code, never secrets. */
+/**
+ * An error code from a server, if it looks like one (`invalid_client`, `authenticated_profile_missing`):
+ * lower-case words joined by underscores, no known secret, nothing token-like. Anything else is
+ * left out of messages, because a hostile or broken server may put a secret where a code belongs.
+ */
+export function safeCode(value: unknown, redactor?: Redactor): string | undefined {
+  if (typeof value !== 'string' || !/^[a-z][a-z_]{1,79}$/.test(value)) return undefined;
+  if (isTokenLike(value) || (redactor && redactor.text(value) !== value)) return undefined;
+  return value;
+}
+
+export type PassErrorKind =
+  /** A request took longer than its timeout. */
+  | 'timeout'
+  /** The connection failed or broke before a response. */
+  | 'network'
+  /** Adobe answered 429 and the client may not (or no longer) wait: see `retryAt`. */
+  | 'rate-limited'
+  /** A body that is not the JSON the operation returns, or larger than the bound. */
+  | 'unexpected-response'
+  /** DCR registration or token request refused. */
+  | 'credentials'
+  /** The token store could not be locked or read. */
+  | 'store'
+  /** A flow got an answer it cannot use (e.g. no Location on a redirect). */
+  | 'protocol';
+
+export interface PassErrorDetails {
+  kind: PassErrorKind;
+  status?: number;
+  /** Adobe's or OAuth's error code, when it passed `safeCode`. */
+  code?: string;
+  /** `METHOD /path/{template}` of the operation. */
+  operation?: string;
+}
+
+/** Every error the client throws (except the caller's own abort reason, which is re-thrown as is). */
 export class PassError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly code?: string,
-  ) {
+  readonly kind: PassErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly operation?: string;
+
+  constructor(message: string, details: PassErrorDetails) {
     super(message);
     this.name = 'PassError';
+    this.kind = details.kind;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.code !== undefined) this.code = details.code;
+    if (details.operation !== undefined) this.operation = details.operation;
+  }
+}
+
+export class PassTimeoutError extends PassError {
+  constructor(operation: string, readonly timeoutMs: number) {
+    super(`${operation}: no complete response within ${timeoutMs} ms (timeoutMs)`, { kind: 'timeout', operation });
+    this.name = 'PassTimeoutError';
+  }
+}
+
+export class PassNetworkError extends PassError {
+  constructor(operation: string, readonly causeCode: string | undefined) {
+    super(`${operation}: the connection failed${causeCode ? ` (${causeCode})` : ''}`, { kind: 'network', operation });
+    this.name = 'PassNetworkError';
+  }
+}
+
+export class PassRateLimitError extends PassError {
+  constructor(
+    operation: string,
+    /** Epoch ms after which Adobe accepts this device's requests again. */
+    readonly retryAt: number,
+    why: string,
+  ) {
+    super(`${operation}: throttled by Adobe (HTTP 429); ${why}; retry after ${new Date(retryAt).toISOString()}`, { kind: 'rate-limited', status: 429, operation });
+    this.name = 'PassRateLimitError';
+  }
+}
+
+export class PassResponseError extends PassError {
+  constructor(
+    operation: string,
+    status: number,
+    /** The media type the server declared, if it is a common one (others are not repeated). */
+    readonly contentType: string | undefined,
+    readonly bytes: number,
+    problem: string,
+  ) {
+    super(`${operation}: HTTP ${status} ${problem} (${bytes} bytes of ${contentType ?? 'undeclared or unrecognised type'}; the body is not shown)`, { kind: 'unexpected-response', status, operation });
+    this.name = 'PassResponseError';
   }
 }

@@ -1,23 +1,36 @@
-// The typed Adobe Pass client: openapi-fetch on the generated types, with the cookbook's rules as middleware.
-import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
+// The typed Adobe Pass client: openapi-fetch on the generated types, sending every call through
+// the layers that follow Adobe's rules (pipeline/): cache → retry → auth → rate limit → log → transport.
+import createClient, { type ClientOptions } from 'openapi-fetch';
 import { operations } from '../generated/operations.ts';
 import type { paths } from '../generated/schema.d.ts';
+import { DecisionCache, type DecisionCacheOptions } from './cache/decisions.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DcrTokenManager, type DcrOptions } from './dcr.ts';
-import { accessTokenMiddleware, type TokenSource } from './middleware/auth.ts';
+import type { Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
-import { loggerMiddleware, type RequestLogger } from './middleware/logger.ts';
-import { retryMiddleware, type RetryOptions } from './middleware/retry.ts';
-import { throttleMiddleware, type DeviceLimiterOptions } from './middleware/throttle.ts';
+import { logAttempts } from './pipeline/attempts.ts';
+import { auth, type TokenSource } from './pipeline/auth.ts';
+import { compose, toFetch, type Layer } from './pipeline/call.ts';
+import { configurationCache, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';
+import { rateLimit, type RateLimitOptions } from './pipeline/rate-limit.ts';
+import { retryOnAction, type RetryOptions } from './pipeline/retry.ts';
+import { DeviceThrottle, type DeviceLimiterOptions } from './pipeline/throttle.ts';
+import { transport } from './pipeline/transport.ts';
+import { Redactor } from './redact.ts';
+import type { TypedClient } from './typed.ts';
 
 export type { paths, components, operations as operationTypes } from '../generated/schema.d.ts';
 export { operations } from '../generated/operations.ts';
+export type { TypedClient } from './typed.ts';
 
-/** openapi-fetch's client on the description's types, with JSON/form bodies chosen per operation. */
-export function createTypedClient(options: ClientOptions = {}): Client<paths> {
-  const client = createClient<paths>({ headers: { Accept: 'application/json' }, ...options });
+/**
+ * openapi-fetch's client on the description's types, with JSON/form bodies chosen per operation
+ * and redirects not followed. No timeouts, retries or tokens: that is `createPassClient`.
+ */
+export function createTypedClient(options: ClientOptions = {}): TypedClient {
+  const client = createClient<paths>({ headers: { Accept: 'application/json' }, redirect: 'manual', ...options });
   client.use(contentTypeMiddleware(operations));
-  return client;
+  return client as TypedClient;
 }
 
 export interface PassClientOptions {
@@ -25,50 +38,85 @@ export interface PassClientOptions {
   baseUrl: string;
   /** Either a token source you own, or the DCR settings to build one. */
   tokens?: TokenSource;
-  dcr?: Omit<DcrOptions, 'baseUrl' | 'fetch' | 'clock'>;
+  dcr?: Omit<DcrOptions, 'baseUrl' | 'fetch' | 'clock' | 'send' | 'logger' | 'redactor' | 'timeoutMs' | 'maxResponseBytes' | 'rateLimit'>;
   fetch?: (request: Request) => Promise<Response>;
   clock?: Clock;
-  /** Sees method, path, status and timing of every call; never headers or bodies. */
-  logger?: RequestLogger;
-  /** Retries for `action: retry` errors (default on, 2 more attempts); `false` to disable. */
+  /** Sees every attempt, wait, cache hit and failure, with a reason; never headers, bodies or query strings. */
+  logger?: Logger;
+  /** Per attempt, from sending to the last byte of the body (DCR calls included). Default 15 s. */
+  timeoutMs?: number;
+  /** Larger response bodies fail the attempt. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Re-sends for `action: retry` errors (default 2, with backoff and jitter); `false` to disable. */
   retry?: RetryOptions | false;
-  /** Client-side limiter per device (1 request/s after a burst of 10); off by default. */
+  /** After a 429: re-sends (default 2) and the longest Retry-After waited for (default 60 s). */
+  rateLimit?: RateLimitOptions;
+  /** Client-side limiter per device (10 at once, then one per 1 s + 500 ms margin); off by default. */
   limit?: boolean | DeviceLimiterOptions;
+  /** Configuration and permit-decision caches (on by default); `false` to disable both. */
+  cache?: { configuration?: ConfigurationCacheOptions | false; decisions?: DecisionCacheOptions | false } | false;
 }
 
-export type PassClient = Client<paths> & { tokens: TokenSource };
+export type PassClient = TypedClient & {
+  tokens: TokenSource;
+  /** The permit cache `retrieveDecisions` uses, when caching is on. */
+  decisionCache?: DecisionCache;
+};
 
 /** true when the described operation requires the DCR bearer token. */
 export const needsAccessToken = (method: string, schemaPath: string): boolean => operations[`${method} ${schemaPath}`]?.bearer ?? false;
 
 export function createPassClient(options: PassClientOptions): PassClient {
   const clock = options.clock ?? systemClock;
-  const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const tokens = options.tokens ?? (options.dcr ? new DcrTokenManager({ ...options.dcr, baseUrl: options.baseUrl, fetch, clock, ...(options.logger ? { logger: options.logger } : {}) }) : undefined);
+  const logger = options.logger;
+  const redactor = new Redactor();
+  const limit = options.limit ?? false;
+  const throttle = new DeviceThrottle(limit !== false, { clock, ...(typeof limit === 'object' ? limit : {}) });
+
+  // Every attempt, DCR's included: one throttle, one 429 policy, one timeout, one logger.
+  const send = compose(
+    rateLimit({ throttle, clock, ...(logger ? { logger } : {}), ...options.rateLimit }),
+    logAttempts(logger, clock),
+  )(transport({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) }));
+
+  const tokens =
+    options.tokens ??
+    (options.dcr ? new DcrTokenManager({ ...options.dcr, baseUrl: options.baseUrl, clock, send, redactor, ...(logger ? { logger } : {}) }) : undefined);
   if (!tokens) throw new Error('createPassClient: pass `tokens` or `dcr` (software statement or client credentials)');
 
-  const limit = options.limit ?? false;
-  const throttle = throttleMiddleware({ clock, ...(typeof limit === 'object' ? { ...limit, limit: true } : { limit }) });
-  const middleware: Middleware[] = [];
-  if (options.logger) middleware.push(loggerMiddleware(options.logger, clock));
-  middleware.push(throttle, accessTokenMiddleware({ tokens, needsToken: needsAccessToken, beforeResend: throttle.gate }));
-  if (options.retry !== false) middleware.push(retryMiddleware({ clock, beforeResend: throttle.gate, ...(options.retry ?? {}) }));
+  const cache = options.cache === false ? { configuration: false as const, decisions: false as const } : (options.cache ?? {});
+  const layers: Layer[] = [];
+  if (cache.configuration !== false) layers.push(configurationCache({ clock, ...(logger ? { logger } : {}), ...cache.configuration }));
+  if (options.retry !== false) layers.push(retryOnAction({ clock, ...(logger ? { logger } : {}), ...options.retry }));
+  layers.push(auth({ tokens, needsToken: needsAccessToken, ...(logger ? { logger } : {}) }));
 
-  const client = createTypedClient({ baseUrl: options.baseUrl, fetch });
-  client.use(...middleware);
-  return Object.assign(client, { tokens });
+  const client = createTypedClient({ baseUrl: options.baseUrl, fetch: toFetch(compose(...layers)(send), options.baseUrl) });
+  const decisionCache = cache.decisions !== false ? new DecisionCache({ clock, ...cache.decisions }) : undefined;
+  return Object.assign(client, { tokens, ...(decisionCache ? { decisionCache } : {}) });
 }
 
 export { DcrTokenManager, type DcrOptions } from './dcr.ts';
-export { MemoryTokenStore, type TokenStore, type TokenState, type ClientCredentials, type AccessToken } from './stores.ts';
+export { MemoryTokenStore, Mutex, type TokenStore, type TokenState, type ClientCredentials, type AccessToken, type LockOptions } from './stores.ts';
 export * from './device.ts';
-export { PassError, isEnhancedError, readEnhancedError, type EnhancedError, type ErrorAction } from './errors.ts';
+export {
+  PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode,
+  type EnhancedError, type ErrorAction, type PassErrorKind,
+} from './errors.ts';
+export { Redactor, redactTokenLike } from './redact.ts';
 export { systemClock, type Clock } from './clock.ts';
-export { accessTokenMiddleware, type TokenSource } from './middleware/auth.ts';
+export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage, RequestLogEntry, RequestLogger } from './log.ts';
+export { compose, toFetch, operationOf, type Call, type Layer, type Send } from './pipeline/call.ts';
+export { transport, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type TransportOptions } from './pipeline/transport.ts';
+export { logAttempts } from './pipeline/attempts.ts';
+export { auth, type TokenSource } from './pipeline/auth.ts';
+export { rateLimit, DEFAULT_MAX_WAIT_MS, type RateLimitOptions } from './pipeline/rate-limit.ts';
+export { retryOnAction, backoffDelay, type RetryOptions } from './pipeline/retry.ts';
+export { configurationCache, DEFAULT_CONFIGURATION_TTL_MS, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';
+export { DeviceThrottle, deviceKey, retryAfterMs, DEFAULT_MARGIN_MS, SELF_KEY, type DeviceLimiterOptions } from './pipeline/throttle.ts';
+export { DecisionCache, DEFAULT_PREAUTHORIZATION_TTL_MS, type DecisionCacheOptions, type DecisionKey } from './cache/decisions.ts';
 export { contentTypeMiddleware, toForm } from './middleware/content-type.ts';
-export { loggerMiddleware, type RequestLogEntry, type RequestLogger } from './middleware/logger.ts';
-export { retryMiddleware, backoffDelay, type RetryOptions } from './middleware/retry.ts';
-export { throttleMiddleware, DeviceThrottle, retryAfterMs, type DeviceLimiterOptions } from './middleware/throttle.ts';
+export { SharedFlight } from './shared-flight.ts';
 export * from './flows/poll-profile.ts';
 export * from './flows/logout.ts';
 export * from './flows/decisions.ts';
+export * from './flows/authenticate.ts';

@@ -1,4 +1,5 @@
-// Where the client keeps its DCR client credentials and access token.
+// Where the client keeps its DCR client credentials and access token, and how holders of one
+// store take turns to change it.
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
@@ -6,7 +7,7 @@ export interface ClientCredentials {
 
 export interface AccessToken {
   value: string;
-  /** Epoch milliseconds after which the token must not be used. */
+  /** Epoch milliseconds after which the token must not be used (renewal margin already taken off). */
   expiresAt: number;
 }
 
@@ -15,21 +16,79 @@ export interface TokenState {
   accessToken?: AccessToken;
 }
 
+export interface LockOptions {
+  signal?: AbortSignal;
+}
+
 /** Persistence for TokenState. `save` must replace the whole state atomically. */
 export interface TokenStore {
   load(): Promise<TokenState | undefined>;
   save(state: TokenState): Promise<void>;
+  /**
+   * Runs `fn` while no other holder of this store (another instance, another process for a file
+   * store) runs its own. The DCR token manager re-reads the store and registers or renews inside
+   * it, so N holders register once and renew once. Without it, the manager serialises only its own
+   * callers.
+   */
+  withLock?<T>(fn: () => Promise<T>, options?: LockOptions): Promise<T>;
+}
+
+/** A FIFO mutex for one process: `run` waits for the previous holder; an aborted wait leaves the queue. */
+export class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.tail;
+    this.tail = previous.then(() => mine);
+    try {
+      await waitOrAbort(previous, signal);
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** `promise`, or the signal's reason if it aborts first. */
+export function waitOrAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 export class MemoryTokenStore implements TokenStore {
   private state: TokenState | undefined;
+  private readonly mutex = new Mutex();
+
   constructor(initial?: TokenState) {
     this.state = initial && structuredClone(initial);
   }
+
   async load() {
     return this.state && structuredClone(this.state);
   }
+
   async save(state: TokenState) {
     this.state = structuredClone(state);
+  }
+
+  withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+    return this.mutex.run(fn, options.signal);
   }
 }

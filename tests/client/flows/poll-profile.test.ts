@@ -1,56 +1,88 @@
-import createClient from 'openapi-fetch';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { paths } from '../../../packages/client/generated/schema.d.ts';
-import { systemClock } from '../../../packages/client/src/clock.ts';
-import { clampPollInterval, pollProfileByCode } from '../../../packages/client/src/flows/poll-profile.ts';
-import { enhancedError, json, scriptedFetch } from '../support.ts';
+// Polling for the profile after a second-screen sign-in: every 3–5 s, through transient failures,
+// never past notAfter — against a loopback host that fails in the ways production hosts do.
+import { afterEach, describe, expect, it } from 'vitest';
+import { clampPollInterval, pollProfileByCode, systemClock } from '../../../packages/client/src/index.ts';
+import { enhanced, startFakeAdobe, type FakeAdobe, type Override } from '../support/fake-adobe.ts';
+import { passFor, rejection } from '../support/pass.ts';
 
-const profile = { notBefore: 1, notAfter: 2, issuer: 'Cablevision', type: 'regular', attributes: { userID: { value: 'u', state: 'plain' } } };
-const empty = () => json(200, { profiles: {} });
+let adobe: FakeAdobe;
+afterEach(() => adobe?.close());
 
-describe('pollProfileByCode (fake timers)', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
-  afterEach(() => vi.useRealTimers());
+const profile = { json: { profiles: { Cablevision: { notBefore: 1, notAfter: 2, issuer: 'Cablevision', type: 'regular', attributes: { userID: { value: 'u', state: 'plain' } } } } } };
+const poll = (pass: ReturnType<typeof passFor>['pass'], notAfterIn: number, extra: { intervalMs?: number; signal?: AbortSignal } = {}) =>
+  pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: adobe.clock.now() + notAfterIn, clock: adobe.clock, headers: { 'X-Forwarded-For': '203.0.113.7' }, ...extra });
+const polls = () => adobe.hits.filter((h) => h.op === 'profileForCode');
 
-  const client = (handler: Parameters<typeof scriptedFetch>[0]) => {
-    const f = scriptedFetch(handler, systemClock);
-    return { ...f, client: createClient<paths>({ baseUrl: 'http://pass.test', fetch: f.fetch }) };
-  };
-
+describe('pollProfileByCode', () => {
   it('polls every interval until a profile appears', async () => {
-    const t = client((_, i) => (i < 2 ? empty() : json(200, { profiles: { Cablevision: profile } })));
-    const done = pollProfileByCode(t.client, { serviceProvider: 'REF30', code: 'ABC123', notAfter: Date.now() + 60_000, intervalMs: 4000 });
-    await vi.advanceTimersByTimeAsync(8000);
-    const result = await done;
-    expect(result).toMatchObject({ status: 'authenticated', mvpd: 'Cablevision', attempts: 3 });
-    expect(t.requests.map((r) => r.at - t.requests[0]!.at)).toEqual([0, 4000, 8000]);
+    adobe = await startFakeAdobe({ overrides: { profileForCode: (_, n) => (n < 3 ? undefined : profile) } });
+    const { pass } = passFor(adobe);
+    expect(await poll(pass, 60_000, { intervalMs: 4000 })).toMatchObject({ status: 'authenticated', mvpd: 'Cablevision', attempts: 3, transientFailures: 0 });
+    expect(polls().map((h) => h.at - polls()[0]!.at)).toEqual([0, 4000, 8000]);
   });
 
-  it('stops at notAfter without another request', async () => {
-    const t = client(() => empty());
-    const done = pollProfileByCode(t.client, { serviceProvider: 'REF30', code: 'ABC123', notAfter: Date.now() + 10_000, intervalMs: 5000 });
-    await vi.advanceTimersByTimeAsync(20_000);
-    expect(await done).toEqual({ status: 'expired', attempts: 2 });
-    expect(t.requests).toHaveLength(2);
+  it('keeps polling through a 502 page, a dropped connection, a 500 and a 429', async () => {
+    const script: Record<number, ReturnType<Override>> = {
+      1: { status: 502, html: '<html>Bad gateway</html>' },
+      2: { destroy: true },
+      3: enhanced(500, 'internal_server_error', 'none'),
+      4: { status: 429, html: '<html>429</html>', headers: { 'Retry-After': '2' } },
+      6: profile,
+    };
+    adobe = await startFakeAdobe({ overrides: { profileForCode: (_, n) => script[n] } });
+    const { pass } = passFor(adobe);
+    const result = await poll(pass, 120_000);
+    expect(result).toMatchObject({ status: 'authenticated', attempts: 5, transientFailures: 3 });
+    expect(polls().map((h) => h.status ?? 'dropped')).toEqual([502, 'dropped', 500, 429, 200, 200]);
   });
 
-  it('stops when aborted (a new code was generated)', async () => {
-    const t = client(() => empty());
+  it('waits until the retry time of a 429 the client could not wait out itself', async () => {
+    adobe = await startFakeAdobe({ overrides: { profileForCode: (_, n) => (n <= 3 ? { status: 429, html: '<html>429</html>', headers: { 'Retry-After': '20' } } : profile) } });
+    const { pass } = passFor(adobe);
+    expect(await poll(pass, 600_000)).toMatchObject({ status: 'authenticated', transientFailures: 1 });
+    expect(polls().map((h) => h.at - polls()[0]!.at)).toEqual([0, 20_000, 40_000, 60_000]);
+  });
+
+  it('never sends at or after notAfter', async () => {
+    adobe = await startFakeAdobe();
+    const { pass } = passFor(adobe);
+    const notAfter = adobe.clock.now() + 10_000;
+    expect(await poll(pass, 10_000, { intervalMs: 4000 })).toMatchObject({ status: 'expired', attempts: 3 });
+    expect(polls().every((h) => h.at < notAfter)).toBe(true);
+  });
+
+  it('ends at notAfter while the throttle pause after a 429 would run past it', async () => {
+    adobe = await startFakeAdobe({ overrides: { profileForCode: () => ({ status: 429, html: '<html>429</html>', headers: { 'Retry-After': '30' } }) } });
+    const { pass } = passFor(adobe);
+    const notAfter = adobe.clock.now() + 10_000;
+    expect(await poll(pass, 10_000)).toMatchObject({ status: 'expired', attempts: 1 });
+    expect(polls().every((h) => h.at < notAfter)).toBe(true);
+    expect(adobe.clock.now()).toBeLessThanOrEqual(notAfter);
+  });
+
+  it('bounds a hung request by the time left before notAfter (real time: 500 ms; the request timeout is 15 s)', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { profileForCode: () => ({ hang: true }) } });
+    const { pass } = passFor(adobe);
+    expect(await poll(pass, 500)).toMatchObject({ status: 'expired', attempts: 1 });
+    await expect.poll(() => polls()[0]?.aborted).toBe(true);
+  }, 5000);
+
+  it('stops when aborted (the user asked for a new code) and sends nothing more', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock });
+    const { pass } = passFor(adobe);
     const controller = new AbortController();
-    const done = pollProfileByCode(t.client, { serviceProvider: 'REF30', code: 'ABC123', notAfter: Date.now() + 60_000, signal: controller.signal });
-    const settled = expect(done).rejects.toThrow('new code');
-    await vi.advanceTimersByTimeAsync(4000);
+    const pending = poll(pass, 60_000, { signal: controller.signal });
+    await expect.poll(() => polls().length).toBe(1);
     controller.abort(new Error('new code'));
-    await settled;
-    const sent = t.requests.length;
-    await vi.advanceTimersByTimeAsync(20_000);
-    expect(t.requests).toHaveLength(sent);
+    expect((await rejection(pending)).message).toBe('new code');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(polls()).toHaveLength(1);
   });
 
-  it('reports an enhanced error instead of polling on', async () => {
-    const t = client(() => enhancedError(403, 'authenticated_profile_expired', 'authentication'));
-    const result = await pollProfileByCode(t.client, { serviceProvider: 'REF30', code: 'ABC123', notAfter: Date.now() + 60_000 });
-    expect(result).toMatchObject({ status: 'failed', httpStatus: 403, error: { code: 'authenticated_profile_expired' } });
+  it('reports an error polling cannot fix instead of polling on', async () => {
+    adobe = await startFakeAdobe({ overrides: { profileForCode: () => enhanced(403, 'authenticated_profile_expired', 'authentication') } });
+    const { pass } = passFor(adobe);
+    expect(await poll(pass, 60_000)).toMatchObject({ status: 'failed', httpStatus: 403, error: { code: 'authenticated_profile_expired' }, attempts: 1 });
   });
 
   it('clamps the interval to 3–5 s', () => {

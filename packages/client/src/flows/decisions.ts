@@ -1,22 +1,37 @@
-// Decisions for many resources within the per-request limits, keeping each resource's outcome.
-import type { Client } from 'openapi-fetch';
+// Decisions for many resources within the per-request limits, keeping each resource's outcome:
+// permits served from the cache while valid, item-level `action: retry` re-requested (only those
+// resources, a bounded number of times).
 import type { components, paths } from '../../generated/schema.d.ts';
+import { DecisionCache } from '../cache/decisions.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, type EnhancedError } from '../errors.ts';
+import { backoffDelay } from '../pipeline/retry.ts';
+import type { TypedClient } from '../typed.ts';
 
 type Decision = components['schemas']['Decision'];
-type DecisionHeaders = paths['/api/v2/{serviceProvider}/decisions/authorize/{mvpd}']['post']['parameters']['header'];
+type PreauthorizeHeaders = paths['/api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}']['post']['parameters']['header'];
+type AuthorizeHeaders = paths['/api/v2/{serviceProvider}/decisions/authorize/{mvpd}']['post']['parameters']['header'];
 
 /** The usual per-request limits (configurable per integration; Adobe answers too_many_resources above them). */
 export const DEFAULT_RESOURCE_LIMITS = { preauthorize: 5, authorize: 1 } as const;
 
-export interface RetrieveDecisionsOptions {
-  kind: 'preauthorize' | 'authorize';
+export type RetrieveDecisionsOptions = ({ kind: 'preauthorize'; headers: PreauthorizeHeaders } | { kind: 'authorize'; headers: AuthorizeHeaders }) & DecisionsCommonOptions;
+
+interface DecisionsCommonOptions {
   serviceProvider: string;
   mvpd: string;
   resources: string[];
-  headers: DecisionHeaders;
   /** Resources per request; defaults to DEFAULT_RESOURCE_LIMITS[kind]. */
   maxPerRequest?: number;
+  /** Rounds of re-requesting the resources whose decision says `action: retry`. Default 2. */
+  maxItemRetries?: number;
+  /** `false`: neither read nor fill the permit cache for this call. */
+  cache?: boolean;
+  /** The permit cache; by default the one of the client from `createPassClient`. */
+  decisionCache?: DecisionCache;
+  signal?: AbortSignal;
+  clock?: Clock;
+  random?: () => number;
 }
 
 export interface DecisionsResult {
@@ -24,7 +39,10 @@ export interface DecisionsResult {
   decisions: Record<string, Decision>;
   /** Resources whose request failed as a whole (top-level error), with that error. */
   failed: Record<string, { httpStatus: number; error?: EnhancedError }>;
+  /** Requests sent (item-level retries included). */
   requests: number;
+  /** Resources answered from the permit cache, without a request. */
+  fromCache: string[];
 }
 
 export const chunk = <T>(items: T[], size: number): T[][] => {
@@ -32,22 +50,58 @@ export const chunk = <T>(items: T[], size: number): T[][] => {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 };
 
+const cacheOf = (client: TypedClient): DecisionCache | undefined => {
+  const cache = (client as { decisionCache?: unknown }).decisionCache;
+  return cache instanceof DecisionCache ? cache : undefined;
+};
+
 /** Sends the resources in chunks, one request after another (the device throttle applies to each). */
-export async function retrieveDecisions(client: Client<paths>, o: RetrieveDecisionsOptions): Promise<DecisionsResult> {
+export async function retrieveDecisions(client: TypedClient, o: RetrieveDecisionsOptions): Promise<DecisionsResult> {
   const size = o.maxPerRequest ?? DEFAULT_RESOURCE_LIMITS[o.kind];
-  const result: DecisionsResult = { decisions: {}, failed: {}, requests: 0 };
-  const path = o.kind === 'preauthorize' ? '/api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}' as const : '/api/v2/{serviceProvider}/decisions/authorize/{mvpd}' as const;
-  for (const resources of chunk([...new Set(o.resources)], size)) {
-    result.requests++;
-    const { data, error, response } = await client.POST(path, {
-      params: { path: { serviceProvider: o.serviceProvider, mvpd: o.mvpd }, header: o.headers },
-      body: { resources },
-    });
-    if (data) {
-      for (const decision of data.decisions as Decision[]) result.decisions[decision.resource] = decision;
+  const maxItemRetries = o.maxItemRetries ?? 2;
+  const clock = o.clock ?? systemClock;
+  const cache = o.cache === false ? undefined : (o.decisionCache ?? cacheOf(client));
+  const keyOf = (resource: string) => ({ kind: o.kind, device: o.headers['AP-Device-Identifier'], serviceProvider: o.serviceProvider, mvpd: o.mvpd, resource });
+  const result: DecisionsResult = { decisions: {}, failed: {}, requests: 0, fromCache: [] };
+  const signal = o.signal ? { signal: o.signal } : {};
+  const pathParams = { serviceProvider: o.serviceProvider, mvpd: o.mvpd };
+  const post = async (resources: string[]) => {
+    const answer =
+      o.kind === 'preauthorize'
+        ? await client.POST('/api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}', { params: { path: pathParams, header: o.headers }, body: { resources }, ...signal })
+        : await client.POST('/api/v2/{serviceProvider}/decisions/authorize/{mvpd}', { params: { path: pathParams, header: o.headers }, body: { resources }, ...signal });
+    return { decisions: answer.data?.decisions as Decision[] | undefined, error: answer.error as unknown, status: answer.response.status };
+  };
+
+  let pending: string[] = [];
+  for (const resource of new Set(o.resources)) {
+    const hit = cache?.get(keyOf(resource));
+    if (hit) {
+      result.decisions[resource] = hit;
+      result.fromCache.push(resource);
     } else {
-      for (const r of resources) result.failed[r] = { httpStatus: response.status, ...(isEnhancedError(error) ? { error } : {}) };
+      pending.push(resource);
     }
+  }
+
+  for (let round = 0; pending.length > 0; round++) {
+    const again: string[] = [];
+    for (const resources of chunk(pending, size)) {
+      result.requests++;
+      const { decisions, error, status } = await post(resources);
+      if (!decisions) {
+        for (const r of resources) result.failed[r] = { httpStatus: status, ...(isEnhancedError(error) ? { error } : {}) };
+        continue;
+      }
+      for (const decision of decisions) {
+        result.decisions[decision.resource] = decision;
+        if (!decision.authorized && decision.error?.action === 'retry') again.push(decision.resource);
+        else cache?.put(keyOf(decision.resource), decision);
+      }
+    }
+    if (again.length === 0 || round >= maxItemRetries) break;
+    await clock.sleep(backoffDelay(round + 1, 500, 4000, o.random ?? Math.random), o.signal);
+    pending = again;
   }
   return result;
 }

@@ -1,8 +1,9 @@
-// The cookbook's polling for a profile after the user signs in on another device.
-import type { Client } from 'openapi-fetch';
+// The cookbook's polling for a profile after the user signs in on another device: every 3–5 s,
+// through transient failures, never past the code's `notAfter`.
 import type { components, paths } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { isEnhancedError, type EnhancedError } from '../errors.ts';
+import { isEnhancedError, PassError, PassRateLimitError, type EnhancedError } from '../errors.ts';
+import type { TypedClient } from '../typed.ts';
 
 type Profile = components['schemas']['Profile'];
 type CodeHeaders = paths['/api/v2/{serviceProvider}/profiles/code/{code}']['get']['parameters']['header'];
@@ -24,33 +25,82 @@ export interface PollProfileOptions {
 }
 
 export type PollResult =
-  | { status: 'authenticated'; mvpd: string; profile: Profile; attempts: number }
-  | { status: 'expired'; attempts: number }
-  | { status: 'failed'; httpStatus: number; error?: EnhancedError; attempts: number };
+  | { status: 'authenticated'; mvpd: string; profile: Profile; attempts: number; transientFailures: number }
+  | { status: 'expired'; attempts: number; transientFailures: number }
+  | { status: 'failed'; httpStatus: number; error?: EnhancedError; attempts: number; transientFailures: number };
 
 export const clampPollInterval = (ms: number) => Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, ms));
 
+/** Actions that polling again cannot fix. */
+const FINAL_ACTIONS = new Set(['application-registration', 'authentication', 'authorization', 'configuration']);
+
+/** A failed answer worth polling through: a server error (not a configuration one) or `action: retry`. */
+function transientAnswer(status: number, error: unknown): boolean {
+  const action = isEnhancedError(error) ? error.action : undefined;
+  if (action === 'retry') return true;
+  return status >= 500 && !FINAL_ACTIONS.has(action ?? '');
+}
+
+/** A thrown error worth polling through: timeouts, broken connections, 429s, a 5xx HTML page. */
+function transientError(error: unknown): boolean {
+  if (!(error instanceof PassError)) return false;
+  if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'rate-limited') return true;
+  return error.kind === 'unexpected-response' && (error.status ?? 0) >= 500;
+}
+
+class Deadline extends Error {}
+
 /**
- * Polls `GET /profiles/code/{code}` until a profile appears, the code expires (`notAfter`) or
- * `signal` aborts (rejects with the signal's reason). An empty `profiles` map means "not yet".
+ * Polls `GET /profiles/code/{code}` until a profile appears, Adobe answers an error polling cannot
+ * fix, the code expires (`notAfter`), or `signal` aborts (rejects with the signal's reason). An
+ * empty `profiles` map means "not yet". Each request is bounded by the time left before `notAfter`.
  */
-export async function pollProfileByCode(client: Client<paths>, o: PollProfileOptions): Promise<PollResult> {
+export async function pollProfileByCode(client: TypedClient, o: PollProfileOptions): Promise<PollResult> {
   const clock = o.clock ?? systemClock;
   const interval = clampPollInterval(o.intervalMs ?? 4000);
   let attempts = 0;
+  let transientFailures = 0;
+  const expired = () => ({ status: 'expired' as const, attempts, transientFailures });
   for (;;) {
     o.signal?.throwIfAborted();
-    if (clock.now() >= o.notAfter) return { status: 'expired', attempts };
+    const left = o.notAfter - clock.now();
+    if (left <= 0) return expired();
     attempts++;
-    const { data, error, response } = await client.GET('/api/v2/{serviceProvider}/profiles/code/{code}', {
-      params: { path: { serviceProvider: o.serviceProvider, code: o.code }, ...(o.headers ? { header: o.headers } : {}) },
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-    if (!data) return { status: 'failed', httpStatus: response.status, ...(isEnhancedError(error) ? { error } : {}), attempts };
-    const first = Object.entries(data.profiles)[0];
-    if (first) return { status: 'authenticated', mvpd: first[0], profile: first[1], attempts };
-    const wait = Math.min(interval, o.notAfter - clock.now());
-    if (wait <= 0) return { status: 'expired', attempts };
+
+    // This request may not outlive the code: abort it at notAfter, or when the caller aborts.
+    const bound = new AbortController();
+    const stopTimer = new AbortController();
+    clock.sleep(left, stopTimer.signal).then(() => bound.abort(new Deadline()), () => undefined);
+    const onAbort = () => bound.abort(o.signal!.reason);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    let waitUntil = 0;
+    try {
+      const { data, error, response } = await client.GET('/api/v2/{serviceProvider}/profiles/code/{code}', {
+        params: { path: { serviceProvider: o.serviceProvider, code: o.code }, ...(o.headers ? { header: o.headers } : {}) },
+        signal: bound.signal,
+      });
+      if (data) {
+        const first = Object.entries(data.profiles)[0];
+        if (first) return { status: 'authenticated', mvpd: first[0], profile: first[1], attempts, transientFailures };
+      } else if (transientAnswer(response.status, error)) {
+        transientFailures++;
+      } else {
+        return { status: 'failed', httpStatus: response.status, ...(isEnhancedError(error) ? { error } : {}), attempts, transientFailures };
+      }
+    } catch (error) {
+      if (o.signal?.aborted) throw o.signal.reason;
+      if (bound.signal.reason instanceof Deadline) return expired();
+      if (!transientError(error)) throw error;
+      transientFailures++;
+      if (error instanceof PassRateLimitError) waitUntil = error.retryAt;
+    } finally {
+      stopTimer.abort();
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+
+    const now = clock.now();
+    const wait = Math.min(Math.max(interval, waitUntil - now), o.notAfter - now);
+    if (wait <= 0) return expired();
     await clock.sleep(wait, o.signal);
   }
 }

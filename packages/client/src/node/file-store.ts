@@ -1,20 +1,46 @@
-// A TokenStore in a JSON file (Node only): written to a temp file, fsynced, then renamed, mode 0600.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
-import type { TokenState, TokenStore } from '../stores.ts';
+// A TokenStore in a JSON file (Node only), safe to share between processes: atomic writes (unique
+// temp file, fsync, rename; mode 0600), a lock that processes take turns on (file-lock.ts), and
+// removal of the temp files a killed writer left behind — they hold the client secret.
+//
+// Written with fs primitives rather than write-file-atomic / proper-lockfile (README, "The token
+// store"): those remove their leftovers only on exits they can catch, so a kill -9 leaves a temp
+// file with the secret in it, and proper-lockfile recognises a dead holder only once its lock's
+// mtime is `stale` old (10 s by default), blocking every process sharing the store until then.
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Mutex, type LockOptions, type TokenState, type TokenStore } from '../stores.ts';
+import { PassError } from '../errors.ts';
+import { isRunning, lockLeftover, thisHost, withFileLock, type FileLockOptions } from './file-lock.ts';
 
-export interface FileTokenStoreHooks {
+export interface FileTokenStoreOptions extends FileLockOptions {
   /** Test seam: runs after the temp file is written and before the rename. */
   beforeRename?: (tempPath: string) => Promise<void> | void;
 }
+/** @deprecated Use FileTokenStoreOptions. */
+export type FileTokenStoreHooks = Pick<FileTokenStoreOptions, 'beforeRename'>;
+
+/** The host part of temp names: enough to tell whose pid it is. */
+const HOST_TAG = thisHost.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40) || 'host';
+
+/** One in-process queue per file, so instances in one process do not wait on each other's file lock. */
+const processQueues = new Map<string, Mutex>();
 
 export class FileTokenStore implements TokenStore {
-  constructor(
-    readonly path: string,
-    private readonly hooks: FileTokenStoreHooks = {},
-  ) {}
+  readonly path: string;
+  private readonly dir: string;
+  private readonly base: string;
+  private readonly lockPath: string;
+
+  constructor(path: string, private readonly options: FileTokenStoreOptions = {}) {
+    this.path = resolve(path);
+    this.dir = dirname(this.path);
+    this.base = basename(this.path);
+    this.lockPath = `${this.path}.lock`;
+  }
 
   async load(): Promise<TokenState | undefined> {
+    await this.removeLeftovers(false);
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -22,29 +48,83 @@ export class FileTokenStore implements TokenStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+    let state: unknown;
     try {
-      return JSON.parse(text) as TokenState;
-    } catch (error) {
-      throw new Error(`Token store ${this.path} is not valid JSON (${(error as Error).message}); delete it to register again.`);
+      state = JSON.parse(text);
+    } catch {
+      // Not the parser's message: it quotes the file, which holds the secret.
+      throw new PassError(`Token store ${this.path} is not valid JSON; delete it to register again.`, { kind: 'store' });
     }
+    if (!state || typeof state !== 'object' || Array.isArray(state)) throw new PassError(`Token store ${this.path} does not hold a JSON object; delete it to register again.`, { kind: 'store' });
+    return state as TokenState;
   }
 
   async save(state: TokenState): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${Date.now()}.tmp`);
-    const handle = await open(temp, 'w', 0o600);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const temp = join(this.dir, `.${this.base}.${HOST_TAG}.${process.pid}.${randomUUID()}.tmp`);
     try {
-      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await this.hooks.beforeRename?.(temp);
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.options.beforeRename?.(temp);
       await rename(temp, this.path);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
+    // Make the rename itself durable; not possible everywhere (Windows), and not needed for correctness.
+    try {
+      const dir = await open(this.dir, 'r');
+      await dir.sync().finally(() => dir.close());
+    } catch {
+      /* best effort */
+    }
+  }
+
+  withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+    let queue = processQueues.get(this.path);
+    if (!queue) processQueues.set(this.path, (queue = new Mutex()));
+    const run = async () => {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      return withFileLock(
+        this.lockPath,
+        async () => {
+          await this.removeLeftovers(true);
+          return fn();
+        },
+        { ...this.options, ...(options.signal ? { signal: options.signal } : {}) },
+      );
+    };
+    return queue.run(run, options.signal);
+  }
+
+  /**
+   * Removes temp files of writers that are gone. Holding the lock, every temp file is a leftover
+   * (only holders write); without it, only those of dead processes on this host are.
+   */
+  private async removeLeftovers(holdingLock: boolean): Promise<void> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    const tempPrefix = `.${this.base}.`;
+    const lockName = basename(this.lockPath);
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.startsWith(tempPrefix) && entry.endsWith('.tmp')) {
+          const [host, pid] = entry.slice(tempPrefix.length).split('.');
+          const dead = host === HOST_TAG && Number(pid) !== process.pid && !isRunning(Number(pid));
+          if (holdingLock || dead) await rm(join(this.dir, entry), { force: true });
+        } else if (holdingLock && lockLeftover(lockName, entry)) {
+          await rm(join(this.dir, entry), { recursive: true, force: true });
+        }
+      }),
+    );
   }
 }

@@ -1,0 +1,83 @@
+// Permit decisions kept in memory per device, service provider, MVPD and resource, while valid.
+//
+// Adobe's checklist asks to "cache successful permit decisions in memory" (preauthorization) and
+// the server-to-server cookbook to "respect the validity of the … authorization decision when
+// caching". An authorization permit is kept until its `notAfter` and its media token's `notAfter`,
+// whichever comes first, so a cached permit never hands out an expired media token; a
+// preauthorization permit carries no validity, so it is kept for `preauthorizationTtlMs`. Denies
+// are never kept.
+import type { components } from '../../generated/schema.d.ts';
+import { systemClock, type Clock } from '../clock.ts';
+
+type Decision = components['schemas']['Decision'];
+export type DecisionKind = 'preauthorize' | 'authorize';
+
+export interface DecisionCacheOptions {
+  /** How long a preauthorization permit is reused. Default 10 minutes. */
+  preauthorizationTtlMs?: number;
+  /** Entries kept (least recently used are forgotten). Default 10,000. */
+  maxEntries?: number;
+  clock?: Clock;
+}
+
+export const DEFAULT_PREAUTHORIZATION_TTL_MS = 10 * 60_000;
+
+export interface DecisionKey {
+  kind: DecisionKind;
+  /** The device's AP-Device-Identifier. */
+  device: string;
+  serviceProvider: string;
+  mvpd: string;
+  resource: string;
+}
+
+export class DecisionCache {
+  private readonly entries = new Map<string, { decision: Decision; expiresAt: number }>();
+  private readonly ttl: number;
+  private readonly max: number;
+  private readonly clock: Clock;
+
+  constructor(o: DecisionCacheOptions = {}) {
+    this.ttl = o.preauthorizationTtlMs ?? DEFAULT_PREAUTHORIZATION_TTL_MS;
+    this.max = o.maxEntries ?? 10_000;
+    this.clock = o.clock ?? systemClock;
+  }
+
+  private static key(k: DecisionKey): string {
+    return JSON.stringify([k.kind, k.device, k.serviceProvider, k.mvpd, k.resource]);
+  }
+
+  get(k: DecisionKey): Decision | undefined {
+    const key = DecisionCache.key(k);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (this.clock.now() >= entry.expiresAt) return undefined;
+    this.entries.set(key, entry);
+    return structuredClone(entry.decision);
+  }
+
+  /** Keeps `decision` if it is a permit with a validity still ahead; returns whether it did. */
+  put(k: DecisionKey, decision: Decision): boolean {
+    if (!decision.authorized) return false;
+    const now = this.clock.now();
+    let expiresAt: number;
+    if (k.kind === 'preauthorize') {
+      expiresAt = now + this.ttl;
+    } else {
+      const bounds = [decision.notAfter, decision.token?.notAfter].filter((t): t is number => typeof t === 'number');
+      if (bounds.length === 0) return false;
+      expiresAt = Math.min(...bounds);
+    }
+    if (expiresAt <= now) return false;
+    const key = DecisionCache.key(k);
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { decision: structuredClone(decision), expiresAt });
+    return true;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,23 @@
+// Tells the logger about every attempt that goes out: why it was sent, how it ended, how long it took.
+import { systemClock, type Clock } from '../clock.ts';
+import { PassError } from '../errors.ts';
+import { errorName, type Logger } from '../log.ts';
+import { logTo, where, type Layer } from './call.ts';
+
+export function logAttempts(logger: Logger | undefined, clock: Clock = systemClock): Layer {
+  const log = logTo(logger);
+  return (next) => async (call) => {
+    call.attempt++;
+    const started = clock.now();
+    const entry = () => ({ event: 'attempt' as const, ...where(call), attempt: call.attempt, reason: call.reason });
+    try {
+      const response = await next(call);
+      log({ ...entry(), status: response.status, durationMs: clock.now() - started });
+      return response;
+    } catch (error) {
+      const status = error instanceof PassError ? error.status : undefined;
+      log({ ...entry(), ...(status !== undefined ? { status } : {}), error: errorName(error), durationMs: clock.now() - started });
+      throw error;
+    }
+  };
+}

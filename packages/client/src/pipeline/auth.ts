@@ -1,0 +1,55 @@
+// Adds the DCR access token; after a 401 that says the token or the registration is no longer
+// good, renews it (registering again when Adobe's action says so) and sends the call once more.
+import { readEnhancedError } from '../errors.ts';
+import { errorName, type Logger } from '../log.ts';
+import { logTo, where, type Layer } from './call.ts';
+
+export interface TokenSource {
+  /** A valid access token; `signal` stops waiting for it. */
+  getAccessToken(options?: { signal?: AbortSignal }): Promise<string>;
+  /**
+   * `token` was refused (401 `invalid_access_token_*`): replace it, registering again first when
+   * `reregister` (Adobe's `action: application-registration`). A source shared by many callers
+   * renews once for all of them: it does nothing if `token` was already replaced.
+   */
+  invalidate(token: string, options?: { reregister?: boolean; signal?: AbortSignal }): Promise<void>;
+}
+
+export interface AuthOptions {
+  tokens: TokenSource;
+  /** Which operations carry the token (`GET`, `/api/v2/{serviceProvider}/configuration`). */
+  needsToken: (method: string, operation: string) => boolean;
+  logger?: Logger;
+}
+
+export function auth({ tokens, needsToken, logger }: AuthOptions): Layer {
+  const log = logTo(logger);
+  return (next) => async (call) => {
+    if (!needsToken(call.method, call.operation)) return next(call);
+    const token = async () => {
+      try {
+        return await tokens.getAccessToken({ ...(call.signal ? { signal: call.signal } : {}) });
+      } catch (error) {
+        log({ event: 'failure', ...where(call), stage: 'token', error: errorName(error) });
+        throw error;
+      }
+    };
+    const used = await token();
+    call.headers.set('Authorization', `Bearer ${used}`);
+    const response = await next(call);
+    if (response.status !== 401) return response;
+    const error = await readEnhancedError(response);
+    const reregister = error?.action === 'application-registration';
+    if (!reregister && !error?.code.startsWith('invalid_access_token_')) return response;
+    try {
+      await tokens.invalidate(used, { reregister, ...(call.signal ? { signal: call.signal } : {}) });
+    } catch (e) {
+      log({ event: 'failure', ...where(call), stage: 'token', error: errorName(e) });
+      throw e;
+    }
+    call.headers.set('Authorization', `Bearer ${await token()}`);
+    call.reason = reregister ? 're-registration' : 'token-refresh';
+    // Exactly one more attempt: a second refusal goes back to the caller unchanged.
+    return next(call);
+  };
+}

@@ -1,0 +1,46 @@
+// Keeps the configuration response for a short while, as Adobe's checklist recommends ("store the
+// configuration response in memory … for a short period of time (e.g. 3-5 minutes)").
+// Keyed by URL: the configuration is per service provider, not per device. A call with `cache: 'no-store'` neither reads nor writes the cache;
+// `cache: 'reload'` or `'no-cache'` skips the read and stores the fresh answer.
+import { systemClock, type Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { logTo, where, type Layer } from './call.ts';
+
+export const CONFIGURATION = '/api/v2/{serviceProvider}/configuration';
+export const DEFAULT_CONFIGURATION_TTL_MS = 5 * 60_000;
+
+interface Entry { bytes: ArrayBuffer; status: number; headers: [string, string][]; expiresAt: number }
+
+export interface ConfigurationCacheOptions {
+  /** How long an answer is reused. Default 5 minutes. */
+  ttlMs?: number;
+  /** Distinct URLs kept (oldest forgotten). Default 100. */
+  maxEntries?: number;
+}
+
+export function configurationCache(o: ConfigurationCacheOptions & { clock?: Clock; logger?: Logger } = {}): Layer {
+  const ttl = o.ttlMs ?? DEFAULT_CONFIGURATION_TTL_MS;
+  const maxEntries = o.maxEntries ?? 100;
+  const clock = o.clock ?? systemClock;
+  const log = logTo(o.logger);
+  const entries = new Map<string, Entry>();
+  const toResponse = (e: Entry) => new Response(e.bytes.slice(0), { status: e.status, headers: e.headers });
+
+  return (next) => async (call) => {
+    if (call.method !== 'GET' || call.operation !== CONFIGURATION || call.cache === 'no-store') return next(call);
+    const key = call.url;
+    const readable = call.cache !== 'reload' && call.cache !== 'no-cache';
+    const hit = entries.get(key);
+    if (readable && hit && clock.now() < hit.expiresAt) {
+      log({ event: 'cache-hit', ...where(call) });
+      return toResponse(hit);
+    }
+    const response = await next(call);
+    if (response.status !== 200) return response;
+    const entry = { bytes: await response.arrayBuffer(), status: response.status, headers: [...response.headers], expiresAt: clock.now() + ttl };
+    entries.delete(key);
+    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+    entries.set(key, entry);
+    return toResponse(entry);
+  };
+}

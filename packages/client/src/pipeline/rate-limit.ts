@@ -1,0 +1,70 @@
+// Throttle gate and 429 handling: wait for the device's slot, and after a 429 pause the device
+// (at least 1 s, or Retry-After up to a cap), then send again — a bounded number of times.
+import { systemClock, type Clock } from '../clock.ts';
+import { PassRateLimitError } from '../errors.ts';
+import { errorName, type Logger } from '../log.ts';
+import { logTo, where, type Layer } from './call.ts';
+import { deviceKey, DeviceThrottle, MIN_PAUSE_MS, retryAfterMs, SELF_KEY } from './throttle.ts';
+
+export interface RateLimitOptions {
+  /** Re-sends after a 429 (each after the pause). Default 2. */
+  maxRetries?: number;
+  /** The longest pause the client waits for; a longer Retry-After fails the call at once. Default 60 s. */
+  maxWaitMs?: number;
+}
+
+export const DEFAULT_MAX_WAIT_MS = 60_000;
+
+/**
+ * Calls that should carry a device key: REST API V2 calls a server makes for a device. DCR calls
+ * are the service's own; the authentication URL is a user agent's (the description declares no
+ * device header for it).
+ */
+const perDevice = (operation: string) => operation.startsWith('/api/v2/') && !operation.startsWith('/api/v2/authenticate/');
+
+export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; clock?: Clock; logger?: Logger }): Layer {
+  const { throttle, maxRetries = 2, maxWaitMs = DEFAULT_MAX_WAIT_MS } = o;
+  const clock = o.clock ?? systemClock;
+  const log = logTo(o.logger);
+  const warned = new Set<string>();
+
+  return (next) => async (call) => {
+    const key = deviceKey(call.headers);
+    if (key === SELF_KEY && perDevice(call.operation) && !warned.has(call.operation)) {
+      warned.add(call.operation);
+      log({
+        event: 'warning',
+        warning: 'no-device-key',
+        ...where(call),
+        message: `${call.method} ${call.operation} carries neither X-Forwarded-For nor AP-Device-Identifier: Adobe counts it against this service's own address, so all such calls share one throttle of 1 request/s. Send the device's IP in X-Forwarded-For. (Said once per operation.)`,
+      });
+    }
+    for (let retries = 0; ; retries++) {
+      let waited: number;
+      try {
+        waited = await throttle.acquire(key, call.signal);
+      } catch (error) {
+        log({ event: 'failure', ...where(call), stage: 'throttle', error: errorName(error) });
+        throw error;
+      }
+      if (waited > 0) log({ event: 'wait', ...where(call), reason: call.reason === 'rate-limited' ? 'rate-limited' : 'throttle', ms: waited });
+      const response = await next(call);
+      if (response.status !== 429) return response;
+
+      const asked = retryAfterMs(response, clock.now());
+      const pause = Math.max(MIN_PAUSE_MS, asked);
+      throttle.pause(key, pause);
+      const retryAt = clock.now() + pause;
+      const label = `${call.method} ${call.operation}`;
+      if (pause > maxWaitMs) {
+        log({ event: 'failure', ...where(call), stage: 'rate-limit', error: 'PassRateLimitError' });
+        throw new PassRateLimitError(label, retryAt, `Retry-After asks for ${Math.ceil(pause / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s this client waits (maxWaitMs)`);
+      }
+      if (retries >= maxRetries) {
+        log({ event: 'failure', ...where(call), stage: 'rate-limit', error: 'PassRateLimitError' });
+        throw new PassRateLimitError(label, retryAt, `still throttled after ${retries + 1} attempts`);
+      }
+      call.reason = 'rate-limited';
+    }
+  };
+}

@@ -1,0 +1,114 @@
+// Keeps each device inside Adobe's throttle: the pause after a 429, and an optional limiter that
+// stays under the limit however Adobe's page is read.
+//
+// Adobe's throttling page says "1 request per second, with an initial burst of 10 requests
+// (one-time allowance on the first interaction)", counted per device (X-Forwarded-For). Its table
+// can be read as a token bucket of 10 refilled at 1/s, or as a one-time burst of 10 plus one
+// request per fixed one-second window. A schedule safe under both: at most `burst` requests once
+// per device, then requests at least 1 s + `marginMs` apart. The margin absorbs what makes
+// requests arrive closer together than they were sent (a new TLS connection for one, a reused one
+// for the next; queueing; timer lateness). The burst is not given back after a quiet period,
+// because under the second reading it never comes back.
+import { systemClock, type Clock } from '../clock.ts';
+
+/** The bucket of calls that carry neither X-Forwarded-For nor AP-Device-Identifier: this service's own address. */
+export const SELF_KEY = '(this service)';
+
+/**
+ * Adobe identifies a device by X-Forwarded-For (server-to-server) or, failing that, by the device
+ * id; a call with neither counts against the address of whoever sends it.
+ */
+export function deviceKey(headers: Headers): string {
+  const forwarded = headers.get('X-Forwarded-For')?.split(',')[0]?.trim();
+  return forwarded ? `ip ${forwarded}` : headers.has('AP-Device-Identifier') ? `device ${headers.get('AP-Device-Identifier')}` : SELF_KEY;
+}
+
+export interface DeviceLimiterOptions {
+  /** Steady rate per device (Adobe: 1 request per second). */
+  ratePerSecond?: number;
+  /** One-time allowance on a device's first requests (Adobe: 10). */
+  burst?: number;
+  /** Added to each interval after the burst. Default 500 ms. */
+  marginMs?: number;
+  /** Devices remembered (least recently used are forgotten, with their burst used). Default 100,000. */
+  maxDevices?: number;
+  clock?: Clock;
+}
+
+export const DEFAULT_MARGIN_MS = 500;
+/** Adobe: "Each application that receives a 429 response must wait for at least 1 second." */
+export const MIN_PAUSE_MS = 1000;
+
+interface Device {
+  burstLeft: number;
+  /** Earliest time the next request after the burst may go. */
+  nextAt: number;
+  /** No request before this (set by a 429). */
+  pausedUntil: number;
+}
+
+export class DeviceThrottle {
+  private readonly devices = new Map<string, Device>();
+  private readonly interval: number;
+  private readonly burst: number;
+  private readonly maxDevices: number;
+  private readonly clock: Clock;
+
+  constructor(private readonly limit: boolean, o: DeviceLimiterOptions = {}) {
+    this.interval = 1000 / (o.ratePerSecond ?? 1) + (o.marginMs ?? DEFAULT_MARGIN_MS);
+    this.burst = o.burst ?? 10;
+    this.maxDevices = o.maxDevices ?? 100_000;
+    this.clock = o.clock ?? systemClock;
+  }
+
+  private device(key: string): Device {
+    let d = this.devices.get(key);
+    if (d) {
+      this.devices.delete(key); // re-inserted below: Map order is the LRU order
+    } else {
+      d = { burstLeft: this.burst, nextAt: 0, pausedUntil: 0 };
+      if (this.devices.size >= this.maxDevices) this.devices.delete(this.devices.keys().next().value!);
+    }
+    this.devices.set(key, d);
+    return d;
+  }
+
+  /**
+   * Waits until `key` may send one request and returns how long it waited (ms). Each caller
+   * reserves its slot at once, so a device's requests go out in order; an aborted wait rejects
+   * with the signal's reason and its slot stays unused.
+   */
+  async acquire(key: string, signal?: AbortSignal): Promise<number> {
+    const started = this.clock.now();
+    for (;;) {
+      signal?.throwIfAborted();
+      const d = this.device(key);
+      const now = this.clock.now();
+      let slot = Math.max(now, d.pausedUntil);
+      if (this.limit) {
+        if (d.burstLeft > 0) d.burstLeft--;
+        else slot = Math.max(slot, d.nextAt);
+        d.nextAt = Math.max(d.nextAt, slot + this.interval);
+      }
+      if (slot > now) await this.clock.sleep(slot - now, signal);
+      // A 429 that arrived while this request waited for its slot pauses it too.
+      if (this.clock.now() >= d.pausedUntil) return this.clock.now() - started;
+    }
+  }
+
+  /** After a 429: nothing for this device until `ms` from now (at least 1 s); its burst is spent. */
+  pause(key: string, ms: number): void {
+    const d = this.device(key);
+    d.burstLeft = 0;
+    d.pausedUntil = Math.max(d.pausedUntil, this.clock.now() + Math.max(MIN_PAUSE_MS, ms));
+  }
+}
+
+/** `Retry-After` in milliseconds (seconds or HTTP date); 0 when absent or unreadable. */
+export function retryAfterMs(response: Response, now: number): number {
+  const value = response.headers.get('Retry-After')?.trim();
+  if (!value) return 0;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 0 : Math.max(0, date - now);
+}

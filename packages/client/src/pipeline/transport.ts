@@ -1,0 +1,137 @@
+// The innermost layer: one HTTP exchange with a timeout, the caller's signal, no redirects
+// followed, and a bounded body that must be JSON.
+import { PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
+import type { Call, Send } from './call.ts';
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface TransportOptions {
+  fetch?: (request: Request) => Promise<Response>;
+  /** Per attempt, from sending to the last byte of the body. Default 15 s. */
+  timeoutMs?: number;
+  /** Larger bodies are cut off and the attempt fails. Default 1 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** Media types named in messages; any other declared type is server text and is not repeated. */
+const KNOWN_TYPES = new Set(['application/json', 'application/problem+json', 'text/html', 'text/plain', 'text/xml', 'application/xml', 'application/octet-stream']);
+
+/** The declared media type, lower-cased, without parameters. */
+function mediaType(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The media type as messages may show it. */
+const shown = (type: string) => (KNOWN_TYPES.has(type) ? type : undefined);
+
+const isJson = (type: string) => type === 'application/json' || (/^application\/[a-z0-9.-]+\+json$/.test(type));
+
+/** Reads the body, failing once it passes `max` bytes (and aborting the exchange). */
+async function readBounded(response: Response, max: number, abort: () => void, fail: (bytes: number) => Error): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    abort();
+    throw fail(declared);
+  }
+  if (!response.body) return new Uint8Array(0);
+  // Declared and within the bound: one read (a server sending more than it declared is cut off by fetch).
+  if (Number.isFinite(declared) && response.headers.has('content-length')) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      abort();
+      throw fail(total);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * A copy of `response` without its body (what openapi-fetch reads as "no content"). A relative
+ * Location is made absolute against the request's URL: the copy has no URL of its own.
+ */
+function withoutBody(response: Response, url: string): Response {
+  // Cancel the unread body so the connection can be reused.
+  void response.body?.cancel().catch(() => undefined);
+  const headers = new Headers(response.headers);
+  headers.set('content-length', '0');
+  const location = response.headers.get('location');
+  if (location) {
+    try {
+      headers.set('location', new URL(location, url).toString());
+    } catch {
+      /* left as sent */
+    }
+  }
+  return new Response(null, { status: response.status, statusText: response.statusText, headers });
+}
+
+export function transport(o: TransportOptions = {}): Send {
+  const fetch = o.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const max = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+
+  return async (call: Call) => {
+    const label = `${call.method} ${call.operation}`;
+    call.signal?.throwIfAborted();
+    const controller = new AbortController();
+    // A plain timer, not AbortSignal.timeout(): a pending timer is referenced by the event loop
+    // until it fires or is cleared, so it (and the controller it aborts) cannot be garbage-collected
+    // while the request is pending. A timeout signal hanging off a temporary Request can be.
+    const timer = setTimeout(() => controller.abort(new PassTimeoutError(label, timeoutMs)), timeoutMs);
+    const onAbort = () => controller.abort(call.signal!.reason);
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const hasBody = call.body !== undefined && call.method !== 'GET' && call.method !== 'HEAD';
+      const request = new Request(call.url, {
+        method: call.method,
+        headers: call.headers,
+        ...(hasBody ? { body: call.body } : {}),
+        signal: controller.signal,
+        // Never follow: a redirect may lead to another host (an MVPD's HTML page) and would carry
+        // the request's headers and body there. Callers read Location themselves.
+        redirect: 'manual',
+      });
+      const response = await fetch(request);
+      if (response.status >= 300 && response.status < 400) return withoutBody(response, call.url);
+      // A 429's body is Adobe's HTML page: the rate-limit layer needs only the status and headers.
+      if (response.status === 429) return withoutBody(response, call.url);
+      const type = mediaType(response);
+      const bytes = await readBounded(response, max, () => controller.abort(), (n) => new PassResponseError(label, response.status, shown(type), n, `body larger than ${max} bytes (maxResponseBytes)`));
+      if (NULL_BODY.has(response.status) || bytes.byteLength === 0) {
+        return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
+      if (!isJson(type)) throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a body that is not JSON');
+      try {
+        JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a JSON content type but a body that does not parse');
+      }
+      return new Response(bytes.buffer as ArrayBuffer, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (error) {
+      // Whatever fetch threw after an abort, the abort's reason says what happened.
+      if (controller.signal.aborted && !(error instanceof PassResponseError)) throw controller.signal.reason;
+      if (error instanceof PassResponseError) throw error;
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined);
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+    }
+  };
+}

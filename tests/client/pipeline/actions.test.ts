@@ -1,0 +1,106 @@
+// Every action of Adobe's enhanced errors, followed: `retry` retried (bounded, jittered backoff),
+// `application-registration` registers again once, the others come back to the caller unchanged.
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock, type LogEntry } from '../../../packages/client/src/index.ts';
+import { enhanced, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
+import { logout, passFor, rejection } from '../support/pass.ts';
+
+let adobe: FakeAdobe;
+afterEach(() => adobe?.close());
+
+const story = (entries: LogEntry[]) =>
+  entries
+    .filter((e) => e.operation === '/api/v2/{serviceProvider}/logout/{mvpd}')
+    .map((e) => (e.event === 'attempt' ? `${e.reason} → ${e.status}` : e.event === 'wait' ? `wait ${e.reason}` : e.event));
+
+describe('action: retry', () => {
+  it('sends again after jittered, growing backoff until it succeeds', async () => {
+    adobe = await startFakeAdobe({ overrides: { logout: (_, n) => (n <= 2 ? enhanced(403, 'network_connection_timeout', 'retry') : undefined) } });
+    const { pass, entries } = passFor(adobe);
+    const { data } = await logout(pass);
+    expect(data?.logouts.Cablevision).toBeDefined();
+    expect(story(entries)).toEqual(['first → 403', 'wait backoff', 'retry → 403', 'wait backoff', 'retry → 200']);
+    const sent = adobe.hits.filter((h) => h.op === 'logout').map((h) => h.at);
+    const waits = entries.flatMap((e) => (e.event === 'wait' ? [e.ms] : []));
+    // The host saw exactly the waits the logger reported, each within its jitter range.
+    expect([sent[1]! - sent[0]!, sent[2]! - sent[1]!]).toEqual(waits);
+    expect(waits[0]).toBeGreaterThanOrEqual(250);
+    expect(waits[0]).toBeLessThanOrEqual(500);
+    expect(waits[1]).toBeGreaterThanOrEqual(500);
+    expect(waits[1]).toBeLessThanOrEqual(1000);
+  });
+
+  it('stops after 2 re-sends and returns Adobe’s error unchanged', async () => {
+    const reply = enhanced(403, 'maximum_execution_time_exceeded', 'retry');
+    adobe = await startFakeAdobe({ overrides: { logout: () => reply } });
+    const { pass } = passFor(adobe);
+    const { error, response } = await logout(pass);
+    expect(response.status).toBe(403);
+    expect(error).toEqual((reply as { json: unknown }).json);
+    expect(adobe.count('logout')).toBe(3);
+  });
+
+  it("is cancelled by the caller's signal during the backoff", async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { logout: () => enhanced(403, 'network_received_error', 'retry') } });
+    const { pass, entries } = passFor(adobe, { retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const controller = new AbortController();
+    const pending = logout(pass, undefined, controller.signal);
+    await expect.poll(() => entries.some((e) => e.event === 'wait')).toBe(true);
+    controller.abort(new Error('user left'));
+    expect((await rejection(pending)).message).toBe('user left');
+    expect(adobe.count('logout')).toBe(1);
+    expect(entries).toContainEqual(expect.objectContaining({ event: 'failure', stage: 'backoff' }));
+  });
+});
+
+describe('action: application-registration', () => {
+  it('registers again, gets a new token and sends the call once more', async () => {
+    adobe = await startFakeAdobe();
+    const { pass, entries } = passFor(adobe);
+    await logout(pass);
+    adobe.revokeRegistrations();
+    const { data } = await logout(pass);
+    expect(data?.logouts.Cablevision).toBeDefined();
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([2, 2]);
+    expect(story(entries)).toEqual(['first → 200', 'first → 401', 're-registration → 200']);
+  });
+
+  it('registers again once for 20 concurrent calls refused at the same time', async () => {
+    adobe = await startFakeAdobe();
+    const { pass } = passFor(adobe);
+    await logout(pass);
+    adobe.revokeRegistrations();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => logout(pass)));
+    expect(answers.every((a) => a.response.status === 200)).toBe(true);
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([2, 2]);
+  });
+
+  it('fails after one re-registration when Adobe still refuses, returning its error unchanged', async () => {
+    const reply = enhanced(401, 'invalid_access_token_service_provider', 'application-registration');
+    adobe = await startFakeAdobe({ overrides: { logout: () => reply } });
+    const { pass } = passFor(adobe);
+    const { error, response } = await logout(pass);
+    expect(response.status).toBe(401);
+    expect(error).toEqual((reply as { json: unknown }).json);
+    expect(adobe.count('logout')).toBe(2);
+    expect(adobe.registrations()).toBe(2);
+  });
+});
+
+describe('actions the caller must handle', () => {
+  it.each([
+    ['authentication', 403, 'authenticated_profile_missing'],
+    ['authorization', 403, 'authorization_not_found'],
+    ['configuration', 500, 'invalid_configuration_platform'],
+    ['none', 400, 'invalid_parameter_mvpd'],
+  ] as const)('returns action %s unchanged after one request', async (action, status, code) => {
+    const reply = enhanced(status, code, action, { details: 'Your subscription package does not include the "Live" channel' });
+    adobe = await startFakeAdobe({ overrides: { logout: () => reply } });
+    const { pass } = passFor(adobe);
+    const { error, response } = await logout(pass);
+    expect(response.status).toBe(status);
+    expect(error).toEqual((reply as { json: unknown }).json);
+    expect(adobe.count('logout')).toBe(1);
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,95 @@
+// Every attempt has a timeout (headers and body), the caller's signal, a size bound, no redirects
+// followed, and a body that must be JSON — against a loopback host that hangs, drips and lies.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
+import { bundleScript } from '../support/bundle.ts';
+import { SECRET_PREFIX, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
+import { configuration, exposed, passFor, rejection } from '../support/pass.ts';
+
+let adobe: FakeAdobe;
+afterEach(() => adobe?.close());
+
+describe('timeouts', () => {
+  it('ends a call whose server never answers with PassTimeoutError, and closes the connection', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { configuration: () => ({ hang: true }) } });
+    const { pass } = passFor(adobe, { timeoutMs: 200 });
+    const error = await rejection(configuration(pass));
+    expect(error).toBeInstanceOf(PassTimeoutError);
+    expect(error.message).toBe('GET /api/v2/{serviceProvider}/configuration: no complete response within 200 ms (timeoutMs)');
+    await expect.poll(() => adobe.hits.find((h) => h.op === 'configuration')?.aborted).toBe(true);
+  });
+
+  it('bounds the body too: a server that sends headers and then one byte every 50 ms times out', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { configuration: () => ({ dripBody: JSON.stringify({ requestor: { id: 'REF30', mvpds: [] } }), everyMs: 50 }) } });
+    const { pass } = passFor(adobe, { timeoutMs: 300 });
+    expect(await rejection(configuration(pass))).toBeInstanceOf(PassTimeoutError);
+  });
+
+  it('applies to the DCR token request as well', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { token: () => ({ hang: true }) } });
+    const { pass, entries } = passFor(adobe, { timeoutMs: 200 });
+    const error = await rejection(configuration(pass));
+    expect(error).toBeInstanceOf(PassTimeoutError);
+    expect(error.message).toMatch(/^POST \/o\/client\/token: /);
+    expect(entries).toContainEqual(expect.objectContaining({ event: 'failure', stage: 'token', error: 'PassTimeoutError', operation: '/api/v2/{serviceProvider}/configuration' }));
+    expect(adobe.count('configuration')).toBe(0);
+  });
+
+  it('survives garbage collection while the request hangs (node --expose-gc in a child process)', async () => {
+    adobe = await startFakeAdobe({ overrides: { configuration: () => ({ hang: true }) } });
+    const script = await bundleScript(fileURLToPath(new URL('../support/gc-timeout-child.ts', import.meta.url)));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script], { env: { ...process.env, HANG_URL: adobe.baseUrl }, timeout: 15_000 });
+    const result = JSON.parse(stdout) as { ours: string; naive: string };
+    console.info(`timeout under GC: our client → ${result.ours}; AbortSignal.timeout() on a temporary Request → ${result.naive}`);
+    expect(result.ours).toBe('PassTimeoutError');
+  });
+});
+
+describe("the caller's signal", () => {
+  it('aborts a hanging call with the caller’s reason and closes the connection', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { configuration: () => ({ hang: true }) } });
+    const { pass } = passFor(adobe);
+    const controller = new AbortController();
+    const pending = configuration(pass, { signal: controller.signal });
+    await expect.poll(() => adobe.count('configuration')).toBe(1);
+    controller.abort(new Error('user left'));
+    expect((await rejection(pending)).message).toBe('user left');
+    await expect.poll(() => adobe.hits.find((h) => h.op === 'configuration')?.aborted).toBe(true);
+  });
+});
+
+describe('bodies', () => {
+  const canary = `${SECRET_PREFIX}-echoed`;
+
+  it.each([
+    ['a 200 HTML page', { status: 200, html: `<html>${canary}</html>` }, 'text/html', /HTTP 200 with a body that is not JSON/],
+    ['a 200 text/plain body', { status: 200, text: canary }, 'text/plain', /HTTP 200 with a body that is not JSON/],
+    ['a 502 HTML page from a gateway', { status: 502, html: `<h1>Bad gateway</h1>${canary}` }, 'text/html', /HTTP 502 with a body that is not JSON/],
+    ['JSON that does not parse', { status: 200, text: `{"requestor": "${canary}"`, contentType: 'application/json' }, 'application/json', /does not parse/],
+  ] as const)('turns %s into a PassResponseError without the body', async (_, reply, type, message) => {
+    adobe = await startFakeAdobe({ overrides: { configuration: () => reply } });
+    const { pass } = passFor(adobe);
+    const error = await rejection(configuration(pass));
+    expect(error).toBeInstanceOf(PassResponseError);
+    expect(error.message).toMatch(message);
+    expect((error as PassResponseError).contentType).toBe(type);
+    expect(exposed(error)).not.toContain('CANARY');
+  });
+
+  it('cuts off a body above maxResponseBytes', async () => {
+    adobe = await startFakeAdobe({ overrides: { configuration: () => ({ json: { requestor: { id: 'REF30', mvpds: [], pad: 'x'.repeat(20_000) } } }) } });
+    const { pass } = passFor(adobe, { maxResponseBytes: 10_000 });
+    const error = await rejection(configuration(pass));
+    expect(error).toBeInstanceOf(PassResponseError);
+    expect(error.message).toMatch(/body larger than 10000 bytes \(maxResponseBytes\)/);
+  });
+
+  it('reports a connection closed without an answer as PassNetworkError', async () => {
+    adobe = await startFakeAdobe({ overrides: { configuration: () => ({ destroy: true }) } });
+    const { pass } = passFor(adobe);
+    expect(await rejection(configuration(pass))).toBeInstanceOf(PassNetworkError);
+  });
+});

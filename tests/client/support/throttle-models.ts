@@ -1,0 +1,85 @@
+// Adobe's throttle, as a host would enforce it, under the two readings its page allows
+// ("1 request per second, with an initial burst of 10 requests (one-time allowance on the first
+// interaction)", and the table that follows). Both say 429 for the first second after a 429.
+
+export interface ThrottleModel {
+  readonly name: string;
+  /** May a request from `key` that arrived at `at` (ms) pass? */
+  admit(key: string, at: number): boolean;
+}
+
+/** Seeded PRNG (mulberry32): the same seed gives the same run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** "The throttling expires after one second of the first 429 responses." */
+class Blocked {
+  private until = new Map<string, number>();
+  check(key: string, at: number): boolean {
+    return at < (this.until.get(key) ?? -Infinity);
+  }
+  block(key: string, at: number): void {
+    if (!this.check(key, at)) this.until.set(key, at + 1000);
+  }
+}
+
+/** Reading 1: a token bucket holding 10, refilled at 1 per second. */
+export function tokenBucket(capacity = 10, perSecond = 1): ThrottleModel {
+  const buckets = new Map<string, { tokens: number; last: number }>();
+  const blocked = new Blocked();
+  return {
+    name: `token bucket of ${capacity}, ${perSecond}/s`,
+    admit(key, at) {
+      if (blocked.check(key, at)) return false;
+      const b = buckets.get(key) ?? { tokens: capacity, last: at };
+      // Arrivals handled out of order never refill backwards.
+      b.tokens = Math.min(capacity, b.tokens + (Math.max(0, at - b.last) * perSecond) / 1000);
+      b.last = Math.max(b.last, at);
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return true;
+      }
+      blocked.block(key, at);
+      return false;
+    },
+  };
+}
+
+/**
+ * Reading 2 (the page's table): one request per fixed one-second window, plus a one-time burst
+ * of 10 spent when a window's request is used up. Windows start at the device's first request
+ * plus `offsetMs`.
+ */
+export function fixedWindowAfterBurst(burst = 10, offsetMs = 0): ThrottleModel {
+  const devices = new Map<string, { origin: number; burstLeft: number; used: Map<number, number> }>();
+  const blocked = new Blocked();
+  return {
+    name: `fixed 1 s windows after a one-time burst of ${burst} (offset ${offsetMs} ms)`,
+    admit(key, at) {
+      if (blocked.check(key, at)) return false;
+      let d = devices.get(key);
+      if (!d) devices.set(key, (d = { origin: at + offsetMs, burstLeft: burst, used: new Map() }));
+      const window = Math.floor((at - d.origin) / 1000);
+      const used = d.used.get(window) ?? 0;
+      if (used === 0) {
+        d.used.set(window, 1);
+        return true;
+      }
+      if (d.burstLeft > 0) {
+        d.burstLeft--;
+        return true;
+      }
+      blocked.block(key, at);
+      return false;
+    },
+  };
+}
