@@ -32,6 +32,11 @@ export const isHttpUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
 /** GETs `url` and returns the body as text, or throws a FetchError saying what went wrong and where. */
 export async function fetchText(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<string> {
+  return (await fetchResource(url, limits)).text;
+}
+
+/** Like fetchText, also saying where the body came from after redirects (relative $refs resolve from there). */
+export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<{ text: string; url: string }> {
   const doFetch = limits.fetch ?? fetch;
   let current = new URL(url);
   if (current.username || current.password) {
@@ -66,7 +71,7 @@ export async function fetchText(url: string, limits: FetchLimits = DEFAULT_LIMIT
         await response.body?.cancel();
         throw new FetchError(`${displayUrl(current)}: ${declared} bytes is over the ${limits.maxBytes}-byte limit`);
       }
-      return await readCapped(response, limits.maxBytes, displayUrl(current), controller.signal);
+      return { text: await readCapped(response, limits.maxBytes, displayUrl(current), controller.signal), url: current.href };
     }
   } finally {
     clearTimeout(timer);

@@ -5,7 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
 import { getByPointer, pointerSegment, type Json } from '../description/document.ts';
-import { DEFAULT_LIMITS, displayUrl, fetchText, isHttpUrl, type FetchLimits } from './fetch.ts';
+import { DEFAULT_LIMITS, displayUrl, fetchResource, fetchText, isHttpUrl, type FetchLimits } from './fetch.ts';
 
 /** A parsed document whose $refs are replaced by the objects they point at (cycles stay cycles). */
 export type Resolved = Record<string, unknown> & { openapi: string; paths: Record<string, unknown> };
@@ -127,6 +127,11 @@ export async function resolveDocument(doc: unknown, location: string, options: L
 /** Reads, parses and resolves a description from a file path or an http(s) URL. */
 export async function loadDocument(source: string, options: LoadOptions = {}): Promise<Loaded> {
   const limits: FetchLimits = { ...DEFAULT_LIMITS, ...options };
+  if (isHttpUrl(source)) {
+    // References resolve from where the body came from, after redirects.
+    const { text, url } = await fetchResource(source, limits);
+    return resolveDocument(parseText(text, describeSource(source)), url, options);
+  }
   const text = await readSource(source, limits);
-  return resolveDocument(parseText(text, describeSource(source)), source, options);
+  return resolveDocument(parseText(text, source), source, options);
 }

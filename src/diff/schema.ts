@@ -47,7 +47,8 @@ interface View {
   enumValues: unknown[] | undefined;
   properties: Map<string, Located>;
   required: Set<string>;
-  closed: boolean;
+  /** The keyword that closes the object (additionalProperties or unevaluatedProperties: false), if one does. */
+  closed: string | undefined;
   additional: Located | undefined;
   items: Located | undefined;
   variants: Located[];
@@ -72,7 +73,7 @@ function enumOf(s: Schema): unknown[] | undefined {
 function view(schema: unknown, pointer: string, depth = 0): View {
   const v: View = {
     types: undefined, format: undefined, enumValues: undefined, properties: new Map(), required: new Set(),
-    closed: false, additional: undefined, items: undefined, variants: [], conditional: [], bounds: new Map(), pattern: undefined,
+    closed: undefined, additional: undefined, items: undefined, variants: [], conditional: [], bounds: new Map(), pattern: undefined,
   };
   if (!isObject(schema)) {
     if (schema === false) v.types = new Set();
@@ -86,7 +87,8 @@ function view(schema: unknown, pointer: string, depth = 0): View {
   v.enumValues = enumOf(s);
   if (isObject(s.properties)) for (const [name, p] of Object.entries(s.properties)) v.properties.set(name, { schema: p, pointer: `${pointer}/properties/${pointerSegment(name)}` });
   if (Array.isArray(s.required)) for (const r of s.required) v.required.add(String(r));
-  if (s.additionalProperties === false || s.unevaluatedProperties === false) v.closed = true;
+  if (s.additionalProperties === false) v.closed = 'additionalProperties';
+  else if (s.unevaluatedProperties === false) v.closed = 'unevaluatedProperties';
   if (isObject(s.additionalProperties)) v.additional = { schema: s.additionalProperties, pointer: `${pointer}/additionalProperties` };
   if (isObject(s.items)) v.items = { schema: s.items, pointer: `${pointer}/items` };
   if (!v.enumValues) {
@@ -111,7 +113,7 @@ function view(schema: unknown, pointer: string, depth = 0): View {
         v.properties.set(name, mine ? { schema: { allOf: [mine.schema, p.schema] }, pointer: mine.pointer } : p);
       }
       for (const r of m.required) v.required.add(r);
-      v.closed ||= m.closed;
+      v.closed ??= m.closed;
       v.additional ??= m.additional;
       v.items ??= m.items;
       v.variants.push(...m.variants);
@@ -167,7 +169,7 @@ export function compareSchemas(ctx: SchemaContext, before: unknown, after: unkno
   if (b.conditional.join('\n') !== a.conditional.join('\n')) emit('conditional-changed', pointer, `if/then/else/not constraints of ${label} changed`);
   if (!typesCompatible) return;
 
-  if (b.closed !== a.closed) emit(a.closed ? 'additional-properties-forbidden' : 'additional-properties-allowed', `${pointer}/additionalProperties`, `${label} ${a.closed ? 'no longer allows' : 'now allows'} unlisted properties`);
+  if (!b.closed !== !a.closed) emit(a.closed ? 'additional-properties-forbidden' : 'additional-properties-allowed', `${pointer}/${a.closed ?? b.closed}`, `${label} ${a.closed ? 'no longer allows' : 'now allows'} unlisted properties`);
   compareProperties(ctx, b, a, pointer, name, emit);
   if (b.additional && a.additional) compareSchemas(ctx, b.additional.schema, a.additional.schema, a.additional.pointer, b.additional.pointer, `${name}{*}`);
   if (b.items && a.items) compareSchemas(ctx, b.items.schema, a.items.schema, a.items.pointer, b.items.pointer, `${name}[]`);
