@@ -8,12 +8,13 @@ import { checkCommand } from './commands/check.ts';
 import { diffCommand } from './commands/diff.ts';
 import { mockCommand } from './commands/mock.ts';
 import { proxyCommand } from './commands/proxy.ts';
+import { upstreamCommand } from './commands/upstream.ts';
 import { processIo, type CommandContext, type Io } from './io.ts';
 
 export type { Io } from './io.ts';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand, diffCommand];
+const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand, diffCommand, upstreamCommand];
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
