@@ -132,13 +132,24 @@ const typeText = (t: Set<string> | undefined) => (t ? [...t].sort().join(' | ') 
 /** Compares `before` with `after`; both are resolved schemas at `pointer` (after's place; before's for removals). */
 export function compareSchemas(ctx: SchemaContext, before: unknown, after: unknown, pointer: string, beforePointer = pointer, name = ''): void {
   if (before === after) return;
+  // A pair already being compared further up is a recursive schema: its changes are reported there.
   const inProgress = (ctx.inProgress ??= new Map());
+  let pair: Set<object> | undefined;
   if (isObject(before) && isObject(after)) {
-    const seen = inProgress.get(before) ?? new Set();
+    const seen = inProgress.get(before) ?? new Set<object>();
     if (seen.has(after)) return;
     seen.add(after);
     inProgress.set(before, seen);
+    pair = seen;
   }
+  try {
+    compareNow(ctx, before, after, pointer, beforePointer, name);
+  } finally {
+    pair?.delete(after as object);
+  }
+}
+
+function compareNow(ctx: SchemaContext, before: unknown, after: unknown, pointer: string, beforePointer: string, name: string): void {
   const req = ctx.direction === 'request';
   const label = name || (ctx.prefix.endsWith('property') ? 'body' : 'value');
   const emit = (suffix: string, at: string, message: string) => {
@@ -165,12 +176,12 @@ export function compareSchemas(ctx: SchemaContext, before: unknown, after: unkno
     emit(loosening ? (req ? 'format-removed' : 'format-added') : 'format-changed', `${pointer}/format`, `format of ${label} ${b.format ?? 'none'} → ${a.format ?? 'none'}`);
   }
   compareEnums(b, a, pointer, label, emit);
-  compareBounds(b, a, pointer, label, req, emit);
+  compareBounds(b, a, pointer, label, emit);
   if (b.conditional.join('\n') !== a.conditional.join('\n')) emit('conditional-changed', pointer, `if/then/else/not constraints of ${label} changed`);
   if (!typesCompatible) return;
 
   if (!b.closed !== !a.closed) emit(a.closed ? 'additional-properties-forbidden' : 'additional-properties-allowed', `${pointer}/${a.closed ?? b.closed}`, `${label} ${a.closed ? 'no longer allows' : 'now allows'} unlisted properties`);
-  compareProperties(ctx, b, a, pointer, name, emit);
+  compareProperties(ctx, b, a, name);
   if (b.additional && a.additional) compareSchemas(ctx, b.additional.schema, a.additional.schema, a.additional.pointer, b.additional.pointer, `${name}{*}`);
   if (b.items && a.items) compareSchemas(ctx, b.items.schema, a.items.schema, a.items.pointer, b.items.pointer, `${name}[]`);
   compareVariants(ctx, b, a, label, name, emit);
@@ -192,7 +203,7 @@ function compareEnums(b: View, a: View, pointer: string, label: string, emit: Em
   if (removed.length) emit('enum-value-removed', pointer, `${label} lost ${list(removed)}`);
 }
 
-function compareBounds(b: View, a: View, pointer: string, label: string, req: boolean, emit: Emit): void {
+function compareBounds(b: View, a: View, pointer: string, label: string, emit: Emit): void {
   const keys = new Set([...b.bounds.keys(), ...a.bounds.keys()]);
   for (const key of [...keys].sort()) {
     const x = b.bounds.get(key)?.value;
@@ -210,10 +221,9 @@ function compareBounds(b: View, a: View, pointer: string, label: string, req: bo
     const suffix = b.pattern === undefined ? 'constraint-tightened' : a.pattern === undefined ? 'constraint-loosened' : 'pattern-changed';
     emit(suffix, `${pointer}/pattern`, `pattern of ${label} ${b.pattern ?? 'none'} → ${a.pattern ?? 'none'}`);
   }
-  void req;
 }
 
-function compareProperties(ctx: SchemaContext, b: View, a: View, pointer: string, name: string, emit: Emit): void {
+function compareProperties(ctx: SchemaContext, b: View, a: View, name: string): void {
   const req = ctx.direction === 'request';
   // What one side never sees: readOnly values are not sent, writeOnly values are not returned.
   const hidden = (p: Located | undefined) => isObject(p?.schema) && (req ? p!.schema.readOnly === true : p!.schema.writeOnly === true);
@@ -237,8 +247,6 @@ function compareProperties(ctx: SchemaContext, b: View, a: View, pointer: string
     if (wasRequired !== isRequired) ctx.emit(change(ctx, `${ctx.direction}-property-became-${isRequired ? 'required' : 'optional'}`, y.pointer, `property ${field(n)} became ${isRequired ? 'required' : 'optional'}`));
     compareSchemas(ctx, x.schema, y.schema, y.pointer, x.pointer, field(n));
   }
-  void emit;
-  void pointer;
 }
 
 function compareVariants(ctx: SchemaContext, b: View, a: View, label: string, name: string, emit: Emit): void {

@@ -88,4 +88,15 @@ describe('loading descriptions', () => {
     const report = await runDiff({ document: doc({}), location: 'a.json' }, { document: doc({ name: { type: 'string' } }), location: 'b.json' });
     expect(report.changes.map((c) => `${c.rule} ${c.pointer}`)).toEqual(['response-property-added /paths/~1tree/get/responses/200/content/application~1json/schema/properties/name']);
   });
+
+  it('reports a change in a schema used twice in one body at both places', async () => {
+    const doc = (extra: object) => ({
+      openapi: '3.1.0', info: { title: 't', version: '1' },
+      paths: { '/a': { get: { responses: { '200': { description: 'd', content: { 'application/json': { schema: { type: 'object', properties: { home: { $ref: '#/components/schemas/Addr' }, work: { $ref: '#/components/schemas/Addr' } } } } } } } } } },
+      components: { schemas: { Addr: { type: 'object', properties: { street: { type: 'string' }, ...extra } } } },
+    });
+    const report = await runDiff({ document: doc({ zip: { type: 'string' } }), location: 'a.json' }, { document: doc({}), location: 'b.json' });
+    const body = '/paths/~1a/get/responses/200/content/application~1json/schema/properties';
+    expect(report.changes.map((c) => `${c.rule} ${c.pointer}`)).toEqual([`response-property-removed ${body}/home/properties/zip`, `response-property-removed ${body}/work/properties/zip`]);
+  });
 });
