@@ -38,7 +38,8 @@ function rows(changes: Change[]): string[] {
   for (const c of changes) {
     const key = `${c.rule}\u0000${c.message}`;
     const g = groups.get(key) ?? { rule: c.rule, message: c.message, operations: [] };
-    g.operations.push(c.operation ?? '(document)');
+    const operation = c.operation ?? '(document)';
+    if (!g.operations.includes(operation)) g.operations.push(operation);
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => `| ${g.operations.map((o) => `\`${cell(o)}\``).join('<br>')} | \`${g.rule}\` | ${cell(g.message)} |`);
