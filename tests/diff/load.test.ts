@@ -34,6 +34,12 @@ describe('loading descriptions', () => {
     expect(host.received.every((r) => r.headers.authorization === undefined && r.headers.cookie === undefined)).toBe(true);
   });
 
+  it('names a URL in reports without its query (which may hold a token)', async () => {
+    const report = await runDiff(`${host.url}/base/openapi.yaml?token=Canary-Report-71d3`, fixture('multi-file', 'revision', 'openapi.json'));
+    expect(report.base).toBe(`${host.url}/base/openapi.yaml?…`);
+    expect(JSON.stringify(report)).not.toContain('Canary-Report-71d3');
+  });
+
   it('follows a plain redirect to the description', async () => {
     const { document } = await loadDocument(`${host.url}/redirect-to-spec?to=/base/openapi.yaml`);
     expect(Object.keys(document.paths)).toEqual(['/things/{id}']);
