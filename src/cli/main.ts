@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
   mock: async () => (await import('./commands/mock.ts')).mockCommand,
   proxy: async () => (await import('./commands/proxy.ts')).proxyCommand,
   simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
+  diff: async () => (await import('./commands/diff.ts')).diffCommand,
+  upstream: async () => (await import('./commands/upstream.ts')).upstreamCommand,
 };
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -30,7 +30,7 @@ describe('pass-contract CLI', () => {
   it('says an unknown command is unknown and lists the commands (exit 2)', async () => {
     const t = io();
     expect(await main(['frobnicate'], t.io)).toBe(2);
-    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy, simulate (pass-contract --help)"]);
+    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy, simulate, diff, upstream (pass-contract --help)"]);
   });
 
   it('prints the help on stderr and exits 2 when no command is given', async () => {

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/description/document.ts';
 
 const openapiDir = join(projectRoot, 'openapi');
+/** YAML files under openapi/ that are about the description, not part of it (pass-contract upstream reads this one). */
+const NOT_DESCRIPTION = new Set([join(openapiDir, 'UPSTREAM-WAIVERS.yaml')]);
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -33,7 +35,7 @@ describe('openapi/ files', () => {
       reached.add(file);
       for (const ref of refsIn(parse(readFileSync(file, 'utf8')))) queue.push(resolve(dirname(file), ref));
     }
-    const orphans = yamlFiles(openapiDir).filter((f) => !reached.has(f)).map((f) => relative(projectRoot, f));
+    const orphans = yamlFiles(openapiDir).filter((f) => !reached.has(f) && !NOT_DESCRIPTION.has(f)).map((f) => relative(projectRoot, f));
     expect(orphans).toEqual([]);
   });
 });

@@ -1,0 +1,13 @@
+// One classified change between two descriptions: the shape of `changes[]` in the JSON report.
+import type { Level } from './rules.ts';
+
+export interface Change {
+  /** Stable rule id from rules.ts, e.g. `response-property-removed`. */
+  rule: string;
+  level: Level;
+  /** `METHOD /path` as written in the revision (in the base for something removed); absent for document-level changes. */
+  operation?: string;
+  /** JSON pointer into the document with $refs resolved: in the revision, or in the base for something removed. */
+  pointer: string;
+  message: string;
+}
