@@ -4,7 +4,7 @@ import type { Exchange, Traffic } from './traffic.ts';
 
 export type Level = 'MUST' | 'SHOULD';
 
-/** Where a rule comes from: the page (path under reference/adobe-pass/), its section, and the rule in our words. */
+/** Where a rule comes from: the page (path in this repository), its section, and the rule in our words. */
 export interface RuleSource {
   page: string;
   section: string;
@@ -107,14 +107,14 @@ export interface NotCheckable {
   why: string;
 }
 
-// Pages the rules cite (paths under reference/adobe-pass/, or the seed).
+// Pages the rules cite, as paths in this repository (Adobe's pages are vendored in reference/).
 export const PAGES = {
-  checklist: 'rest-api-v2/rest-api-v2-checklist.md',
-  aiRules: 'rest-api-v2/rest-api-v2-ai-rules.md',
-  throttling: 'features/throttling-mechanism.md',
-  errors: 'features/enhanced-error-codes.md',
-  cookbook: 'reference/seeds/004_8db74b17f5e370c4.txt (REST API V2 cookbook, server-to-server)',
-  deviceIdentifier: 'rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier.md',
+  checklist: 'reference/adobe-pass/rest-api-v2/rest-api-v2-checklist.md',
+  aiRules: 'reference/adobe-pass/rest-api-v2/rest-api-v2-ai-rules.md',
+  throttling: 'reference/adobe-pass/features/throttling-mechanism.md',
+  errors: 'reference/adobe-pass/features/enhanced-error-codes.md',
+  cookbook: 'reference/seeds/004_8db74b17f5e370c4.txt',
+  deviceIdentifier: 'reference/adobe-pass/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-device-identifier.md',
 } as const;
 
 // Small helpers the rules share.
@@ -124,9 +124,13 @@ export function duration(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < 1000) return `${Math.round(ms)} ms`;
   if (abs < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (abs < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+  const [big, small, bigUnit, smallUnit] = abs < 3_600_000 ? [60_000, 1000, 'min', 's'] : [3_600_000, 60_000, 'h', 'min'];
+  const rest = Math.round((ms % big) / small);
+  return `${Math.floor(ms / big)} ${bigUnit}${rest ? ` ${rest} ${smallUnit}` : ''}`;
 }
+
+/** "1 request" / "3 requests". */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Whether the response says the call failed: an HTTP error, a top-level enhanced error, or every decision failing. */
 export function failed(x: Exchange): boolean {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../contract/check.ts';
 import { projectRoot } from '../description/document.ts';
+import { auditCommand } from './commands/audit.ts';
 import { checkCommand } from './commands/check.ts';
 import { mockCommand } from './commands/mock.ts';
 import { proxyCommand } from './commands/proxy.ts';
@@ -12,7 +13,7 @@ import { processIo, type CommandContext, type Io } from './io.ts';
 export type { Io } from './io.ts';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand];
+const COMMANDS: ((ctx: CommandContext) => Command)[] = [checkCommand, mockCommand, proxyCommand, auditCommand];
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 

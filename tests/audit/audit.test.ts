@@ -3,22 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { auditFiles } from '../../src/audit/audit.ts';
 import { NOT_CHECKABLE, RULES } from '../../src/audit/rules/index.ts';
-import { audit, dcrHeaders, description, device, failures, noProfile, profile, session, SP, T0, tokenBody, tokenResponse, writeHar, type Call } from './support/har.ts';
-
-const relay = device('YmEyM2QxNDE=', { forwardedFor: '203.0.113.7' });
-
-/** The cookbook's server-to-server flow at a human pace, as a careful programmer service sends it. */
-export const cleanFlow: Call[] = [
-  { at: 0, path: '/o/client/register', headers: dcrHeaders, body: { software_statement: 'eyJhbGciOiJSUzI1NiJ9.eyJzcyI6MX0.c2ln' }, status: 201, response: { client_id: 'client-1', client_secret: 'secret-1' } },
-  { at: 300, path: '/o/client/token', headers: dcrHeaders, body: tokenBody(), response: tokenResponse('token-A') },
-  { at: 600, path: `/api/v2/${SP}/profiles`, headers: relay, response: noProfile },
-  { at: 1200, path: `/api/v2/${SP}/configuration`, headers: relay, response: { requestor: { mvpds: [] } } },
-  { at: 9000, path: `/api/v2/${SP}/sessions`, headers: relay, body: 'mvpd=Cablevision&domainName=adobe.com&redirectUrl=https%3A%2F%2Fadobe.com', status: 201, response: session('ABC123', T0 + 1_800_000) },
-  { at: 9500, path: `/api/v2/${SP}/profiles/code/ABC123`, headers: { Authorization: 'Bearer token-A', Accept: 'application/json', 'X-Forwarded-For': '203.0.113.7' }, response: noProfile },
-  { at: 13_500, path: `/api/v2/${SP}/profiles/code/ABC123`, headers: { Authorization: 'Bearer token-A', Accept: 'application/json', 'X-Forwarded-For': '203.0.113.7' }, response: profile('Cablevision') },
-  { at: 20_000, path: `/api/v2/${SP}/decisions/authorize/Cablevision`, headers: relay, body: { resources: ['REF30'] }, response: { decisions: [{ resource: 'REF30', serviceProvider: SP, mvpd: 'Cablevision', source: 'mvpd', authorized: true }] } },
-  { at: 600_000, path: `/api/v2/${SP}/logout/Cablevision?redirectUrl=https%3A%2F%2Fadobe.com`, headers: relay, response: { logouts: {} } },
-];
+import { cleanFlow } from './support/flows.ts';
+import { audit, description, device, failures, SP, writeHar } from './support/har.ts';
 
 describe('auditFiles', () => {
   it('finds nothing wrong in the cookbook flow sent carefully', async () => {

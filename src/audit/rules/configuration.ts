@@ -1,5 +1,5 @@
 // Configuration phase: fetch the configuration only to let the user pick an MVPD, and cache it.
-import { codeOwners, duration, PAGES, sample, type RawFinding, type Rule, append } from '../rule.ts';
+import { codeOwners, duration, PAGES, sample, type RawFinding, type Rule, append, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 const PROFILE_OPERATIONS = new Set(['retrieveProfiles', 'retrieveProfileForMvpd', 'retrieveProfileForCode', 'retrievePartnerProfile']);
@@ -42,7 +42,7 @@ export const configurationWhenNeeded: Rule = {
       findings.push({
         device: traffic.devices.get(device)?.label ?? device,
         requests: sample(xs.map((h) => h.x)),
-        message: `fetched the configuration ${xs.length} times while the user had a valid ${first.mvpd} profile (e.g. ${label(first.x)}, profile from ${label(first.from)})`,
+        message: `fetched the configuration ${plural(xs.length, 'time')} while the user had a valid ${first.mvpd} profile (e.g. ${label(first.x)}, profile from ${label(first.from)})`,
       });
     }
     return { findings, examined };
@@ -75,7 +75,7 @@ export const configurationCache: Rule = {
       }
       if (repeats.length === 0) continue;
       const r = repeats[0]!;
-      findings.push({ device: device.label, requests: sample(repeats.map((p) => p.x)), message: `fetched the configuration again ${repeats.length} times within ${duration(options.thresholds.configurationCacheMs)} of a successful fetch (e.g. ${label(r.x)}, ${duration(r.x.start - r.prev.end)} after ${label(r.prev)})` });
+      findings.push({ device: device.label, requests: sample(repeats.map((p) => p.x)), message: `fetched the configuration again ${plural(repeats.length, 'time')} within ${duration(options.thresholds.configurationCacheMs)} of a successful fetch (e.g. ${label(r.x)}, ${duration(r.x.start - r.prev.end)} after ${label(r.prev)})` });
     }
     return { findings, examined };
   },

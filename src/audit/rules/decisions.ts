@@ -1,5 +1,5 @@
 // Preauthorization and logout: cache permits, and never log the user out because a decision was denied.
-import { duration, PAGES, sample, type RawFinding, type Rule } from '../rule.ts';
+import { duration, PAGES, sample, type RawFinding, type Rule, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 export const preauthorizationCachePermits: Rule = {
@@ -30,7 +30,7 @@ export const preauthorizationCachePermits: Rule = {
       }
       if (again.length === 0) continue;
       const a = again[0]!;
-      findings.push({ device: device.label, requests: sample(again.map((g) => g.x)), message: `${again.length} preauthorization requests asked again for permitted resources (e.g. ${a.resource} at ${label(a.x)}, permitted ${duration(a.x.start - a.prev.end)} earlier by ${label(a.prev)})` });
+      findings.push({ device: device.label, requests: sample(again.map((g) => g.x)), message: `${plural(again.length, 'preauthorization request')} asked again for permitted resources (e.g. ${a.resource} at ${label(a.x)}, permitted ${duration(a.x.start - a.prev.end)} earlier by ${label(a.prev)})` });
     }
     return { findings, examined };
   },

@@ -2,7 +2,7 @@
 // stable device identifier, and X-Forwarded-For when a server calls on behalf of devices.
 import type { Operation } from '../../description/document.ts';
 import type { Description } from '../../description/index.ts';
-import { PAGES, sample, type CheckResult, type RawFinding, type Rule, type RuleContext } from '../rule.ts';
+import { PAGES, sample, type CheckResult, type RawFinding, type Rule, type RuleContext, plural } from '../rule.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
 const declares = (op: Operation, header: string) => op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === header);
@@ -26,7 +26,7 @@ function missingHeader(traffic: Traffic, ctx: RuleContext, header: string, appli
     }
     if (missing.length === 0) continue;
     const perOp = [...new Set(missing.map((x) => x.operationId))].map((id) => `${id} ×${missing.filter((x) => x.operationId === id).length}`).join(', ');
-    findings.push({ device: device.label, requests: sample(missing), message: `${missing.length} requests without ${header} (${perOp}); first ${ctx.label(missing[0]!)}` });
+    findings.push({ device: device.label, requests: sample(missing), message: `${plural(missing.length, 'request')} without ${header} (${perOp}); first ${ctx.label(missing[0]!)}` });
   }
   return { findings, examined };
 }

@@ -1,7 +1,7 @@
 // Parameters and headers: send only what the API reference documents (taken from the loaded description).
 import { deref, type JsonObject, type Operation } from '../../description/document.ts';
 import type { Description } from '../../description/index.ts';
-import { PAGES, sample, type RawFinding, type Rule, append } from '../rule.ts';
+import { PAGES, sample, type RawFinding, type Rule, append, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 /**
@@ -80,7 +80,7 @@ export const documentedOnly: Rule = {
         if (a.body && x.bodyFields) for (const name of x.bodyFields) if (!a.body.has(name)) note(`${x.operationId}: undocumented body field \`${name}\``, x);
       }
       for (const [problem, xs] of problems) {
-        findings.push({ device: device.label, requests: sample(xs), message: `${problem} in ${xs.length} request${xs.length > 1 ? 's' : ''} (first ${label(xs[0]!)})` });
+        findings.push({ device: device.label, requests: sample(xs), message: `${problem} in ${plural(xs.length, 'request')} (first ${label(xs[0]!)})` });
       }
     }
     return { findings, examined };

@@ -1,5 +1,5 @@
 // Registration phase: client credentials registered once, access tokens reused until they expire.
-import { duration, PAGES, sample, type RawFinding, type Rule, append, startingBetween } from '../rule.ts';
+import { duration, PAGES, sample, type RawFinding, type Rule, append, startingBetween, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 const ok = (x: Exchange) => x.status >= 200 && x.status < 300;
@@ -78,7 +78,7 @@ export const tokenReuse: Rule = {
       findings.push({
         device: clientName(clientId || undefined),
         requests: sample(early.map((e) => e.x)),
-        message: `${early.length} of ${requests.length} token requests (for ${apiCalls} REST API v2 calls) were sent while the previous token was still valid: e.g. ${label(first.x)} with ${duration(first.left)} left on the token from ${label(first.prev)}`,
+        message: `${early.length} of ${plural(requests.length, 'token request')} (for ${plural(apiCalls, 'REST API v2 call')}) were sent while the previous token was still valid: e.g. ${label(first.x)} with ${duration(first.left)} left on the token from ${label(first.prev)}`,
       });
     }
     return { findings, examined };
@@ -105,7 +105,7 @@ export const tokenExpiredUse: Rule = {
     const findings = [...late].map(([device, xs]) => ({
       device: traffic.devices.get(device)!.label,
       requests: sample(xs),
-      message: `${xs.length} requests sent with an expired access token (first ${label(xs[0]!)}, ${duration(xs[0]!.start - expiry.get(xs[0]!.token!)!)} after it expired)`,
+      message: `${plural(xs.length, 'request')} sent with an expired access token (first ${label(xs[0]!)}, ${duration(xs[0]!.start - expiry.get(xs[0]!.token!)!)} after it expired)`,
     }));
     return { findings, examined };
   },
@@ -130,7 +130,7 @@ export const tokenRefreshOn401: Rule = {
         const next = startingBetween(xs, x.end, x.end + options.thresholds.retryWindowMs + 1).find((y) => y !== x && y.method === x.method && y.path === x.path && y.bodyRef === x.bodyRef);
         if (next && next.token === x.token) repeats.push(next);
       }
-      if (repeats.length) findings.push({ device: device.label, requests: sample(repeats), message: `retried ${repeats.length} calls with the access token that had just been refused with 401 (${repeats.slice(0, 5).map(label).join(', ')})` });
+      if (repeats.length) findings.push({ device: device.label, requests: sample(repeats), message: `retried ${plural(repeats.length, 'call')} with the access token that had just been refused with 401 (${repeats.slice(0, 5).map(label).join(', ')})` });
     }
     return { findings, examined };
   },

@@ -1,5 +1,5 @@
 // Error handling: retry only what Adobe says to retry, a bounded number of times.
-import { callSignature, failed, PAGES, retryable, sample, startingBetween, type RawFinding, type Rule } from '../rule.ts';
+import { callSignature, failed, PAGES, retryable, sample, startingBetween, type RawFinding, type Rule, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 const what = (x: Exchange) => (x.error ? `${x.status} ${x.error.code}${x.error.action ? ` (action ${x.error.action})` : ''}` : x.decisions?.length ? `decisions failing with ${[...new Set(x.decisions.map((d) => d.code ?? d.action))].join(', ')}` : `HTTP ${x.status}`);
@@ -70,7 +70,7 @@ export const retryOnlyWhenRetry: Rule = {
       }
       if (repeats.length === 0) continue;
       const r = repeats[0]!;
-      findings.push({ device: device.label, requests: sample(repeats.map((p) => p.x)), message: `repeated ${repeats.length} calls unchanged after errors that do not ask for a retry (e.g. ${label(r.x)} after ${what(r.prev)} at ${label(r.prev)})` });
+      findings.push({ device: device.label, requests: sample(repeats.map((p) => p.x)), message: `repeated ${plural(repeats.length, 'call')} unchanged after errors that do not ask for a retry (e.g. ${label(r.x)} after ${what(r.prev)} at ${label(r.prev)})` });
     }
     return { findings, examined };
   },
@@ -96,7 +96,7 @@ export const retryOnlyFailedItems: Rule = {
         const next = startingBetween(xs, x.end, x.end + options.thresholds.retryWindowMs + 1).find((y) => y !== x && y.path === x.path && y.resources);
         if (next?.resources?.some((r) => settled.has(r))) bad.push(next);
       }
-      if (bad.length) findings.push({ device: device.label, requests: sample(bad), message: `${bad.length} decision retries asked again for resources that already had a decision (e.g. ${label(bad[0]!)})` });
+      if (bad.length) findings.push({ device: device.label, requests: sample(bad), message: `${bad.length === 1 ? '1 decision retry' : `${bad.length} decision retries`} asked again for resources that already had a decision (e.g. ${label(bad[0]!)})` });
     }
     return { findings, examined };
   },
