@@ -13,11 +13,21 @@ interface TagGroup {
   tags: string[];
 }
 
+/** An `x-error-catalog` entry as the docs show it (statuses joined, missing cells as "—"). */
 interface CatalogEntry {
   code: string;
-  status: number;
+  status: string;
   action: string;
   message: string;
+}
+
+/** An entry as the description holds it: codes only Adobe's published OpenAPI lists may lack a status, action or message. */
+interface SourceEntry {
+  code: string;
+  status?: number | number[];
+  action?: string;
+  message?: string;
+  source?: string;
 }
 
 /**
@@ -106,9 +116,15 @@ export function renderHeaders(doc: OpenApiDocument, operations: Operation[], nam
 
 export function errorCatalog(doc: OpenApiDocument): CatalogEntry[] {
   const schema = ((doc.components.schemas ?? {}) as Record<string, JsonObject>).ErrorCode;
-  const catalog = schema?.['x-error-catalog'] as unknown as CatalogEntry[] | undefined;
+  const catalog = schema?.['x-error-catalog'] as unknown as SourceEntry[] | undefined;
   if (!catalog?.length) throw new Error('components.schemas.ErrorCode has no x-error-catalog');
-  return catalog;
+  return catalog.map((e) => ({
+    code: e.code,
+    status: e.status === undefined ? '—' : [e.status].flat().join(', '),
+    action: e.action ?? '—',
+    message: e.source === undefined ? e.message ?? ''
+      : `${e.message ?? 'No page documents this code.'} (In Adobe's published OpenAPI, not on the REST API V2 pages.)`,
+  }));
 }
 
 /** The values of `ErrorAction` with their descriptions. */
@@ -120,17 +136,13 @@ export function renderErrorActions(doc: OpenApiDocument): string {
 }
 
 /**
- * Redoc's middle panel is narrow and the codes are long snake_case words: in a column of their own
- * they break at every letter. Each code therefore shares the wide first column with its message
- * (code, line break, message), and is raw `<code>` with `<wbr>` after each underscore so that it
- * breaks between words when it must; copying the code still yields it unchanged.
+ * Each code shares the first column with its message (code, line break, message): the codes are
+ * long snake_case words that must not break (page.hbs keeps them on one line), and the message
+ * wraps beside the short Status and Action columns.
  */
-const breakableCode = (code: string): string =>
-  `<code>${code.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/_/g, '_<wbr>')}</code>`;
-
 export function renderErrorTable(doc: OpenApiDocument): string {
-  // The action is plain text: a code span would break `configuration` inside the word as well.
-  const rows = errorCatalog(doc).map((e) => `| ${breakableCode(e.code)}<br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
+  // Status and action stay plain text: they are short and the columns narrow.
+  const rows = errorCatalog(doc).map((e) => `| \`${e.code}\`<br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
   return ['| Code and message | Status | Action |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

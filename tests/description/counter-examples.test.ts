@@ -18,7 +18,7 @@ const rejected: { name: string; pointer: () => string; value: unknown; encoded?:
   { name: 'unknown actionName', pointer: () => schema('LogoutResponse'), value: logout({ actionName: 'signout', actionType: 'none' }), path: '/logouts/Cablevision/actionName' },
   { name: 'decision without authorized', pointer: () => schema('Decision'), value: { resource: 'REF30', serviceProvider: 'REF30', mvpd: 'Cablevision', source: 'mvpd' }, path: '/authorized' },
   { name: 'error with unknown action', pointer: () => schema('EnhancedError'), value: { action: 'reboot', status: 400, code: 'invalid_parameter_mvpd', message: 'm', helpUrl: 'https://x.test/' }, path: '/action' },
-  { name: 'error with unknown code', pointer: () => schema('EnhancedError'), value: { action: 'none', status: 400, code: 'invalid_requestor', message: 'm', helpUrl: 'https://x.test/' }, path: '/code' },
+  { name: 'error with a code no source lists (dropped from Adobe\'s 2024 files)', pointer: () => schema('EnhancedError'), value: { action: 'none', status: 400, code: 'missing_dcr_application', message: 'm', helpUrl: 'https://x.test/' }, path: '/code' },
   { name: 'AP-Device-Identifier without fingerprint prefix', pointer: deviceIdParam, value: 'YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' },
   { name: 'AP-Device-Identifier with another type', pointer: deviceIdParam, value: 'serial YmEyM2Qx' },
   { name: 'X-Device-Info that is not base64', pointer: () => schema('Base64DeviceInfo'), value: '{"model":"x"}', encoded: true },

@@ -1,16 +1,16 @@
-// The built docs page in a real browser (Debian Chromium): overview, every operation and example, offline, no errors.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// The built docs page in a real browser (tests/support/chromium.ts): overview, every operation and example, offline, layout at 1400 px, no errors.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deref, listOperations, loadBundledDescription, pointerSegment, projectRoot, type JsonObject, type Operation } from '../../src/description/document.ts';
 import { buildDocs, type BuildDocsResult } from '../../scripts/docs/build.ts';
 import { errorCatalog, operationRoute, redocSlug } from '../../scripts/docs/overview.ts';
 import { serveDocs } from '../../scripts/docs/serve.ts';
+import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const doc = loadBundledDescription();
 const operations = listOperations(doc);
 const tagOf = (op: Operation): string => (op.node.tags as string[])[0]!;
@@ -29,33 +29,35 @@ let scratch: string;
 let build: BuildDocsResult;
 let server: Server;
 let origin: string;
-let context: BrowserContext;
+let browser: LaunchedChromium;
 let page: Page;
 let readyMs: number;
 const consoleErrors: string[] = [];
 const blocked: string[] = [];
+/** Paths the docs server was asked for, and requests of the page that failed or got an HTTP error. */
+const requested: string[] = [];
+const failed: string[] = [];
 const seen = { operations: 0, requestSamples: 0, responseExamples: 0 };
 let overviewLinks: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`The docs browser test drives Debian Chromium at ${CHROMIUM}; install it (apt-get install chromium).`);
   scratch = mkdtempSync(join(tmpdir(), 'pass-docs-browser-'));
   build = buildDocs({ outDir: join(scratch, 'site') });
   const served = await serveDocs(join(scratch, 'site'));
   server = served.server;
+  server.on('request', (req: { url?: string }) => requested.push(req.url ?? ''));
   origin = served.url.replace(/\/$/, '');
-  // Playwright refuses --user-data-dir in launch(); a persistent context takes the fresh profile directory instead.
-  context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? await context.newPage();
+  browser = await launchChromium({ viewport: { width: 1400, height: 900 } });
+  console.info(`docs browser: ${browser.source} Chromium ${browser.executablePath} (libraries: ${browser.libraries}), `
+    + `unpacked in ${Math.round(browser.unpackMs)} ms, launched in ${Math.round(browser.launchMs)} ms`);
+  page = browser.page;
   page.setDefaultTimeout(10_000);
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    if (request.url().startsWith(origin)) failed.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (response) => { if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`); });
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (url === origin || url.startsWith(`${origin}/`)) return route.continue();
@@ -75,7 +77,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
@@ -87,15 +89,28 @@ const responsePanelOf = (item: Locator): Locator => item.locator('[data-testid="
   .filter({ has: page.locator('[data-component-name="Panel/PanelHeaderTitle"]', { hasText: /^Response$/ }) });
 
 /**
- * Opens a Redoc dropdown and returns its entries' texts, then closes it again. The open list is
- * portalled out of the dropdown; closed lists stay in the DOM with no height, so the one visible
- * menu is the open one. Escape does not close it; a second click on the trigger does.
+ * Whether an element, or one inside it, clips its text (an ellipsis or plain overflow): what a
+ * reader sees of it is then less than its text.
+ */
+const clipped = (root: Locator): Promise<boolean> => root.evaluate((el) => [el, ...el.querySelectorAll('*')]
+  .some((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'));
+
+/**
+ * Opens a Redoc dropdown and returns its entries' texts, then closes it again. Every entry must
+ * be shown whole and differ from the others, so that a reader can tell the examples apart. The
+ * open list is portalled out of the dropdown; closed lists stay in the DOM with no height, so the
+ * one visible menu is the open one. Escape does not close it; a second click on the trigger does.
  */
 async function dropdownEntries(trigger: Locator): Promise<string[]> {
   await trigger.click();
   await expectAttribute(trigger, 'aria-expanded', 'true');
   const list = page.locator('[role="menu"]:visible');
-  const entries = (await list.locator('[role="menuitem"]').allInnerTexts()).map((t) => t.trim());
+  const items = list.locator('[role="menuitem"]');
+  const entries = (await items.allInnerTexts()).map((t) => t.trim());
+  const cut: string[] = [];
+  for (const [i, entry] of entries.entries()) if (await clipped(items.nth(i))) cut.push(entry);
+  expect(cut, 'dropdown labels cut short').toEqual([]);
+  expect(new Set(entries).size, `dropdown labels are distinct: ${entries.join(' | ')}`).toBe(entries.length);
   await trigger.click();
   await list.waitFor({ state: 'hidden' });
   return entries;
@@ -178,7 +193,7 @@ describe('docs page in Chromium', () => {
     console.info(`docs page: ${seen.operations} operations, ${seen.requestSamples} request samples, ${seen.responseExamples} response examples rendered`);
   }, 60_000);
 
-  it('shows every documented example of initiateLogout in its examples dropdown', async () => {
+  it('shows every documented example of initiateLogout in its examples dropdown, each label whole', async () => {
     const logout = operations.find((op) => op.operationId === 'initiateLogout')!;
     const route = operationRoute(tagOf(logout), logout.operationId);
     await page.goto(`${origin}/${route}`);
@@ -186,7 +201,14 @@ describe('docs page in Chromium', () => {
     await responsePanel.getByRole('button', { name: '200', exact: true }).click();
     const documented = documentedExamples(logout, '200');
     expect(documented.length).toBeGreaterThanOrEqual(7);
-    expect(await dropdownEntries(responsePanel.locator('button[aria-label="Example"]'))).toEqual(documented);
+    const trigger = responsePanel.locator('button[aria-label="Example"]');
+    expect(await dropdownEntries(trigger)).toEqual(documented);
+    // The longest label, once chosen, shows whole in the button too.
+    const longest = [...documented].sort((a, b) => b.length - a.length)[0]!;
+    await trigger.click();
+    await page.locator('[role="menu"]:visible [role="menuitem"]', { hasText: longest }).click();
+    await trigger.filter({ hasText: longest }).waitFor();
+    await expect(clipped(trigger)).resolves.toBe(false);
   });
 
   it('lists every code of the error catalog in the error-code table', async () => {
@@ -202,16 +224,61 @@ describe('docs page in Chromium', () => {
     expect(rows).toEqual(catalog.map((e) => ({ code: e.code, message: e.message, status: String(e.status), action: e.action })));
   });
 
-  it('saves a full-page screenshot of the overview for review', async () => {
+  it('gives the overview a wide column at 1400 px, with no code broken mid-word', async () => {
+    await page.goto(`${origin}/#/section/reading-errors`);
+    const table = page.locator('[data-section-id="/section/reading-errors"] table').first();
+    await table.waitFor();
+    const layout = await table.evaluate((t) => ({
+      column: t.closest('[data-section-id]')!.getBoundingClientRect().width,
+      overflow: t.parentElement!.scrollWidth - t.parentElement!.clientWidth,
+    }));
+    console.info(`docs page at 1400 px: overview column ${Math.round(layout.column)} px, error table overflows by ${layout.overflow} px`);
+    // 600 px holds about 85 characters of 14 px text, a comfortable line, and the widest row of the
+    // error table (a 52-character code on one line, its status and action) without scrolling.
+    expect(layout.column).toBeGreaterThanOrEqual(600);
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+
+    // Each error code on one line.
+    const codes = await table.locator('tbody td > code').evaluateAll((cs) => cs.map((c) => ({ code: c.textContent, lines: c.getClientRects().length })));
+    expect(codes.map((c) => c.code)).toEqual(errorCatalog(doc).map((e) => e.code));
+    expect(codes.filter((c) => c.lines !== 1)).toEqual([]);
+
+    // Paths and codes in the overview break only between words (at a space, hyphen or slash).
+    const brokenWords = await page.locator('[data-section-id^="/section/"] code').evaluateAll((cs) => cs.flatMap((c) => [...c.childNodes]
+      .filter((n) => n.nodeType === Node.TEXT_NODE)
+      .flatMap((n) => [...(n.textContent ?? '').matchAll(/\w+/g)].filter((m) => {
+        const range = document.createRange();
+        range.setStart(n, m.index);
+        range.setEnd(n, m.index + m[0].length);
+        return range.getClientRects().length > 1;
+      }).map((m) => `${m[0]} in ${c.textContent}`))));
+    expect(brokenWords).toEqual([]);
+
+    mkdirSync(join(projectRoot, 'reports'), { recursive: true });
+    await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400-errors.png'), animations: 'disabled' });
     await page.goto(`${origin}/#/`);
     await page.locator('[data-section-id="/"] h1').first().waitFor();
-    mkdirSync(join(projectRoot, 'reports'), { recursive: true });
-    await page.screenshot({ path: join(projectRoot, 'reports', 'docs.png'), fullPage: true });
+    await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400.png'), animations: 'disabled' });
+  });
+
+  it('declares an inline icon, so that no browser asks the server for /favicon.ico', async () => {
+    const icon = await page.locator('head link[rel~="icon"]').getAttribute('href');
+    expect(icon).toMatch(/^data:image\/svg\+xml,/);
+    // The icon is an image the browser can decode.
+    const width = await page.evaluate((href) => new Promise<number>((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve(img.naturalWidth);
+      img.onerror = () => resolve(0);
+      img.src = href;
+    }), icon!);
+    expect(width).toBeGreaterThan(0);
+    expect(requested.filter((path) => path.startsWith('/favicon'))).toEqual([]);
   });
 
   // Last, so that it covers everything the tests above did on the page.
-  it('logged no console error and requested nothing outside the local server', () => {
+  it('logged no console error, had no failed request and requested nothing outside the local server', () => {
     expect(consoleErrors).toEqual([]);
+    expect(failed).toEqual([]);
     expect(blocked).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listOperations, loadBundledDescription, projectRoot, type JsonObject, type Operation } from '../../src/description/document.ts';
-import { buildDocs } from '../../scripts/docs/build.ts';
+import { buildDocs, FAVICON } from '../../scripts/docs/build.ts';
 import { codeSampleLanguages, codeSamples, encodeQuery, fillPath, rawRequest } from '../../scripts/docs/code-samples.ts';
 import { docsDescription } from '../../scripts/docs/docs-description.ts';
 import { externalAssets, makeOffline } from '../../scripts/docs/offline.ts';
@@ -55,11 +55,11 @@ describe('overview', () => {
   });
 
   it('tabulates every code of the error catalog', () => {
-    const rows = overview.split('\n').filter((l) => l.startsWith('| <code>'));
+    const rows = overview.split('\n').filter((l) => l.startsWith('| `'));
     const catalog = errorCatalog(doc);
     expect(rows).toHaveLength(catalog.length);
     for (const [i, e] of catalog.entries()) {
-      expect(rows[i]!.replace(/<wbr>/g, '')).toBe(`| <code>${e.code}</code><br>${e.message} | ${e.status} | ${e.action} |`);
+      expect(rows[i]).toBe(`| \`${e.code}\`<br>${e.message} | ${e.status} | ${e.action} |`);
     }
   });
 
@@ -176,6 +176,11 @@ describe('buildDocs', () => {
     const html = readFileSync(first.file, 'utf8');
     expect(html).toBe(readFileSync(second.file, 'utf8'));
     expect(externalAssets(html)).toEqual([]);
+    // One icon, inline: a page without one makes browsers request /favicon.ico.
+    const icons = [...html.matchAll(/<link\b[^>]*\brel="icon"[^>]*>/g)].map((m) => m[0]);
+    expect(icons).toHaveLength(1);
+    expect(icons[0]).toContain(`href="${FAVICON}"`);
+    expect(decodeURIComponent(FAVICON.replace(/^data:image\/svg\+xml,/, ''))).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>$/);
     expect(first.operations).toBe(operations.length);
     expect(first.codeSamples).toBe(operations.reduce((n, o) => n + Object.keys(o.requestExamples).length, 0));
     console.info(`docs page: ${first.bytes} bytes, ${first.operations} operations, ${first.codeSamples} request samples`);

@@ -151,7 +151,7 @@ beforeAll(async () => {
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   if (Object.keys(sizes).length) console.info(`installs: ${Object.entries(sizes).map(([who, s]) => `${who} ${s.packages} packages / ${(s.bytes / 1e6).toFixed(1)} MB`).join('; ')}`);
-});
+}, 60_000); // removing two installed projects takes a while on a loaded 2-core machine
 
 describe('the tarballs', () => {
   it('ship the licences, the README, the built code and the bundled description, and nothing else', () => {
@@ -188,7 +188,7 @@ describe('pass-contract installed from its tarball', () => {
     const viaScript = await sh(project, 'npm', ['run', '--silent', 'drift']);
     expect(viaScript.code, viaScript.stderr).toBe(0);
     expect(readdirSync(join(project, 'npm-script-report')).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
-  }, 60_000);
+  }, 120_000);
 
   it('`npx pass-contract check` checks every case against the embedded mock and writes the three reports', async () => {
     const checked = await sh(project, 'npx', ['pass-contract', 'check', '--report', 'reports']);
@@ -200,7 +200,7 @@ describe('pass-contract installed from its tarball', () => {
     const junit = readFileSync(join(project, 'reports', 'junit.xml'), 'utf8');
     expect(junit).toMatch(new RegExp(`<testsuites[^>]* tests="${report.results.length}"[^>]* failures="0"`));
     expect(readFileSync(join(project, 'reports', 'summary.md'), 'utf8')).toMatch(/^#/);
-  }, 60_000);
+  }, 120_000);
 
   it('says so, exits 2 and lists the commands on an unknown command', async () => {
     const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);
@@ -217,7 +217,7 @@ describe('pass-contract installed from its tarball', () => {
     const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
     expect(checked.stdout + checked.stderr).toBe('');
     expect(checked.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('pass-contract-client installed alone', () => {
@@ -255,5 +255,5 @@ describe('pass-contract-client installed alone', () => {
     const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
     expect(checked.stdout + checked.stderr).toBe('');
     expect(checked.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

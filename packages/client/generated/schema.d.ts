@@ -470,7 +470,7 @@ export interface components {
              * @description The device's IP address used for sending HTTP requests.
              * @example 8.8.4.4
              */
-            connectionIp?: string | unknown | unknown;
+            connectionIp?: string;
             /**
              * @description The device's port used for sending HTTP requests.
              * @example 53124
@@ -627,6 +627,12 @@ export interface components {
              * @example bearer
              */
             token_type: string;
+            /**
+             * @description A refresh token. In Adobe's published OpenAPI (with a `refresh_token` token-request
+             *     parameter), not on the pages, whose only grant type is `client_credentials`; clients
+             *     request a new access token with their client credentials instead. A secret: never log it.
+             */
+            refresh_token?: string;
         };
         /**
          * TokenErrorCode
@@ -719,6 +725,11 @@ export interface components {
              *     whose integration is disabled disappears from this list.
              */
             mvpds: components["schemas"]["ConfigurationMvpd"][];
+            /**
+             * @description The service provider's channels, as one string. In Adobe's published OpenAPI, not on the
+             *     pages; neither source describes its format.
+             */
+            channels?: string;
         };
         /**
          * Configuration
@@ -726,18 +737,41 @@ export interface components {
          *     the client, and the service provider (`requestor`) with the MVPDs it is actively integrated
          *     with. It is specific to the service provider and platform type, not to the user; cache it
          *     briefly. Follows Adobe's sample where the page's attribute table disagrees (`mvpds` inside
-         *     `requestor`, `os` present, `time` absent).
+         *     `requestor`, `os` present, `time` absent). `platform`, `platformCategory` and `sdkType` are in
+         *     Adobe's published OpenAPI, not on the pages; `device` is on the pages, not in the published
+         *     OpenAPI, so it is optional (see ERRATA.md).
          */
         Configuration: {
-            /** @description The device type (the sample shows `unknown`). */
-            device: string;
-            /** @description The client type (the sample shows `html5`). */
+            /**
+             * @description The device type (the sample shows `unknown`). In the page's table and sample, absent from
+             *     Adobe's published OpenAPI: optional.
+             */
+            device?: string;
+            /**
+             * @description The client type (the sample shows `html5`). In the page's table and sample, absent from
+             *     Adobe's published OpenAPI.
+             */
             clientType?: string;
             /**
-             * @description The operating system (the sample shows `Unknown`). Present in Adobe's sample, not listed
-             *     in the page's attribute table.
+             * @description The operating system (the sample shows `Unknown`). Present in Adobe's sample and published
+             *     OpenAPI, not listed in the page's attribute table.
              */
             os?: string;
+            /**
+             * @description The platform. In Adobe's published OpenAPI, not on the pages; neither source describes it
+             *     or lists its values.
+             */
+            platform?: string;
+            /**
+             * @description The platform category. In Adobe's published OpenAPI, not on the pages; neither source
+             *     describes it or lists its values.
+             */
+            platformCategory?: string;
+            /**
+             * @description The SDK type. In Adobe's published OpenAPI, not on the pages; neither source describes it
+             *     or lists its values.
+             */
+            sdkType?: string;
             /** @description Error-reporting settings. The page types it only as "Object" and lists no members. */
             errorReporting?: Record<string, never>;
             requestor: components["schemas"]["ConfigurationRequestor"];
@@ -762,13 +796,15 @@ export interface components {
         /**
          * ErrorCode
          * @description Adobe Pass's identifier of the error. The values are REST API V2's list of enhanced error
-         *     codes; `x-error-catalog` gives each code's HTTP status, recommended `action` and message, in
-         *     the docs' order (grouped by action). Adobe may add codes in the future: a code outside this
-         *     list is reported as drift by the contract suite.
+         *     codes, in the docs' order (grouped by action), then 19 codes that are in Adobe's published
+         *     OpenAPI, not on the pages (`source: adobe-openapi` in the catalog; most are REST API v1 codes
+         *     of the pages' legacy table). `x-error-catalog` gives each code's HTTP status, recommended
+         *     `action` and message where a source documents them. Adobe may add codes in the future: a code
+         *     outside this list is reported as drift by the contract suite.
          *     [Enhanced error codes](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/features-standard/error-reporting/enhanced-error-codes)
          * @enum {string}
          */
-        ErrorCode: "invalid_parameter_service_provider" | "invalid_parameter_mvpd" | "invalid_parameter_code" | "invalid_parameter_resources" | "invalid_parameter_redirect_url" | "invalid_parameter_partner" | "invalid_parameter_saml_response" | "invalid_header_device_info" | "invalid_header_device_identifier" | "invalid_header_identity_for_temporary_access" | "invalid_header_pfs_permission_access_not_present" | "invalid_header_pfs_permission_access_not_determined" | "invalid_header_pfs_permission_access_not_granted" | "invalid_header_pfs_provider_id_not_determined" | "invalid_header_pfs_provider_id_mismatch" | "invalid_header_pfs_provider_info_expired" | "invalid_integration" | "invalid_authentication_session" | "preauthorization_denied_by_mvpd" | "authorization_denied_by_mvpd" | "authorization_denied_by_parental_controls" | "authorization_denied_by_degradation_rule" | "internal_server_error" | "too_many_resources" | "invalid_configuration_user_metadata_certificate" | "invalid_configuration_temporary_access" | "invalid_configuration_platform" | "invalid_configuration_platform_id" | "invalid_configuration_platform_trait" | "invalid_configuration_platform_category_trait" | "invalid_configuration_platform_services" | "invalid_configuration_mvpd_platform" | "invalid_configuration_mvpd_platform_boarding_status" | "invalid_configuration_mvpd_platform_profile_exchange" | "invalid_access_token_service_provider" | "invalid_access_token_client_application" | "authenticated_profile_missing" | "authenticated_profile_expired" | "authenticated_profile_invalidated" | "temporary_access_duration_limit_exceeded" | "temporary_access_resources_limit_exceeded" | "authorization_denied_by_hba_policies" | "authorization_denied_by_session_invalidated" | "identity_not_recognized_by_mvpd" | "network_received_error" | "network_connection_timeout" | "maximum_execution_time_exceeded";
+        ErrorCode: "invalid_parameter_service_provider" | "invalid_parameter_mvpd" | "invalid_parameter_code" | "invalid_parameter_resources" | "invalid_parameter_redirect_url" | "invalid_parameter_partner" | "invalid_parameter_saml_response" | "invalid_header_device_info" | "invalid_header_device_identifier" | "invalid_header_identity_for_temporary_access" | "invalid_header_pfs_permission_access_not_present" | "invalid_header_pfs_permission_access_not_determined" | "invalid_header_pfs_permission_access_not_granted" | "invalid_header_pfs_provider_id_not_determined" | "invalid_header_pfs_provider_id_mismatch" | "invalid_header_pfs_provider_info_expired" | "invalid_integration" | "invalid_authentication_session" | "preauthorization_denied_by_mvpd" | "authorization_denied_by_mvpd" | "authorization_denied_by_parental_controls" | "authorization_denied_by_degradation_rule" | "internal_server_error" | "too_many_resources" | "invalid_configuration_user_metadata_certificate" | "invalid_configuration_temporary_access" | "invalid_configuration_platform" | "invalid_configuration_platform_id" | "invalid_configuration_platform_trait" | "invalid_configuration_platform_category_trait" | "invalid_configuration_platform_services" | "invalid_configuration_mvpd_platform" | "invalid_configuration_mvpd_platform_boarding_status" | "invalid_configuration_mvpd_platform_profile_exchange" | "invalid_access_token_service_provider" | "invalid_access_token_client_application" | "authenticated_profile_missing" | "authenticated_profile_expired" | "authenticated_profile_invalidated" | "temporary_access_duration_limit_exceeded" | "temporary_access_resources_limit_exceeded" | "authorization_denied_by_hba_policies" | "authorization_denied_by_session_invalidated" | "identity_not_recognized_by_mvpd" | "network_received_error" | "network_connection_timeout" | "maximum_execution_time_exceeded" | "authorization_denied_by_degradation_configuration_change" | "invalid_refresh_token" | "invalid_requestor" | "invalid_device_info" | "invalid_device_id" | "missing_resource" | "malformed_authz_request" | "internal_error" | "unknown_integration" | "authentication_session_issuer_mismatch" | "authentication_session_invalidated" | "authentication_session_missing" | "authentication_session_expired" | "preauthorization_authentication_session_missing" | "preauthorization_authentication_session_expired" | "authorization_not_found" | "authorization_expired" | "maximum_attempts_exceeded" | "degraded_integration";
         /**
          * EnhancedError
          * @description Adobe Pass's enhanced error, used both as a whole response body (top-level error) and inside
@@ -931,6 +967,15 @@ export interface components {
             serviceProvider: string;
         };
         /**
+         * SessionDeviceType
+         * @description The device class of the device that created an authentication session. The pages document no
+         *     values (their samples show `Desktop`); these are the values Adobe's published OpenAPI lists,
+         *     in its order: the `primaryHardwareType` values of the X-Device-Info page plus
+         *     `VehicleMultimediaSystem` and `Projector`. Adobe documents no meaning beyond the name.
+         * @enum {string}
+         */
+        SessionDeviceType: "Camera" | "DataCollectionTerminal" | "Desktop" | "EmbeddedNetworkModule" | "eReader" | "GamesConsole" | "GeolocationTracker" | "Glasses" | "MediaPlayer" | "MobilePhone" | "PaymentTerminal" | "PluginModem" | "SetTopBox" | "TV" | "Tablet" | "WirelessHotspot" | "Wristwatch" | "VehicleMultimediaSystem" | "Projector" | "Unknown";
+        /**
          * SessionDeviceVersion
          * @description A version split into its parts, as Adobe Pass reports it for the device, hardware, operating system and browser.
          */
@@ -1008,7 +1053,9 @@ export interface components {
         };
         /**
          * SessionDeviceDisplay
-         * @description The display of the device that created the authentication session; zero or `null` when unknown.
+         * @description The display of the device that created the authentication session; zero or `null` when
+         *     unknown. Adobe's published OpenAPI types `width`, `height` and `ppi` as 64-bit integers and
+         *     `diagonalSize` as a string.
          */
         SessionDeviceDisplay: {
             /** @description The physical screen width. */
@@ -1026,8 +1073,11 @@ export interface components {
             vendor: string | null;
             /** @description The display version, when known. */
             version: components["schemas"]["SessionDeviceVersion"] | null;
-            /** @description The physical screen diagonal, when known. */
-            diagonalSize: number | null;
+            /**
+             * @description The physical screen diagonal, when known. The samples show only `null`; Adobe's published
+             *     OpenAPI types it as a string (its format is not described).
+             */
+            diagonalSize: string | null;
         };
         /**
          * SessionDeviceConnection
@@ -1038,7 +1088,7 @@ export interface components {
              * @description The device's IP address.
              * @example 203.0.113.7
              */
-            ipAddress: string | unknown | unknown;
+            ipAddress: string;
             /**
              * @description The device's source port, as a string of digits.
              * @example 55161
@@ -1057,11 +1107,7 @@ export interface components {
          *     the samples show only as `null` are typed after their siblings.
          */
         SessionDevice: {
-            /**
-             * @description The device class.
-             * @example Desktop
-             */
-            type: string;
+            type: components["schemas"]["SessionDeviceType"];
             /** @description The device model, when known. */
             model: string | null;
             version: components["schemas"]["SessionDeviceVersion"];
@@ -1146,6 +1192,9 @@ export interface components {
         /**
          * ProfileAttribute
          * @description One user metadata attribute of a profile, with its value and whether that value is encrypted.
+         *     Adobe's published OpenAPI also gives an attribute an `error` (an enhanced error code), which
+         *     the pages do not show; `value` is required only on an attribute without `error` (see
+         *     ERRATA.md).
          */
         ProfileAttribute: {
             /**
@@ -1153,8 +1202,13 @@ export interface components {
              *     attribute defines it (for example `used_assets` is a list of resource ids and
              *     `expiration_date` a timestamp in milliseconds).
              */
-            value: string | number | boolean | unknown[] | Record<string, never>;
+            value?: string | number | boolean | unknown[] | Record<string, never>;
             state: components["schemas"]["ProfileAttributeState"];
+            /**
+             * @description An enhanced error code attached to the attribute. In Adobe's published OpenAPI (typed as
+             *     the list of error codes), not on the pages, which do not say when it appears.
+             */
+            error?: components["schemas"]["ErrorCode"];
         };
         /**
          * Profile
@@ -1178,6 +1232,12 @@ export interface components {
              */
             issuer: string;
             type: components["schemas"]["ProfileType"];
+            /**
+             * @description An identifier of the session. In Adobe's published OpenAPI, not on the pages; neither
+             *     source describes it (the authentication session's `sessionId` is "an opaque identifier
+             *     that can be used for tracking user activity").
+             */
+            sessionId?: string;
             /**
              * @description User metadata keyed by attribute name. `userID` is always present; other keys (`zip`,
              *     `householdID`, `maxRating`, and for TempPass `expiration_date`, `remaining_resources`,
@@ -1258,8 +1318,10 @@ export interface components {
             /** @description After this time the media token is not valid. */
             notAfter: components["schemas"]["TimestampMillis"];
             /**
-             * @description The signed media token, Base64-encoded, sent in clear text. Adobe's samples truncate it
-             *     (`PHNpZ25hdHVyZUluZm8...`).
+             * @description The signed media token, Base64-encoded (standard alphabet, padded: the pattern Adobe's
+             *     published OpenAPI gives its base64 strings), sent in clear text. Adobe's samples truncate
+             *     it (`PHNpZ25hdHVyZUluZm8...`), which is not base64; the examples complete it (see
+             *     ERRATA.md).
              */
             serializedToken: string;
         };
@@ -2058,38 +2120,54 @@ export interface operations {
              */
             302: {
                 headers: {
-                    /** @description The next URL of the authentication flow. */
+                    /**
+                     * @description The next URL of the authentication flow, absolute or relative to the Adobe Pass host
+                     *     (HTTP allows both; Adobe's sample is absolute).
+                     */
                     Location: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is invalid (for example an unknown or expired code); correct it before trying again. The body is an HTML page. */
+            /**
+             * @description The request is invalid (for example an unknown or expired code); correct it before trying
+             *     again. The page says the body is an HTML page; Adobe's published OpenAPI gives Adobe's JSON
+             *     error object instead, so both are described.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
+                    "application/json": components["schemas"]["EnhancedError"];
                 };
             };
-            /** @description The HTTP method is not allowed for this resource. The body is an HTML page. */
+            /**
+             * @description The HTTP method is not allowed for this resource. The page says the body is an HTML page;
+             *     Adobe's published OpenAPI gives Adobe's JSON error object instead, so both are described.
+             */
             405: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
+                    "application/json": components["schemas"]["EnhancedError"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            /** @description Adobe Pass encountered an issue on its side. The body is an HTML page. */
+            /**
+             * @description Adobe Pass encountered an issue on its side. The page says the body is an HTML page;
+             *     Adobe's published OpenAPI gives Adobe's JSON error object instead, so both are described.
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
+                    "application/json": components["schemas"]["EnhancedError"];
                 };
             };
         };
@@ -2509,6 +2587,14 @@ export interface operations {
                  */
                 "AP-Partner-Framework-Status"?: components["parameters"]["ApPartnerFrameworkStatus"];
                 /**
+                 * @description Promotional TempPass: base64 of a JSON document that identifies the end user to whom
+                 *     temporary access is granted. In Adobe's published OpenAPI for this operation, not on
+                 *     its page (which lists it for authorization only).
+                 *     [AP-TempPass-Identity](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-temppass-identity)
+                 * @example eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=
+                 */
+                "AP-TempPass-Identity"?: components["schemas"]["Base64TempPassIdentity"];
+                /**
                  * @description The Experience Cloud ID (ECID) that identifies the visitor across Adobe Experience Cloud
                  *     solutions.
                  *     [AP-Visitor-Identifier](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/rest-apis/rest-api-v2/appendix/headers/rest-api-v2-appendix-headers-ap-visitor-identifier)
@@ -2804,6 +2890,20 @@ export interface operations {
                     "application/json": components["schemas"]["LogoutResponse"];
                 };
             };
+            /**
+             * @description A redirect that continues the logout flow; the user agent follows `Location`. In Adobe's
+             *     published OpenAPI ("the response body contains a location redirect to continue the flow"),
+             *     not on the page, whose samples all answer `200`. The published OpenAPI types the body of
+             *     every non-2xx status as its error object; a redirect's body is not described here.
+             */
+            302: {
+                headers: {
+                    /** @description The next URL of the flow, absolute or relative to the Adobe Pass host (HTTP allows both). */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
@@ -2991,6 +3091,19 @@ export interface operations {
             };
         };
         responses: {
+            /**
+             * @description The partner profile, as for `201`. Adobe's published OpenAPI documents this status (and
+             *     not `201`), and the page's degradation sample answers `200 OK`, while the page's tables
+             *     say `201 Created` (see ERRATA.md). The examples are under `201`.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilesResponse"];
+                };
+            };
             /**
              * @description The partner profile was created; the body holds it (or a degraded profile), keyed by MVPD id.
              *     The map may be empty.
