@@ -124,9 +124,10 @@ export function duration(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < 1000) return `${Math.round(ms)} ms`;
   if (abs < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const [big, small, bigUnit, smallUnit] = abs < 3_600_000 ? [60_000, 1000, 'min', 's'] : [3_600_000, 60_000, 'h', 'min'];
-  const rest = Math.round((ms % big) / small);
-  return `${Math.floor(ms / big)} ${bigUnit}${rest ? ` ${rest} ${smallUnit}` : ''}`;
+  const [small, ratio, bigUnit, smallUnit] = abs < 3_600_000 ? [1000, 60, 'min', 's'] : [60_000, 60, 'h', 'min'];
+  const total = Math.round(abs / small);
+  const rest = total % ratio;
+  return `${ms < 0 ? '-' : ''}${Math.floor(total / ratio)} ${bigUnit}${rest ? ` ${rest} ${smallUnit}` : ''}`;
 }
 
 /** "1 request" / "3 requests". */

@@ -36,10 +36,13 @@ export const preauthorizationCachePermits: Rule = {
   },
 };
 
-/** A decisions answer that denies: a deny decision, or a top-level 403. */
+/**
+ * A decisions answer that denies: a deny decision, or a top-level error whose code is a denial
+ * (authorization_denied_by_mvpd, …). A failure asking for a retry or an authentication is not a deny.
+ */
 const denies = (x: Exchange) =>
   (x.operationId === 'retrieveAuthorizationDecisions' || x.operationId === 'retrievePreauthorizationDecisions') &&
-  (Boolean(x.decisions?.some((d) => !d.authorized)) || x.status === 403);
+  (Boolean(x.decisions?.some((d) => !d.authorized && !(d.action === 'retry'))) || /denied/.test(x.error?.code ?? ''));
 
 export const logoutNotAfterDeny: Rule = {
   id: 'logout.not-after-deny',
@@ -49,7 +52,7 @@ export const logoutNotAfterDeny: Rule = {
     { page: PAGES.checklist, section: 'Recommended practices › 6. Logout Phase › User Experience', words: 'Do not call the logout API by program after a denied preauthorization or authorization; call it only when the user asks.' },
     { page: PAGES.aiRules, section: '6. Logout Phase Requirements', words: 'Avoid automatic logout on (pre)authorization denials; call logout only on a direct user request.' },
   ],
-  how: 'Per device, a logout sent less than 10 s after a decisions answer that denied (a deny decision or a 403) — faster than a user asking for it — is a finding.',
+  how: 'Per device, a logout sent less than 10 s after a decisions answer that denied (a deny decision, or a top-level *_denied_* error) — faster than a user asking for it — is a finding.',
   fix: 'Show the deny message (enhanced error message/details) and keep the user signed in; log out only from a user action.',
   check(traffic, { label, options }) {
     const findings: RawFinding[] = [];

@@ -46,7 +46,7 @@ export const pollingInterval: Rule = {
       }
       if (fast.length === 0) return;
       const min = fast.reduce((a, b) => (b.gap < a.gap ? b : a));
-      findings.push({ device, requests: sample(fast.map((f) => f.x)), message: `${what}: ${fast.length} of ${plural(polls.length - 1, 'poll interval')} were under ${duration(pollMinIntervalMs)} (shortest ${duration(min.gap)}, ${label(min.prev)} → ${label(min.x)})` });
+      findings.push({ device, requests: sample(fast.map((f) => f.x)), message: `${what}: ${fast.length} of ${polls.length - 1} intervals between polls were shorter than ${duration(pollMinIntervalMs)} (shortest ${duration(min.gap)}, ${label(min.prev)} → ${label(min.x)})` });
     };
     for (const [code, polls] of pollsByCode(traffic)) {
       const owner = owners.get(code);

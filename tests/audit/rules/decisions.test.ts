@@ -26,6 +26,16 @@ describe('logout.not-after-deny', () => {
     expect(outcome(report, 'logout.not-after-deny')).toMatchObject({ status: 'fail', findings: [{ requests: ['#1', '#2'] }] });
   });
 
+  it('flags a logout right after a top-level denial error', async () => {
+    const denied: Call = { at: 0, path: `/api/v2/${SP}/decisions/authorize/Cablevision`, headers: device(), body: { resources: ['REF30'] }, status: 403, response: enhancedError(403, 'authorization_denied_by_parental_controls', 'none') };
+    expect(outcome(await audit([denied, logout(2000)]), 'logout.not-after-deny')).toMatchObject({ status: 'fail', findings: [{ requests: ['#1', '#2'] }] });
+  });
+
+  it('passes a logout after a failure that is not a denial (action retry)', async () => {
+    const timeout: Call = { at: 0, path: `/api/v2/${SP}/decisions/authorize/Cablevision`, headers: device(), body: { resources: ['REF30'] }, status: 403, response: enhancedError(403, 'network_connection_timeout', 'retry') };
+    expect(outcome(await audit([timeout, logout(500)]), 'logout.not-after-deny')).toMatchObject({ status: 'pass', examined: 1 });
+  });
+
   it('passes a logout a minute after a deny, and right after a permit', async () => {
     expect(outcome(await audit([authorize(0, false), logout(60_000)]), 'logout.not-after-deny')).toMatchObject({ status: 'pass', examined: 1 });
     expect(outcome(await audit([authorize(0, true), logout(500)]), 'logout.not-after-deny')).toMatchObject({ status: 'pass', examined: 1 });
