@@ -148,7 +148,7 @@ export function retryable(x: Exchange): boolean {
 }
 
 /** Same call: method, path, query and body. */
-export const callSignature = (x: Exchange) => `${x.method} ${x.path}?${x.query.map(([k, v]) => `${k}=${v}`).join('&')} ${x.bodyRef ?? ''}`;
+export const callSignature = (x: Exchange) => `${x.method} ${x.path}?${x.query?.map(([k, v]) => `${k}=${v}`).join('&') ?? ''} ${x.bodyRef ?? ''}`;
 
 /** At most `max` exchanges for a finding, spread from first to last, so reports stay readable. */
 export function sample(xs: Exchange[], max = 20): Exchange[] {

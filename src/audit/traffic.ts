@@ -17,12 +17,15 @@ export interface Exchange {
   end: number;
   method: string;
   path: string;
-  /** Query parameters as sent (names and values). */
-  query: [string, string][];
+  /** Query parameters as sent (names and values); undefined when there are none. */
+  query?: [string, string][];
   operationId?: string;
-  pathParams: Record<string, string>;
-  /** Lower-cased names of the request headers (HTTP/2 pseudo-headers left out). */
-  headerNames: string[];
+  /** Path parameters of the matched operation that rules use. */
+  serviceProvider?: string;
+  mvpd?: string;
+  code?: string;
+  /** Lower-cased names of the request headers (HTTP/2 pseudo-headers left out); equal lists share one array. */
+  headerNames: readonly string[];
   /** The grouping key and its label: the AP-Device-Identifier, else the X-Forwarded-For address. */
   device: string;
   deviceId?: string;
@@ -36,10 +39,10 @@ export interface Exchange {
   /** A reference to the request body, equal for equal bodies. */
   bodyRef?: string;
   /** Top-level field names of the request body (JSON object or form). */
-  bodyFields?: string[];
+  bodyFields?: readonly string[];
   clientId?: string;
   softwareStatement?: string;
-  resources?: string[];
+  resources?: readonly string[];
   status: number;
   retryAfterMs?: number;
   /** Top-level enhanced error, or a DCR OAuth error (`code` only). */
@@ -127,7 +130,7 @@ function attach(sorted: Exchange[]): void {
   }
   for (const x of sorted) {
     if (x.deviceId) continue;
-    const owner = x.pathParams.code ? codeOwner.get(x.pathParams.code) : undefined;
+    const owner = x.code ? codeOwner.get(x.code) : undefined;
     const behind = x.forwardedFor ? idsBehind.get(x.forwardedFor) : undefined;
     const device = owner ?? (behind?.size === 1 ? [...behind][0]! : undefined);
     if (device) x.device = device;
@@ -151,11 +154,39 @@ export class ExchangeExtractor {
 
   constructor(private readonly description: Description, private readonly hosts?: string[]) {}
 
+  private readonly lists = new Map<string, readonly string[]>();
+  private readonly tokens = new Map<string, string>();
+
+  /** One shared array per distinct list of header names. */
+  private internList(names: string[]): readonly string[] {
+    const key = names.join('\n');
+    let hit = this.lists.get(key);
+    if (!hit) {
+      hit = Object.freeze(names.map((n) => this.intern(n)));
+      if (this.lists.size < 10_000) this.lists.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The reference of a token (or a short body), computed once per distinct value. */
+  private tokenRef(credential: string): string {
+    let ref = this.tokens.get(credential);
+    if (!ref) {
+      ref = this.intern(this.refs.ref(credential));
+      if (this.tokens.size > 10_000) this.tokens.clear();
+      this.tokens.set(credential, ref);
+    }
+    return ref;
+  }
+
   private intern(s: string): string {
     const hit = this.pool.get(s);
     if (hit !== undefined) return hit;
-    if (this.pool.size < 200_000) this.pool.set(s, s);
-    return s;
+    // A copy: the parser's strings are slices of its read buffers, and keeping one slice
+    // would keep its whole buffer alive (measured: the whole file, for 100,000 entries).
+    const copy = Buffer.from(s, 'utf8').toString('utf8');
+    if (this.pool.size < 200_000) this.pool.set(copy, copy);
+    return copy;
   }
 
   extract(e: Entry, file: number, entry: number, n: number): Exchange | undefined {
@@ -180,31 +211,47 @@ export class ExchangeExtractor {
     const deviceId = headers.get('ap-device-identifier')?.trim() || undefined;
     const forwardedFor = headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined;
     const clientAddress = (e as Entry & { _clientAddress?: string })._clientAddress;
+    const auth = headers.get('authorization');
+    const credential = auth?.replace(/^\S+\s+/, '').trim();
+    const info = headers.get('x-device-info');
+    const ua = headers.get('user-agent');
+    const query = url.search ? [...url.searchParams].map(([k, v]) => [this.intern(k), v] as [string, string]) : undefined;
+    const p = match?.path;
+    // Every field is assigned here, in one order, so that all exchanges share one object shape:
+    // 100,000 of them stay compact (V8 keeps same-shaped objects' fields inline).
     const x: Exchange = {
       n, file, entry,
       start,
       end: start + Math.max(0, Number(e.time) || 0),
       method: this.intern(method),
       path: this.intern(url.pathname),
-      query: [...url.searchParams].map(([k, v]) => [this.intern(k), v]),
-      ...(match ? { operationId: match.op.operationId } : {}),
-      pathParams: match?.path ?? {},
-      headerNames: [...headers.keys()].map((h) => this.intern(h)),
+      query,
+      operationId: match?.op.operationId,
+      serviceProvider: p?.serviceProvider === undefined ? undefined : this.intern(p.serviceProvider),
+      mvpd: p?.mvpd === undefined ? undefined : this.intern(p.mvpd),
+      code: p?.code === undefined ? undefined : this.intern(p.code),
+      headerNames: this.internList([...headers.keys()]),
       device: this.intern(deviceId ? `id:${deviceId}` : forwardedFor ? `ip:${forwardedFor}` : NO_DEVICE),
+      deviceId: deviceId === undefined ? undefined : this.intern(deviceId),
+      forwardedFor: forwardedFor === undefined ? undefined : this.intern(forwardedFor),
+      deviceInfo: info ? this.intern(info) : undefined,
+      userAgent: ua ? this.intern(ua) : undefined,
       throttleKey: this.intern(forwardedFor ?? clientAddress ?? '(this client)'),
+      token: credential ? this.tokenRef(credential) : undefined,
+      bodyRef: undefined,
+      bodyFields: undefined,
+      clientId: undefined,
+      softwareStatement: undefined,
+      resources: undefined,
       status: e.response.status,
+      retryAfterMs: undefined,
+      error: undefined,
+      issued: undefined,
+      registeredClientId: undefined,
+      session: undefined,
+      profiles: undefined,
+      decisions: undefined,
     };
-    if (deviceId) x.deviceId = this.intern(deviceId);
-    if (forwardedFor) x.forwardedFor = this.intern(forwardedFor);
-    const info = headers.get('x-device-info');
-    if (info) x.deviceInfo = this.intern(info);
-    const ua = headers.get('user-agent');
-    if (ua) x.userAgent = this.intern(ua);
-    const auth = headers.get('authorization');
-    if (auth) {
-      const credential = auth.replace(/^\S+\s+/, '').trim();
-      if (credential) x.token = this.intern(this.refs.ref(credential));
-    }
     const retryAfter = e.response.headers?.find((h) => h.name.toLowerCase() === 'retry-after')?.value;
     if (retryAfter !== undefined) {
       const seconds = Number(retryAfter);
@@ -224,7 +271,7 @@ export class ExchangeExtractor {
     let fields: Record<string, unknown> | undefined;
     const text = post.text ?? (post.params ? new URLSearchParams(post.params.map((p) => [p.name, p.value ?? ''])).toString() : undefined);
     if (text === undefined) return;
-    x.bodyRef = this.intern(this.refs.ref(text));
+    x.bodyRef = text.length <= 1024 ? this.tokenRef(text) : this.intern(this.refs.ref(text));
     if (isForm(mime) || (!isJson(mime) && /^[\w.%-]+=/.test(text))) {
       fields = Object.fromEntries(new URLSearchParams(text));
     } else {
@@ -236,10 +283,10 @@ export class ExchangeExtractor {
       }
     }
     if (!fields) return;
-    x.bodyFields = Object.keys(fields).map((k) => this.intern(k));
+    x.bodyFields = this.internList(Object.keys(fields));
     if (typeof fields.client_id === 'string') x.clientId = this.intern(fields.client_id);
     if (typeof fields.software_statement === 'string') x.softwareStatement = this.intern(this.refs.ref(fields.software_statement));
-    if (Array.isArray(fields.resources)) x.resources = fields.resources.map((r) => this.intern(typeof r === 'string' ? r : JSON.stringify(r)));
+    if (Array.isArray(fields.resources)) x.resources = this.internList(fields.resources.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))));
   }
 
   private responseBody(e: Entry, x: Exchange): void {

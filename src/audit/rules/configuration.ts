@@ -22,13 +22,13 @@ export const configurationWhenNeeded: Rule = {
     const hits = new Map<string, { x: Exchange; mvpd: string; from: Exchange }[]>();
     let examined = 0;
     for (const x of traffic.exchanges) {
-      const device = x.operationId === 'retrieveProfileForCode' ? (owners.get(x.pathParams.code ?? '')?.device ?? x.device) : x.device;
+      const device = x.operationId === 'retrieveProfileForCode' ? (owners.get(x.code ?? '')?.device ?? x.device) : x.device;
       const profiles = known.get(device) ?? new Map();
       known.set(device, profiles);
       if (x.operationId && PROFILE_OPERATIONS.has(x.operationId) && x.profiles) {
         for (const p of x.profiles) profiles.set(p.mvpd, { until: p.notAfter ?? Infinity, from: x });
       } else if (x.operationId === 'initiateLogout') {
-        if (x.pathParams.mvpd) profiles.delete(x.pathParams.mvpd);
+        if (x.mvpd) profiles.delete(x.mvpd);
       } else if (x.error?.action === 'authentication') {
         profiles.clear();
       } else if (x.operationId === 'retrieveConfiguration') {
@@ -68,7 +68,7 @@ export const configurationCache: Rule = {
       for (const x of device.exchanges) {
         if (x.operationId !== 'retrieveConfiguration') continue;
         examined++;
-        const sp = x.pathParams.serviceProvider ?? '';
+        const sp = x.serviceProvider ?? '';
         const prev = last.get(sp);
         if (prev && x.start - prev.end < options.thresholds.configurationCacheMs) repeats.push({ x, prev });
         if (x.status >= 200 && x.status < 300) last.set(sp, x);

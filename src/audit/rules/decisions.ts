@@ -18,7 +18,7 @@ export const preauthorizationCachePermits: Rule = {
       for (const x of device.exchanges) {
         if (x.operationId !== 'retrievePreauthorizationDecisions') continue;
         examined++;
-        const mvpd = x.pathParams.mvpd ?? '';
+        const mvpd = x.mvpd ?? '';
         for (const r of x.resources ?? []) {
           const prev = permits.get(`${mvpd}\u0000${r}`);
           if (prev && x.start - prev.end < options.thresholds.preauthorizationCacheMs) {

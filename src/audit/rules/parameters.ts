@@ -75,7 +75,7 @@ export const documentedOnly: Rule = {
           note(methods.length ? `${x.method} is not documented for ${x.path} (documented: ${methods.join(', ')})` : `undocumented endpoint ${x.method} ${x.path}`, x);
           continue;
         }
-        for (const [name] of x.query) if (!a.query.has(name)) note(`${x.operationId}: undocumented query parameter \`${name}\``, x);
+        for (const [name] of x.query ?? []) if (!a.query.has(name)) note(`${x.operationId}: undocumented query parameter \`${name}\``, x);
         for (const name of x.headerNames) if (!a.headers.has(name) && !isTransport(name) && !extra.has(name)) note(`${x.operationId}: undocumented header \`${name}\``, x);
         if (a.body && x.bodyFields) for (const name of x.bodyFields) if (!a.body.has(name)) note(`${x.operationId}: undocumented body field \`${name}\``, x);
       }

@@ -11,8 +11,8 @@ const POLL_SOURCES = {
 function pollsByCode(traffic: Traffic): Map<string, Exchange[]> {
   const polls = new Map<string, Exchange[]>();
   for (const x of traffic.exchanges) {
-    if (x.operationId !== 'retrieveProfileForCode' || !x.pathParams.code) continue;
-    append(polls, x.pathParams.code, x);
+    if (x.operationId !== 'retrieveProfileForCode' || !x.code) continue;
+    append(polls, x.code, x);
   }
   return polls;
 }
@@ -99,7 +99,8 @@ export const pollingStop: Rule = {
       const owner = owners.get(code);
       const device = traffic.devices.get(owner?.device ?? polls[0]!.device)?.label ?? polls[0]!.device;
       const success = polls.find((x) => x.profiles && x.profiles.length > 0);
-      const afterSuccess = success ? polls.filter((x) => x.start >= success.end) : [];
+      // Polls sent once the profile had arrived (a zero-duration exchange must not count itself).
+      const afterSuccess = success ? polls.slice(polls.indexOf(success) + 1).filter((x) => x.start >= success.end) : [];
       const expiry = notAfter.get(code);
       const afterExpiry = expiry === undefined ? [] : polls.filter((x) => x.start > expiry + options.thresholds.clockToleranceMs);
       const replacement = owner ? (createdBy.get(owner.device) ?? []).find((c) => c.start > owner.start && c.session?.code !== code) : undefined;
