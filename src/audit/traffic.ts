@@ -3,7 +3,7 @@
 import type { Entry } from 'har-format';
 import type { Description } from '../description/index.ts';
 import { HarRedactor, isForm, isJson } from '../http/har-redact.ts';
-import { entryBodyText, readHarEntries } from '../http/har.ts';
+import { entryBodyText, HarReadError, readHarEntries } from '../http/har.ts';
 
 /** One request to Adobe's API and what came back, reduced to what the rules look at. */
 export interface Exchange {
@@ -93,11 +93,23 @@ export async function loadTraffic(files: string[], description: Description, opt
     for await (const entry of readHarEntries(path, options.signal ? { signal: options.signal } : {})) {
       index++;
       entries++;
+      const problem = entryProblem(entry);
+      if (problem) throw new HarReadError(`${path}: entry ${index} is not a HAR entry: ${problem}`);
       const x = extractor.extract(entry, file, index, exchanges.length + 1);
       if (x) exchanges.push(x);
     }
   }
   return group(files, exchanges, entries);
+}
+
+/** What makes an entry unusable (the fields the audit reads), or undefined. */
+function entryProblem(e: Entry): string | undefined {
+  const v = e as unknown as { request?: { method?: unknown; url?: unknown; headers?: unknown }; response?: { status?: unknown }; startedDateTime?: unknown };
+  if (typeof v.request?.method !== 'string' || typeof v.request.url !== 'string') return 'request.method and request.url must be strings';
+  if (v.request.headers !== undefined && !Array.isArray(v.request.headers)) return 'request.headers must be an array';
+  if (typeof v.response?.status !== 'number') return 'response.status must be a number';
+  if (typeof v.startedDateTime !== 'string' || Number.isNaN(Date.parse(v.startedDateTime))) return `startedDateTime must be an ISO 8601 date, got ${JSON.stringify(v.startedDateTime)?.slice(0, 40)}`;
+  return undefined;
 }
 
 /** Groups already extracted exchanges (tests build them from synthetic entries). */

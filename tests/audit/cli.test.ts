@@ -103,6 +103,15 @@ describe('pass-contract audit', () => {
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 
+  it('says which entry of a HAR file lacks what the audit reads (exit 2)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pass-audit-bad-'));
+    const bad = join(dir, 'odd.har');
+    await writeFile(bad, JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [{ startedDateTime: 'yesterday', request: { method: 'GET', url: 'https://sp.auth.adobe.com/api/v2/REF30/profiles', headers: [] }, response: { status: 200 } }] } }));
+    const t = io();
+    expect(await main(['audit', bad, '--report', join(dir, 'reports')], t.io)).toBe(2);
+    expect(t.err).toEqual([`pass-contract: ${bad}: entry 1 is not a HAR entry: startedDateTime must be an ISO 8601 date, got "yesterday"`]);
+  });
+
   it('exits 2 when the traffic holds no call to Adobe\'s API', async () => {
     const t = io();
     expect(await main(['audit', await writeHar([{ at: 0, path: '/index.html' }]), '--report', await reportDir()], t.io)).toBe(2);
