@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
   simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
   upstream: async () => (await import('./commands/upstream.ts')).upstreamCommand,
+  audit: async () => (await import('./commands/audit.ts')).auditCommand,
 };
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -30,13 +30,13 @@ describe('pass-contract CLI', () => {
   it('says an unknown command is unknown and lists the commands (exit 2)', async () => {
     const t = io();
     expect(await main(['frobnicate'], t.io)).toBe(2);
-    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy, simulate, diff, upstream (pass-contract --help)"]);
+    expect(t.err).toEqual(["pass-contract: unknown command 'frobnicate'. Commands: check, mock, proxy, simulate, diff, upstream, audit (pass-contract --help)"]);
   });
 
   it('prints the help on stderr and exits 2 when no command is given', async () => {
     const t = io();
     expect(await main([], t.io)).toBe(2);
-    expect(t.err.join('\n')).toMatch(/Usage: pass-contract[\s\S]*Commands:[\s\S]*check[\s\S]*mock[\s\S]*proxy/);
+    expect(t.err.join('\n')).toMatch(/Usage: pass-contract[\s\S]*Commands:[\s\S]*check[\s\S]*mock[\s\S]*proxy[\s\S]*audit/);
   });
 
   it('exits 2 on a bad port', async () => {

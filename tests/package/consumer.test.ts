@@ -227,7 +227,7 @@ describe('pass-contract installed from its tarball', () => {
   it('says so, exits 2 and lists the commands on an unknown command', async () => {
     const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy, simulate, diff, upstream/);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'.*check, mock, proxy, simulate, diff, upstream, audit/);
   });
 
   it.each(['bundler', 'node16'] as const)('type-checks pass-contract/client with paths from pass-contract/types under moduleResolution %s', async (resolution) => {

@@ -1,0 +1,163 @@
+// Redacts the secrets of one recorded HTTP exchange before it is written to a HAR file.
+// A secret becomes an opaque reference such as `[redacted:1f2e3d4c]`: an HMAC of the value under a
+// random key that lives only as long as this object. The same token gets the same reference in
+// one recording, so the audit can tell "reused" from "new" without ever seeing a prefix of it.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Header, QueryString } from 'har-format';
+
+/** Headers whose whole value is a credential (the scheme of Authorization is kept). */
+const SECRET_HEADERS = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
+  'ad-service-token', 'adobe-subject-token', 'x-roku-reserved-roku-connect-token', 'ap-temppass-identity',
+]);
+
+/** JSON and form fields holding credentials, tokens or sign-in assertions, in bodies and query strings. */
+const SECRET_FIELDS = /^(access_token|refresh_token|id_token|client_secret|software_statement|serializedtoken|samlresponse|password|assertion|code_verifier)$/i;
+
+/** A JWT (software statements and Adobe's access tokens are JWTs), or the first two parts of one, anywhere in free text. */
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
+
+/** What an already redacted value looks like (our own recordings read back). */
+export const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
+
+/** Shorter values are not learned: scrubbing them from free text would garble ordinary words. */
+const MIN_LEARNED = 8;
+/** Learned secrets kept for scrubbing echoes; the oldest are forgotten first. */
+const MAX_LEARNED = 256;
+
+export class HarRedactor {
+  private readonly key: Buffer;
+  private readonly learned = new Map<string, string>();
+
+  constructor(options: { key?: Buffer; secrets?: string[] } = {}) {
+    this.key = options.key ?? randomBytes(32);
+    for (const s of options.secrets ?? []) this.learn(s);
+  }
+
+  /** The reference that stands for `secret` in this recording. */
+  ref(secret: string): string {
+    if (REDACTED_REF.test(secret)) return secret;
+    return `[redacted:${createHmac('sha256', this.key).update(secret).digest('hex').slice(0, 8)}]`;
+  }
+
+  /** Remembers `secret` so that later echoes of it (in bodies, URLs, any header) are replaced too. */
+  learn(secret: string): string {
+    const ref = this.ref(secret);
+    if (secret.length >= MIN_LEARNED && !REDACTED_REF.test(secret)) {
+      this.learned.delete(secret);
+      this.learned.set(secret, ref);
+      if (this.learned.size > MAX_LEARNED) this.learned.delete(this.learned.keys().next().value!);
+    }
+    return ref;
+  }
+
+  /** Collects the secrets of an exchange before any part of it is written, so echoes in the same exchange are caught. */
+  collect(parts: { headers?: Header[]; bodies?: { text: string; mimeType: string }[]; url?: string }): void {
+    for (const h of parts.headers ?? []) {
+      if (!SECRET_HEADERS.has(h.name.toLowerCase())) continue;
+      const { credential } = splitScheme(h.name, h.value);
+      if (credential) this.learn(credential);
+    }
+    for (const b of parts.bodies ?? []) for (const value of secretFieldValues(b.text, b.mimeType)) this.learn(value);
+    if (parts.url) {
+      const url = safeUrl(parts.url);
+      if (url?.password) this.learn(decodeURIComponent(url.password));
+      url?.searchParams.forEach((value, name) => SECRET_FIELDS.test(name) && value && this.learn(value));
+    }
+  }
+
+  /** Replaces every learned secret and every JWT in free text. */
+  text(value: string): string {
+    let out = value;
+    for (const [secret, ref] of this.learned) if (out.includes(secret)) out = out.split(secret).join(ref);
+    return out.replace(JWT, (jwt) => this.learn(jwt));
+  }
+
+  headers(headers: Header[]): Header[] {
+    return headers.map((h) => {
+      if (!SECRET_HEADERS.has(h.name.toLowerCase())) return { name: h.name, value: /^https?:\/\//i.test(h.value) ? this.url(h.value) : this.text(h.value) };
+      const { scheme, credential } = splitScheme(h.name, h.value);
+      return { name: h.name, value: credential ? `${scheme}${this.learn(credential)}` : h.value };
+    });
+  }
+
+  /** The URL without a password and with secret query values replaced. */
+  url(value: string): string {
+    const url = safeUrl(value);
+    if (!url) return this.text(value);
+    if (url.password) url.password = this.learn(decodeURIComponent(url.password));
+    const params = [...url.searchParams];
+    if (params.some(([name]) => SECRET_FIELDS.test(name))) {
+      url.search = new URLSearchParams(params.map(([n, v]) => [n, SECRET_FIELDS.test(n) && v ? this.learn(v) : v])).toString();
+    }
+    return this.text(url.toString());
+  }
+
+  queryString(params: QueryString[]): QueryString[] {
+    return params.map((p) => ({ name: p.name, value: SECRET_FIELDS.test(p.name) && p.value ? this.learn(p.value) : this.text(p.value) }));
+  }
+
+  /** A body with secret fields replaced (JSON and form bodies by field, anything else as text). */
+  body(text: string, mimeType: string): string {
+    if (isJson(mimeType)) {
+      try {
+        return JSON.stringify(this.scrubJson(JSON.parse(text)));
+      } catch {
+        // Not JSON after all: fall through to text.
+      }
+    }
+    if (isForm(mimeType)) {
+      const form = new URLSearchParams(text);
+      return new URLSearchParams([...form].map(([n, v]) => [n, SECRET_FIELDS.test(n) && v ? this.learn(v) : this.text(v)])).toString();
+    }
+    return this.text(text);
+  }
+
+  private scrubJson(value: unknown, key?: string): unknown {
+    if (typeof value === 'string') return key && SECRET_FIELDS.test(key) && value ? this.learn(value) : this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.scrubJson(v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.scrubJson(v, k)]));
+    return value;
+  }
+}
+
+export const isJson = (mimeType: string) => /[/+]json\b/i.test(mimeType);
+export const isForm = (mimeType: string) => /application\/x-www-form-urlencoded/i.test(mimeType);
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Bearer abc` → scheme `Bearer `, credential `abc`; cookies and tokens have no scheme. */
+function splitScheme(name: string, value: string): { scheme: string; credential: string } {
+  const lower = name.toLowerCase();
+  if (lower === 'authorization' || lower === 'proxy-authorization') {
+    const m = /^(\S+\s+)(.+)$/.exec(value.trim());
+    if (m) return { scheme: m[1]!, credential: m[2]! };
+  }
+  return { scheme: '', credential: value.trim() };
+}
+
+/** The values of secret fields in a JSON or form body (for `collect`). */
+function secretFieldValues(text: string, mimeType: string): string[] {
+  const found: string[] = [];
+  if (isForm(mimeType) || (!isJson(mimeType) && /^[\w.%-]+=/.test(text))) {
+    for (const [n, v] of new URLSearchParams(text)) if (SECRET_FIELDS.test(n) && v) found.push(v);
+    return found;
+  }
+  try {
+    const walk = (value: unknown, key?: string): void => {
+      if (typeof value === 'string' && key && SECRET_FIELDS.test(key) && value) found.push(value);
+      else if (Array.isArray(value)) value.forEach((v) => walk(v));
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+    };
+    walk(JSON.parse(text));
+  } catch {
+    // Not JSON: only the JWT pattern applies to it.
+  }
+  return found;
+}
