@@ -40,10 +40,22 @@ export interface CheckContext {
   redactor?: Redactor;
 }
 
-interface HeaderPlan { name: string; required: boolean; pointer: string; test: (v: unknown) => boolean }
+/** A documented header: lowercase name, where drift about it points (`/headers/<name>`), its schema's pointer and tester. */
+interface HeaderPlan { name: string; at: string; required: boolean; pointer: string; test: (v: unknown) => boolean }
 interface MediaPlan { json: boolean; pointer: string; test: (v: unknown) => boolean }
-interface ResponsePlan { headers: HeaderPlan[]; documentedHeaders: Set<string>; media: Map<string, MediaPlan>; mediaList: string }
-interface OperationPlan { responses: Map<string, ResponsePlan | undefined>; keys: Set<string>; documented: string }
+interface ResponsePlan {
+  headers: HeaderPlan[];
+  documentedHeaders: Set<string>;
+  media: Map<string, MediaPlan>;
+  mediaList: string;
+  /** `Content-Type` values seen so far → their documented media (null: not documented); bounded. */
+  byContentType: Map<string, MediaPlan | null>;
+}
+/** Per operation: the plan of every status seen so far (null: not documented), keyed by the status number. */
+interface OperationPlan { byStatus: Map<number, ResponsePlan | null>; documented: string }
+
+/** How many distinct `Content-Type` values a response plan remembers (a hostile host could send endless variants). */
+const CONTENT_TYPES_KEPT = 16;
 
 const mediaTypeOf = (contentType: string | null) => {
   const raw = contentType ?? '';
@@ -66,8 +78,7 @@ export class ResponseChecker {
   private operationPlan(op: Operation): OperationPlan {
     let plan = this.plans.get(op);
     if (!plan) {
-      const keys = Object.keys(op.node.responses as JsonObject);
-      plan = { responses: new Map(), keys: new Set(keys), documented: keys.join(', ') };
+      plan = { byStatus: new Map(), documented: Object.keys(op.node.responses as JsonObject).join(', ') };
       this.plans.set(op, plan);
     }
     return plan;
@@ -80,28 +91,38 @@ export class ResponseChecker {
     return key ? deref<JsonObject>(this.doc, responses[key]!, `${op.pointer}/responses/${key}`) : undefined;
   }
 
-  private responsePlan(op: Operation, status: number): ResponsePlan | undefined {
-    const plan = this.operationPlan(op);
-    const key = String(status);
-    if (plan.responses.has(key)) return plan.responses.get(key);
+  private responsePlan(plan: OperationPlan, op: Operation, status: number): ResponsePlan | null {
+    let built = plan.byStatus.get(status);
+    if (built !== undefined) return built;
     const response = this.responseFor(op, status);
-    let built: ResponsePlan | undefined;
+    built = null;
     if (response) {
       const headers: HeaderPlan[] = [];
       for (const [name, ref] of Object.entries((response.node.headers ?? {}) as JsonObject)) {
         const header = deref<JsonObject>(this.doc, ref, `${response.pointer}/headers/${pointerSegment(name)}`);
         const pointer = `${header.pointer}/schema`;
-        headers.push({ name: name.toLowerCase(), required: header.node.required === true, pointer, test: this.validator.testerAt(pointer) });
+        const lower = name.toLowerCase();
+        headers.push({ name: lower, at: `/headers/${lower}`, required: header.node.required === true, pointer, test: this.validator.testerAt(pointer) });
       }
       const media = new Map<string, MediaPlan>();
       for (const m of Object.keys((response.node.content ?? {}) as JsonObject)) {
         const pointer = `${response.pointer}/content/${pointerSegment(m)}/schema`;
         media.set(m.toLowerCase(), { json: /\bjson\b/i.test(m), pointer, test: this.validator.testerAt(pointer) });
       }
-      built = { headers, documentedHeaders: new Set(headers.map((h) => h.name)), media, mediaList: [...media.keys()].join(' or ') };
+      built = { headers, documentedHeaders: new Set(headers.map((h) => h.name)), media, mediaList: [...media.keys()].join(' or '), byContentType: new Map() };
     }
-    plan.responses.set(key, built);
+    plan.byStatus.set(status, built);
     return built;
+  }
+
+  /** The documented media for a `Content-Type` value (parameters and case ignored), remembered per response. */
+  private mediaFor(plan: ResponsePlan, contentType: string): MediaPlan | null {
+    let media = plan.byContentType.get(contentType);
+    if (media === undefined) {
+      media = plan.media.get(mediaTypeOf(contentType)) ?? null;
+      if (plan.byContentType.size < CONTENT_TYPES_KEPT) plan.byContentType.set(contentType, media);
+    }
+    return media;
   }
 
   /** Every drift between `observed` and the description, classified. */
@@ -110,9 +131,10 @@ export class ResponseChecker {
     if (context.expectedStatus !== undefined && observed.status !== context.expectedStatus) {
       return [drift('status-unexpected', 'status', '', String(context.expectedStatus), String(observed.status), `status ${observed.status}, the case expects ${context.expectedStatus}`)];
     }
-    const plan = this.responsePlan(op, observed.status);
+    const operation = this.operationPlan(op);
+    const plan = this.responsePlan(operation, op, observed.status);
     if (!plan) {
-      const documented = this.operationPlan(op).documented;
+      const documented = operation.documented;
       return [drift('status-undocumented', 'status', '', `one of ${documented}`, String(observed.status), `status ${observed.status} is not documented for ${op.operationId} (${documented})`)];
     }
 
@@ -132,9 +154,9 @@ export class ResponseChecker {
       if (observed.status >= 400) return drifts;
       return [...drifts, drift('body-missing', 'body', '', plan.mediaList, '(empty)', `the ${observed.status} response has no body; the description documents ${plan.mediaList}`)];
     }
-    const actualType = mediaTypeOf(contentType);
-    const media = plan.media.get(actualType);
+    const media = this.mediaFor(plan, contentType ?? '');
     if (!media) {
+      const actualType = mediaTypeOf(contentType);
       return [...drifts, drift('media-type-undocumented', 'content-type', '', plan.mediaList, actualType || '(none)', `Content-Type ${actualType || '(none)'} is not documented (${plan.mediaList})`)];
     }
     let body: Json = observed.body;
@@ -142,7 +164,7 @@ export class ResponseChecker {
       try {
         body = JSON.parse(observed.body) as Json;
       } catch {
-        return [...drifts, drift('body-not-json', 'body', '', 'a JSON document', redactor.show(observed.body), `the ${actualType} body does not parse as JSON`)];
+        return [...drifts, drift('body-not-json', 'body', '', 'a JSON document', redactor.show(observed.body), `the ${mediaTypeOf(contentType)} body does not parse as JSON`)];
       }
     }
     if (media.test(body)) return drifts;
@@ -155,7 +177,7 @@ export class ResponseChecker {
   private checkHeaders(plan: ResponsePlan, documented: Map<string, string> | undefined, undocumented: [string, string][] | undefined, observed: Observed, redactor: Redactor): Drift[] {
     const drifts: Drift[] = [];
     for (const h of plan.headers) {
-      const pointer = `/headers/${h.name}`;
+      const pointer = h.at;
       const value = documented?.get(h.name);
       if (value === undefined) {
         if (h.required) drifts.push(drift('header-missing', 'header', pointer, 'present', '(absent)', `required header ${h.name} is absent`));

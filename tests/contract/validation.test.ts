@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/contract/classify.ts';
 import { isConstOneOf, withConstEnums } from '../../src/description/const-enums.ts';
 import type { Json, JsonObject } from '../../src/description/document.ts';
-import { DescriptionValidator } from '../../src/description/validator.ts';
+import { fastLengthOk } from '../../src/description/fast-length.ts';
+import { DescriptionValidator, isBase64 } from '../../src/description/validator.ts';
 import { FAST_ABSOLUTE_PATH, FAST_ABSOLUTE_URI } from '../../src/description/uri.ts';
 import { description } from './support.ts';
 
@@ -50,6 +51,61 @@ describe('URI fast paths are subsets of the full RFC 3986 formats', () => {
     const creds = (uri: string) => ({ client_id: 'a', client_secret: 'b', client_id_issued_at: 1, redirect_uris: [uri], grant_types: [], scopes: [] });
     expect(validator.validate(pointer, creds('https://adobe.com/x?y=1#z')).valid).toBe(true);
     for (const bad of ['https://exa mple.com', 'https://x.test/%G1', 'no-scheme', 'http://[::1', '/relative']) expect(validator.validate(pointer, creds(bad)).valid, bad).toBe(false);
+  });
+});
+
+describe('length bounds on the pass path count exactly what Ajv counts', () => {
+  // Code points: a surrogate pair is one character, a lone surrogate is one too.
+  const pieces = ['a', 'é', '\u{1F600}', '\uD800', '\uDC00', '\uDBFF\uDFFF', '\uDC00\uD800', '\0', '='];
+  const rnd = random(7);
+  const strings = ['', ...Array.from({ length: 4_000 }, () => Array.from({ length: Math.floor(rnd() * 9) }, () => pieces[Math.floor(rnd() * pieces.length)]).join(''))];
+  const bounds = [0, 1, 2, 3, 4, 5, 7];
+  const schemas: JsonObject = {};
+  for (const n of bounds) {
+    schemas[`Min${n}`] = { type: 'string', minLength: n };
+    schemas[`Max${n}`] = { type: 'string', maxLength: n };
+    schemas[`Both${n}`] = { type: 'string', minLength: n, maxLength: n + 2 };
+  }
+  const v = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas } });
+
+  it('the generated keyword (fast validators) agrees with Ajv\'s own (full validators) on 4,001 seeded strings × 21 schemas', () => {
+    let differing = 0;
+    let passing = 0;
+    for (const name of Object.keys(schemas)) {
+      const fast = v.testerAt(`#/components/schemas/${name}`);
+      const full = v.validatorAt(`#/components/schemas/${name}`);
+      for (const s of strings) {
+        const expected = full(s) as boolean;
+        if (fast(s) !== expected) differing++;
+        if (expected) passing++;
+      }
+    }
+    expect(differing).toBe(0);
+    // Both answers occur for every kind of bound, so the comparison means something.
+    expect(passing).toBeGreaterThan(10_000);
+    expect(passing).toBeLessThan(21 * strings.length - 10_000);
+  });
+
+  it('fastLengthOk agrees with counting code points', () => {
+    const codePoints = (s: string) => [...s].length;
+    for (const s of strings) {
+      for (const n of bounds) {
+        expect(fastLengthOk('minLength', n, s), `min ${n} ${JSON.stringify(s)}`).toBe(codePoints(s) >= n);
+        expect(fastLengthOk('maxLength', n, s), `max ${n} ${JSON.stringify(s)}`).toBe(codePoints(s) <= n);
+      }
+    }
+  });
+});
+
+describe('base64 assertion', () => {
+  it('without the separate "nothing after =" check, accepts exactly what it accepted with it (20,000 seeded strings)', () => {
+    const previous = (value: string) => value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && !/=[^=]/.test(value);
+    const alphabet = ['A', 'z', '0', '+', '/', '=', '==', '-', '_', ' ', 'é'];
+    const rnd = random(11);
+    const strings = Array.from({ length: 20_000 }, () => Array.from({ length: Math.floor(rnd() * 10) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
+    const accepted = strings.filter(previous);
+    expect(accepted.length).toBeGreaterThan(200);
+    expect(strings.filter((s) => isBase64(s) !== previous(s))).toEqual([]);
   });
 });
 
@@ -136,5 +192,46 @@ describe('a relative Location where the description says uri', () => {
     expect(check('/next?x=1')).toEqual([['note', 'location-relative']]);
     expect(check('https://idp.test/login')).toEqual([]);
     expect(check('http://exa mple.com/')).toEqual([['breaking', 'header-invalid']]);
+  });
+});
+
+describe('the checker remembers what it worked out per response, without changing a verdict', () => {
+  it('Content-Type values, many more than it keeps, each judged as a fresh checker judges it', async () => {
+    const { ResponseChecker } = await import('../../src/contract/check-response.ts');
+    const op = description.operations.find((o) => o.operationId === 'retrieveConfiguration')!;
+    const example = op.responseExamples.find((e) => e.status === '200' && e.mediaType === 'application/json')!;
+    const body = JSON.stringify(example.value);
+    // Expectation from the description: the media type (parameters and case aside) is a documented key.
+    const documented = Object.keys((((op.node.responses as JsonObject)['200'] as JsonObject).content as JsonObject)).map((m) => m.toLowerCase());
+    const kept = new ResponseChecker(doc, validator);
+    const types: string[] = [];
+    for (let i = 0; i < 30; i++) types.push(`application/json; charset=utf-${i}`, `Application/JSON;v=${i}`, `text/html; v=${i}`, `application/jsonx;q=${i}`);
+    types.push('', 'application/json');
+    let passed = 0;
+    for (const round of [1, 2]) {
+      for (const type of types) {
+        const headers = new Headers(type ? { 'Content-Type': type } : {});
+        const rules = kept.check(op, { status: 200, headers, body }).map((d) => d.rule);
+        const fresh = new ResponseChecker(doc, validator).check(op, { status: 200, headers, body }).map((d) => d.rule);
+        const mediaType = type.split(';')[0]!.trim().toLowerCase();
+        expect(rules, `round ${round}: ${type}`).toEqual(fresh);
+        expect(rules, `round ${round}: ${type}`).toEqual(documented.includes(mediaType) ? [] : ['media-type-undocumented']);
+        if (rules.length === 0) passed++;
+      }
+    }
+    expect(passed).toBe(2 * (30 * 2 + 1));
+  });
+
+  it('a status seen before an undocumented one, and after it, keeps its own plan', async () => {
+    const { ResponseChecker } = await import('../../src/contract/check-response.ts');
+    const op = description.operations.find((o) => o.operationId === 'retrieveConfiguration')!;
+    const documented = Object.keys(op.node.responses as JsonObject);
+    const checker = new ResponseChecker(doc, validator);
+    const body = JSON.stringify(op.responseExamples.find((e) => e.status === '200' && e.mediaType === 'application/json')!.value);
+    const headers = new Headers({ 'Content-Type': 'application/json' });
+    for (const status of [200, 299, 200, 599, 200]) {
+      const rules = checker.check(op, { status, headers, body }).map((d) => d.rule);
+      expect(rules, String(status)).toEqual(documented.includes(String(status)) || documented.includes(`${String(status)[0]}XX`) || documented.includes('default') ? [] : ['status-undocumented']);
+    }
   });
 });
