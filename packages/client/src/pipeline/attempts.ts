@@ -5,6 +5,13 @@ import { errorName, type Logger } from '../log.ts';
 import { logTo, where, type Layer } from './call.ts';
 
 export function logAttempts(logger: Logger | undefined, clock: Clock = systemClock): Layer {
+  // Without a logger there is nothing to build: only the count (`Call.attempt`, part of the layer interface) is kept.
+  if (!logger) {
+    return (next) => (call) => {
+      call.attempt++;
+      return next(call);
+    };
+  }
   const log = logTo(logger);
   return (next) => async (call) => {
     call.attempt++;

@@ -37,13 +37,44 @@ export const where = (call: Call) => ({ method: call.method, operation: call.ope
 
 export const logTo = (log: Logger | undefined) => log ?? (() => undefined);
 
-interface Template { method: string; path: string; segments: string[]; literals: number }
+interface Template { path: string; segments: string[]; literals: number }
 
-const TEMPLATES: Template[] = Object.keys(operations).map((key) => {
+/** The templates by method and number of segments: the only ones a request can match. */
+const TEMPLATES = new Map<string, Template[]>();
+for (const key of Object.keys(operations)) {
   const [method, path] = key.split(' ') as [string, string];
   const segments = path.split('/').slice(1);
-  return { method, path, segments, literals: segments.filter((s) => !s.startsWith('{')).length };
-});
+  const group = `${method} ${segments.length}`;
+  TEMPLATES.set(group, [...(TEMPLATES.get(group) ?? []), { path, segments, literals: segments.filter((s) => !s.startsWith('{')).length }]);
+}
+
+/**
+ * `operationOf` for one base URL, with the base URL worked out once. A request URL that starts
+ * with the base URL's origin (what openapi-fetch builds) gives its path without being parsed again.
+ */
+export function operationMatcher(baseUrl: string): (method: string, url: string) => string {
+  const base = new URL(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const origin = `${base.origin}/`;
+  return (method, url) => {
+    let path: string;
+    if (url.startsWith(origin)) {
+      // The serialised URL is origin + path + query + fragment: the path ends at "?" or "#".
+      const end = url.search(/[?#]/);
+      path = url.slice(origin.length - 1, end < 0 ? url.length : end);
+    } else {
+      path = new URL(url).pathname;
+    }
+    if (prefix && path.startsWith(prefix)) path = path.slice(prefix.length);
+    const segments = path.split('/').slice(1);
+    let best: Template | undefined;
+    for (const t of TEMPLATES.get(`${method} ${segments.length}`) ?? []) {
+      if (!t.segments.every((s, i) => s.startsWith('{') || s === segments[i])) continue;
+      if (!best || t.literals > best.literals) best = t;
+    }
+    return best?.path ?? path;
+  };
+}
 
 /**
  * The described operation a request is for, from its method and URL (after the base URL's own
@@ -51,27 +82,18 @@ const TEMPLATES: Template[] = Object.keys(operations).map((key) => {
  * literal segments wins. Unknown requests keep their path.
  */
 export function operationOf(method: string, url: string, baseUrl: string): string {
-  const prefix = new URL(baseUrl).pathname.replace(/\/+$/, '');
-  let path = new URL(url).pathname;
-  if (prefix && path.startsWith(prefix)) path = path.slice(prefix.length);
-  const segments = path.split('/').slice(1);
-  let best: Template | undefined;
-  for (const t of TEMPLATES) {
-    if (t.method !== method || t.segments.length !== segments.length) continue;
-    if (!t.segments.every((s, i) => s.startsWith('{') || s === segments[i])) continue;
-    if (!best || t.literals > best.literals) best = t;
-  }
-  return best?.path ?? path;
+  return operationMatcher(baseUrl)(method, url);
 }
 
 /** A fetch for openapi-fetch that turns each Request into a Call and sends it through `send`. */
 export function toFetch(send: Send, baseUrl: string): (request: Request) => Promise<Response> {
+  const operationOfRequest = operationMatcher(baseUrl);
   return async (request) => {
     const body = request.body ? await request.arrayBuffer() : undefined;
     return send({
       method: request.method,
       url: request.url,
-      operation: operationOf(request.method, request.url, baseUrl),
+      operation: operationOfRequest(request.method, request.url),
       headers: new Headers(request.headers),
       body,
       signal: request.signal,

@@ -4,7 +4,7 @@
 // `cache: 'reload'` or `'no-cache'` skips the read and stores the fresh answer.
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import { logTo, where, type Layer } from './call.ts';
+import { logTo, where, type Call, type Layer, type Send } from './call.ts';
 
 export const CONFIGURATION = '/api/v2/{serviceProvider}/configuration';
 export const DEFAULT_CONFIGURATION_TTL_MS = 5 * 60_000;
@@ -26,8 +26,9 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
   const entries = new Map<string, Entry>();
   const toResponse = (e: Entry) => new Response(e.bytes.slice(0), { status: e.status, headers: e.headers });
 
-  return (next) => async (call) => {
-    if (call.method !== 'GET' || call.operation !== CONFIGURATION || call.cache === 'no-store') return next(call);
+  return (next) => (call) => (call.method !== 'GET' || call.operation !== CONFIGURATION || call.cache === 'no-store' ? next(call) : cached(next, call));
+
+  async function cached(next: Send, call: Call): Promise<Response> {
     const key = call.url;
     const readable = call.cache !== 'reload' && call.cache !== 'no-cache';
     const hit = entries.get(key);
@@ -42,5 +43,5 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
     if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
     entries.set(key, entry);
     return toResponse(entry);
-  };
+  }
 }

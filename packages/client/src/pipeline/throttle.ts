@@ -74,6 +74,16 @@ export class DeviceThrottle {
   }
 
   /**
+   * True when `key` may send now with nothing to wait for or record: the limiter is off and no
+   * pause is in force. Then `acquire` would return 0 at once; callers skip it.
+   */
+  free(key: string): boolean {
+    if (this.limit) return false;
+    const d = this.devices.get(key);
+    return d === undefined || this.clock.now() >= d.pausedUntil;
+  }
+
+  /**
    * Waits until `key` may send one request and returns how long it waited (ms). Each caller
    * reserves its slot at once, so a device's requests go out in order; an aborted wait rejects
    * with the signal's reason and its slot stays unused.

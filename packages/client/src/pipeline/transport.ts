@@ -81,8 +81,14 @@ function withoutBody(response: Response, url: string): Response {
   return new Response(null, { status: response.status, statusText: response.statusText, headers });
 }
 
+/** Decodes a whole body (no streaming state, so one decoder serves every call). */
+const utf8 = new TextDecoder();
+
 export function transport(o: TransportOptions = {}): Send {
-  const fetch = o.fetch ?? ((request: Request) => globalThis.fetch(request));
+  // Node's fetch builds a Request from (url, init) itself: building one here first and handing it
+  // over made two, each linking its own AbortSignal to ours (the costliest part of an attempt).
+  // An injected fetch gets the Request its signature promises.
+  const send = o.fetch ? (url: string, init: RequestInit) => o.fetch!(new Request(url, init)) : (url: string, init: RequestInit) => globalThis.fetch(url, init);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const max = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
@@ -98,7 +104,7 @@ export function transport(o: TransportOptions = {}): Send {
     call.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const hasBody = call.body !== undefined && call.method !== 'GET' && call.method !== 'HEAD';
-      const request = new Request(call.url, {
+      const response = await send(call.url, {
         method: call.method,
         headers: call.headers,
         ...(hasBody ? { body: call.body } : {}),
@@ -107,7 +113,6 @@ export function transport(o: TransportOptions = {}): Send {
         // the request's headers and body there. Callers read Location themselves.
         redirect: 'manual',
       });
-      const response = await fetch(request);
       if (response.status >= 300 && response.status < 400) return withoutBody(response, call.url);
       // A 429's body is Adobe's HTML page: the rate-limit layer needs only the status and headers.
       if (response.status === 429) return withoutBody(response, call.url);
@@ -118,7 +123,7 @@ export function transport(o: TransportOptions = {}): Send {
       }
       if (!isJson(type)) throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a body that is not JSON');
       try {
-        JSON.parse(new TextDecoder().decode(bytes));
+        JSON.parse(utf8.decode(bytes));
       } catch {
         throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a JSON content type but a body that does not parse');
       }
