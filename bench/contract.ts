@@ -2,6 +2,8 @@
 // JSON.parse of the same bytes; then the contract harness vs a raw fetch loop against the same mock.
 // Everything is timed after a warm-up (V8 tiers compiled validators up over the first ~1,000
 // calls), as the median of alternating chunks, so both sides see the same machine state.
+// BENCH_BASELINE=<commit> also times that commit's whole response check in the same chunks
+// (its checker and validators, loaded from a temporary worktree), for a before/after in one run.
 import { buildCases } from '../src/contract/cases.ts';
 import { ResponseChecker } from '../src/contract/check-response.ts';
 import { DEFAULT_BOUNDS } from '../src/contract/http.ts';
@@ -10,6 +12,7 @@ import { buildInit, buildUrl } from '../src/contract/request.ts';
 import { runCases } from '../src/contract/run.ts';
 import { loadDescription } from '../src/description/index.ts';
 import { startMock } from '../src/mock/server.ts';
+import { baselineTree } from './baseline-tree.ts';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 41);
 const PER_CHUNK = Number(process.env.BENCH_PER_CHUNK ?? 200);
@@ -42,11 +45,24 @@ for (const s of samples) {
   if (checker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length > 0) throw new Error(`a documented example drifts: ${s.op.operationId} ${s.status}`);
 }
 let sink = 0;
-const t = race({
+const fns: Record<string, () => void> = {
   parse: () => { for (const s of samples) sink += JSON.parse(s.text) ? 1 : 0; },
   validate: () => { for (const s of samples) sink += s.test(s.value) ? 1 : 0; },
   check: () => { for (const s of samples) sink += checker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length; },
-});
+};
+const baseline = process.env.BENCH_BASELINE ? baselineTree(process.env.BENCH_BASELINE) : undefined;
+if (baseline) {
+  type Checker = { check: (op: unknown, observed: { status: number; headers: Headers; body: string }) => unknown[] };
+  const old = await baseline.load<{ loadDescription: () => typeof description }>('src/description/index.ts');
+  const { ResponseChecker: OldChecker } = await baseline.load<{ ResponseChecker: new (d: unknown, v: unknown) => Checker }>('src/contract/check-response.ts');
+  const oldDescription = old.loadDescription();
+  const oldChecker = new OldChecker(oldDescription.doc, oldDescription.validator);
+  const oldOps = new Map(oldDescription.operations.map((o) => [o.operationId, o]));
+  const oldSamples = samples.map((s) => ({ ...s, op: oldOps.get(s.op.operationId)! }));
+  for (const s of oldSamples) if (oldChecker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length > 0) throw new Error(`baseline: a documented example drifts: ${s.op.operationId}`);
+  fns.baseline = () => { for (const s of oldSamples) sink += oldChecker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length; };
+}
+const t = race(fns);
 const bytes = samples.reduce((n, s) => n + s.text.length, 0);
 const us = (ms: number) => ((ms / PER_CHUNK / samples.length) * 1000).toFixed(2);
 console.log(`bodies: ${samples.length} documented JSON responses (${bytes} bytes); ${CHUNKS} alternating chunks × ${PER_CHUNK} passes after a warm-up (${sink > 0 ? 'ok' : '?'})`);
@@ -54,6 +70,10 @@ console.log(`JSON.parse ${us(t.parse!)} µs/body · validate ${us(t.validate!)} 
 console.log(`ratio validate/parse: ${(t.validate! / t.parse!).toFixed(3)} (goal ≤ 0.7, full format strictness)`);
 console.log(`ratio whole check/parse: ${(t.check! / t.parse!).toFixed(3)} (goal ≤ 1.5: status, media type, headers, parse and body)`);
 console.log(`ratio whole check minus its own JSON.parse, over parse: ${((t.check! - t.parse!) / t.parse!).toFixed(3)} (status, media type, headers and body validation on freshly parsed values)`);
+if (baseline) {
+  console.log(`baseline ${baseline.commit}: whole response check ${us(t.baseline!)} µs/body, ratio whole check/parse ${(t.baseline! / t.parse!).toFixed(3)} (this tree ${(t.check! / t.parse!).toFixed(3)}, same chunks)`);
+  baseline.remove();
+}
 
 // Harness vs raw fetch, same requests to the same mock, alternating rounds.
 const cases = buildCases(doc, operations, 'mock');
