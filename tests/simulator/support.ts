@@ -3,7 +3,7 @@
 import { ResponseChecker } from '../../src/contract/check-response.ts';
 import { loadDescription, type Description } from '../../src/description/index.ts';
 import { loadScenario, type Scenario } from '../../src/simulator/scenario.ts';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.ts';
+import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../src/simulator/server.ts';
 
 let description: Description | undefined;
 export const sharedDescription = () => (description ??= loadDescription());
@@ -54,12 +54,12 @@ export interface TestSimulator {
   close(): Promise<void>;
 }
 
-export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scenarioPath?: string; onRequest?: Parameters<typeof startSimulator>[0] extends infer O ? O extends { onRequest?: infer F } ? F : never : never } = {}): Promise<TestSimulator> {
+export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scenarioPath?: string; record?: string } & Pick<StartSimulatorOptions, 'onRequest' | 'clock'> = {}): Promise<TestSimulator> {
   const desc = sharedDescription();
   const scenario = loadScenario(desc, ...(o.scenarioPath ? [o.scenarioPath] : []));
   scenario.throttle.enabled = false; // tests that need it turn it back on
   o.tune?.(scenario);
-  const sim = await startSimulator({ port: 0, description: desc, scenario, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
+  const sim = await startSimulator({ port: 0, description: desc, scenario, ...(o.onRequest ? { onRequest: o.onRequest } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.record ? { record: o.record } : {}) });
   const checker = new ResponseChecker(desc.doc, desc.validator);
   const drifts: string[] = [];
   let cachedToken: string | undefined;
