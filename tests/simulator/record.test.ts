@@ -38,15 +38,18 @@ describe('pass-contract simulate --record', () => {
     await t.call('GET', `/api/v2/${SP}/profiles`, { token, headers: device(1) });
     expect(t.drifts).toEqual([]);
     const store = t.sim.simulator.ctx.store;
-    const [[, client]] = await store.entries<ClientRecord>('clients');
-    const [[accessToken]] = await store.entries<TokenRecord>('tokens');
+    const clients = await store.entries<ClientRecord>('clients');
+    const tokens = await store.entries<TokenRecord>('tokens');
+    expect([clients.length, tokens.length]).toEqual([1, 1]);
+    const client = clients[0]![1];
+    const accessToken = tokens[0]![0];
     const answered = t.sim.recording!.count;
     await t.close();
 
     const { text, entries } = await readValidHar(file);
     expect(entries).toHaveLength(answered);
     expect(leaks(text, {
-      statement: t.scenario.softwareStatements[0]!.statement, clientSecret: client!.clientSecret, accessToken: accessToken!,
+      statement: t.scenario.softwareStatements[0]!.statement, clientSecret: client.clientSecret, accessToken,
       mediaToken, password: 'alice-password', serviceToken: SERVICE_TOKEN,
     })).toEqual([]);
     // Operations, the MVPD's sign-in pages and the control API, in order, each as the client saw it.

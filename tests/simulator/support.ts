@@ -131,3 +131,14 @@ export async function authenticated(t: TestSimulator, n: number, mvpd: string, u
   if (done.status !== 302) throw new Error(`sign-in: ${done.status} ${done.text}`);
   return s.body.code as string;
 }
+
+/** The user of a second-screen flow: waits for the first session the simulator holds, then signs in on the MVPD page. */
+export async function userSignsIn(t: TestSimulator, signal: AbortSignal, username = 'alice', password = 'alice-password'): Promise<Reply> {
+  while (!signal.aborted) {
+    const { body } = await t.call('GET', '/_sim/state?namespace=sessions', { unchecked: true });
+    const session = Object.values(body.state.sessions as Record<string, { code: string }>)[0];
+    if (session) return t.signIn(session.code, username, password);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no session was created');
+}
