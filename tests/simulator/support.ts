@@ -1,5 +1,6 @@
 // Test harness for the simulator: a real server on loopback, requests over HTTP, and every answer
 // to a described operation checked against the description (status, Content-Type, headers, body).
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ResponseChecker } from '../../src/contract/check-response.ts';
 import { loadDescription, type Description } from '../../src/description/index.ts';
 import { loadScenario, type Scenario } from '../../src/simulator/scenario.ts';
@@ -130,4 +131,21 @@ export async function authenticated(t: TestSimulator, n: number, mvpd: string, u
   const done = await t.signIn(s.body.code, username, password);
   if (done.status !== 302) throw new Error(`sign-in: ${done.status} ${done.text}`);
   return s.body.code as string;
+}
+
+/**
+ * One simulator per test file: reset with a fresh access token before each test (handed to
+ * `set`), and no drift in any answer after it.
+ */
+export function useSimulator(set: (t: TestSimulator, token: string) => void): void {
+  let t: TestSimulator | undefined;
+  beforeAll(async () => {
+    t = await startTestSimulator();
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    await t!.reset();
+    set(t!, await t!.token());
+  });
+  afterEach(() => expect(t!.drifts).toEqual([]));
 }
