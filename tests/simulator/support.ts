@@ -1,5 +1,6 @@
 // Test harness for the simulator: a real server on loopback, requests over HTTP, and every answer
 // to a described operation checked against the description (status, Content-Type, headers, body).
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ResponseChecker } from '../../src/contract/check-response.ts';
 import { loadDescription, type Description } from '../../src/description/index.ts';
 import { loadScenario, type Scenario } from '../../src/simulator/scenario.ts';
@@ -141,4 +142,21 @@ export async function userSignsIn(t: TestSimulator, signal: AbortSignal, usernam
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('no session was created');
+}
+
+/**
+ * One simulator per test file: reset with a fresh access token before each test (handed to
+ * `set`), and no drift in any answer after it.
+ */
+export function useSimulator(set: (t: TestSimulator, token: string) => void): void {
+  let t: TestSimulator | undefined;
+  beforeAll(async () => {
+    t = await startTestSimulator();
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    await t!.reset();
+    set(t!, await t!.token());
+  });
+  afterEach(() => expect(t!.drifts).toEqual([]));
 }
