@@ -6,16 +6,18 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { HarEntry } from '../../src/http/har.ts';
 
 const require = createRequire(import.meta.url);
 
 let validator: ValidateFunction | undefined;
 
-/** har-schema's draft-06 schemas, one Ajv validator for a whole HAR document. */
+/** har-schema's draft-06 schemas (with their formats), one Ajv validator for a whole HAR document. */
 export function harValidator(): ValidateFunction {
   if (validator) return validator;
   const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv); // startedDateTime is checked as a date-time
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
   const libDir = dirname(require.resolve('har-schema'));
   for (const f of readdirSync(libDir).filter((f) => f.endsWith('.json'))) ajv.addSchema(JSON.parse(readFileSync(join(libDir, f), 'utf8')));
