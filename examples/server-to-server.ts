@@ -24,7 +24,8 @@ export async function serverToServer(baseUrl: string, softwareStatement: string)
     body: { mvpd, domainName: 'adobe.com', redirectUrl: 'https://adobe.com' },
   });
   if (session?.actionName !== 'authenticate' || !session.code) throw new Error(`unexpected session action ${session?.actionName}`);
-  const polled = await pollProfileByCode(pass, { serviceProvider, code: session.code, notAfter: Number(session.notAfter) });
+  // The poll's page takes no device headers, but Adobe's throttle counts it against X-Forwarded-For.
+  const polled = await pollProfileByCode(pass, { serviceProvider, code: session.code, notAfter: Number(session.notAfter), headers: { 'X-Forwarded-For': header['X-Forwarded-For'] } });
   if (polled.status !== 'authenticated') throw new Error(`no profile: ${polled.status}`);
 
   // Authorization: one resource per request; a permit carries the media token.

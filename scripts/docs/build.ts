@@ -58,6 +58,7 @@ export function buildDocs(options: BuildDocsOptions = {}): BuildDocsResult {
   const doc = docsDescription(loadBundledDescription(description), {
     template: readFileSync(options.template ?? join(projectRoot, 'docs', 'overview.md'), 'utf8'),
     errata: readFileSync(options.errata ?? join(projectRoot, 'openapi', 'ERRATA.md'), 'utf8'),
+    workflows: readFileSync(join(projectRoot, 'workflows', 'adobe-pass.arazzo.yaml'), 'utf8'),
   });
 
   const scratch = mkdtempSync(join(tmpdir(), 'pass-docs-'));

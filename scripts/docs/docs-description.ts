@@ -8,6 +8,8 @@ export interface DocsInputs {
   template: string;
   /** The markdown of openapi/ERRATA.md. */
   errata: string;
+  /** The Arazzo workflows (workflows/adobe-pass.arazzo.yaml) as YAML text. */
+  workflows?: string;
 }
 
 /** The host the raw request samples address: the first server, Adobe's production. */
@@ -18,7 +20,7 @@ export function sampleHost(doc: OpenApiDocument): string {
 }
 
 /** Never mutates `doc`: the bundle stays the published artefact, this copy only feeds Redoc. */
-export function docsDescription(doc: OpenApiDocument, { template, errata }: DocsInputs): OpenApiDocument {
+export function docsDescription(doc: OpenApiDocument, { template, errata, workflows }: DocsInputs): OpenApiDocument {
   const copy = structuredClone(doc);
   const operations = listOperations(copy);
   const host = sampleHost(copy);
@@ -28,6 +30,6 @@ export function docsDescription(doc: OpenApiDocument, { template, errata }: Docs
     if (samples.length) op.node['x-codeSamples'] = samples as unknown as Json;
   }
   const info = (copy.info ?? {}) as JsonObject;
-  copy.info = { ...info, description: renderOverview(template, { doc: copy, operations, errata }) };
+  copy.info = { ...info, description: renderOverview(template, { doc: copy, operations, errata, ...(workflows !== undefined ? { workflows } : {}) }) };
   return copy;
 }

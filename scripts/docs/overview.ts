@@ -1,4 +1,5 @@
 // Renders the docs overview: the hand-written template with flow, headers, error codes and errata filled from data.
+import { parse } from 'yaml';
 import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../../src/description/document.ts';
 
 export interface OverviewSources {
@@ -6,7 +7,12 @@ export interface OverviewSources {
   operations: Operation[];
   /** The markdown of openapi/ERRATA.md. */
   errata: string;
+  /** The Arazzo document of the cookbook's flows (workflows/adobe-pass.arazzo.yaml), as YAML text. */
+  workflows?: string;
 }
+
+/** Where the workflows live in the repository (the docs page links there: it ships no YAML). */
+export const WORKFLOWS_URL = 'https://github.com/pass-contract/pass-contract/blob/main/workflows/adobe-pass.arazzo.yaml';
 
 interface TagGroup {
   name: string;
@@ -84,6 +90,39 @@ export function renderPhases(doc: OpenApiDocument, operations: Operation[]): str
     }
   }
   return steps.join('\n');
+}
+
+interface ArazzoWorkflow {
+  workflowId: string;
+  summary?: string;
+  dependsOn?: string[];
+  /** `x-operation` is Respect's step that calls a URL outside the description (the user agent's sign-in). */
+  steps: { stepId: string; operationId?: string; workflowId?: string; 'x-operation'?: { method?: string } }[];
+}
+
+/**
+ * One bullet per Arazzo workflow, in the file's order: its id, summary, and each step's operation
+ * linked to its section; a user-agent step (Respect's `x-operation`) is named, not linked. A step
+ * that names no described operation, or a workflow without steps, is an error, so the page cannot
+ * link to nothing.
+ */
+export function renderWorkflows(yamlText: string, doc: OpenApiDocument, operations: Operation[]): string {
+  const arazzo = parse(yamlText) as { arazzo?: string; workflows?: ArazzoWorkflow[] };
+  if (!arazzo.arazzo || !arazzo.workflows?.length) throw new Error('The workflows file is not an Arazzo document with workflows');
+  const byId = new Map(operations.map((op) => [op.operationId, op]));
+  tagGroups(doc);
+  return arazzo.workflows.map((w) => {
+    if (!w.steps?.length) throw new Error(`Workflow ${w.workflowId} has no steps`);
+    const links = w.steps.map((step) => {
+      if (step.workflowId) return `\`${step.workflowId}\``;
+      if (step['x-operation']) return `*${step.stepId}* (user agent)`;
+      const op = byId.get(step.operationId ?? '');
+      if (!op) throw new Error(`Workflow ${w.workflowId}, step ${step.stepId}: no described operation "${step.operationId ?? ''}"`);
+      return `[${op.operationId}](${operationRoute((op.node.tags as string[])[0]!, op.operationId)})`;
+    });
+    const after = w.dependsOn?.length ? ` (after ${w.dependsOn.map((d) => `\`${d}\``).join(', ')})` : '';
+    return `- [\`${w.workflowId}\`](${WORKFLOWS_URL})${after} — ${oneLine(w.summary)}<br>Steps: ${links.join(' → ')}`;
+  }).join('\n');
 }
 
 /**
@@ -176,7 +215,7 @@ export function renderErrata(markdown: string): string {
  * Fills `{{name args…}}` placeholders. An unknown placeholder is an error, so a typo in the
  * template cannot ship as literal braces.
  */
-export function renderOverview(template: string, { doc, operations, errata }: OverviewSources): string {
+export function renderOverview(template: string, { doc, operations, errata, workflows }: OverviewSources): string {
   const fillers: Record<string, (args: string[]) => string> = {
     phases: () => renderPhases(doc, operations),
     headers: (args) => renderHeaders(doc, operations, args),
@@ -185,6 +224,10 @@ export function renderOverview(template: string, { doc, operations, errata }: Ov
     errorCount: () => String(errorCatalog(doc).length),
     operationCount: () => String(operations.length),
     errata: () => renderErrata(errata),
+    workflows: () => {
+      if (workflows === undefined) throw new Error('The overview template asks for {{workflows}} but no workflows file was given');
+      return renderWorkflows(workflows, doc, operations);
+    },
   };
   // The template's first line says what the file is for; it is not part of the page.
   const body = template.replace(/^<!--[\s\S]*?-->\s*/, '');

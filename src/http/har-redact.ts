@@ -22,8 +22,14 @@ export const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
 
 /** Shorter values are not learned: scrubbing them from free text would garble ordinary words. */
 const MIN_LEARNED = 8;
-/** Learned secrets kept for scrubbing echoes; the oldest are forgotten first. */
+/** Learned secrets kept for scrubbing echoes (each with its encoded forms); the oldest are forgotten first. */
 const MAX_LEARNED = 256;
+const FORMS_PER_SECRET = 5;
+
+/** The forms in which an echo may carry a value: as is, %-encoded, form-encoded, inside a JSON string, base64. */
+function encodedForms(secret: string): Set<string> {
+  return new Set([secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')]);
+}
 
 export class HarRedactor {
   private readonly key: Buffer;
@@ -40,13 +46,15 @@ export class HarRedactor {
     return `[redacted:${createHmac('sha256', this.key).update(secret).digest('hex').slice(0, 8)}]`;
   }
 
-  /** Remembers `secret` so that later echoes of it (in bodies, URLs, any header) are replaced too. */
+  /** Remembers `secret` (and its encoded forms) so that later echoes of it (in bodies, URLs, any header) are replaced too. */
   learn(secret: string): string {
     const ref = this.ref(secret);
     if (secret.length >= MIN_LEARNED && !REDACTED_REF.test(secret)) {
-      this.learned.delete(secret);
-      this.learned.set(secret, ref);
-      if (this.learned.size > MAX_LEARNED) this.learned.delete(this.learned.keys().next().value!);
+      for (const form of encodedForms(secret)) {
+        this.learned.delete(form);
+        this.learned.set(form, ref);
+      }
+      while (this.learned.size > MAX_LEARNED * FORMS_PER_SECRET) this.learned.delete(this.learned.keys().next().value!);
     }
     return ref;
   }
@@ -54,9 +62,12 @@ export class HarRedactor {
   /** Collects the secrets of an exchange before any part of it is written, so echoes in the same exchange are caught. */
   collect(parts: { headers?: Header[]; bodies?: { text: string; mimeType: string }[]; url?: string }): void {
     for (const h of parts.headers ?? []) {
-      if (!SECRET_HEADERS.has(h.name.toLowerCase())) continue;
+      const name = h.name.toLowerCase();
+      if (!SECRET_HEADERS.has(name)) continue;
       const { credential } = splitScheme(h.name, h.value);
       if (credential) this.learn(credential);
+      // A host may echo one cookie's value on its own (in a URL, a body): learn each value too.
+      if (name === 'cookie' || name === 'set-cookie') for (const value of cookieValues(name, h.value)) this.learn(value);
     }
     for (const b of parts.bodies ?? []) for (const value of secretFieldValues(b.text, b.mimeType)) this.learn(value);
     if (parts.url) {
@@ -130,6 +141,12 @@ function safeUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The values of a Cookie header's pairs, or of a Set-Cookie header's cookie (attributes are not secrets). */
+function cookieValues(name: string, header: string): string[] {
+  const pairs = name === 'set-cookie' ? [header.split(';')[0]!] : header.split(';');
+  return pairs.map((p) => p.slice(p.indexOf('=') + 1).trim()).filter((v) => v.length > 0);
 }
 
 /** `Bearer abc` → scheme `Bearer `, credential `abc`; cookies and tokens have no scheme. */

@@ -1,6 +1,7 @@
 // Proxy mode: forwards real traffic to an upstream Adobe host byte for byte (redirects are passed
 // back, never followed), checks each response of a described operation, and keeps the report up to
-// date. Tokens and secrets seen in the traffic are learned and redacted.
+// date. Tokens and secrets seen in the traffic are learned and redacted. With `record`, every
+// exchange also goes to a HAR file (secrets redacted) before its answer is finished.
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type V
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
+import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 
 export interface ProxyOptions {
   upstream: string;
@@ -28,11 +30,17 @@ export interface ProxyOptions {
   maxBytes?: number;
   failOn?: FailOn;
   onRecord?: (result: CaseResult) => void;
+  /** Write every exchange to this HAR 1.2 file (created or truncated; secrets redacted). */
+  record?: string;
+  /** Told about the first exchange that could not be written to the recording. */
+  onRecordError?: (error: Error) => void;
 }
 
 export interface RunningProxy {
   url: string;
   results: CaseResult[];
+  /** The HAR recording, when `record` was given. */
+  recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
   /** Writes the report now; returns the file paths. */
   flush(): Promise<string[]>;
   /** Stops listening, writes the final report and returns its verdict. */
@@ -106,9 +114,17 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   };
   const base = upstream.pathname.replace(/\/$/, '');
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+  const recording = o.record
+    ? await openRecording(o.record, {
+      creator: { name: 'pass-contract proxy', version: '1' },
+      secrets: [...(o.secrets ?? []), ...urlPasswords(upstream)],
+      ...(o.onRecordError ? { onError: o.onRecordError } : {}),
+    })
+    : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const t0 = performance.now();
+    const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
     const method = req.method ?? 'GET';
     const match = router.match(method, url.pathname);
@@ -121,17 +137,36 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     // Raw name/value pairs keep the client's order and case; only Host names the upstream.
     const headers = forwardable(req.rawHeaders);
     for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'host') headers[i + 1] = upstream.host;
+    const upstreamUrl = `${upstream.origin}${base}${url.pathname}${url.search}`;
+    // The exchange as the upstream saw the request and the client the answer. Both times come from
+    // Date.now (whole milliseconds), so a request sent after an answer never starts before it ended.
+    const recordExchange = (status: number, statusText: string, responseHeaders: [string, string][], responseBody: Buffer | string): Promise<void> =>
+      recording?.record({
+        startedAt, durationMs: Math.max(0, Date.now() - startedAt),
+        request: { method, url: upstreamUrl, headers: headerPairs(headers), body: body.bytes },
+        response: { status, statusText, headers: responseHeaders, body: responseBody },
+        ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
+      }) ?? Promise.resolve();
     const upstreamReq = send({
       protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[|\]$/g, ''), port: upstream.port || undefined,
       method, path: `${base}${url.pathname}${url.search}`, headers,
     });
     // One deadline for the upstream's whole answer, headers and body.
     const timer = setTimeout(() => upstreamReq.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    let failed = false;
     const fail = (error: Error & { code?: string }) => {
       clearTimeout(timer);
+      if (failed) return;
+      failed = true;
       const timedOut = error.code === 'ETIMEDOUT';
-      if (!res.headersSent) res.writeHead(timedOut ? 504 : 502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: upstream ${timedOut ? 'timed out' : 'failed'} (${error.code ?? error.message})`);
-      else res.destroy();
+      if (!res.headersSent) {
+        const status = timedOut ? 504 : 502;
+        const text = `pass-contract proxy: upstream ${timedOut ? 'timed out' : 'failed'} (${error.code ?? error.message})`;
+        void recordExchange(status, '', [['Content-Type', 'text/plain']], text).then(() => res.writeHead(status, { 'Content-Type': 'text/plain' }).end(text));
+      } else {
+        // The client never gets a complete answer, so there is no exchange to record.
+        res.destroy();
+      }
       if (entry) record({ ...entry, outcome: 'error', drifts: [], error: redactor.text(`upstream ${timedOut ? 'timeout' : 'failure'}: ${error.code ?? ''} ${error.message}`.trim()), durationMs: performance.now() - t0 });
     };
     upstreamReq.once('error', fail);
@@ -147,25 +182,34 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       up.once('error', fail);
       up.once('end', () => {
         clearTimeout(timer);
-        res.end();
-        if (!entry) return; // not a described operation: forwarded, not judged
         const status = up.statusCode ?? 0;
         const contentType = up.headers['content-type'];
+        const encoding = up.headers['content-encoding'];
+        const bytes = Buffer.concat(chunks);
+        let text: string | undefined;
+        let decodeError: Error | undefined;
+        if (size <= maxBytes) {
+          try {
+            text = decode(bytes, encoding);
+          } catch (error) {
+            decodeError = error as Error;
+          }
+        }
+        // HAR holds the decoded body (its headers still say how it travelled).
+        void recordExchange(status, up.statusMessage ?? '', headerPairs(up.rawHeaders), encoding && text !== undefined ? text : bytes).then(() => res.end());
+        if (!entry) return; // not a described operation: forwarded, not judged
         if (size > maxBytes) {
           record({ ...entry, outcome: 'error', status, drifts: [], error: `response body of ${size} bytes forwarded but not checked (over ${maxBytes} bytes)`, durationMs: performance.now() - t0 });
           return;
         }
-        let text: string;
-        try {
-          text = decode(Buffer.concat(chunks), up.headers['content-encoding']);
-        } catch (error) {
-          record({ ...entry, outcome: 'error', status, drifts: [], error: `cannot decode the ${up.headers['content-encoding']} body: ${(error as Error).message}`, durationMs: performance.now() - t0 });
+        if (text === undefined) {
+          record({ ...entry, outcome: 'error', status, drifts: [], error: `cannot decode the ${encoding} body: ${decodeError?.message}`, durationMs: performance.now() - t0 });
           return;
         }
         if (url.pathname.endsWith(REGISTER_PATH) || url.pathname.endsWith(TOKEN_PATH)) learnFrom(redactor, {}, text, contentType);
         const observedHeaders = new Headers();
         for (let i = 0; i < up.rawHeaders.length; i += 2) observedHeaders.append(up.rawHeaders[i]!, up.rawHeaders[i + 1]!);
-        const drifts = checker.check(match!.op, { status, headers: observedHeaders, body: text, url: `${upstream.origin}${base}${url.pathname}${url.search}` }, { redactor });
+        const drifts = checker.check(match!.op, { status, headers: observedHeaders, body: text, url: upstreamUrl }, { redactor });
         record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
       });
     });
@@ -178,18 +222,25 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     });
   });
   const host = o.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 4011, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 4011, host, () => resolve());
+    });
+  } catch (error) {
+    await recording?.close();
+    throw error;
+  }
   await writer.write(report('running'));
   return {
     url: `http://${host}:${(server.address() as AddressInfo).port}`,
     results,
+    ...(recording ? { recording } : {}),
     flush: () => writer.write(report('running')),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await recording?.close();
       const final = report('complete');
       await writer.write(final);
       return verdict(final);

@@ -1,9 +1,11 @@
-// The simulator's HTTP edge: reads a bounded body, hands the request to the engine, writes the reply.
+// The simulator's HTTP edge: reads a bounded body, hands the request to the engine, writes the reply
+// (with `record`, after the exchange is in the HAR file).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
+import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import type { SimClock } from './clock.ts';
-import { Simulator, type SimulatorOptions } from './engine.ts';
+import { Simulator, type SimResponse, type SimulatorOptions } from './engine.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
 import type { StateStore } from './store.ts';
 
@@ -20,11 +22,20 @@ export interface StartSimulatorOptions {
   onRequest?: SimulatorOptions['onRequest'];
   /** Largest request body accepted (413 beyond). Default 64 KiB. */
   maxBodyBytes?: number;
+  /**
+   * Write every answered exchange to this HAR 1.2 file (created or truncated; secrets redacted),
+   * timed by the simulator's clock so the recording agrees with the expiries it hands out.
+   */
+  record?: string;
+  /** Told about the first exchange that could not be written to the recording. */
+  onRecordError?: (error: Error) => void;
 }
 
 export interface RunningSimulator {
   url: string;
   simulator: Simulator;
+  /** The HAR recording, when `record` was given. */
+  recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
   close(): Promise<void>;
 }
 
@@ -57,8 +68,22 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   const inFlight = new Set<AbortController>();
   let closing = false;
   const host = o.host ?? '127.0.0.1';
+  const clock = simulator.ctx.clock;
+  const recording = o.record
+    ? await openRecording(o.record, {
+      creator: { name: 'pass-contract simulate', version: '1' },
+      // The simulator's own statements are not secrets, but a recording must not teach anyone to skip redacting them.
+      secrets: scenario.softwareStatements.map((s) => s.statement),
+      ...(o.onRecordError ? { onError: o.onRecordError } : {}),
+    })
+    : undefined;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Both ends of the exchange on the simulator's clock in whole milliseconds; the duration is real
+    // time (floored), so moving the clock during a request does not stretch it, and a request sent
+    // after an answer never starts before that answer ended.
+    const startedAt = recording ? clock.now() : 0;
+    const t0 = recording ? performance.now() : 0;
     // The abort signal is made only when something waits on it (latency, hangs): most requests never do.
     let abort: AbortController | undefined;
     const signal = () => {
@@ -75,37 +100,64 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
     };
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    readBody(req, limit)
-      .then((body) => simulator.handle({
-        method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body !== undefined ? { body } : {}),
-        remoteAddress: req.socket.remoteAddress ?? '127.0.0.1', remotePort: req.socket.remotePort ?? 0,
-        origin: `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`, get signal() { return signal(); },
-      }))
-      .then((reply) => {
-        if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
-      })
-      .catch((error: unknown) => {
-        if (abort?.signal.aborted) return res.destroy();
-        const status = error instanceof TooLarge ? 413 : 500;
-        if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }).end(status === 413 ? `request body larger than ${limit} bytes\n` : 'simulator failure\n');
+    const origin = `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`;
+    let requestBody: string | undefined;
+    const answer = async (reply: SimResponse) => {
+      if (res.headersSent) return;
+      await recording?.record({
+        startedAt, durationMs: Math.floor(performance.now() - t0),
+        request: { method: req.method ?? 'GET', url: `${origin}${req.url ?? '/'}`, headers: headerPairs(req.rawHeaders), ...(requestBody !== undefined ? { body: requestBody } : {}) },
+        response: { status: reply.status, headers: reply.headers, ...(reply.body !== undefined ? { body: reply.body } : {}) },
+        ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
       });
+      if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
+    };
+    readBody(req, limit)
+      .then((body) => {
+        requestBody = body;
+        return simulator.handle({
+          method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body !== undefined ? { body } : {}),
+          remoteAddress: req.socket.remoteAddress ?? '127.0.0.1', remotePort: req.socket.remotePort ?? 0,
+          origin, get signal() { return signal(); },
+        });
+      })
+      .then(answer)
+      .catch((error: unknown) => {
+        // A request the client left (or the simulator stopped) gets no answer, so no recorded exchange.
+        if (abort?.signal.aborted) {
+          res.destroy();
+          return;
+        }
+        const status = error instanceof TooLarge ? 413 : 500;
+        return answer({ status, headers: { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }, body: status === 413 ? `request body larger than ${limit} bytes\n` : 'simulator failure\n' });
+      })
+      .catch(() => res.destroy());
   });
   // Bounded waits for slow clients: a request must arrive within 30 s.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 4020, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 4020, host, () => resolve());
+    });
+  } catch (error) {
+    await recording?.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     simulator,
-    close: () => new Promise<void>((resolve) => {
-      closing = true;
-      for (const a of inFlight) a.abort(new Error('simulator closing'));
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    ...(recording ? { recording } : {}),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        closing = true;
+        for (const a of inFlight) a.abort(new Error('simulator closing'));
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await recording?.close();
+    },
   };
 }

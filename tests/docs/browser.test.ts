@@ -155,18 +155,24 @@ async function checkOperation(op: Operation, item: Locator): Promise<void> {
 
 describe('docs page in Chromium', () => {
   it('opens with our overview: flow, headers, errors and errata in the sidebar', async () => {
-    for (const heading of ['Flow', 'Mandatory headers', 'Reading errors', 'Errata']) {
+    for (const heading of ['Flow', 'Workflows', 'Mandatory headers', 'Reading errors', 'Errata']) {
       await expect(menu().getByText(heading, { exact: true }).first().isVisible()).resolves.toBe(true);
     }
     // The flow's links to operations (heading anchors aside); the sidebar test checks their order.
-    overviewLinks = await page.locator('[data-section-id^="/section/"] a[href^="#/"]').evaluateAll((as) => as
+    const sectionLinks = (id: string) => page.locator(`[data-section-id="/section/${id}"] a[href^="#/"]`).evaluateAll((as) => as
       .filter((a) => !a.closest('[data-deep-link-anchor]'))
       .map((a) => a.getAttribute('href') ?? ''));
-    expect([...overviewLinks].sort()).toEqual(operations.map((op) => operationRoute(tagOf(op), op.operationId)).sort());
+    overviewLinks = await sectionLinks('flow');
+    const routes = operations.map((op) => operationRoute(tagOf(op), op.operationId));
+    expect([...overviewLinks].sort()).toEqual([...routes].sort());
+    // The workflows' steps link to operations too, and only to operations the sidebar has.
+    const workflowLinks = await sectionLinks('workflows');
+    expect(workflowLinks.length).toBeGreaterThan(operations.length);
+    expect(workflowLinks.filter((l) => !routes.includes(l))).toEqual([]);
     // A link of the flow leads to its operation.
     const logout = operations.find((op) => op.operationId === 'initiateLogout')!;
     const route = operationRoute(tagOf(logout), logout.operationId);
-    await page.locator(`[data-section-id^="/section/"] a[href="${route}"]`).click();
+    await page.locator(`[data-section-id="/section/flow"] a[href="${route}"]`).click();
     await section(route).locator('h2', { hasText: String(logout.node.summary) }).waitFor();
     await page.goto(`${origin}/#/`);
   });

@@ -8,14 +8,16 @@ import { buildDocs, FAVICON } from '../../scripts/docs/build.ts';
 import { codeSampleLanguages, codeSamples, encodeQuery, fillPath, rawRequest } from '../../scripts/docs/code-samples.ts';
 import { docsDescription } from '../../scripts/docs/docs-description.ts';
 import { externalAssets, makeOffline } from '../../scripts/docs/offline.ts';
-import { errorCatalog, inDocumentOrder, operationRoute, redocSlug, renderErrata, renderOverview } from '../../scripts/docs/overview.ts';
+import { errorCatalog, inDocumentOrder, operationRoute, redocSlug, renderErrata, renderOverview, WORKFLOWS_URL } from '../../scripts/docs/overview.ts';
+import { parse } from 'yaml';
 import { resolveDocsPath } from '../../scripts/docs/serve.ts';
 
 const doc = loadBundledDescription();
 const operations = listOperations(doc);
 const template = readFileSync(join(projectRoot, 'docs', 'overview.md'), 'utf8');
 const errata = readFileSync(join(projectRoot, 'openapi', 'ERRATA.md'), 'utf8');
-const derived = docsDescription(doc, { template, errata });
+const workflows = readFileSync(join(projectRoot, 'workflows', 'adobe-pass.arazzo.yaml'), 'utf8');
+const derived = docsDescription(doc, { template, errata, workflows });
 const overview = String((derived.info as JsonObject).description);
 const op = (id: string): Operation => {
   const found = operations.find((o) => o.operationId === id);
@@ -32,7 +34,8 @@ describe('overview', () => {
     const expected = tagOrder.flatMap((tag) => inDocumentOrder(doc, operations)
       .filter((o) => (o.node.tags as string[])[0] === tag)
       .map((o) => operationRoute(tag, o.operationId)));
-    const linked = [...overview.matchAll(/\]\((#\/[^)]+)\)/g)].map((m) => m[1]);
+    const flow = overview.slice(overview.indexOf('# Flow'), overview.indexOf('# Workflows'));
+    const linked = [...flow.matchAll(/\]\((#\/[^)]+)\)/g)].map((m) => m[1]);
     expect(linked).toEqual(expected);
     expect(linked).toHaveLength(operations.length);
   });
@@ -70,6 +73,22 @@ describe('overview', () => {
     expect(firstEntry && overview.includes(firstEntry)).toBe(true);
     expect(renderErrata('# Title\n\n## Logout (`a.md`, seed `b`)\n\ntext\n\n```\n# not a heading\n```'))
       .toBe('### Logout\n\n*Pages: `a.md`, seed `b`*\n\ntext\n\n```\n# not a heading\n```');
+  });
+
+  it('lists every Arazzo workflow with each step linked to its operation\'s section', () => {
+    const arazzo = parse(workflows) as { workflows: { workflowId: string; steps: { operationId?: string; 'x-operation'?: unknown }[] }[] };
+    const section = overview.slice(overview.indexOf('# Workflows'), overview.indexOf('# Mandatory headers'));
+    expect(arazzo.workflows.length).toBeGreaterThanOrEqual(6);
+    for (const w of arazzo.workflows) {
+      const line = section.split('\n').find((l) => l.startsWith(`- [\`${w.workflowId}\`](${WORKFLOWS_URL})`));
+      expect(line, w.workflowId).toBeDefined();
+      for (const step of w.steps.filter((s) => s.operationId)) {
+        const tag = (op(step.operationId!).node.tags as string[])[0]!;
+        expect(line).toContain(`[${step.operationId}](${operationRoute(tag, step.operationId!)})`);
+      }
+    }
+    const broken = workflows.replace('operationId: retrieveAccessToken', 'operationId: retrieveAccessTokens');
+    expect(() => docsDescription(doc, { template, errata, workflows: broken })).toThrow(/step token: no described operation "retrieveAccessTokens"/);
   });
 
   it('refuses an unknown or malformed placeholder', () => {
@@ -132,7 +151,7 @@ describe('request samples', () => {
 describe('docs-only copy', () => {
   it('leaves the bundle untouched', () => {
     const before = JSON.stringify(doc);
-    docsDescription(doc, { template, errata });
+    docsDescription(doc, { template, errata, workflows });
     expect(JSON.stringify(doc)).toBe(before);
     expect((doc.info as JsonObject).description).not.toBe((derived.info as JsonObject).description);
     expect(Object.keys(derived.paths)).toEqual(Object.keys(doc.paths));

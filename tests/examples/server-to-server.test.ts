@@ -6,18 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serverToServer } from '../../examples/server-to-server.ts';
 import { projectRoot } from '../../src/description/document.ts';
 import type { ClientRecord, TokenRecord } from '../../src/simulator/handlers/dcr.ts';
-import { startTestSimulator, type TestSimulator } from '../simulator/support.ts';
-
-/** The user: waits for the example's session, then signs in on the MVPD page. */
-async function userSignsIn(adobe: TestSimulator, signal: AbortSignal) {
-  while (!signal.aborted) {
-    const { body } = await adobe.call('GET', '/_sim/state?namespace=sessions', { unchecked: true });
-    const session = Object.values(body.state.sessions as Record<string, { code: string }>)[0];
-    if (session) return adobe.signIn(session.code, 'alice', 'alice-password');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('no session was created');
-}
+import { startTestSimulator, userSignsIn } from '../simulator/support.ts';
 
 describe('README server-to-server example', () => {
   afterEach(() => vi.restoreAllMocks());

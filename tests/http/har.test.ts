@@ -1,31 +1,19 @@
 // The HAR reader streams entries out of any HAR 1.2 file; the recorder writes valid HAR after every
 // exchange with every secret replaced by a reference.
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { entryBodyText, HarReadError, HarRecorder, readHarEntries, type ExchangeToRecord, type HarEntry } from '../../src/http/har.ts';
+import { harValidator, leaks } from '../support/har-file.ts';
 
-const require = createRequire(import.meta.url);
 const dir = () => mkdtemp(join(tmpdir(), 'pass-har-'));
 const collect = async (source: Parameters<typeof readHarEntries>[0], options = {}) => {
   const out: HarEntry[] = [];
   for await (const e of readHarEntries(source, options)) out.push(e);
   return out;
 };
-
-/** har-schema's draft-06 schemas, one Ajv validator for a whole HAR document. */
-function harValidator() {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
-  const libDir = dirname(require.resolve('har-schema'));
-  for (const f of readdirSync(libDir).filter((f) => f.endsWith('.json'))) ajv.addSchema(JSON.parse(readFileSync(join(libDir, f), 'utf8')));
-  return ajv.getSchema('har.json#')!;
-}
 
 const entry = (i: number, extra: object = {}) => ({
   startedDateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
@@ -170,6 +158,20 @@ describe('HarRecorder', () => {
     expect(JSON.parse(entryBodyText(decision!.response.content)!).decisions[0].authorized).toBe(true);
     expect(echo!.request.url).toMatch(/^https:\/\/user:/);
     expect(echo!.request.queryString).toEqual([{ name: 'access_token', value: issued }]);
+  });
+
+  it('scrubs a secret a host echoes encoded (%-encoded, form-encoded, JSON-escaped, base64) and a cookie value echoed alone', async () => {
+    const path = join(await dir(), 'rec.har');
+    const recorder = await HarRecorder.create(path);
+    const secret = 'cs+Canary/Secret==7f3a9c"q';
+    const form = new URLSearchParams({ client_id: 'client-1', client_secret: secret, grant_type: 'client_credentials' }).toString();
+    const echoes = [encodeURIComponent(secret), form, JSON.stringify({ note: `got ${secret}` }), Buffer.from(secret).toString('base64'), CANARY.cookie].join('\n');
+    await recorder.record(exchange({
+      request: { method: 'POST', url: 'https://sp.auth.adobe.com/o/client/token', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `AWSALB=${CANARY.cookie}; lang=en` }, body: form },
+      response: { status: 400, headers: { 'content-type': 'text/plain', 'x-echo': encodeURIComponent(form) }, body: echoes },
+    }));
+    await recorder.close();
+    expect(leaks(await readFile(path, 'utf8'), { secret, cookie: CANARY.cookie })).toEqual([]);
   });
 
   it('cuts bodies above the limit, says so, and keeps binary bodies as base64', async () => {

@@ -1,19 +1,14 @@
 // Decisions on the simulator: per-user, per-resource rules; permits with single-use media tokens;
 // denies, missing and expired profiles as item-level errors (Adobe documents no top-level 403 here).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authenticated, device, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { authenticated, device, SP, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const decide = (kind: 'preauthorize' | 'authorize', mvpd: string, resources: string[], n = 1, extra: Record<string, string> = {}) =>
   t.call('POST', `/api/v2/${SP}/decisions/${kind}/${mvpd}`, { token, headers: device(n, extra), json: { resources } });

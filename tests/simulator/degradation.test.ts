@@ -1,19 +1,14 @@
 // Degraded access on the simulator: AuthNAll, AuthZAll and AuthZNone per MVPD, from the scenario
 // or applied at run time through the control API, as Adobe's degraded access flows describe.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authenticated, device, REDIRECT, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { authenticated, device, REDIRECT, SP, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const decide = (kind: string, mvpd: string, resources: string[], n = 1) => t.call('POST', `/api/v2/${SP}/decisions/${kind}/${mvpd}`, { token, headers: device(n), json: { resources } });
 const degrade = (mvpd: string, rule: string) => t.call('PUT', `/_sim/degradation/${mvpd}`, { json: { rule }, unchecked: true });

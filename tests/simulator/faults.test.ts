@@ -1,19 +1,14 @@
 // Faults on the simulator: errors (top-level, or item-level on decisions), a seeded error rate,
 // latency and hangs that end when the client gives up or the simulator closes.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { device, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { device, SP, startTestSimulator, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const setFaults = (faults: unknown) => t.call('PUT', '/_sim/faults', { json: faults, unchecked: true });
 const configuration = () => t.call('GET', `/api/v2/${SP}/configuration`, { token });

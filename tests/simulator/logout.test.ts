@@ -1,18 +1,13 @@
 // Logout on the simulator: the action per MVPD kind, as the logout page lists them.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authenticated, device, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { authenticated, device, SP, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const logout = (mvpd: string, n = 1, extra: Record<string, string> = {}) => t.call('GET', `/api/v2/${SP}/logout/${mvpd}?redirectUrl=${encodeURIComponent('https://adobe.com/bye')}`, { token, headers: device(n, extra) });
 

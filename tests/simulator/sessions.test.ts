@@ -1,19 +1,14 @@
 // Authentication on the simulator: sessions and codes that expire, the 302 to the simulated MVPD
 // sign-in page, its form post creating the profile, and the profile by code the device polls for.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authenticated, device, REDIRECT, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { authenticated, device, REDIRECT, SP, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const createSession = (form: Record<string, string>, n = 1) => t.call('POST', `/api/v2/${SP}/sessions`, { token, headers: device(n), form });
 

@@ -1,20 +1,15 @@
 // Single sign-on on the simulator: a profile created on one device with a service token or a
 // platform identity is shared with other devices that send the same identity; Apple partner SSO
 // works through AP-Partner-Framework-Status and a SAML response.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authenticated, b64json, device, REDIRECT, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { authenticated, b64json, device, REDIRECT, SP, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const jws = (payload: object) => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`;
 const serviceToken = (sub: string) => ({ 'AD-Service-Token': jws({ iss: 'idp.example', sub, aud: 'adobe', exp: 4_102_444_800 }) });

@@ -1,9 +1,10 @@
 // Test harness for the simulator: a real server on loopback, requests over HTTP, and every answer
 // to a described operation checked against the description (status, Content-Type, headers, body).
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ResponseChecker } from '../../src/contract/check-response.ts';
 import { loadDescription, type Description } from '../../src/description/index.ts';
 import { loadScenario, type Scenario } from '../../src/simulator/scenario.ts';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.ts';
+import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../src/simulator/server.ts';
 
 let description: Description | undefined;
 export const sharedDescription = () => (description ??= loadDescription());
@@ -54,12 +55,12 @@ export interface TestSimulator {
   close(): Promise<void>;
 }
 
-export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scenarioPath?: string; onRequest?: Parameters<typeof startSimulator>[0] extends infer O ? O extends { onRequest?: infer F } ? F : never : never } = {}): Promise<TestSimulator> {
+export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scenarioPath?: string; record?: string } & Pick<StartSimulatorOptions, 'onRequest' | 'clock'> = {}): Promise<TestSimulator> {
   const desc = sharedDescription();
   const scenario = loadScenario(desc, ...(o.scenarioPath ? [o.scenarioPath] : []));
   scenario.throttle.enabled = false; // tests that need it turn it back on
   o.tune?.(scenario);
-  const sim = await startSimulator({ port: 0, description: desc, scenario, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
+  const sim = await startSimulator({ port: 0, description: desc, scenario, ...(o.onRequest ? { onRequest: o.onRequest } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.record ? { record: o.record } : {}) });
   const checker = new ResponseChecker(desc.doc, desc.validator);
   const drifts: string[] = [];
   let cachedToken: string | undefined;
@@ -130,4 +131,32 @@ export async function authenticated(t: TestSimulator, n: number, mvpd: string, u
   const done = await t.signIn(s.body.code, username, password);
   if (done.status !== 302) throw new Error(`sign-in: ${done.status} ${done.text}`);
   return s.body.code as string;
+}
+
+/** The user of a second-screen flow: waits for the first session the simulator holds, then signs in on the MVPD page. */
+export async function userSignsIn(t: TestSimulator, signal: AbortSignal, username = 'alice', password = 'alice-password'): Promise<Reply> {
+  while (!signal.aborted) {
+    const { body } = await t.call('GET', '/_sim/state?namespace=sessions', { unchecked: true });
+    const session = Object.values(body.state.sessions as Record<string, { code: string }>)[0];
+    if (session) return t.signIn(session.code, username, password);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no session was created');
+}
+
+/**
+ * One simulator per test file: reset with a fresh access token before each test (handed to
+ * `set`), and no drift in any answer after it.
+ */
+export function useSimulator(set: (t: TestSimulator, token: string) => void): void {
+  let t: TestSimulator | undefined;
+  beforeAll(async () => {
+    t = await startTestSimulator();
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    await t!.reset();
+    set(t!, await t!.token());
+  });
+  afterEach(() => expect(t!.drifts).toEqual([]));
 }

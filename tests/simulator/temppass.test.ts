@@ -1,19 +1,14 @@
 // TempPass on the simulator: basic (per device, time-limited) and promotional (per device or user
 // identity, time and resource limited), as Adobe's TempPass page and temporary access flows say.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { b64json, device, REDIRECT, SP, startTestSimulator, type TestSimulator } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { b64json, device, REDIRECT, SP, useSimulator, type TestSimulator } from './support.ts';
 
 let t: TestSimulator;
 let token: string;
-beforeAll(async () => {
-  t = await startTestSimulator();
+useSimulator((sim, fresh) => {
+  t = sim;
+  token = fresh;
 });
-afterAll(() => t.close());
-beforeEach(async () => {
-  await t.reset();
-  token = await t.token();
-});
-afterEach(() => expect(t.drifts).toEqual([]));
 
 const authorize = (mvpd: string, resources: string[], n = 1, extra: Record<string, string> = {}) =>
   t.call('POST', `/api/v2/${SP}/decisions/authorize/${mvpd}`, { token, headers: device(n, extra), json: { resources } });

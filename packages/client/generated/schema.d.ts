@@ -799,8 +799,8 @@ export interface components {
          *     codes, in the docs' order (grouped by action), then 19 codes that are in Adobe's published
          *     OpenAPI, not on the pages (`source: adobe-openapi` in the catalog; most are REST API v1 codes
          *     of the pages' legacy table). `x-error-catalog` gives each code's HTTP status, recommended
-         *     `action` and message where a source documents them. Adobe may add codes in the future: a code
-         *     outside this list is reported as drift by the contract suite.
+         *     `action` and message where a source documents them. Adobe may add codes in the future: the drift check reports a code
+         *     outside this list as an addition (`x-extensible-enum`), not as breaking drift.
          *     [Enhanced error codes](https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/features-standard/error-reporting/enhanced-error-codes)
          * @enum {string}
          */

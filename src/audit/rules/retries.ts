@@ -51,7 +51,7 @@ export const retryOnlyWhenRetry: Rule = {
     { page: PAGES.checklist, section: 'Mandatory requirements › 8. Error Handling', words: 'Handle enhanced error codes by their action field: only a few codes warrant a retry, most need another remedy (configuration, registration, authentication, authorization). Only a few HTTP error statuses warrant a retry.' },
     { page: PAGES.errors, section: 'Action', words: 'action is one of none, configuration, application-registration, authentication, authorization, retry; only retry means: send the request again.' },
   ],
-  how: 'Per device, the identical call (same method, path, query, body and access token) sent again within 10 s after an answer whose action is not retry — or a 4xx without enhanced error, 401 and 429 excepted (their own rules judge them) — is a finding.',
+  how: 'Per device, the identical call (same method, path, query, body, header names and access token) sent again within 10 s after an answer whose action is not retry — or a 4xx without enhanced error, 401 and 429 excepted (their own rules judge them) — is a finding. A repeat that adds or drops a header (the remedy for a missing-header error) is a changed call.',
   fix: 'Act on the action field: fix the request (none), the integration (configuration), register again (application-registration), authenticate or authorize the user; repeat only on action: retry.',
   check(traffic, { label, options }) {
     const findings: RawFinding[] = [];
@@ -60,7 +60,9 @@ export const retryOnlyWhenRetry: Rule = {
       const last = new Map<string, Exchange>();
       const repeats: { x: Exchange; prev: Exchange }[] = [];
       for (const x of device.exchanges) {
-        const key = `${callSignature(x)} ${x.token ?? ''}`;
+        // Header names count: adding the header an error asked for (AP-TempPass-Identity after
+        // invalid_header_identity_for_temporary_access) changes the call. Values other than the token are not kept.
+        const key = `${callSignature(x)} ${x.token ?? ''} ${x.headerNames.join(',')}`;
         const prev = last.get(key);
         if (prev && failed(prev) && !retryable(prev) && prev.status !== 401 && prev.status !== 429 && x.start >= prev.end && x.start - prev.end <= options.thresholds.retryWindowMs) {
           repeats.push({ x, prev });

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { safeUrl } from '../../contract/redact.ts';
 import { UsageError } from '../../contract/target.ts';
+import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
 import { parsePort } from './options.ts';
@@ -20,7 +21,8 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-r, --report <dir>', 'report directory (rewritten as calls come in)', 'reports')
     .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer; then 504', seconds, 30)
-    .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number }) => {
+    .option('--record <file>', 'also write every exchange to this HAR 1.2 file (secrets redacted; valid after each exchange) for `pass-contract audit`')
+    .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number; record?: string }) => {
       let upstream: URL;
       try {
         upstream = new URL(opts.upstream);
@@ -31,11 +33,15 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
       const proxy = await startProxy({
         upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: opts.upstreamTimeout * 1000,
         onRecord: (r) => io.out(`${r.outcome === 'pass' ? '✓' : '✗'} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`),
+        ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract proxy: ${e.message} (the proxy goes on forwarding)`) } : {}),
+      }).catch((error: unknown) => {
+        throw error instanceof RecordingError ? new UsageError(error.message) : error;
       });
-      io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/`);
+      io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/${opts.record ? `; recording to ${opts.record}` : ''}`);
       await io.stopped();
       const verdict = await proxy.close();
       io.out(verdict.headline);
+      if (proxy.recording) io.out(recordingSummary(proxy.recording));
       setExitCode(verdict.exitCode);
     });
 }

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../contract/usage-error.ts';
 import { loadDescription } from '../../description/index.ts';
+import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { loadScenario, ScenarioError, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator } from '../../simulator/server.ts';
 import type { CommandContext } from '../io.ts';
@@ -39,7 +40,8 @@ export function simulateCommand({ io }: CommandContext): Command {
     .option('-s, --scenario <file>', 'scenario file (YAML or JSON, see schemas/scenario.schema.json); default: the shipped default scenario')
     .option('--no-throttle', "turn Adobe's per-device throttle off whatever the scenario says")
     .addOption(new Option('--verbose', 'log each request').default(false))
-    .action(async (opts: { port: number; host: string; scenario?: string; throttle: boolean; verbose: boolean }) => {
+    .option('--record <file>', 'write every exchange to this HAR 1.2 file (secrets redacted; valid after each exchange) for `pass-contract audit`')
+    .action(async (opts: { port: number; host: string; scenario?: string; throttle: boolean; verbose: boolean; record?: string }) => {
       const description = loadDescription();
       let scenario: Scenario;
       try {
@@ -52,9 +54,14 @@ export function simulateCommand({ io }: CommandContext): Command {
       const sim = await startSimulator({
         port: opts.port, host: opts.host, description, scenario,
         ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`) } : {}),
+        ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract simulate: ${e.message} (the simulator goes on serving)`) } : {}),
+      }).catch((error: unknown) => {
+        throw error instanceof RecordingError ? new UsageError(error.message) : error;
       });
       for (const line of describeScenario(sim.url, scenario)) io.out(line);
+      if (sim.recording) io.out(`recording every exchange to ${sim.recording.path} (HAR 1.2, secrets redacted)`);
       await io.stopped();
       await sim.close();
+      if (sim.recording) io.out(recordingSummary(sim.recording));
     });
 }

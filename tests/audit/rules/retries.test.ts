@@ -40,6 +40,16 @@ describe('retry.only-when-retry', () => {
     expect(outcome(fixed, 'retry.only-when-retry')).toMatchObject({ status: 'pass', examined: 1 });
     expect(outcome(await audit([authorize(0, timeout, 403), authorize(500, permit)]), 'retry.only-when-retry').status).toBe('not-exercised');
   });
+
+  it('passes a repeat that adds the header the error asked for', async () => {
+    const noIdentity = { decisions: [{ resource: 'REF30', serviceProvider: SP, mvpd: 'flexibleTempPass', source: 'temppass', authorized: false, error: enhancedError(400, 'invalid_header_identity_for_temporary_access', 'none') }] };
+    const withIdentity: Call = { ...authorize(100, permit, 200, 'flexibleTempPass'), headers: { ...device(), 'AP-TempPass-Identity': 'eyJlbWFpbCI6ImFAYi5jb20ifQ==' } };
+    const report = await audit([authorize(0, noIdentity, 200, 'flexibleTempPass'), withIdentity]);
+    expect(outcome(report, 'retry.only-when-retry')).toMatchObject({ status: 'pass', examined: 1 });
+    // The same repeat without the header is still a finding.
+    const unchanged = await audit([authorize(0, noIdentity, 200, 'flexibleTempPass'), authorize(100, noIdentity, 200, 'flexibleTempPass')]);
+    expect(outcome(unchanged, 'retry.only-when-retry')).toMatchObject({ status: 'fail', findings: [{ requests: ['#2'] }] });
+  });
 });
 
 describe('retry.only-failed-items', () => {

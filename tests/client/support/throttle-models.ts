@@ -2,6 +2,7 @@
 // ("1 request per second, with an initial burst of 10 requests (one-time allowance on the first
 // interaction)", and the table that follows). Both say 429 for the first second after a 429.
 
+import { mulberry32 } from '../../support/prng.ts';
 export interface ThrottleModel {
   readonly name: string;
   /** May a request from `key` that arrived at `at` (ms) pass? */
@@ -10,14 +11,7 @@ export interface ThrottleModel {
 
 /** Seeded PRNG (mulberry32): the same seed gives the same run. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** "The throttling expires after one second of the first 429 responses." */

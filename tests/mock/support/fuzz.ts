@@ -1,19 +1,13 @@
 // A seeded generator of malformed requests for the mock: each starts from a documented request
 // sample of an operation and breaks one to three things about it (escapes, media types, base64 JSON
 // headers, bodies, Prefer, methods, targets), the way a careless or hostile client would.
+import { mulberry32 } from '../../support/prng.ts';
 import type { Json, Operation } from '../../../src/description/document.ts';
 import type { MockRequest } from '../../../src/mock/handler.ts';
 
 /** mulberry32: small, fast, good enough to spread mutations; the same seed gives the same requests. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export interface FuzzRequest extends MockRequest {

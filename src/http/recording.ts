@@ -1,0 +1,76 @@
+// `--record <file>` of the proxy and the simulator: opens the HAR recorder with an error that says why
+// the file cannot be written, and records without ever failing a request. The servers wait for
+// `record()` before they finish an answer, so an exchange a client has seen complete is on disk even
+// if the process is killed right after (the recorder keeps the file valid HAR after every entry).
+import { HarRecorder, type ExchangeToRecord, type HarRecorderOptions } from './har.ts';
+
+export class RecordingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordingError';
+  }
+}
+
+export interface Recording {
+  readonly path: string;
+  /** Exchanges written so far. */
+  readonly count: number;
+  /** Exchanges that could not be written (the first failure went to `onError`). */
+  readonly failures: number;
+  /** Resolves once the exchange is on disk, or once writing it failed; never rejects. */
+  record(exchange: ExchangeToRecord): Promise<void>;
+  /** Waits for the writes under way and closes the file; later exchanges are dropped. */
+  close(): Promise<void>;
+}
+
+export interface RecordingOptions extends HarRecorderOptions {
+  /** Told about the first exchange that could not be written (a full disk, a removed directory). */
+  onError?: (error: Error) => void;
+}
+
+/** Creates (or truncates) `path` as an empty HAR log; a path that cannot be written is a RecordingError. */
+export async function openRecording(path: string, options: RecordingOptions = {}): Promise<Recording> {
+  let recorder: HarRecorder;
+  try {
+    recorder = await HarRecorder.create(path, options);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'its directory does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message;
+    throw new RecordingError(`cannot record to ${path}: ${why}`);
+  }
+  let failures = 0;
+  let closed = false;
+  return {
+    path,
+    get count() {
+      return recorder.count;
+    },
+    get failures() {
+      return failures;
+    },
+    async record(exchange) {
+      if (closed) return;
+      try {
+        await recorder.record(exchange);
+      } catch (error) {
+        if (failures++ === 0) options.onError?.(new RecordingError(`cannot write to the recording ${path}: ${(error as Error).message}`));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await recorder.close();
+    },
+  };
+}
+
+/** The line the commands print when a recording ends. */
+export const recordingSummary = (r: Pick<Recording, 'path' | 'count' | 'failures'>) =>
+  `recorded ${r.count} exchange${r.count === 1 ? '' : 's'} to ${r.path}${r.failures ? ` (${r.failures} could not be written)` : ''}`;
+
+/** Node's `rawHeaders` ([name, value, name, value, …]) as pairs, in the order and case they came. */
+export function headerPairs(raw: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  return out;
+}
