@@ -4,18 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { compose, DeviceThrottle, logAttempts, operations, type Call } from '../../../packages/client/src/index.ts';
 import { operationMatcher } from '../../../packages/client/src/pipeline/call.ts';
+import { mulberry32 } from '../../support/prng.ts';
 import { virtualClock } from '../support.ts';
-
-/** A small seeded generator (mulberry32), so the inputs are the same on every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The long way, written from the rule rather than from the code: parse the URL, drop the base
@@ -40,7 +30,7 @@ describe('the operation of a request, read from its URL', () => {
   const bases = ['http://127.0.0.1:4010', 'https://sp.auth.adobe.com', 'https://SP.Auth.Adobe.COM:443/', 'https://proxy.test/adobe/', 'http://user:pw@host.test:8080/base', 'http://[::1]:4010', 'https://proxy.test/adobe%20pass'];
   const values = ['REF30', 'Cablevision', 'a b', 'x%2Fy', 'é', '..', '', 'code', 'sso', '{mvpd}', 'A?B', 'C#D', '%'];
   const tails = ['', '?redirectUrl=https%3A%2F%2Fadobe.com', '?a=/b/c', '#frag/x', '?x#y', '?'];
-  const rnd = random(21);
+  const rnd = mulberry32(21);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const keys = Object.keys(operations);
 
