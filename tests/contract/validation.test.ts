@@ -1,5 +1,6 @@
 // The pass-path speed-ups accept exactly what the plain schemas accept, and the classifier turns
 // Ajv's raw errors into one row per real violation.
+import { mulberry32 } from '../support/prng.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -13,16 +14,7 @@ import { description } from './support.ts';
 
 const { doc, validator } = description;
 
-/** A small seeded generator (mulberry32), so the fuzz is the same on every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 describe('URI fast paths are subsets of the full RFC 3986 formats', () => {
   const ajv = new Ajv2020();
