@@ -79,7 +79,8 @@ export class Simulator {
       clock,
       random,
       store: o.store ?? new MemoryStore({ now: () => clock.now(), maxEntries: o.scenario.limits.maxEntries }),
-      validator: new RequestValidator(o.description.doc, o.description.validator, () => random.uuid()),
+      // Through ctx: reset() replaces the stream, and error traces must replay with the rest.
+      validator: new RequestValidator(o.description.doc, o.description.validator, () => this.ctx.random.uuid()),
       runtime: initialRuntime(o.scenario),
     };
     this.onRequest = o.onRequest;
