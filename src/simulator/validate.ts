@@ -51,14 +51,13 @@ export class RequestValidator {
       token = m[1];
     }
     for (const p of op.parameters) {
-      const code = (p as unknown as JsonObject)['x-error-code'] as string | undefined;
       const value = p.in === 'path' ? r.path[p.name] : p.in === 'query' ? r.query.get(p.name) ?? undefined : p.in === 'header' ? r.headers[p.name.toLowerCase()] : undefined;
       if (value === undefined || value === '') {
-        if (p.required) return this.fail(op, code ? [code, ...this.bodyCodeIfAny(op)] : this.bodyCodeIfAny(op), `${p.in} ${p.name}: missing`);
+        if (p.required) return this.fail(op, this.parameterCodes(op, p), `${p.in} ${p.name}: missing`);
         continue;
       }
       const result = this.validateValue(p.schemaPointer, value);
-      if (!result.valid) return this.fail(op, code ? [code, ...this.bodyCodeIfAny(op)] : this.bodyCodeIfAny(op), `${p.in} ${p.name}: ${result.violations[0]?.path ?? ''} ${result.violations[0]?.message ?? 'invalid'}`.replace(/\s+/g, ' '));
+      if (!result.valid) return this.fail(op, this.parameterCodes(op, p), `${p.in} ${p.name}: ${result.violations[0]?.path ?? ''} ${result.violations[0]?.message ?? 'invalid'}`.replace(/\s+/g, ' '));
     }
     if (!op.requestBody) return { ok: true, body: undefined, ...(token ? { token } : {}) };
     return this.checkBody(op, r, token);
@@ -68,10 +67,16 @@ export class RequestValidator {
     return deref<JsonObject>(this.doc, { $ref: op.requestBody!.schemaPointer }, op.requestBody!.schemaPointer).node;
   }
 
-  /** A DCR operation answers anything malformed with its body's OAuth code (`invalid_request`). */
-  private bodyCodeIfAny(op: Operation): string[] {
-    const code = op.requestBody ? this.bodySchema(op)['x-error-code'] : undefined;
-    return typeof code === 'string' ? [code] : [];
+  /** A parameter's own code, then (a DCR operation answers anything malformed with it) its body's OAuth code. */
+  private parameterCodes(op: Operation, p: Operation['parameters'][number]): string[] {
+    const codes = [(p as unknown as JsonObject)['x-error-code'], op.requestBody ? this.bodySchema(op)['x-error-code'] : undefined];
+    return codes.filter((c): c is string => typeof c === 'string');
+  }
+
+  /** The reply for a path segment the router could not use as `name` (empty, or not valid percent-encoding). */
+  rejectPathParameter(op: Operation, name: string, detail: string): { ok: false; reply: SimResponse; violation: string } {
+    const p = op.parameters.find((x) => x.in === 'path' && x.name === name);
+    return this.fail(op, p ? this.parameterCodes(op, p) : [], detail);
   }
 
   private checkBody(op: Operation, r: RequestParts, token: string | undefined): Checked {
