@@ -2,6 +2,7 @@
 // error Adobe documents for that input (`x-error-code`), in the shape the operation documents.
 import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator, ValidationResult } from '../description/validator.ts';
+import { checkForm, mediaTypeOf } from '../mock/request.ts';
 import { enhancedError, html, json, readCatalog, type CatalogEntry, type SimResponse } from './reply.ts';
 
 export interface RequestParts {
@@ -87,25 +88,29 @@ export class RequestValidator {
       const c = name ? ((schema.properties as JsonObject | undefined)?.[name] as JsonObject | undefined)?.['x-error-code'] : undefined;
       return typeof c === 'string' ? [c] : [];
     };
-    const contentType = (r.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = r.headers['content-type'];
     const text = r.body ?? '';
-    const isJson = rb.mediaType.includes('json');
+    // A body that cannot be read (no usable Content-Type, another media type, not JSON, bad form
+    // escapes) is answered as a missing one, as the mock does: the body's code, then its first required field's.
+    const first = ((schema.required as string[] | undefined) ?? [])[0];
+    const unreadable = (detail: string) => this.fail(op, [...bodyCode, ...fieldCode(first)], detail);
     if (text === '' && !contentType) {
-      if (rb.required) {
-        const first = ((schema.required as string[] | undefined) ?? [])[0];
-        return this.fail(op, [...bodyCode, ...fieldCode(first)], `body: missing${first ? ` (${first} is required)` : ''}`);
-      }
+      if (rb.required) return unreadable(`body: missing${first ? ` (${first} is required)` : ''}`);
       return { ok: true, body: undefined, ...(token ? { token } : {}) };
     }
-    if (contentType !== rb.mediaType) return this.fail(op, bodyCode, `Content-Type: expected ${rb.mediaType}, got ${contentType || '(none)'}`);
+    const media = contentType ? mediaTypeOf(contentType) : { ok: false as const, message: 'a body without Content-Type' };
+    if (!media.ok) return unreadable(media.message);
+    if (media.value !== rb.mediaType) return unreadable(`Content-Type: expected ${rb.mediaType}, got ${media.value}`);
     let value: Json;
-    if (isJson) {
+    if (rb.mediaType === 'application/json') {
       try {
         value = JSON.parse(text) as Json;
       } catch {
-        return this.fail(op, bodyCode, 'body: not JSON');
+        return unreadable('body: not JSON');
       }
     } else {
+      const escapes = checkForm(text);
+      if (!escapes.ok) return unreadable(escapes.message);
       const form: JsonObject = {};
       for (const [k, v] of new URLSearchParams(text)) {
         if (k in form) return this.fail(op, bodyCode, `body: ${k} repeated`);

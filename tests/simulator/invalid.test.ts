@@ -1,5 +1,5 @@
 // Malformed requests the drift check's negative cases do not send: a path segment that is not valid
-// percent-encoding. The expected answer comes from the description
+// percent-encoding, and a body that cannot be read. The expected answer comes from the description
 // (the input's `x-error-code`, through the contract's `documentedRejection`), never from the simulator.
 import { describe, expect, it } from 'vitest';
 import { documentedRejection } from '../../src/contract/cases.ts';
@@ -35,5 +35,35 @@ describe('a path segment that is not valid percent-encoding', () => {
     expect(expected.status).toBe(400);
     expect(outcome(r)).toEqual({ status: expected.status, errorCode: expected.errorCode });
     if (expected.errorCode === undefined) expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+});
+
+describe('a body that cannot be read is answered as a missing body', () => {
+  const op = sharedDescription().operations.find((o) => o.operationId === 'retrieveAuthorizationDecisions')!;
+  const schema = bodySchema(op);
+  const first = (schema.required as string[])[0]!;
+  // The rule the negative case "missing body field" uses: the body's code, then the field's.
+  const expected = documentedRejection(doc, op, [code(schema), code((schema.properties as JsonObject)[first])]);
+  const send = async (contentType: string | undefined, raw: string) => outcome(await t.call('POST', `/api/v2/${SP}/decisions/authorize/Cablevision`, { token, headers: { ...device(1), ...(contentType !== undefined ? { 'Content-Type': contentType } : {}) }, raw }));
+
+  it('reads the expectation from the description', () => {
+    expect(expected).toEqual({ status: 400, errorCode: 'invalid_parameter_resources' });
+  });
+
+  it.each([
+    ['not JSON', 'application/json', '{"resources": ['],
+    ['empty, with a Content-Type', 'application/json', ''],
+    ['another media type', 'text/plain', '{"resources":["REF30"]}'],
+    ['a Content-Type that does not parse', 'application/json;;', '{"resources":["REF30"]}'],
+  ])('%s', async (_, contentType, body) => {
+    expect(await send(contentType, body)).toEqual({ status: expected.status, errorCode: expected.errorCode });
+  });
+
+  it('a form field that is not valid percent-encoding (access token request: its body\'s invalid_request)', async () => {
+    const op = sharedDescription().operations.find((o) => o.operationId === 'retrieveAccessToken')!;
+    const want = documentedRejection(doc, op, [code(bodySchema(op))]);
+    expect(want).toEqual({ status: 400, errorCode: 'invalid_request' });
+    const r = await t.call('POST', '/o/client/token', { headers: { 'X-Device-Info': device(1)['X-Device-Info']!, 'Content-Type': 'application/x-www-form-urlencoded' }, raw: 'client_id=%ZZ&client_secret=x&grant_type=client_credentials' });
+    expect(outcome(r)).toEqual(want);
   });
 });
