@@ -93,7 +93,7 @@ export async function controlApi(sim: Simulator, method: string, pathname: strin
       if (!Array.isArray(list)) return problem(400, 'PUT /_sim/faults takes an array of faults (POST takes one)');
       for (const [i, f] of list.entries()) {
         const problems = validateFault(f, ctx.description);
-        if (problems.length) return problem(400, problems.map((p) => `${method === 'PUT' ? `/${i}` : ''}${p.pointer || ''}: ${p.message}`).join('; '));
+        if (problems.length) return problem(400, problems.map((p) => `${`${method === 'PUT' ? `/${i}` : ''}${p.pointer}` || '(body)'}: ${p.message}`).join('; '));
       }
       const faults = list.map((f) => normalizeFault(f as JsonObject));
       ctx.runtime.faults = method === 'PUT' ? faults : [...ctx.runtime.faults, ...faults];
