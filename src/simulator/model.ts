@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../description/document.ts';
 import { decodeBase64Json } from '../description/validator.ts';
-import { degradationOf, integrated, mvpdOf, type SimContext } from './context.ts';
+import { degradationOf, integrated, type SimContext } from './context.ts';
 import type { MvpdConfig, UserConfig } from './scenario.ts';
 
 export type ProfileType = 'regular' | 'degraded' | 'temporary' | 'appleSSO' | 'platformSSO' | 'serviceTokenSSO';
@@ -233,7 +233,7 @@ export function userProfile(ctx: SimContext, mvpd: MvpdConfig, user: UserConfig,
 }
 
 /** The degraded profile Adobe issues under AuthNAll (issuer Adobe, a made-up user id per device). */
-export function degradedProfile(ctx: SimContext, mvpd: MvpdConfig, sp: string, device: string): ProfileRecord {
+function degradedProfile(ctx: SimContext, mvpd: MvpdConfig, sp: string, device: string): ProfileRecord {
   const now = ctx.clock.now();
   return { mvpd: mvpd.id, notBefore: now, notAfter: now + profileTtl(ctx, mvpd), issuer: 'Adobe', type: 'degraded', attributes: { userID: { value: hash(`degraded|${sp}|${mvpd.id}|${device}`).slice(0, 56), state: 'plain' } }, device, sso: [] };
 }
@@ -317,4 +317,3 @@ export function temporaryProfile(mvpd: MvpdConfig, device: string, trial: TrialR
 }
 
 export const isTempPass = (m: MvpdConfig) => m.kind !== 'regular';
-export { degradationOf, integrated, mvpdOf };

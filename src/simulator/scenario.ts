@@ -12,7 +12,8 @@ export const scenarioSchemaPath = join(projectRoot, 'schemas', 'scenario.schema.
 export const defaultScenarioPath = join(projectRoot, 'scenarios', 'default.yaml');
 
 export type MvpdKind = 'regular' | 'basicTempPass' | 'promotionalTempPass';
-export type DegradationRule = 'none' | 'AuthNAll' | 'AuthZAll' | 'AuthZNone';
+export const DEGRADATION_RULES = ['none', 'AuthNAll', 'AuthZAll', 'AuthZNone'] as const;
+export type DegradationRule = (typeof DEGRADATION_RULES)[number];
 export type AttributeValue = string | number | boolean | unknown[] | { value: unknown; state: 'plain' | 'enc' };
 
 export interface Fault {
@@ -181,7 +182,7 @@ function semanticProblems(raw: JsonObject, description: Description): { pointer:
   return problems;
 }
 
-export function faultProblems(f: JsonObject, description: Description, at = '', operations = new Set(description.operations.map((o) => o.operationId)), catalog?: Set<string>): { pointer: string; message: string }[] {
+function faultProblems(f: JsonObject, description: Description, at = '', operations = new Set(description.operations.map((o) => o.operationId)), catalog?: Set<string>): { pointer: string; message: string }[] {
   const codes = catalog ?? new Set(((description.doc.components.schemas as JsonObject).ErrorCode as JsonObject).enum as string[]);
   const problems: { pointer: string; message: string }[] = [];
   if (f.operation !== '*' && !operations.has(f.operation as string)) problems.push({ pointer: `${at}/operation`, message: `"${String(f.operation)}" is not an operationId of the description (or *)` });

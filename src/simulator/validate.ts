@@ -177,9 +177,4 @@ export class RequestValidator {
     if (!e) throw new Error(`"${code}" is not in the description's error catalog`);
     return e;
   }
-
-  /** Whether the operation documents an enhanced-error body for `status`. */
-  documentsStatus(op: Operation, status: number): boolean {
-    return String(status) in (op.node.responses as JsonObject);
-  }
 }

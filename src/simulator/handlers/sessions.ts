@@ -2,8 +2,8 @@
 // user agent's entry point that redirects to the simulated MVPD sign-in page.
 import type { Json } from '../../description/document.ts';
 import { decodeBase64Json } from '../../description/validator.ts';
-import { integrated, type OpRequest, type SimContext } from '../context.ts';
-import { degradationOf, deviceOf, ensureDegradedProfile, isTempPass, resolveProfile, ssoIdentities, tempPassTrial, type SessionRecord } from '../model.ts';
+import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
+import { deviceOf, ensureDegradedProfile, isTempPass, resolveProfile, ssoIdentities, tempPassTrial, type SessionRecord } from '../model.ts';
 import { json, redirect, type SimResponse } from '../reply.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -165,5 +165,3 @@ export async function performAuthentication(ctx: SimContext, r: OpRequest): Prom
   const q = new URLSearchParams({ code: s.code, requestor_id: sp });
   return redirect(`${r.origin}/_mvpd/${encodeURIComponent(s.mvpd)}/sign-in?${q}`);
 }
-
-export { saveSession };
