@@ -114,7 +114,7 @@ async function decide(ctx: SimContext, r: OpRequest, kind: Kind): Promise<SimRes
 /** TempPass: the trial decides; authorization starts it, and promotional TempPass counts resources. */
 async function tempPassDecisions(ctx: SimContext, r: OpRequest, kind: Kind, sp: string, mvpd: MvpdConfig, device: string, resources: string[],
   make: { permit: (res: string, source: Source, w?: { notBefore: number; notAfter: number }) => Promise<Decision>; deny: (res: string, source: Source, e: EnhancedError) => Decision }): Promise<Decision[]> {
-  const t = await tempPassTrial(ctx, sp, mvpd, device, r.headers, kind === 'authorize', kind === 'authorize');
+  const t = await tempPassTrial(ctx, sp, mvpd, device, r.headers, kind === 'authorize');
   if (!t.ok) return resources.map((res) => make.deny(res, 'temppass', itemError(ctx, t.code)));
   const out: Decision[] = [];
   for (const res of resources) {
