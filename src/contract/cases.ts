@@ -177,11 +177,7 @@ function negativeCases(doc: OpenApiDocument, op: Operation, mode: CaseMode, stat
  * Every case of the description, in document order; `mode` decides how examples are replayed.
  * Expectations come from the description only (examples, `x-error-code`, documented responses).
  */
-export function buildCases(doc: OpenApiDocument, operations: Operation[], mode: CaseMode): Case[];
-/** @deprecated The mapper is no longer used: negative cases no longer ask the mock what to expect. */
-export function buildCases(doc: OpenApiDocument, operations: Operation[], mapper: unknown, mode: CaseMode): Case[];
-export function buildCases(doc: OpenApiDocument, operations: Operation[], ...rest: [CaseMode] | [unknown, CaseMode]): Case[] {
-  const mode = rest.length === 1 ? rest[0] : rest[1];
+export function buildCases(doc: OpenApiDocument, operations: Operation[], mode: CaseMode): Case[] {
   return operations.flatMap((op) => {
     const stateChanging = op.node['x-state-changing'] === true;
     return [...exampleCases(op, mode, stateChanging), ...negativeCases(doc, op, mode, stateChanging)];
