@@ -69,8 +69,8 @@ export class ViolationMapper {
   }
 
   /** The operation's documented 500, for a failure of the mock itself (never a malformed request). */
-  internalError(op: Operation | undefined, detail: string): ErrorReply {
-    return op ? this.replyFor(op, ['internal_server_error'], detail, 500) : { status: 500, violation: detail };
+  internalError(op: Operation, detail: string): ErrorReply {
+    return this.replyFor(op, ['internal_server_error'], detail, 500);
   }
 
   /** Where Prism's violation points: `['header', 'ap-device-identifier']`, `['body', 'mvpd']`, or a required-property message. */
