@@ -5,6 +5,7 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker } from '../contract/check-response.ts';
 import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
@@ -26,7 +27,7 @@ export interface ProxyOptions {
   secrets?: string[];
   /** Deadline for the upstream's whole answer (ms, default 30 s); then 504 to the client. */
   timeoutMs?: number;
-  /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are forwarded, not checked. */
+  /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are streamed through, not checked. */
   maxBytes?: number;
   failOn?: FailOn;
   onRecord?: (result: CaseResult) => void;
@@ -56,16 +57,29 @@ function forwardable(raw: string[]): string[] {
   return out;
 }
 
-async function readCapped(req: IncomingMessage, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let complete = true;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    chunks.push(chunk as Buffer);
-    if (size > max) complete = false;
-  }
-  return { bytes: Buffer.concat(chunks), complete };
+/**
+ * Reads the request body up to `max` bytes. A longer one is not buffered: the reading stops (the
+ * request paused) with what came so far in `bytes`, and the caller streams the rest upstream.
+ */
+function readHead(req: IncomingMessage, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (complete: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      resolve({ bytes: Buffer.concat(chunks), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > max) {
+        req.pause();
+        done(false);
+      }
+    };
+    const onEnd = () => done(true);
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 function decode(bytes: Buffer, encoding: string | undefined): string {
@@ -131,7 +145,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const n = results.length + 1;
     const name = `${method} ${url.pathname} #${n}`;
     const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;
-    const body = await readCapped(req, maxBytes);
+    const body = await readHead(req, maxBytes);
     learnFrom(redactor, req.headers, body.complete ? body.bytes.toString('utf8') : '', req.headers['content-type']);
 
     // Raw name/value pairs keep the client's order and case; only Host names the upstream.
@@ -177,7 +191,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       up.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size <= maxBytes) chunks.push(chunk);
-        res.write(chunk);
+        // A client that reads slower than the upstream sends holds the upstream back, rather than
+        // the proxy buffering the difference.
+        if (!res.write(chunk)) {
+          up.pause();
+          res.once('drain', () => up.resume());
+        }
       });
       up.once('error', fail);
       up.once('end', () => {
@@ -213,7 +232,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
       });
     });
-    upstreamReq.end(body.bytes);
+    if (body.complete) upstreamReq.end(body.bytes);
+    else {
+      // Over maxBytes: what was read goes first, the rest streams through (with backpressure).
+      upstreamReq.write(body.bytes);
+      pipeline(req, upstreamReq, () => undefined);
+    }
   };
 
   const server = createServer((req, res) => {
