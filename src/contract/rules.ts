@@ -45,8 +45,6 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 
-export const tierOf = (rule: RuleId): Tier => RULES[rule].tier;
-
 /** The higher of the tiers (undefined when none). */
 export function maxTier(tiers: Iterable<Tier>): Tier | undefined {
   let best: Tier | undefined;
