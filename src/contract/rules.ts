@@ -19,7 +19,6 @@ export const RULES = {
   'media-type-undocumented': { tier: 'breaking', title: 'a Content-Type the response does not document' },
   'body-not-json': { tier: 'breaking', title: 'a JSON media type whose body does not parse' },
   'body-missing': { tier: 'breaking', title: 'no body where the response documents one' },
-  'response-too-large': { tier: 'breaking', title: 'a body larger than the size limit' },
   // Headers.
   'header-missing': { tier: 'breaking', title: 'a required response header is absent' },
   'header-invalid': { tier: 'breaking', title: 'a header value its schema rejects' },
