@@ -141,7 +141,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
     const method = req.method ?? 'GET';
-    const match = router.match(method, url.pathname);
+    // route(), not match(): a segment with a bad %-escape is still forwarded, and its answer checked.
+    const match = router.route(method, url.pathname);
     const n = results.length + 1;
     const name = `${method} ${url.pathname} #${n}`;
     const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;

@@ -189,4 +189,16 @@ describe('pass-contract proxy', () => {
     expect(size).toBe(blocks * block.length);
     expect(intact).toBe(true);
   });
+  it('forwards a path with a bad %-escape and checks the answer against its operation', async () => {
+    const up = await listen((_, res) => res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'not an enhanced error' })));
+    const { proxy, dir } = await proxyTo(up.url);
+    const res = await fetch(`${proxy.url}/api/v2/REF30/logout/%E0%A4?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'not an enhanced error' });
+    expect(up.hits).toEqual(['GET /api/v2/REF30/logout/%E0%A4?redirectUrl=https%3A%2F%2Fadobe.com']);
+    await proxy.flush();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ operationId: 'initiateLogout', status: 400, outcome: 'drift' });
+  });
 });
