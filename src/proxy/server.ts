@@ -4,7 +4,6 @@
 // exchange also goes to a HAR file (secrets redacted) before its answer is finished.
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker } from '../contract/check-response.ts';
@@ -14,6 +13,7 @@ import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type V
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
+import { listen } from '../http/listen.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 
 export interface ProxyOptions {
@@ -246,19 +246,16 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${redactor.text(error.message)}`);
     });
   });
-  const host = o.host ?? '127.0.0.1';
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port ?? 4011, host, () => resolve());
-    });
+    url = await listen(server, o.port ?? 4011, o.host ?? '127.0.0.1');
   } catch (error) {
     await recording?.close();
     throw error;
   }
   await writer.write(report('running'));
   return {
-    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    url,
     results,
     ...(recording ? { recording } : {}),
     flush: () => writer.write(report('running')),
