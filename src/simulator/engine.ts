@@ -3,7 +3,6 @@
 // per operation. No sockets here (server.ts is the HTTP edge), so tests call it directly.
 import type { Description } from '../description/index.ts';
 import type { Operation } from '../description/document.ts';
-import { matchRoute } from '../mock/request.ts';
 import { createVirtualClock, type SimClock } from './clock.ts';
 import type { OpRequest, RuntimeSettings, SimContext } from './context.ts';
 import { controlApi } from './control.ts';
@@ -128,7 +127,7 @@ export class Simulator {
     if (ctx.scenario.throttle.enabled && THROTTLED.test(pathname) && !(await admit(ctx.store, ip, ctx.clock.now(), ctx.scenario.throttle))) {
       return { response: { status: 429, headers: { 'Content-Type': 'text/html' }, body: THROTTLED_HTML }, violation: 'throttled' };
     }
-    const match = matchRoute(router, method.toLowerCase(), pathname);
+    const match = router.route(method, pathname);
     if (!match) {
       const allowed = router.allowed(pathname);
       if (allowed.length) return { response: { status: 405, headers: { Allow: allowed.join(', ') }, body: '' }, violation: `method ${method}` };

@@ -3,7 +3,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ResponseChecker } from '../../src/contract/check-response.ts';
 import { loadDescription, type Description } from '../../src/description/index.ts';
-import { matchRoute } from '../../src/mock/request.ts';
 import { loadScenario, type Scenario } from '../../src/simulator/scenario.ts';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../src/simulator/server.ts';
 
@@ -89,8 +88,8 @@ export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scen
     } catch {
       parsed = undefined;
     }
-    // matchRoute, not router.match: a path segment that is not valid percent-encoding still names its operation.
-    const match = c.unchecked ? undefined : matchRoute(desc.router, method.toLowerCase(), new URL(path, sim.url).pathname);
+    // route(), not match(): a path segment that is not valid percent-encoding still names its operation.
+    const match = c.unchecked ? undefined : desc.router.route(method, new URL(path, sim.url).pathname);
     if (match) {
       for (const d of checker.check(match.op, { status: response.status, headers: response.headers, body: text })) drifts.push(`${method} ${path} → ${response.status}: ${d.kind} ${d.pointer} expected ${d.expected}, got ${d.actual}`);
     }
