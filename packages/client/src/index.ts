@@ -104,8 +104,8 @@ export {
 } from './errors.ts';
 export { Redactor, redactTokenLike } from './redact.ts';
 export { systemClock, type Clock } from './clock.ts';
-export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage, RequestLogEntry, RequestLogger } from './log.ts';
-export { compose, toFetch, operationOf, type Call, type Layer, type Send } from './pipeline/call.ts';
+export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';
+export { compose, toFetch, type Call, type Layer, type Send } from './pipeline/call.ts';
 export { transport, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type TransportOptions } from './pipeline/transport.ts';
 export { logAttempts } from './pipeline/attempts.ts';
 export { auth, type TokenSource } from './pipeline/auth.ts';

@@ -49,8 +49,11 @@ for (const key of Object.keys(operations)) {
 }
 
 /**
- * `operationOf` for one base URL, with the base URL worked out once. A request URL that starts
- * with the base URL's origin (what openapi-fetch builds) gives its path without being parsed again.
+ * The described operation a request is for, from its method and URL (after the base URL's own
+ * path), with the base URL worked out once. When two templates match (`/profiles/code/X` and
+ * `/profiles/{mvpd}`), the one with more literal segments wins. Unknown requests keep their path.
+ * A request URL that starts with the base URL's origin (what openapi-fetch builds) gives its path
+ * without being parsed again.
  */
 export function operationMatcher(baseUrl: string): (method: string, url: string) => string {
   const base = new URL(baseUrl);
@@ -74,15 +77,6 @@ export function operationMatcher(baseUrl: string): (method: string, url: string)
     }
     return best?.path ?? path;
   };
-}
-
-/**
- * The described operation a request is for, from its method and URL (after the base URL's own
- * path). When two templates match (`/profiles/code/X` and `/profiles/{mvpd}`), the one with more
- * literal segments wins. Unknown requests keep their path.
- */
-export function operationOf(method: string, url: string, baseUrl: string): string {
-  return operationMatcher(baseUrl)(method, url);
 }
 
 /** A fetch for openapi-fetch that turns each Request into a Call and sends it through `send`. */
