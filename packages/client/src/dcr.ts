@@ -7,11 +7,10 @@ import { PassError, safeCode } from './errors.ts';
 import type { Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
 import { operations } from '../generated/operations.ts';
-import { logAttempts } from './pipeline/attempts.ts';
-import { compose, toFetch, type Send } from './pipeline/call.ts';
-import { rateLimit, type RateLimitOptions } from './pipeline/rate-limit.ts';
+import { toFetch, type Send } from './pipeline/call.ts';
+import type { RateLimitOptions } from './pipeline/rate-limit.ts';
+import { createSend } from './pipeline/send.ts';
 import { DeviceThrottle } from './pipeline/throttle.ts';
-import { transport } from './pipeline/transport.ts';
 import { Redactor } from './redact.ts';
 import { SharedFlight } from './shared-flight.ts';
 import { MemoryTokenStore, Mutex, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
@@ -62,12 +61,7 @@ export class DcrTokenManager {
     this.clock = options.clock ?? systemClock;
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.add(options.softwareStatement, options.clientCredentials?.clientSecret);
-    const send =
-      options.send ??
-      compose(
-        rateLimit({ throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock, ...(options.logger ? { logger: options.logger } : {}), ...options.rateLimit }),
-        logAttempts(options.logger, this.clock),
-      )(transport({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) }));
+    const send = options.send ?? createSend({ ...options, throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock });
     this.dcr = createClient<paths>({ baseUrl: options.baseUrl, fetch: toFetch(send, options.baseUrl) });
     this.dcr.use(contentTypeMiddleware(operations));
   }
