@@ -13,6 +13,10 @@ export interface RetryOptions {
   random?: () => number;
 }
 
+/** The backoff's first step and its ceiling, shared with the item-level retries of `retrieveDecisions`. */
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_MAX_MS = 4000;
+
 /** Exponential backoff with "equal jitter": half the step fixed, half random. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
   const step = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
@@ -31,7 +35,7 @@ export async function backoff(clock: Clock, ms: number, signal: AbortSignal | un
 }
 
 export function retryOnAction(o: RetryOptions & { clock?: Clock; logger?: Logger } = {}): Layer {
-  const { maxRetries = 2, baseDelayMs = 500, maxDelayMs = 4000, random = Math.random } = o;
+  const { maxRetries = 2, baseDelayMs = BACKOFF_BASE_MS, maxDelayMs = BACKOFF_MAX_MS, random = Math.random } = o;
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
   return (next) => async (call) => {
