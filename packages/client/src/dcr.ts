@@ -68,7 +68,7 @@ export class DcrTokenManager {
 
   /** A valid access token: the cached one, or one renewal shared by every caller waiting for it. */
   async getAccessToken(options: { signal?: AbortSignal } = {}): Promise<string> {
-    const cached = (await this.loadState()).accessToken;
+    const cached = (this.state ?? (await this.reload())).accessToken;
     if (cached && this.isFresh(cached)) return cached.value;
     return this.refreshing.run((signal) => this.renew(undefined, false, signal), options.signal);
   }
@@ -91,8 +91,9 @@ export class DcrTokenManager {
     return this.clock.now() < token.expiresAt;
   }
 
-  private async loadState(): Promise<TokenState> {
-    this.state ??= (await this.store.load()) ?? {};
+  /** Reads the store (again), learning its secrets so that messages leave them out. */
+  private async reload(): Promise<TokenState> {
+    this.state = (await this.store.load()) ?? {};
     this.redactor.add(this.state.clientCredentials?.clientSecret, this.state.accessToken?.value);
     return this.state;
   }
@@ -104,9 +105,7 @@ export class DcrTokenManager {
   /** Under the store's lock: re-read, and only if nobody did it meanwhile, register and/or request a token. */
   private renew(failed: string | undefined, reregister: boolean, signal: AbortSignal): Promise<string> {
     return this.locked(async () => {
-      const state = (await this.store.load()) ?? {};
-      this.state = state;
-      this.redactor.add(state.clientCredentials?.clientSecret, state.accessToken?.value);
+      const state = await this.reload();
       const current = state.accessToken;
       if (current && current.value !== failed && this.isFresh(current)) return current.value;
 
