@@ -54,7 +54,7 @@ export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; cloc
       const response = await next(call);
       if (response.status !== 429) return response;
 
-      const asked = retryAfterMs(response, clock.now());
+      const asked = retryAfterMs(response.headers, clock.now());
       const pause = Math.max(MIN_PAUSE_MS, asked);
       throttle.pause(key, pause);
       const retryAt = clock.now() + pause;

@@ -115,8 +115,8 @@ export class DeviceThrottle {
 }
 
 /** `Retry-After` in milliseconds (seconds or HTTP date); 0 when absent or unreadable. */
-export function retryAfterMs(response: Response, now: number): number {
-  const value = response.headers.get('Retry-After')?.trim();
+export function retryAfterMs(headers: Headers, now: number): number {
+  const value = headers.get('Retry-After')?.trim();
   if (!value) return 0;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
