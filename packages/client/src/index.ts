@@ -98,6 +98,7 @@ export {
 } from './errors.ts';
 export { Redactor, redactTokenLike } from './redact.ts';
 export { systemClock, type Clock } from './clock.ts';
+export { waitOrAbort } from './abort.ts';
 export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';
 export { compose, toFetch, type Call, type Layer, type Send } from './pipeline/call.ts';
 export { transport, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type TransportOptions } from './pipeline/transport.ts';
