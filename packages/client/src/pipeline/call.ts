@@ -5,7 +5,7 @@
 // middleware — the logger, the throttle, the 429 handling. A layer calls `next`, so each re-send
 // goes through the layers below it like the first attempt did.
 import { operations } from '../../generated/operations.ts';
-import type { AttemptReason, Logger } from '../log.ts';
+import { errorName, type AttemptReason, type FailureStage, type Logger } from '../log.ts';
 
 export interface Call {
   readonly method: string;
@@ -36,6 +36,16 @@ export const compose = (...layers: Layer[]) => (send: Send): Send => layers.redu
 export const where = (call: Call) => ({ method: call.method, operation: call.operation, path: new URL(call.url).pathname });
 
 export const logTo = (log: Logger | undefined) => log ?? (() => undefined);
+
+/** Awaits `work` (a token, a throttle slot, a backoff); if it fails, tells `log` at which stage, then rethrows. */
+export async function failingAt<T>(log: Logger, call: Call, stage: FailureStage, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    log({ event: 'failure', ...where(call), stage, error: errorName(error) });
+    throw error;
+  }
+}
 
 interface Template { path: string; segments: string[]; literals: number }
 
