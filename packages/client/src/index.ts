@@ -96,7 +96,7 @@ export {
   PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode,
   type EnhancedError, type ErrorAction, type PassErrorKind,
 } from './errors.ts';
-export { Redactor, redactTokenLike } from './redact.ts';
+export { Redactor } from './redact.ts';
 export { systemClock, type Clock } from './clock.ts';
 export { waitOrAbort } from './abort.ts';
 export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';
@@ -110,7 +110,6 @@ export { configurationCache, DEFAULT_CONFIGURATION_TTL_MS, type ConfigurationCac
 export { DeviceThrottle, deviceKey, retryAfterMs, DEFAULT_MARGIN_MS, SELF_KEY, type DeviceLimiterOptions } from './pipeline/throttle.ts';
 export { DecisionCache, DEFAULT_PREAUTHORIZATION_TTL_MS, type DecisionCacheOptions, type DecisionKey } from './cache/decisions.ts';
 export { contentTypeMiddleware, toForm } from './middleware/content-type.ts';
-export { SharedFlight } from './shared-flight.ts';
 export * from './flows/poll-profile.ts';
 export * from './flows/logout.ts';
 export * from './flows/decisions.ts';

@@ -10,7 +10,7 @@ const REDACTED = '[redacted]';
 const TOKEN_RUN = /[A-Za-z0-9+/_.=~-]{20,}/g;
 
 /** Replaces token-like runs with `[redacted]`. */
-export function redactTokenLike(text: string): string {
+function redactTokenLike(text: string): string {
   return text.replace(TOKEN_RUN, (run) => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
 }
 
