@@ -2,6 +2,7 @@
 // size cap, no redirects followed, cancellable from outside. The deadline is a timer we hold for
 // the whole exchange (an AbortSignal.timeout() on a temporary Request stops firing once the
 // signal is garbage-collected; see TOOLCHAIN.md).
+import { waitOrAbort } from 'pass-contract-client';
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
@@ -46,8 +47,8 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
   const request = new Request(url, { ...init, redirect: 'manual', signal: controller.signal });
   inflight.add(request);
   try {
-    const response = await raceAbort(fetch(request), controller.signal);
-    const body = await raceAbort(readCapped(response, bounds.maxBytes, controller), controller.signal);
+    const response = await waitOrAbort(fetch(request), controller.signal);
+    const body = await waitOrAbort(readCapped(response, bounds.maxBytes, controller), controller.signal);
     return { status: response.status, headers: response.headers, body, url };
   } catch (error) {
     const reason = controller.signal.reason as unknown;
@@ -62,24 +63,6 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
   }
 }
 
-/** Rejects as soon as `signal` aborts, even if `promise` (an injected fetch) ignores the signal. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e as Error);
-      },
-    );
-  });
-}
 
 async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<string> {
   const declared = Number(response.headers.get('content-length'));

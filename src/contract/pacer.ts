@@ -58,11 +58,3 @@ export class Pacer {
   }
 }
 
-/** `Retry-After` in milliseconds (delay-seconds or an HTTP date), 0 when absent or unreadable. */
-export function retryAfterMs(headers: Headers, now: number): number {
-  const value = headers.get('retry-after');
-  if (!value) return 0;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? 0 : Math.max(0, date - now);
-}

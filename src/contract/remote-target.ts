@@ -1,13 +1,14 @@
 // A real host as a target: credentials and ids from the environment, the run's own DCR, pacing
 // that never causes a 429, and a 429 that is waited out and retried a bounded number of times.
 import { connect } from 'node:net';
+import { retryAfterMs } from 'pass-contract-client';
 import type { JsonObject, Operation } from '../description/document.ts';
 import type { Description } from '../description/index.ts';
 import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
 import { exchange, type Bounds, type FetchLike } from './http.ts';
-import { Pacer, retryAfterMs, type PaceOptions } from './pacer.ts';
+import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';
 import { ConnectError, UsageError, type OpenContext, type Sent, type Target } from './target.ts';
