@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { auditFiles, failing, type FailOn } from '../../audit/audit.ts';
 import { renderGithubAnnotations, renderText, writeAuditReports } from '../../audit/report.ts';
-import { UsageError } from '../../contract/check.ts';
+import { UsageError } from '../../contract/usage-error.ts';
 import { loadDescription } from '../../description/index.ts';
 import { HarReadError } from '../../http/har.ts';
 import type { CommandContext } from '../io.ts';

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { UsageError } from '../../contract/check.ts';
+import { UsageError } from '../../contract/usage-error.ts';
 import { bundledDescriptionPath, projectRoot } from '../../description/document.ts';
 import { writeAtomically } from '../../diff/index.ts';
 import { renderUpstreamJson, renderUpstreamMarkdown, runUpstream } from '../../diff/upstream-report.ts';
