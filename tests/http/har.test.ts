@@ -174,6 +174,21 @@ describe('HarRecorder', () => {
     expect(leaks(await readFile(path, 'utf8'), { secret, cookie: CANARY.cookie })).toEqual([]);
   });
 
+  it('replaces a secret that contains another one whole, whichever was learned first', async () => {
+    const path = join(await dir(), 'rec.har');
+    const short = 'canary-secret-4d1f';
+    const long = `${short}-and-its-tail-9b2e`;
+    const recorder = await HarRecorder.create(path, { secrets: [short] });
+    const form = `client_id=client-1&client_secret=${long}&grant_type=client_credentials`;
+    await recorder.record(exchange({
+      request: { method: 'POST', url: 'https://sp.auth.adobe.com/o/client/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+      response: { status: 400, headers: { 'content-type': 'text/plain' }, body: `you sent ${long}` },
+    }));
+    await recorder.close();
+    const text = await readFile(path, 'utf8');
+    expect(leaks(text, { short, long, tail: long.slice(short.length) })).toEqual([]);
+  });
+
   it('redacts a body above the limit before cutting it: no secret before the cut, none straddling it', async () => {
     const path = join(await dir(), 'rec.har');
     const limit = 200;
