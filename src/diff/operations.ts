@@ -1,8 +1,6 @@
 // The operations of a resolved description, keyed so that the same operation matches across versions.
 import { HTTP_METHODS, pointerSegment } from '../description/document.ts';
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+import { isObject, type Obj } from './json.ts';
 
 export interface ParameterView {
   name: string;
