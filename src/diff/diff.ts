@@ -28,7 +28,7 @@ export function diffDocuments(base: Obj, revision: Obj): DiffResult {
   return summarize(changes);
 }
 
-export function summarize(changes: Change[]): DiffResult {
+function summarize(changes: Change[]): DiffResult {
   const sorted = [...changes].sort((x, y) => severity(y.level) - severity(x.level) || (x.operation ?? '').localeCompare(y.operation ?? '') || x.pointer.localeCompare(y.pointer) || x.rule.localeCompare(y.rule) || x.message.localeCompare(y.message));
   const counts = Object.fromEntries(LEVELS.map((l) => [l, sorted.filter((c) => c.level === l).length])) as Record<Level, number>;
   const rules: Record<string, number> = {};

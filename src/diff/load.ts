@@ -28,7 +28,7 @@ export class LoadError extends Error {
 /** What a location looks like in messages (URLs lose credentials and query values). */
 export const describeSource = (source: string): string => (isHttpUrl(source) ? displayUrl(source) : source);
 
-export function parseText(text: string, where: string): unknown {
+function parseText(text: string, where: string): unknown {
   const trimmed = text.trimStart();
   try {
     // JSON first (fast path, and exact numbers); YAML 1.2 covers JSON anyway for the rest.
@@ -53,7 +53,7 @@ async function readSource(source: string, limits: FetchLimits): Promise<string> 
 }
 
 /** Checks the parsed root is an OpenAPI 3.0 or 3.1 document, saying what it is otherwise. */
-export function assertOpenApi3(doc: unknown, where: string): asserts doc is Resolved {
+function assertOpenApi3(doc: unknown, where: string): asserts doc is Resolved {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new LoadError(`${where}: not an OpenAPI document (the root is not an object)`);
   const d = doc as Record<string, unknown>;
   if (typeof d.openapi !== 'string' || !/^3\.[01]\.\d+/.test(d.openapi)) {

@@ -100,7 +100,7 @@ const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').repl
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const COMMAND: Record<Level, string> = { breaking: 'error', 'potentially-breaking': 'warning', 'non-breaking': 'notice' };
 
-export function renderGithub(report: DiffReport): string {
+function renderGithub(report: DiffReport): string {
   return report.changes
     .map((c) => `::${COMMAND[c.level]} title=${escProp(`${c.rule}${c.operation ? ` ${c.operation}` : ''}`)}::${escData(`${c.message} (${c.pointer})`)}`)
     .concat(report.warnings.map((w) => `::warning title=pass-contract diff::${escData(w)}`))

@@ -22,7 +22,7 @@ const BOUNDS_MIN = ['minLength', 'minimum', 'exclusiveMinimum', 'minItems', 'min
 const BOUNDS_MAX = ['maxLength', 'maximum', 'exclusiveMaximum', 'maxItems', 'maxProperties'] as const;
 
 /** A stable JSON text of a schema without annotations; recursion shows as "[cycle]". */
-export function canonical(value: unknown, seen = new Set<object>()): string {
+function canonical(value: unknown, seen = new Set<object>()): string {
   if (!value || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (seen.has(value)) return '"[cycle]"';
   seen.add(value);

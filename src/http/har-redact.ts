@@ -18,7 +18,7 @@ const SECRET_FIELDS = /^(access_token|refresh_token|id_token|client_secret|softw
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
 
 /** What an already redacted value looks like (our own recordings read back). */
-export const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
+const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
 
 /** Shorter values are not learned: scrubbing them from free text would garble ordinary words. */
 const MIN_LEARNED = 8;

@@ -156,7 +156,7 @@ export interface HarRecorderOptions {
   secrets?: string[];
 }
 
-export function headerList(source: HeaderSource): Header[] {
+function headerList(source: HeaderSource): Header[] {
   if (Array.isArray(source)) return source.map((h) => (Array.isArray(h) ? { name: h[0], value: h[1] } : { name: h.name, value: h.value }));
   if (typeof (source as Headers).forEach === 'function' && typeof (source as Headers).get === 'function') {
     const out: Header[] = [];

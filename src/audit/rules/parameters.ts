@@ -10,7 +10,7 @@ import type { Exchange } from '../traffic.ts';
  * X-Forwarded-For is among them: the DCR pages do not list it, but the throttling page asks servers
  * to forward it on every throttled endpoint, /o/client/* included.
  */
-export const TRANSPORT_HEADERS = new Set([
+const TRANSPORT_HEADERS = new Set([
   'accept', 'accept-charset', 'accept-encoding', 'accept-language', 'cache-control', 'connection', 'content-encoding',
   'content-length', 'content-type', 'cookie', 'dnt', 'expect', 'forwarded', 'host', 'if-match', 'if-modified-since',
   'if-none-match', 'keep-alive', 'origin', 'pragma', 'priority', 'range', 'referer', 'te', 'trailer', 'transfer-encoding',

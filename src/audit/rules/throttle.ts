@@ -18,7 +18,7 @@ const keyLabel = (key: string, xs: Exchange[]) => (xs[0]!.forwardedFor ? `${key}
  * table of the throttling page exactly: one request per one-second window counted from the
  * device's first request, plus a one-time allowance of ten; refused requests consume nothing.
  */
-export function overLimit(xs: Exchange[], t: Pick<Thresholds, 'throttleBurst' | 'throttleRatePerSecond'>): Exchange[] {
+function overLimit(xs: Exchange[], t: Pick<Thresholds, 'throttleBurst' | 'throttleRatePerSecond'>): Exchange[] {
   if (xs.length === 0) return [];
   const first = xs[0]!.start;
   const windowMs = 1000 / t.throttleRatePerSecond;
