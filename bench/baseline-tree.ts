@@ -8,9 +8,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const STEP_TIMEOUT_MS = 60_000;
-const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** This repository's root. */
+export const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-function git(...args: string[]): string {
+/** Runs git in this repository; throws with its stderr when it fails. */
+export function git(...args: string[]): string {
   const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', timeout: STEP_TIMEOUT_MS });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr.trim() || r.error?.message}`);
   return r.stdout.trim();
@@ -19,6 +21,8 @@ function git(...args: string[]): string {
 export interface BaselineTree {
   /** `abc1234`, the commit checked out. */
   commit: string;
+  /** The folder it is checked out in. */
+  path: string;
   /** Imports a module of the baseline tree by its path from the repository root (`src/…`). */
   load<T>(path: string): Promise<T>;
   remove(): void;
@@ -41,5 +45,5 @@ export function baselineTree(rev: string): BaselineTree {
   });
   git('worktree', 'add', '--detach', tree, commit);
   symlinkSync(join(repo, 'node_modules'), join(tree, 'node_modules'), 'dir');
-  return { commit, load: (path) => import(pathToFileURL(join(tree, path)).href), remove };
+  return { commit, path: tree, load: (path) => import(pathToFileURL(join(tree, path)).href), remove };
 }

@@ -1,4 +1,4 @@
-// Benchmark: a call through createPassClient (default middleware) vs raw fetch, same local server.
+// Benchmark: a call through createPassClient (default layers) vs raw fetch, same local server.
 // Prints the ratio of per-request times measured in this one run, and the client's bundle size.
 // BENCH_BASELINE=<commit> also times that commit's createPassClient in the same alternating rounds
 // (loaded from a temporary worktree), for a before/after in one run.
@@ -60,7 +60,7 @@ console.log(`raw fetch:      ${(rawMs * 1000).toFixed(1)} µs/request (median of
 console.log(`openapi-fetch alone: ${(bareMs * 1000).toFixed(1)} µs/request (ratio ${(bareMs / rawMs).toFixed(3)})`);
 console.log(`createPassClient: ${(clientMs * 1000).toFixed(1)} µs/request`);
 console.log(`ratio client/raw: ${(clientMs / rawMs).toFixed(3)} (issue 3 aimed at ≤ 1.05 before the client gained GC-safe timeouts and bounded reads; see the README's "What a call costs")`);
-console.log(`ratio client/openapi-fetch (our middleware alone): ${(clientMs / bareMs).toFixed(3)}`);
+console.log(`ratio client/openapi-fetch (our layers alone): ${(clientMs / bareMs).toFixed(3)}`);
 if (baseline) {
   const oldMs = median(oldTimes);
   console.log(`baseline ${baseline.commit} createPassClient: ${(oldMs * 1000).toFixed(1)} µs/request, ratio client/openapi-fetch ${(oldMs / bareMs).toFixed(3)} (this tree ${(clientMs / bareMs).toFixed(3)}, same rounds)`);

@@ -6,7 +6,7 @@
 // flight per connection), the same load for every server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { projectRoot } from '../src/description/document.ts';
@@ -23,8 +23,10 @@ const TIMEOUT_MS = 10_000;
 if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (the benchmark measures the built CLI, as users run it)`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const deviceInfo = Buffer.from(JSON.stringify({ primaryHardwareType: 'SetTopBox', model: 'AppleTV', version: '5,3', osName: 'tvOS', osVersion: '17.0', connectionType: 'WiFi' })).toString('base64');
+
+/** The default scenario's software statement (what `simulate` prints on start). */
+const STATEMENT = /statement: (\S+)/.exec(readFileSync(join(projectRoot, 'scenarios', 'default.yaml'), 'utf8'))![1]!;
 
 interface Server { url: string; child: ChildProcess; stop(): Promise<void> }
 
@@ -89,8 +91,7 @@ async function load(url: string, path: string, headers: Record<string, string>, 
 async function accessToken(url: string): Promise<string> {
   const agent = new Agent({ keepAlive: false });
   const json = (r: Reply) => JSON.parse(r.body) as Record<string, string>;
-  const stdoutStatement = process.env.BENCH_STATEMENT!;
-  const reg = json(await send(agent, url, 'POST', '/o/client/register', { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, JSON.stringify({ software_statement: stdoutStatement })));
+  const reg = json(await send(agent, url, 'POST', '/o/client/register', { 'Content-Type': 'application/json', 'X-Device-Info': deviceInfo }, JSON.stringify({ software_statement: STATEMENT })));
   const tok = json(await send(agent, url, 'POST', '/o/client/token', { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Device-Info': deviceInfo }, new URLSearchParams({ client_id: reg.client_id!, client_secret: reg.client_secret!, grant_type: 'client_credentials' }).toString()));
   agent.destroy();
   return tok.access_token!;
@@ -99,9 +100,6 @@ async function accessToken(url: string): Promise<string> {
 // The same request for both: the service provider's configuration, with the headers Adobe's checklist asks for.
 const PATH = '/api/v2/REF30/configuration';
 const baseHeaders = { 'AP-Device-Identifier': 'fingerprint YmVuY2gtZGV2aWNl', 'X-Device-Info': deviceInfo, Accept: 'application/json' };
-
-const { readFileSync } = await import('node:fs');
-process.env.BENCH_STATEMENT = /statement: (\S+)/.exec(readFileSync(join(projectRoot, 'scenarios', 'default.yaml'), 'utf8'))![1]!;
 
 console.log(`simulator vs Prism mock — GET ${PATH}, ${CONCURRENCY} autocannon connections, ${ROUNDS} alternating rounds of ${ROUND_MS} ms after a warm-up`);
 

@@ -1,28 +1,21 @@
 // Benchmark: `npm start` wall time and mock cold start, "today's" (the baseline commit) vs this tree,
 // side by side in one run: a warm-up of each, then alternating rounds, medians and ratios.
 //
-// The baseline is checked out with `git worktree add` into a temporary folder that reuses this tree's
-// node_modules (it needs nothing this tree lacks), and removed afterwards, also on Ctrl-C.
+// The baseline is checked out beside this tree by `baseline-tree.ts` (it needs nothing this tree's
+// node_modules lack), and removed afterwards, also on Ctrl-C.
 // - npm start: spawn of `npm start` to its exit (the check against the embedded mock, 0 drift).
 // - mock cold start: spawn of `npm run mock -- --port 0` to the first successful (200) response of
 //   retrieveConfiguration, sent with the documented request sample's headers.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chooseEntry } from '../scripts/launcher.mjs';
+import { baselineTree, git, repo, type BaselineTree } from './baseline-tree.ts';
 
 const BASELINE = process.env.BENCH_BASELINE ?? '46b36b5';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const STEP_TIMEOUT_MS = 60_000;
-const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-function git(...args: string[]): string {
-  const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', timeout: STEP_TIMEOUT_MS });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr.trim() || r.error?.message}`);
-  return r.stdout.trim();
-}
 
 /** The request the mock must answer with 200: retrieveConfiguration's documented sample. */
 function configurationRequest(): { path: string; headers: Record<string, string> } {
@@ -98,13 +91,13 @@ const median = (xs: number[]) => {
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'pass-bench-startup-'));
-const baselineTree = join(scratch, 'baseline');
+let baseline: BaselineTree | undefined;
 const cleanup = () => {
   for (const child of children) killGroup(child);
-  if (existsSync(baselineTree)) spawnSync('git', ['worktree', 'remove', '--force', baselineTree], { cwd: repo, timeout: STEP_TIMEOUT_MS });
+  baseline?.remove();
   rmSync(scratch, { recursive: true, force: true });
-  spawnSync('git', ['worktree', 'prune'], { cwd: repo, timeout: STEP_TIMEOUT_MS });
 };
+// Registered before baseline-tree.ts registers its own, so the children are stopped first.
 process.once('SIGINT', () => {
   cleanup();
   process.exit(130);
@@ -118,12 +111,10 @@ try {
     const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: 'inherit', timeout: 5 * STEP_TIMEOUT_MS });
     if (build.status !== 0) throw new Error('npm run build failed');
   }
-  const commit = git('rev-parse', '--short', `${BASELINE}^{commit}`);
-  git('worktree', 'add', '--detach', baselineTree, commit);
-  symlinkSync(join(repo, 'node_modules'), join(baselineTree, 'node_modules'), 'dir');
+  baseline = baselineTree(BASELINE);
   const request = configurationRequest();
   const trees = [
-    { name: `baseline ${commit}`, cwd: baselineTree, start: [] as number[], mock: [] as number[] },
+    { name: `baseline ${baseline.commit}`, cwd: baseline.path, start: [] as number[], mock: [] as number[] },
     { name: `this tree (${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''})`, cwd: repo, start: [] as number[], mock: [] as number[] },
   ];
   const reports = join(scratch, 'reports');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 /** What each compiled output is built from (paths relative to the repository root). */
 export const BUILDS = [
   { output: 'dist/src/cli/bin.js', sources: ['src', 'tsconfig.json', 'tsconfig.build.json'] },
-  { output: 'packages/client/dist/src/index.js', sources: ['packages/client/src', 'packages/client/generated', 'packages/client/tsconfig.build.json'] },
+  { output: 'packages/client/dist/src/index.js', sources: ['packages/client/src', 'packages/client/generated', 'packages/client/tsconfig.build.json', 'tsconfig.json'] },
 ];
 
 /** Newest modification time (ms) of a file, or of any file below a folder; 0 when absent. */

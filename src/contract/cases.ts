@@ -1,5 +1,5 @@
 // Contract cases as data, built from the description: documented situations and negative cases.
-import { deref, requiredHeaders, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
+import { deref, errorCatalog, requiredHeaders, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 
 export interface CaseRequest {
   method: string;
@@ -62,8 +62,6 @@ function exampleCases(op: Operation, mode: CaseMode, stateChanging: boolean): Ca
   });
 }
 
-interface CatalogEntry { code: string; status: number }
-
 /** Every value a schema allows for a string (enum, const, oneOf/anyOf of consts, through $refs and allOf). */
 function allowedValues(doc: OpenApiDocument, node: Json | undefined, at: string, depth = 0): Set<string> {
   const out = new Set<string>();
@@ -101,7 +99,7 @@ function documentedCodes(doc: OpenApiDocument, schemaNode: Json, at: string): Se
  * page carries no code: only the status is expected. With no fitting code, a bare 400.
  */
 export function documentedRejection(doc: OpenApiDocument, op: Operation, codes: unknown[]): CaseExpectation {
-  const catalog = new Map((((doc.components.schemas as JsonObject).ErrorCode as JsonObject)['x-error-catalog'] as unknown as CatalogEntry[]).map((e) => [e.code, e.status]));
+  const catalog = errorCatalog(doc);
   const responses = (op.node.responses ?? {}) as JsonObject;
   const bodyAt = (status: string) => {
     const response = deref<JsonObject>(doc, responses[status]!, `${op.pointer}/responses/${status}`);
@@ -110,7 +108,7 @@ export function documentedRejection(doc: OpenApiDocument, op: Operation, codes: 
     return { html: 'text/html' in content, codes: json?.schema ? documentedCodes(doc, json.schema, `${response.pointer}/content/application~1json/schema`) : new Set<string>() };
   };
   for (const code of codes.filter((c): c is string => typeof c === 'string')) {
-    const statuses = catalog.has(code) ? [String(catalog.get(code))] : Object.keys(responses).filter((s) => /^4\d\d$/.test(s) && bodyAt(s).codes.has(code));
+    const statuses = catalog.has(code) ? [String(catalog.get(code)!.status)] : Object.keys(responses).filter((s) => /^4\d\d$/.test(s) && bodyAt(s).codes.has(code));
     const status = statuses.find((s) => s in responses);
     if (!status) continue;
     const body = bodyAt(status);
@@ -177,11 +175,7 @@ function negativeCases(doc: OpenApiDocument, op: Operation, mode: CaseMode, stat
  * Every case of the description, in document order; `mode` decides how examples are replayed.
  * Expectations come from the description only (examples, `x-error-code`, documented responses).
  */
-export function buildCases(doc: OpenApiDocument, operations: Operation[], mode: CaseMode): Case[];
-/** @deprecated The mapper is no longer used: negative cases no longer ask the mock what to expect. */
-export function buildCases(doc: OpenApiDocument, operations: Operation[], mapper: unknown, mode: CaseMode): Case[];
-export function buildCases(doc: OpenApiDocument, operations: Operation[], ...rest: [CaseMode] | [unknown, CaseMode]): Case[] {
-  const mode = rest.length === 1 ? rest[0] : rest[1];
+export function buildCases(doc: OpenApiDocument, operations: Operation[], mode: CaseMode): Case[] {
   return operations.flatMap((op) => {
     const stateChanging = op.node['x-state-changing'] === true;
     return [...exampleCases(op, mode, stateChanging), ...negativeCases(doc, op, mode, stateChanging)];

@@ -91,7 +91,9 @@ export function parseAcceptances(text: string, file: string, operationIds: strin
     const entries = (data as { accepted: AcceptedDrift[] }).accepted;
     entries.forEach((entry, i) => {
       if (!operationIds.includes(entry.operation)) problems.push(`${where(['accepted', i, 'operation'])}: accepted.${i}.operation: unknown operationId "${entry.operation}"`);
-      if (Number.isNaN(Date.parse(`${entry.expires}T00:00:00Z`))) problems.push(`${where(['accepted', i, 'expires'])}: accepted.${i}.expires: "${entry.expires}" is not a calendar date`);
+      // Date.parse rolls 2030-02-30 over to March 2: a real date reads back as itself.
+      const day = Date.parse(`${entry.expires}T00:00:00Z`);
+      if (Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== entry.expires) problems.push(`${where(['accepted', i, 'expires'])}: accepted.${i}.expires: "${entry.expires}" is not a calendar date`);
     });
   }
   if (problems.length > 0) throw new UsageError(`the accepted-drift file is invalid:\n  ${problems.join('\n  ')}`);

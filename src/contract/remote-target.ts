@@ -60,6 +60,8 @@ export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promis
 export class RemoteTarget implements Target {
   readonly mode = 'remote';
   readonly label: string;
+  /** The base URL requests go to: credentials in the URL only name the host, they are never sent. */
+  private readonly base: string;
   private readonly pacer: Pacer;
   private readonly fetch: FetchLike;
   private readonly deviceInfo: string;
@@ -74,6 +76,10 @@ export class RemoteTarget implements Target {
     if (!env[ENV.mvpd]) missing.push(ENV.mvpd);
     if (missing.length > 0) throw new UsageError(`--target ${o.label} needs these environment variables: ${missing.join(', ')}`);
     this.label = o.label;
+    const base = new URL(o.url.href);
+    base.username = '';
+    base.password = '';
+    this.base = base.href.replace(/\/$/, '');
     this.pacer = new Pacer(o.pace);
     this.fetch = o.fetch ?? ((r) => globalThis.fetch(r));
     // Without PASS_DEVICE_INFO, the description's own example of X-Device-Info.
@@ -95,7 +101,7 @@ export class RemoteTarget implements Target {
       ...(env[ENV.softwareStatement] ? { softwareStatement: env[ENV.softwareStatement] } : {}),
       ...(env[ENV.clientId] && env[ENV.clientSecret] ? { clientCredentials: { clientId: env[ENV.clientId]!, clientSecret: env[ENV.clientSecret]! } } : {}),
       deviceInfo: this.deviceInfo,
-      paced: (path, init, s) => this.paced(`${this.base()}${path}`, init, s),
+      paced: (path, init, s) => this.paced(`${this.base}${path}`, init, s),
       checker: this.o.checker,
       redactor: this.o.redactor,
       emit,
@@ -115,14 +121,6 @@ export class RemoteTarget implements Target {
       else run.push(c);
     }
     return { run, skipped };
-  }
-
-  private base(): string {
-    // Credentials in the URL are never sent anywhere: they are only a way to name the host.
-    const url = new URL(this.o.url.href);
-    url.username = '';
-    url.password = '';
-    return url.href.replace(/\/$/, '');
   }
 
   /** One request at the pacer's pace; a 429 is waited out and retried, at most maxRetries times. */
@@ -163,7 +161,7 @@ export class RemoteTarget implements Target {
     if (!this.dcr) throw new Error('RemoteTarget.send() before open()');
     const request = await this.prepare(c.request, signal);
     if ('unavailable' in request) return { request: c.request, notChecked: `no access token (${request.unavailable})`, attempts: 0 };
-    const sent = await this.paced(buildUrl(this.base(), request), buildInit(request), signal);
+    const sent = await this.paced(buildUrl(this.base, request), buildInit(request), signal);
     return 'throttled' in sent ? { request, notChecked: sent.throttled, attempts: sent.attempts } : { request, exchange: sent.exchange, attempts: sent.attempts };
   }
 

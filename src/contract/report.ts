@@ -36,8 +36,6 @@ export interface RunReport {
 
 export interface Counts {
   results: number;
-  /** Same as results (the CI recipe reads `counts.cases`). */
-  cases: number;
   /** Results that were judged: pass or drift. */
   checked: number;
   pass: number;
@@ -59,7 +57,6 @@ export function countResults(report: RunReport): Counts {
   const open = drifts.filter((d) => !d.accepted);
   return {
     results: rs.length,
-    cases: rs.length,
     checked: rs.filter((r) => r.outcome === 'pass' || r.outcome === 'drift').length,
     pass: rs.filter((r) => r.outcome === 'pass').length,
     drift: rs.filter((r) => r.outcome === 'drift').length,

@@ -19,7 +19,6 @@ export const RULES = {
   'media-type-undocumented': { tier: 'breaking', title: 'a Content-Type the response does not document' },
   'body-not-json': { tier: 'breaking', title: 'a JSON media type whose body does not parse' },
   'body-missing': { tier: 'breaking', title: 'no body where the response documents one' },
-  'response-too-large': { tier: 'breaking', title: 'a body larger than the size limit' },
   // Headers.
   'header-missing': { tier: 'breaking', title: 'a required response header is absent' },
   'header-invalid': { tier: 'breaking', title: 'a header value its schema rejects' },
@@ -44,8 +43,6 @@ export const RULES = {
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;
-
-export const tierOf = (rule: RuleId): Tier => RULES[rule].tier;
 
 /** The higher of the tiers (undefined when none). */
 export function maxTier(tiers: Iterable<Tier>): Tier | undefined {

@@ -64,8 +64,8 @@ function expectationDrifts(c: Case, ex: Exchange, redactor: Redactor): Drift[] {
   return drifts;
 }
 
-/** Judges one exchange of case `c` (exported for the proxy and for tests). */
-export function judge(c: Case, op: Operation, ex: Exchange, checker: ResponseChecker, redactor: Redactor): Drift[] {
+/** Judges one exchange of case `c`: the description's checks, then the case's own expectations. */
+function judge(c: Case, op: Operation, ex: Exchange, checker: ResponseChecker, redactor: Redactor): Drift[] {
   if (c.expect.statusOnly) {
     return ex.status === c.expect.status ? [] : [drift('status-unexpected', 'status', '', String(c.expect.status), String(ex.status), `status ${ex.status}, the case expects ${c.expect.status}`)];
   }

@@ -52,7 +52,7 @@ export interface Target {
   select(cases: Case[], includeStateChanging: boolean): { run: Case[]; skipped: { id: string; reason: string }[] };
   /** Sends one case: credentials, pacing and 429 handling are the target's business. Throws HttpFailure. */
   send(c: Case, signal: AbortSignal): Promise<Sent>;
-  /** Secrets the target knows or learned (for the final redaction pass). */
+  /** Stops what open() started (the embedded mock). */
   close(): Promise<void>;
 }
 

@@ -36,6 +36,15 @@ export function loadBundledDescription(path = bundledDescriptionPath): OpenApiDo
   return JSON.parse(text) as OpenApiDocument;
 }
 
+/** One row of Adobe's error catalog: the description's `x-error-catalog` on `ErrorCode`. */
+export interface CatalogEntry { code: string; status: number; action: string; message: string }
+
+/** The description's error catalog by code. */
+export function errorCatalog(doc: OpenApiDocument): Map<string, CatalogEntry> {
+  const errorCode = (doc.components.schemas as JsonObject).ErrorCode as JsonObject;
+  return new Map((errorCode['x-error-catalog'] as unknown as CatalogEntry[]).map((e) => [e.code, e]));
+}
+
 /** Escapes one JSON Pointer segment (RFC 6901). */
 export const pointerSegment = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 

@@ -15,10 +15,6 @@ import { useFunc } from 'ajv/dist/compile/util.js';
  * hands this CommonJS module over as `{ default: fn }`, bundlers and vitest as `fn`. */
 export const ucs2length = ((ucs2 as unknown as { default?: typeof ucs2.default }).default ?? ucs2) as typeof ucs2.default;
 
-/** What Ajv's own keyword answers for a string (the slow path): the count of code points against the bound. */
-export const ajvLengthOk = (keyword: 'minLength' | 'maxLength', bound: number, s: string): boolean =>
-  keyword === 'minLength' ? ucs2length(s) >= bound : ucs2length(s) <= bound;
-
 /** The same answer, counting only when the UTF-16 length does not decide. */
 export function fastLengthOk(keyword: 'minLength' | 'maxLength', bound: number, s: string): boolean {
   const len = s.length;

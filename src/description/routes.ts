@@ -1,6 +1,20 @@
 // Matches a request's method and URL path to a described operation.
 import type { Operation } from './document.ts';
 
+export type RouteMatch =
+  | { kind: 'match'; op: Operation; path: Record<string, string> }
+  /** The path fits an operation's template but a segment is not valid percent-encoded UTF-8. */
+  | { kind: 'bad-escape'; op: Operation; param: string; raw: string };
+
+/** decodeURIComponent without the URIError: undefined for text that is not percent-encoded UTF-8. */
+export function decode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Route {
   op: Operation;
   regex: RegExp;
@@ -26,14 +40,33 @@ export class Router {
       .sort((a, b) => concreteness(b.op.path) - concreteness(a.op.path));
   }
 
-  /** The operation for `method` and `pathname`, with decoded path parameters. */
-  match(method: string, pathname: string): { op: Operation; path: Record<string, string> } | undefined {
+  /**
+   * The operation for `method` and the raw (still percent-encoded) `pathname`, with decoded path
+   * parameters; a segment that cannot be decoded is reported, not thrown: a server answers it, a
+   * proxy forwards it.
+   */
+  route(method: string, pathname: string): RouteMatch | undefined {
+    const lower = method.toLowerCase();
     for (const r of this.routes) {
-      if (r.op.method !== method.toLowerCase()) continue;
+      if (r.op.method !== lower) continue;
       const m = r.regex.exec(pathname);
-      if (m) return { op: r.op, path: Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)])) };
+      if (!m) continue;
+      const path: Record<string, string> = {};
+      for (const [i, name] of r.params.entries()) {
+        const decoded = decode(m[i + 1]!);
+        if (decoded === undefined) return { kind: 'bad-escape', op: r.op, param: name, raw: m[i + 1]! };
+        path[name] = decoded;
+      }
+      return { kind: 'match', op: r.op, path };
     }
     return undefined;
+  }
+
+  /** Like route(), for callers that treat a bad escape as an error: throws URIError for one. */
+  match(method: string, pathname: string): { op: Operation; path: Record<string, string> } | undefined {
+    const found = this.route(method, pathname);
+    if (found?.kind === 'bad-escape') throw new URIError(`path ${found.param}: not valid percent-encoding`);
+    return found && { op: found.op, path: found.path };
   }
 
   /** Methods described for a path (for 405 Allow), or none when no template matches it. */

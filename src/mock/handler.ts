@@ -6,7 +6,7 @@ import { deref, type Json, type JsonObject, type Operation } from '../descriptio
 import type { Description } from '../description/index.ts';
 import type { PrismMocker, PrismOperation } from '../prism/index.ts';
 import { parsePrefer, preferProblem, resolvePrefer } from './prefer.ts';
-import { checkAccept, checkForm, headerValue, matchRoute, mediaTypeOf, parseQuery, parseTarget } from './request.ts';
+import { checkAccept, checkForm, headerValue, mediaTypeOf, parseQuery, parseTarget } from './request.ts';
 import { ViolationMapper, type ErrorReply, type PrismViolation } from './violations.ts';
 
 export interface MockRequest {
@@ -189,7 +189,7 @@ export function createMockHandler(description: Description, prism: PrismMocker, 
       if (!target.ok) return { status: 400, headers: {}, violation: target.message };
       const { path: rawPath, query: rawQuery } = target.value;
       const method = request.method.toLowerCase();
-      const match = matchRoute(router, method, rawPath);
+      const match = router.route(method, rawPath);
       if (!match) {
         const allowed = router.allowed(rawPath);
         if (allowed.length > 0) return { status: 405, headers: { Allow: allowed.join(', ') } };

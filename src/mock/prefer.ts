@@ -59,12 +59,11 @@ function hasBody(op: Operation, status: number): boolean {
  * documented success example (Prism would pick the lowest 2xx even where only another has examples).
  */
 export function resolvePrefer(op: Operation, prefs: Preferences): { ok: true; code?: number; exampleKey?: string } | { ok: false; title: string } {
-  const { statuses } = documentedSituations(op);
   if (prefs.code === undefined && prefs.example === undefined) {
     const first = op.responseExamples.find((e) => /^[23]/.test(e.status));
     return first ? { ok: true, code: Number(first.status), ...(first.header ? {} : { exampleKey: first.name }) } : { ok: true };
   }
-  if (prefs.code !== undefined && !statuses.includes(prefs.code)) return { ok: false, title: `${op.operationId} documents no example for a ${prefs.code} response` };
+  if (prefs.code !== undefined && !documentedSituations(op).statuses.includes(prefs.code)) return { ok: false, title: `${op.operationId} documents no example for a ${prefs.code} response` };
   if (prefs.example === undefined) return { ok: true, ...(prefs.code !== undefined ? { code: prefs.code } : {}) };
   const example = op.responseExamples.find((e) => e.name === prefs.example && (prefs.code === undefined || Number(e.status) === prefs.code));
   if (!example) {

@@ -1,8 +1,7 @@
 // Reads the parts of a raw HTTP request that can be malformed before any schema applies: the
 // request target, percent-escapes, Content-Type, Accept and form bodies. Nothing here throws.
 import { parse as parseContentType } from 'content-type';
-import type { Router } from '../description/routes.ts';
-import type { Operation } from '../description/document.ts';
+import { decode } from '../description/routes.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -22,37 +21,6 @@ export function parseTarget(target: string): Parsed<{ path: string; query: strin
   if (hash >= 0) rest = rest.slice(0, hash);
   const q = rest.indexOf('?');
   return { ok: true, value: q < 0 ? { path: rest, query: '' } : { path: rest.slice(0, q), query: rest.slice(q + 1) } };
-}
-
-/** decodeURIComponent without the URIError. */
-export function decode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
-
-export type RouteMatch =
-  | { kind: 'match'; op: Operation; path: Record<string, string> }
-  /** The path fits an operation's template but a segment is not valid percent-encoded UTF-8. */
-  | { kind: 'bad-escape'; op: Operation; param: string; raw: string };
-
-/** Like Router.match, but a segment that cannot be decoded is reported instead of thrown. */
-export function matchRoute(router: Router, method: string, rawPath: string): RouteMatch | undefined {
-  for (const r of router.routes) {
-    if (r.op.method !== method) continue;
-    const m = r.regex.exec(rawPath);
-    if (!m) continue;
-    const path: Record<string, string> = {};
-    for (const [i, name] of r.params.entries()) {
-      const decoded = decode(m[i + 1]!);
-      if (decoded === undefined) return { kind: 'bad-escape', op: r.op, param: name, raw: m[i + 1]! };
-      path[name] = decoded;
-    }
-    return { kind: 'match', op: r.op, path };
-  }
-  return undefined;
 }
 
 /** The query as Prism takes it: decoded names and values, repeated names as arrays (bad escapes stay literal, as URLSearchParams leaves them). */

@@ -1,7 +1,7 @@
 // The mock's HTTP edge: reads each request (bounded), hands it to the pure handler, writes the answer.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
+import { listen } from '../http/listen.ts';
 import { loadPrismMocker, prismOperations } from '../prism/index.ts';
 import { createMockHandler, type MockHandler, type MockResponse } from './handler.ts';
 
@@ -71,14 +71,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   // A request that never finishes does not hold a socket forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4010, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, options.port ?? 4010, options.host ?? '127.0.0.1');
   return {
-    url: `http://${host}:${port}`,
+    url,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

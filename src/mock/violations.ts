@@ -1,6 +1,6 @@
 // Turns a rejected input (a Prism violation, or one of the mock's own checks) into the error the
 // description documents for it: the input's `x-error-code`, else its body's, in the operation's shape.
-import { deref, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
+import { deref, errorCatalog, type CatalogEntry, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator } from '../description/validator.ts';
 
 /** A request violation as Prism reports it (`validations.input`). */
@@ -28,8 +28,6 @@ export interface ErrorReply {
   violation: string;
 }
 
-interface CatalogEntry { code: string; status: number; action: string; message: string }
-
 const HELP_URL = 'https://experienceleague.adobe.com/docs/pass/authentication/auth-features/error-reportn/enhanced-error-codes.html';
 const TRACE = 'pass-contract-mock';
 
@@ -43,8 +41,7 @@ export class ViolationMapper {
     private readonly doc: OpenApiDocument,
     private readonly validator: DescriptionValidator,
   ) {
-    const errorCode = (doc.components.schemas as JsonObject).ErrorCode as JsonObject;
-    this.catalog = new Map((errorCode['x-error-catalog'] as unknown as CatalogEntry[]).map((e) => [e.code, e]));
+    this.catalog = errorCatalog(doc);
     const schemes = (doc.components.securitySchemes ?? {}) as JsonObject;
     this.securityCode = (schemes.accessToken as JsonObject | undefined)?.['x-error-code'] as string | undefined;
   }
@@ -69,8 +66,8 @@ export class ViolationMapper {
   }
 
   /** The operation's documented 500, for a failure of the mock itself (never a malformed request). */
-  internalError(op: Operation | undefined, detail: string): ErrorReply {
-    return op ? this.replyFor(op, ['internal_server_error'], detail, 500) : { status: 500, violation: detail };
+  internalError(op: Operation, detail: string): ErrorReply {
+    return this.replyFor(op, ['internal_server_error'], detail, 500);
   }
 
   /** Where Prism's violation points: `['header', 'ap-device-identifier']`, `['body', 'mvpd']`, or a required-property message. */

@@ -1,4 +1,4 @@
-// Prism, loaded once and only the parts we run: the mock and the proxy get it from here.
+// Prism, loaded once and only the parts the mock runs (its validator and mocker).
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import type { IHttpOperationConfig, IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
@@ -6,7 +6,6 @@ import type { IPrismDiagnostic } from '@stoplight/prism-core';
 import type { Description } from '../description/index.ts';
 
 type PrismHttp = typeof import('@stoplight/prism-http');
-type PrismCore = typeof import('@stoplight/prism-core');
 
 type PrismOperations = Awaited<ReturnType<PrismHttp['getHttpOperationsFromSpec']>>;
 export type PrismOperation = PrismOperations[number];
@@ -68,20 +67,6 @@ function deferUnused(): void {
   defer(prismRequire.resolve('@stoplight/prism-http/dist/mocker/callback/callbacks.js'));
   const security = prismRequire.resolve('@stoplight/prism-http/dist/validator/validators/security/index.js');
   defer(createRequire(security).resolve('lodash/fp'));
-}
-
-let loaded: { http: PrismHttp; core: PrismCore } | undefined;
-
-/** Prism's HTTP package (the whole of it: forwarder included) and its core, for the proxy. */
-export function loadPrism(): { http: PrismHttp; core: PrismCore } {
-  if (!loaded) {
-    deferUnused();
-    loaded = {
-      http: require('@stoplight/prism-http') as PrismHttp,
-      core: require('@stoplight/prism-core') as PrismCore,
-    };
-  }
-  return loaded;
 }
 
 /** fp-ts' Either as Prism returns it (declared here so our types do not depend on fp-ts). */

@@ -4,7 +4,7 @@
 // exchange also goes to a HAR file (secrets redacted) before its answer is finished.
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker } from '../contract/check-response.ts';
 import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
@@ -13,6 +13,7 @@ import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type V
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
+import { listen } from '../http/listen.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 
 export interface ProxyOptions {
@@ -26,7 +27,7 @@ export interface ProxyOptions {
   secrets?: string[];
   /** Deadline for the upstream's whole answer (ms, default 30 s); then 504 to the client. */
   timeoutMs?: number;
-  /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are forwarded, not checked. */
+  /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are streamed through, not checked. */
   maxBytes?: number;
   failOn?: FailOn;
   onRecord?: (result: CaseResult) => void;
@@ -56,16 +57,29 @@ function forwardable(raw: string[]): string[] {
   return out;
 }
 
-async function readCapped(req: IncomingMessage, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let complete = true;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    chunks.push(chunk as Buffer);
-    if (size > max) complete = false;
-  }
-  return { bytes: Buffer.concat(chunks), complete };
+/**
+ * Reads the request body up to `max` bytes. A longer one is not buffered: the reading stops (the
+ * request paused) with what came so far in `bytes`, and the caller streams the rest upstream.
+ */
+function readHead(req: IncomingMessage, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (complete: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      resolve({ bytes: Buffer.concat(chunks), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > max) {
+        req.pause();
+        done(false);
+      }
+    };
+    const onEnd = () => done(true);
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 function decode(bytes: Buffer, encoding: string | undefined): string {
@@ -127,11 +141,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
     const method = req.method ?? 'GET';
-    const match = router.match(method, url.pathname);
+    // route(), not match(): a segment with a bad %-escape is still forwarded, and its answer checked.
+    const match = router.route(method, url.pathname);
     const n = results.length + 1;
     const name = `${method} ${url.pathname} #${n}`;
     const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;
-    const body = await readCapped(req, maxBytes);
+    const body = await readHead(req, maxBytes);
     learnFrom(redactor, req.headers, body.complete ? body.bytes.toString('utf8') : '', req.headers['content-type']);
 
     // Raw name/value pairs keep the client's order and case; only Host names the upstream.
@@ -177,7 +192,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       up.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size <= maxBytes) chunks.push(chunk);
-        res.write(chunk);
+        // A client that reads slower than the upstream sends holds the upstream back, rather than
+        // the proxy buffering the difference.
+        if (!res.write(chunk)) {
+          up.pause();
+          res.once('drain', () => up.resume());
+        }
       });
       up.once('error', fail);
       up.once('end', () => {
@@ -213,7 +233,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
       });
     });
-    upstreamReq.end(body.bytes);
+    if (body.complete) upstreamReq.end(body.bytes);
+    else {
+      // Over maxBytes: what was read goes first, the rest streams through (with backpressure).
+      upstreamReq.write(body.bytes);
+      pipeline(req, upstreamReq, () => undefined);
+    }
   };
 
   const server = createServer((req, res) => {
@@ -221,19 +246,16 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${redactor.text(error.message)}`);
     });
   });
-  const host = o.host ?? '127.0.0.1';
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port ?? 4011, host, () => resolve());
-    });
+    url = await listen(server, o.port ?? 4011, o.host ?? '127.0.0.1');
   } catch (error) {
     await recording?.close();
     throw error;
   }
   await writer.write(report('running'));
   return {
-    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    url,
     results,
     ...(recording ? { recording } : {}),
     flush: () => writer.write(report('running')),

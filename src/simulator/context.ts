@@ -43,8 +43,6 @@ export interface OpRequest {
   faultError?: { code: string; status?: number };
 }
 
-export const mvpdOf = (ctx: SimContext, id: string): MvpdConfig | undefined => ctx.scenario.mvpds[id];
-
 /** The degradation rule in force for an MVPD (a control API override wins over the scenario). */
 export const degradationOf = (ctx: SimContext, mvpd: MvpdConfig): DegradationRule => ctx.runtime.degradation[mvpd.id] ?? mvpd.degradation;
 

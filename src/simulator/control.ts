@@ -6,11 +6,8 @@ import type { Simulator } from './engine.ts';
 import { verifyMediaToken } from './handlers/decisions.ts';
 import { samlResponse } from './handlers/partner.ts';
 import { json, type SimResponse } from './reply.ts';
-import { normalizeFault, parseDuration, validateFault, type DegradationRule } from './scenario.ts';
-import type { Namespace } from './store.ts';
-
-const NAMESPACES: Namespace[] = ['clients', 'tokens', 'sessions', 'deviceSessions', 'profiles', 'codeProfiles', 'sso', 'temppass', 'throttle', 'mediaTokens'];
-const RULES: DegradationRule[] = ['none', 'AuthNAll', 'AuthZAll', 'AuthZNone'];
+import { DEGRADATION_RULES as RULES, normalizeFault, parseDuration, validateFault, type DegradationRule } from './scenario.ts';
+import { NAMESPACES, type Namespace } from './store.ts';
 const MAX_BODY = 64 * 1024;
 
 const problem = (status: number, error: string) => json(status, { error });
@@ -33,7 +30,7 @@ function parseBody(body: string | undefined): { ok: true; value: unknown } | { o
   }
 }
 
-export const CONTROL_ENDPOINTS = {
+const CONTROL_ENDPOINTS = {
   'GET /_sim': 'this list',
   'POST /_sim/reset': 'forget all state; faults, degradation, clock and seed back to the scenario',
   'GET /_sim/state[?namespace=profiles]': 'what the simulator holds (secrets redacted)',
@@ -72,7 +69,7 @@ export async function controlApi(sim: Simulator, method: string, pathname: strin
   }
   if (route === 'GET /_sim/state') {
     const wanted = query.get('namespace');
-    if (wanted && !NAMESPACES.includes(wanted as Namespace)) return problem(400, `namespace must be one of ${NAMESPACES.join(', ')}`);
+    if (wanted && !(NAMESPACES as readonly string[]).includes(wanted)) return problem(400, `namespace must be one of ${NAMESPACES.join(', ')}`);
     const state: Record<string, unknown> = {};
     for (const ns of wanted ? [wanted as Namespace] : NAMESPACES) state[ns] = Object.fromEntries((await ctx.store.entries(ns)).map(([k, v]) => redact(ns, k, v)));
     return json(200, { now: ctx.clock.now(), offsetMs: ctx.clock.offset(), faults: ctx.runtime.faults, degradation: ctx.runtime.degradation, state });
@@ -93,7 +90,7 @@ export async function controlApi(sim: Simulator, method: string, pathname: strin
       if (!Array.isArray(list)) return problem(400, 'PUT /_sim/faults takes an array of faults (POST takes one)');
       for (const [i, f] of list.entries()) {
         const problems = validateFault(f, ctx.description);
-        if (problems.length) return problem(400, problems.map((p) => `${method === 'PUT' ? `/${i}` : ''}${p.pointer || ''}: ${p.message}`).join('; '));
+        if (problems.length) return problem(400, problems.map((p) => `${`${method === 'PUT' ? `/${i}` : ''}${p.pointer}` || '(body)'}: ${p.message}`).join('; '));
       }
       const faults = list.map((f) => normalizeFault(f as JsonObject));
       ctx.runtime.faults = method === 'PUT' ? faults : [...ctx.runtime.faults, ...faults];
@@ -106,7 +103,7 @@ export async function controlApi(sim: Simulator, method: string, pathname: strin
     const mvpd = decodeURIComponent(degradation[1]!);
     const rule = (input as { rule?: unknown } | undefined)?.rule;
     if (!ctx.scenario.mvpds[mvpd]) return problem(404, `no MVPD ${mvpd} in the scenario`);
-    if (!RULES.includes(rule as DegradationRule)) return problem(400, `body must be {"rule": ${RULES.map((r) => `"${r}"`).join(' | ')}}`);
+    if (!(RULES as readonly unknown[]).includes(rule)) return problem(400, `body must be {"rule": ${RULES.map((r) => `"${r}"`).join(' | ')}}`);
     ctx.runtime.degradation[mvpd] = rule as DegradationRule;
     return json(200, { mvpd, rule });
   }

@@ -79,7 +79,8 @@ export class Simulator {
       clock,
       random,
       store: o.store ?? new MemoryStore({ now: () => clock.now(), maxEntries: o.scenario.limits.maxEntries }),
-      validator: new RequestValidator(o.description.doc, o.description.validator, () => random.uuid()),
+      // Through ctx: reset() replaces the stream, and error traces must replay with the rest.
+      validator: new RequestValidator(o.description.doc, o.description.validator, () => this.ctx.random.uuid()),
       runtime: initialRuntime(o.scenario),
     };
     this.onRequest = o.onRequest;
@@ -126,22 +127,20 @@ export class Simulator {
     if (ctx.scenario.throttle.enabled && THROTTLED.test(pathname) && !(await admit(ctx.store, ip, ctx.clock.now(), ctx.scenario.throttle))) {
       return { response: { status: 429, headers: { 'Content-Type': 'text/html' }, body: THROTTLED_HTML }, violation: 'throttled' };
     }
-    let match: ReturnType<typeof router.match>;
-    try {
-      match = router.match(method, pathname);
-    } catch {
-      return { response: { status: 400, headers: {}, body: '' }, violation: 'bad percent-encoding in the path' };
-    }
+    const match = router.route(method, pathname);
     if (!match) {
       const allowed = router.allowed(pathname);
       if (allowed.length) return { response: { status: 405, headers: { Allow: allowed.join(', ') }, body: '' }, violation: `method ${method}` };
       const near = router.emptyParameter(method, pathname);
       if (near) {
-        const code = (near.op.parameters.find((p) => p.in === 'path' && p.name === near.param) as unknown as Record<string, unknown> | undefined)?.['x-error-code'];
-        const failed = ctx.validator.fail(near.op, typeof code === 'string' ? [code] : [], `path ${near.param}: empty`);
+        const failed = ctx.validator.rejectPathParameter(near.op, near.param, `path ${near.param}: empty`);
         return { response: failed.reply, operationId: near.op.operationId, violation: failed.violation };
       }
       return { response: { status: 404, headers: {}, body: '' } };
+    }
+    if (match.kind === 'bad-escape') {
+      const failed = ctx.validator.rejectPathParameter(match.op, match.param, `path ${match.param}: ${JSON.stringify(match.raw.slice(0, 80))} is not valid percent-encoding`);
+      return { response: failed.reply, operationId: match.op.operationId, violation: failed.violation };
     }
     const { op } = match;
     const plan = planFaults(ctx.runtime.faults, op.operationId, ctx.random);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../description/document.ts';
 import { decodeBase64Json } from '../description/validator.ts';
-import { degradationOf, integrated, mvpdOf, type SimContext } from './context.ts';
+import { degradationOf, integrated, type SimContext } from './context.ts';
 import type { MvpdConfig, UserConfig } from './scenario.ts';
 
 export type ProfileType = 'regular' | 'degraded' | 'temporary' | 'appleSSO' | 'platformSSO' | 'serviceTokenSSO';
@@ -233,7 +233,7 @@ export function userProfile(ctx: SimContext, mvpd: MvpdConfig, user: UserConfig,
 }
 
 /** The degraded profile Adobe issues under AuthNAll (issuer Adobe, a made-up user id per device). */
-export function degradedProfile(ctx: SimContext, mvpd: MvpdConfig, sp: string, device: string): ProfileRecord {
+function degradedProfile(ctx: SimContext, mvpd: MvpdConfig, sp: string, device: string): ProfileRecord {
   const now = ctx.clock.now();
   return { mvpd: mvpd.id, notBefore: now, notAfter: now + profileTtl(ctx, mvpd), issuer: 'Adobe', type: 'degraded', attributes: { userID: { value: hash(`degraded|${sp}|${mvpd.id}|${device}`).slice(0, 56), state: 'plain' } }, device, sso: [] };
 }
@@ -254,13 +254,14 @@ export type TrialCheck =
   | { ok: true; trial: TrialRecord; identity?: string }
   | { ok: false; code: 'invalid_configuration_temporary_access' | 'invalid_header_identity_for_temporary_access' | 'temporary_access_duration_limit_exceeded' | 'temporary_access_resources_limit_exceeded'; trial?: TrialRecord };
 
-/** The promotional identity: AP-TempPass-Identity decoded (a JSON object with at least one member), hashed. */
+/**
+ * The promotional identity: AP-TempPass-Identity decoded, hashed. The operations that read it
+ * document the header, so it has been checked against `TempPassIdentity` (an object with at least
+ * one member, `email` an e-mail address) before any handler runs.
+ */
 export function tempPassIdentity(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const d = decodeBase64Json(header);
-  if (!d.ok || !d.value || typeof d.value !== 'object' || Array.isArray(d.value) || Object.keys(d.value).length === 0) return undefined;
-  const email = (d.value as { email?: unknown }).email;
-  if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) return undefined;
+  const d = header ? decodeBase64Json(header) : undefined;
+  if (!d?.ok || !d.value || typeof d.value !== 'object' || Array.isArray(d.value)) return undefined;
   return hash(JSON.stringify(Object.entries(d.value).sort()));
 }
 
@@ -269,9 +270,10 @@ const trialKeys = (sp: string, mvpd: string, device: string, identity?: string) 
 /**
  * The TempPass trial of a device (basic) or of a device or user identity (promotional), as
  * Adobe's TempPass page describes: the TTL runs from the first authorization, regardless of viewing.
- * `start` begins a trial when there is none; `perResource` leaves the resource limit to the caller.
+ * `authorizing` begins a trial when there is none and leaves the resource limit to the caller, which
+ * checks it per resource (replaying a played resource is allowed).
  */
-export async function tempPassTrial(ctx: SimContext, sp: string, mvpd: MvpdConfig, device: string, headers: Record<string, string | undefined>, start: boolean, perResource = false): Promise<TrialCheck> {
+export async function tempPassTrial(ctx: SimContext, sp: string, mvpd: MvpdConfig, device: string, headers: Record<string, string | undefined>, authorizing: boolean): Promise<TrialCheck> {
   const tp = mvpd.tempPass!;
   if (tp.misconfigured) return { ok: false, code: 'invalid_configuration_temporary_access' };
   let identity: string | undefined;
@@ -283,14 +285,13 @@ export async function tempPassTrial(ctx: SimContext, sp: string, mvpd: MvpdConfi
   let trial: TrialRecord | undefined;
   for (const k of keys) trial ??= await ctx.store.get<TrialRecord>('temppass', k);
   const now = ctx.clock.now();
-  if (!trial && start) {
+  if (!trial && authorizing) {
     trial = { startedAt: now, expiresAt: now + tp.ttlMs, used: [] };
     for (const k of keys) await ctx.store.set('temppass', k, trial, trial.expiresAt + GRACE_MS);
   }
   if (!trial) return { ok: true, trial: { startedAt: now, expiresAt: now + tp.ttlMs, used: [] }, ...(identity ? { identity } : {}) };
   if (trial.expiresAt <= now) return { ok: false, code: 'temporary_access_duration_limit_exceeded', trial };
-  // Authorization checks the limit per resource (replaying a played resource is allowed).
-  if (!perResource && tp.maxResources !== undefined && trial.used.length >= tp.maxResources) return { ok: false, code: 'temporary_access_resources_limit_exceeded', trial };
+  if (!authorizing && tp.maxResources !== undefined && trial.used.length >= tp.maxResources) return { ok: false, code: 'temporary_access_resources_limit_exceeded', trial };
   return { ok: true, trial, ...(identity ? { identity } : {}) };
 }
 
@@ -317,4 +318,3 @@ export function temporaryProfile(mvpd: MvpdConfig, device: string, trial: TrialR
 }
 
 export const isTempPass = (m: MvpdConfig) => m.kind !== 'regular';
-export { degradationOf, integrated, mvpdOf };

@@ -13,8 +13,11 @@ export interface CatalogEntry { code: string; status: number; action: string; me
 export const HELP_URL = 'https://experienceleague.adobe.com/docs/pass/authentication/auth-features/error-reportn/enhanced-error-codes.html';
 export const JSON_TYPE = 'application/json;charset=UTF-8';
 
-/** Adobe's 429 page, byte for byte as its throttling page shows it. */
-export const THROTTLED_HTML = '<html>\n<head><title>429 Too Many Requests</title></head>\n<body>\n<center><h1>429 Too Many Requests</h1></center>\n<hr><center>openresty</center>\n</body>\n</html>\n';
+/**
+ * Adobe's 429 page as its throttling page shows it: openresty's error page, whose lines end in CRLF
+ * (the sample's `content-length: 166`; with LF it would be 159 bytes).
+ */
+export const THROTTLED_HTML = '<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n';
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimResponse => ({ status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(body) });
 export const html = (status: number, body: string, headers: Record<string, string> = {}): SimResponse => ({ status, headers: { 'Content-Type': 'text/html;charset=UTF-8', ...headers }, body });

@@ -12,7 +12,8 @@ export const scenarioSchemaPath = join(projectRoot, 'schemas', 'scenario.schema.
 export const defaultScenarioPath = join(projectRoot, 'scenarios', 'default.yaml');
 
 export type MvpdKind = 'regular' | 'basicTempPass' | 'promotionalTempPass';
-export type DegradationRule = 'none' | 'AuthNAll' | 'AuthZAll' | 'AuthZNone';
+export const DEGRADATION_RULES = ['none', 'AuthNAll', 'AuthZAll', 'AuthZNone'] as const;
+export type DegradationRule = (typeof DEGRADATION_RULES)[number];
 export type AttributeValue = string | number | boolean | unknown[] | { value: unknown; state: 'plain' | 'enc' };
 
 export interface Fault {
@@ -97,12 +98,15 @@ export function parseDuration(value: number | string): number {
   return Math.round(Number(m[1]) * UNITS[m[2]!]!);
 }
 
-let compiled: ValidateFunction | undefined;
-function schemaValidator(): ValidateFunction {
+let compiled: { scenario: ValidateFunction; fault: ValidateFunction } | undefined;
+/** The scenario schema's validators: a whole file, and one fault (`$defs/fault`, for the control API). */
+function schemaValidators(): { scenario: ValidateFunction; fault: ValidateFunction } {
   if (!compiled) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
     addFormats.default(ajv);
-    compiled = ajv.compile(JSON.parse(readFileSync(scenarioSchemaPath, 'utf8')) as object);
+    const schema = JSON.parse(readFileSync(scenarioSchemaPath, 'utf8')) as { $id: string };
+    const scenario = ajv.compile(schema);
+    compiled = { scenario, fault: ajv.getSchema(`${schema.$id}#/$defs/fault`)! };
   }
   return compiled;
 }
@@ -178,7 +182,7 @@ function semanticProblems(raw: JsonObject, description: Description): { pointer:
   return problems;
 }
 
-export function faultProblems(f: JsonObject, description: Description, at = '', operations = new Set(description.operations.map((o) => o.operationId)), catalog?: Set<string>): { pointer: string; message: string }[] {
+function faultProblems(f: JsonObject, description: Description, at = '', operations = new Set(description.operations.map((o) => o.operationId)), catalog?: Set<string>): { pointer: string; message: string }[] {
   const codes = catalog ?? new Set(((description.doc.components.schemas as JsonObject).ErrorCode as JsonObject).enum as string[]);
   const problems: { pointer: string; message: string }[] = [];
   if (f.operation !== '*' && !operations.has(f.operation as string)) problems.push({ pointer: `${at}/operation`, message: `"${String(f.operation)}" is not an operationId of the description (or *)` });
@@ -186,11 +190,10 @@ export function faultProblems(f: JsonObject, description: Description, at = '', 
   return problems;
 }
 
-/** The schema's validator for one fault (control API bodies use the same rules as files). */
+/** One fault checked as a scenario file's are (control API bodies use the same rules as files). */
 export function validateFault(value: unknown, description: Description): { pointer: string; message: string }[] {
-  const wrapped = { softwareStatements: [{ name: 'x', statement: 'a.b.c', serviceProviders: ['x'] }], serviceProviders: { x: { name: 'x', mvpds: ['x'] } }, mvpds: { x: { displayName: 'x' } }, users: [], faults: [value] };
-  const validate = schemaValidator();
-  if (!validate(wrapped)) return schemaProblems(validate.errors ?? []).map((p) => ({ ...p, pointer: p.pointer.replace(/^\/faults\/0/, '') }));
+  const validate = schemaValidators().fault;
+  if (!validate(value)) return schemaProblems(validate.errors ?? []);
   return faultProblems(value as JsonObject, description);
 }
 
@@ -263,7 +266,7 @@ export function parseScenario(text: string, source: string, description: Descrip
   if (!isMap(doc.contents) && !(raw && typeof raw === 'object' && !Array.isArray(raw)) || isSeq(doc.contents)) {
     throw new ScenarioError(source, [{ pointer: '', line: 1, column: 1, message: 'must be a mapping (service providers, MVPDs, users…), see schemas/scenario.schema.json' }]);
   }
-  const validate = o.schema === false ? undefined : schemaValidator();
+  const validate = o.schema === false ? undefined : schemaValidators().scenario;
   const problems = !validate || validate(raw) ? semanticProblems(raw as JsonObject, description) : schemaProblems(validate.errors ?? []);
   if (problems.length) throw new ScenarioError(source, problems.map((p) => ({ ...p, ...locate(doc, lines, p.pointer) })));
   return normalize(raw as JsonObject, source);

@@ -2,7 +2,8 @@
 // in memory by default. A shared store (Redis, a database) can implement the same interface.
 
 /** The namespaces the simulator uses; each is bounded on its own. */
-export type Namespace = 'clients' | 'tokens' | 'sessions' | 'deviceSessions' | 'profiles' | 'codeProfiles' | 'sso' | 'temppass' | 'throttle' | 'mediaTokens';
+export const NAMESPACES = ['clients', 'tokens', 'sessions', 'deviceSessions', 'profiles', 'sso', 'temppass', 'throttle', 'mediaTokens'] as const;
+export type Namespace = (typeof NAMESPACES)[number];
 
 export interface StateStore {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;

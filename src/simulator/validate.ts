@@ -2,6 +2,7 @@
 // error Adobe documents for that input (`x-error-code`), in the shape the operation documents.
 import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator, ValidationResult } from '../description/validator.ts';
+import { checkForm, mediaTypeOf } from '../mock/request.ts';
 import { enhancedError, html, json, readCatalog, type CatalogEntry, type SimResponse } from './reply.ts';
 
 export interface RequestParts {
@@ -51,14 +52,13 @@ export class RequestValidator {
       token = m[1];
     }
     for (const p of op.parameters) {
-      const code = (p as unknown as JsonObject)['x-error-code'] as string | undefined;
       const value = p.in === 'path' ? r.path[p.name] : p.in === 'query' ? r.query.get(p.name) ?? undefined : p.in === 'header' ? r.headers[p.name.toLowerCase()] : undefined;
       if (value === undefined || value === '') {
-        if (p.required) return this.fail(op, code ? [code, ...this.bodyCodeIfAny(op)] : this.bodyCodeIfAny(op), `${p.in} ${p.name}: missing`);
+        if (p.required) return this.fail(op, this.parameterCodes(op, p), `${p.in} ${p.name}: missing`);
         continue;
       }
       const result = this.validateValue(p.schemaPointer, value);
-      if (!result.valid) return this.fail(op, code ? [code, ...this.bodyCodeIfAny(op)] : this.bodyCodeIfAny(op), `${p.in} ${p.name}: ${result.violations[0]?.path ?? ''} ${result.violations[0]?.message ?? 'invalid'}`.replace(/\s+/g, ' '));
+      if (!result.valid) return this.fail(op, this.parameterCodes(op, p), `${p.in} ${p.name}: ${result.violations[0]?.path ?? ''} ${result.violations[0]?.message ?? 'invalid'}`.replace(/\s+/g, ' '));
     }
     if (!op.requestBody) return { ok: true, body: undefined, ...(token ? { token } : {}) };
     return this.checkBody(op, r, token);
@@ -68,10 +68,16 @@ export class RequestValidator {
     return deref<JsonObject>(this.doc, { $ref: op.requestBody!.schemaPointer }, op.requestBody!.schemaPointer).node;
   }
 
-  /** A DCR operation answers anything malformed with its body's OAuth code (`invalid_request`). */
-  private bodyCodeIfAny(op: Operation): string[] {
-    const code = op.requestBody ? this.bodySchema(op)['x-error-code'] : undefined;
-    return typeof code === 'string' ? [code] : [];
+  /** A parameter's own code, then (a DCR operation answers anything malformed with it) its body's OAuth code. */
+  private parameterCodes(op: Operation, p: Operation['parameters'][number]): string[] {
+    const codes = [(p as unknown as JsonObject)['x-error-code'], op.requestBody ? this.bodySchema(op)['x-error-code'] : undefined];
+    return codes.filter((c): c is string => typeof c === 'string');
+  }
+
+  /** The reply for a path segment the router could not use as `name` (empty, or not valid percent-encoding). */
+  rejectPathParameter(op: Operation, name: string, detail: string): { ok: false; reply: SimResponse; violation: string } {
+    const p = op.parameters.find((x) => x.in === 'path' && x.name === name);
+    return this.fail(op, p ? this.parameterCodes(op, p) : [], detail);
   }
 
   private checkBody(op: Operation, r: RequestParts, token: string | undefined): Checked {
@@ -82,25 +88,29 @@ export class RequestValidator {
       const c = name ? ((schema.properties as JsonObject | undefined)?.[name] as JsonObject | undefined)?.['x-error-code'] : undefined;
       return typeof c === 'string' ? [c] : [];
     };
-    const contentType = (r.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = r.headers['content-type'];
     const text = r.body ?? '';
-    const isJson = rb.mediaType.includes('json');
+    // A body that cannot be read (no usable Content-Type, another media type, not JSON, bad form
+    // escapes) is answered as a missing one, as the mock does: the body's code, then its first required field's.
+    const first = ((schema.required as string[] | undefined) ?? [])[0];
+    const unreadable = (detail: string) => this.fail(op, [...bodyCode, ...fieldCode(first)], detail);
     if (text === '' && !contentType) {
-      if (rb.required) {
-        const first = ((schema.required as string[] | undefined) ?? [])[0];
-        return this.fail(op, [...bodyCode, ...fieldCode(first)], `body: missing${first ? ` (${first} is required)` : ''}`);
-      }
+      if (rb.required) return unreadable(`body: missing${first ? ` (${first} is required)` : ''}`);
       return { ok: true, body: undefined, ...(token ? { token } : {}) };
     }
-    if (contentType !== rb.mediaType) return this.fail(op, bodyCode, `Content-Type: expected ${rb.mediaType}, got ${contentType || '(none)'}`);
+    const media = contentType ? mediaTypeOf(contentType) : { ok: false as const, message: 'a body without Content-Type' };
+    if (!media.ok) return unreadable(media.message);
+    if (media.value !== rb.mediaType) return unreadable(`Content-Type: expected ${rb.mediaType}, got ${media.value}`);
     let value: Json;
-    if (isJson) {
+    if (rb.mediaType === 'application/json') {
       try {
         value = JSON.parse(text) as Json;
       } catch {
-        return this.fail(op, bodyCode, 'body: not JSON');
+        return unreadable('body: not JSON');
       }
     } else {
+      const escapes = checkForm(text);
+      if (!escapes.ok) return unreadable(escapes.message);
       const form: JsonObject = {};
       for (const [k, v] of new URLSearchParams(text)) {
         if (k in form) return this.fail(op, bodyCode, `body: ${k} repeated`);
@@ -166,10 +176,5 @@ export class RequestValidator {
     const e = this.catalog.get(code);
     if (!e) throw new Error(`"${code}" is not in the description's error catalog`);
     return e;
-  }
-
-  /** Whether the operation documents an enhanced-error body for `status`. */
-  documentsStatus(op: Operation, status: number): boolean {
-    return String(status) in (op.node.responses as JsonObject);
   }
 }

@@ -2,10 +2,9 @@
 // recovery from dead or stale holders.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { thisHost } from '../../packages/client/src/node/file-lock.ts';
 import { FileTokenStore } from '../../packages/client/src/node/file-store.ts';
 import { MemoryTokenStore } from '../../packages/client/src/stores.ts';
 import { rejection } from './support/pass.ts';
@@ -107,7 +106,7 @@ describe('the file lock', () => {
   it('takes over at once a lock whose holder on this host is dead (kill -9)', async () => {
     const dir = await scratch();
     const path = join(dir, 'tokens.json');
-    await plantLock(`${path}.lock`, { host: thisHost, pid: deadPid(), nonce: 'dead', since: 0 });
+    await plantLock(`${path}.lock`, { host: hostname(), pid: deadPid(), nonce: 'dead', since: 0 });
     // waitMs is longer than this test's own timeout: only a takeover can let it pass.
     expect(await new FileTokenStore(path, { waitMs: 60_000 }).withLock(async () => 'in')).toBe('in');
     expect(await readdir(dir)).toEqual([]);
@@ -121,14 +120,14 @@ describe('the file lock', () => {
 
   it('waits for a live holder, then says who holds it', async () => {
     const path = join(await scratch(), 'tokens.json');
-    await plantLock(`${path}.lock`, { host: thisHost, pid: process.ppid, nonce: 'alive', since: 0 });
+    await plantLock(`${path}.lock`, { host: hostname(), pid: process.ppid, nonce: 'alive', since: 0 });
     const error = await rejection(new FileTokenStore(path, { waitMs: 300 }).withLock(async () => 'in'));
-    expect(error.message).toBe(`Token store lock ${path}.lock is held by process ${process.ppid} on ${thisHost}; gave up after 300 ms`);
+    expect(error.message).toBe(`Token store lock ${path}.lock is held by process ${process.ppid} on ${hostname()}; gave up after 300 ms`);
   });
 
   it('stops waiting when the signal aborts', async () => {
     const path = join(await scratch(), 'tokens.json');
-    await plantLock(`${path}.lock`, { host: thisHost, pid: process.ppid, nonce: 'alive', since: 0 });
+    await plantLock(`${path}.lock`, { host: hostname(), pid: process.ppid, nonce: 'alive', since: 0 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('caller gave up')), 100);
     const error = await rejection(new FileTokenStore(path).withLock(async () => 'in', { signal: controller.signal }));

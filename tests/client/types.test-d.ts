@@ -1,6 +1,6 @@
 // Type tests: what the description forbids must not compile for users of the client.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createPassClient, createTypedClient, deviceHeaders, type components, type DeviceHeaders } from '../../packages/client/src/index.ts';
+import { createPassClient, createTypedClient, deviceHeaders, type components } from '../../packages/client/src/index.ts';
 
 const client = createTypedClient({ baseUrl: 'http://pass.test' });
 const pass = createPassClient({ baseUrl: 'http://pass.test', tokens: { getAccessToken: async () => 't', invalidate: async () => undefined } });
@@ -53,7 +53,9 @@ describe('typed client', () => {
   });
 
   it('types deviceHeaders by the options given', () => {
-    expectTypeOf(deviceHeaders({ deviceId: 'd', device })).toEqualTypeOf<DeviceHeaders<{ deviceId: string; device: typeof device }>>();
+    // Written out, not read from DeviceHeaders: the declared return type would match itself.
+    expectTypeOf(deviceHeaders({ deviceId: 'd', device })).branded.toEqualTypeOf<{ 'AP-Device-Identifier': string; 'X-Device-Info': string }>();
+    expectTypeOf(deviceHeaders({ deviceId: 'd', device, forwardedFor: '203.0.113.7' as string | undefined })).branded.toEqualTypeOf<{ 'AP-Device-Identifier': string; 'X-Device-Info': string; 'X-Forwarded-For'?: string }>();
     expectTypeOf<keyof ReturnType<typeof deviceHeaders<{ deviceId: string; device: typeof device; forwardedFor: string }>>>().toEqualTypeOf<'AP-Device-Identifier' | 'X-Device-Info' | 'X-Forwarded-For'>();
   });
 

@@ -59,6 +59,7 @@ describe('a bad accepted-drift file', () => {
     ['an unknown rule', entry('2030-01-01').replace('field-type', 'field-typo'), /f\.yaml:4:11: accepted\.0\.rule: must be a rule id \(status-undocumented,/],
     ['an unknown operation', entry('2030-01-01').replace('retrieveConfiguration', 'retrieveConfig'), /f\.yaml:2:16: accepted\.0\.operation: unknown operationId "retrieveConfig"/],
     ['a date that is not a date', entry('soon'), /f\.yaml:6:14: accepted\.0\.expires: must be a date YYYY-MM-DD/],
+    ['a day the month does not have', entry('2030-02-30'), /f\.yaml:6:14: accepted\.0\.expires: "2030-02-30" is not a calendar date/],
     ['a pointer without a leading slash', entry('2030-01-01', 'device'), /f\.yaml:3:14: accepted\.0\.pointer: must be a JSON Pointer/],
     ['an unknown key', `${entry('2030-01-01')}    owner: me\n`, /accepted\.0: unknown key "owner"/],
   ])('%s', (_, text, message) => {

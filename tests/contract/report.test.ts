@@ -1,11 +1,13 @@
 // The report: three files with one run id, written from the first case on, atomically; a killed
 // run leaves a report that says it did not finish; bad report directories and empty runs exit 2.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/contract/check.ts';
+import { RULES } from '../../src/contract/rules.ts';
 import { projectRoot } from '../../src/description/document.ts';
 import { startFakeAdobe } from '../support/fake-adobe/index.ts';
 import { checkAgainst, description, ENV, STATEMENT } from './support.ts';
@@ -34,6 +36,17 @@ describe('report files', () => {
     expect(files['summary.md']).toMatch(/### ⚠️ Additions[\s\S]*\| `retrieveConfiguration` \| `\/colour` \| `field-undocumented` \|/);
     expect(files['junit.xml']).toContain('[breaking field-type] /device');
     expect(files['junit.xml']).toContain('[addition field-undocumented] /colour');
+  });
+
+  it('every rule the check can report is in the README\'s tier table, at its tier, and nothing else is', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('**What a drift is.**'), readme.indexOf('One row per real violation'));
+    const listed = Object.fromEntries(
+      // Each row: | `tier` | meaning | `rule` (remark), `rule`, … |
+      [...table.matchAll(/^\| `(\w+)` \|[^|]*\|(.*)\|$/gm)].flatMap(([, tier, rules]) => [...rules!.replace(/\([^)]*\)/g, '').matchAll(/`([a-z-]+)`/g)].map(([, rule]) => [rule!, tier!])),
+    );
+    expect(Object.keys(listed).length).toBeGreaterThan(10);
+    expect(listed).toEqual(Object.fromEntries(Object.entries(RULES).map(([rule, r]) => [rule, r.tier])));
   });
 
   it('a run that checked nothing exits 2', async () => {

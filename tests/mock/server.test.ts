@@ -119,4 +119,14 @@ describe('mock secrets', () => {
       await m.close();
     }
   });
+  it('gives a URL clients can use when it listens on an IPv6 address', async () => {
+    const v6 = await startMock({ port: 0, host: '::1' });
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const r = await fetch(`${v6.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: H });
+      expect(r.status).toBe(200);
+    } finally {
+      await v6.close();
+    }
+  });
 });

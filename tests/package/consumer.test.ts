@@ -125,6 +125,18 @@ export async function configuration(): Promise<string[]> {
 }
 `;
 
+/** Type-checks `usage` in a folder of `project` under one module resolution; tsc must print nothing. */
+async function typeCheck(project: string, resolution: 'bundler' | 'node16', clientModule: string, typesModule: string): Promise<void> {
+  const dir = join(project, `ts-${resolution}`);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(join(dir, 'tsconfig.json'), tsconfig(resolution));
+  writeFileSync(join(dir, 'use.ts'), usage(clientModule, typesModule));
+  const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
+  expect(checked.stdout + checked.stderr).toBe('');
+  expect(checked.code).toBe(0);
+}
+
 interface PackInfo { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
 
 let scratch: string;
@@ -231,14 +243,7 @@ describe('pass-contract installed from its tarball', () => {
   });
 
   it.each(['bundler', 'node16'] as const)('type-checks pass-contract/client with paths from pass-contract/types under moduleResolution %s', async (resolution) => {
-    const dir = join(project, `ts-${resolution}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    writeFileSync(join(dir, 'tsconfig.json'), tsconfig(resolution));
-    writeFileSync(join(dir, 'use.ts'), usage('pass-contract/client', 'pass-contract/types'));
-    const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
-    expect(checked.stdout + checked.stderr).toBe('');
-    expect(checked.code).toBe(0);
+    await typeCheck(project, resolution, 'pass-contract/client', 'pass-contract/types');
   }, 120_000);
 });
 
@@ -269,13 +274,6 @@ describe('pass-contract-client installed alone', () => {
   });
 
   it.each(['bundler', 'node16'] as const)('type-checks under moduleResolution %s', async (resolution) => {
-    const dir = join(project, `ts-${resolution}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    writeFileSync(join(dir, 'tsconfig.json'), tsconfig(resolution));
-    writeFileSync(join(dir, 'use.ts'), usage('pass-contract-client', 'pass-contract-client/types'));
-    const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
-    expect(checked.stdout + checked.stderr).toBe('');
-    expect(checked.code).toBe(0);
+    await typeCheck(project, resolution, 'pass-contract-client', 'pass-contract-client/types');
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 // Proxy mode forwards real calls byte for byte, passes redirects back instead of following them,
 // bounds the upstream, records upstream failures, and keeps every credential out of its report.
-import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, get as httpGet, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,14 @@ async function proxyTo(upstream: string, extra: Partial<Parameters<typeof startP
   const proxy = await startProxy({ upstream, port: 0, reportDir: dir, ...extra });
   cleanup.push(() => proxy.close());
   return { proxy, dir };
+}
+
+/** A promise with its resolve and reject (Promise.withResolvers needs Node 22). */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
 }
 
 const reportFiles = async (dir: string) => Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')));
@@ -101,5 +110,95 @@ describe('pass-contract proxy', () => {
         expect(text.includes(s.slice(0, 16))).toBe(false); // not even a prefix
       }
     }
+  });
+  it('streams a request body over maxBytes upstream instead of buffering it whole', async () => {
+    const maxBytes = 64 * 1024;
+    const chunk = Buffer.alloc(maxBytes + 1, 'a');
+    let received = 0;
+    const firstBytes = deferred<void>();
+    const up = await listen((req, res) => {
+      const hash = createHash('sha256');
+      req.on('data', (c: Buffer) => {
+        received += c.length;
+        hash.update(c);
+        firstBytes.resolve();
+      });
+      req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`${received} ${hash.digest('hex')}`));
+    });
+    const { proxy } = await proxyTo(up.url, { maxBytes });
+    const answer = deferred<string>();
+    const req = httpRequest(`${proxy.url}/upload`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (t: string) => (text += t)).on('end', () => answer.resolve(text));
+    });
+    req.on('error', answer.reject);
+    const sent = createHash('sha256');
+    req.write(chunk);
+    sent.update(chunk);
+    // The client holds the rest back until the upstream has seen the start: a proxy that waits for
+    // the whole body before it connects never gets there.
+    const guard = setTimeout(() => firstBytes.reject(new Error('the upstream saw no byte while the client held the rest of the body back')), 5_000);
+    await firstBytes.promise.finally(() => clearTimeout(guard));
+    for (let i = 0; i < 16; i++) {
+      req.write(chunk);
+      sent.update(chunk);
+    }
+    req.end();
+    expect(await answer.promise).toBe(`${17 * chunk.length} ${sent.digest('hex')}`);
+  });
+
+  it('holds a fast upstream back while the client does not read, then delivers every byte', async () => {
+    const block = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < block.length; i++) block[i] = i % 251;
+    const blocks = 768; // 48 MiB: more than the sockets between upstream, proxy and client can hold
+    let written = 0;
+    let stalled: () => void = () => undefined;
+    const up = await listen((_, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blocks * block.length) });
+      const pump = () => {
+        while (written < blocks) {
+          written++;
+          if (!res.write(block)) {
+            // Blocked: tell the test if no drain comes soon (it never does while nobody reads).
+            const wait = setTimeout(() => stalled(), 300);
+            res.once('drain', () => {
+              clearTimeout(wait);
+              pump();
+            });
+            return;
+          }
+        }
+        res.end();
+        stalled(); // everything went through: nothing held the upstream back
+      };
+      pump();
+    });
+    const { proxy } = await proxyTo(up.url, { maxBytes: 1024 });
+    const held = new Promise<void>((resolve) => (stalled = resolve));
+    const response = await new Promise<IncomingMessage>((resolve, reject) => httpGet(`${proxy.url}/download`, resolve).on('error', reject));
+    response.pause();
+    await held;
+    expect(written).toBeLessThan(blocks / 2);
+    let size = 0;
+    let intact = true;
+    for await (const c of response) {
+      const bytes = c as Buffer;
+      for (let i = 0; i < bytes.length; i++) if (bytes[i] !== (size + i) % (64 * 1024) % 251) intact = false;
+      size += bytes.length;
+    }
+    expect(size).toBe(blocks * block.length);
+    expect(intact).toBe(true);
+  });
+  it('forwards a path with a bad %-escape and checks the answer against its operation', async () => {
+    const up = await listen((_, res) => res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'not an enhanced error' })));
+    const { proxy, dir } = await proxyTo(up.url);
+    const res = await fetch(`${proxy.url}/api/v2/REF30/logout/%E0%A4?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'not an enhanced error' });
+    expect(up.hits).toEqual(['GET /api/v2/REF30/logout/%E0%A4?redirectUrl=https%3A%2F%2Fadobe.com']);
+    await proxy.flush();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ operationId: 'initiateLogout', status: 400, outcome: 'drift' });
   });
 });

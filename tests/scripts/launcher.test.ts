@@ -1,12 +1,17 @@
 // The npm scripts' launcher runs dist/ only when it is at least as new as every source it is built from.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILDS, chooseEntry } from '../../scripts/launcher.mjs';
 
-let root: string;
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+let root = '';
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = '';
+});
 
 /** A repository layout with every source and output file, all at `at` (seconds since the epoch). */
 function layout(at: number): void {
@@ -44,5 +49,29 @@ describe('launcher', () => {
     touch('tsconfig.build.json', 1_000);
     rmSync(join(root, 'dist/src/cli/bin.js'));
     expect(chooseEntry(root)).toMatchObject({ kind: 'src', reason: expect.stringContaining('missing') });
+  });
+});
+
+describe('launcher sources', () => {
+  const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+  const under = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
+  // Another build's output folder (the tools import the client's compiled declarations).
+  const outputs = BUILDS.map((b) => b.output.slice(0, b.output.indexOf('dist/') + 'dist'.length));
+
+  // What the compiler reads for each build, from its own tsconfig and the imports it follows:
+  // a source the launcher did not watch would let an edit run stale from dist/.
+  it.each(BUILDS.map((b) => [b.output, b] as const))('%s: every file its compiler reads is a watched source', (_, build) => {
+    const config = build.sources.find((s) => s.endsWith('tsconfig.build.json'));
+    expect(config, 'each build names its tsconfig').toBeDefined();
+    const file = ts.readJsonConfigFile(join(repo, config!), ts.sys.readFile);
+    const parsed = ts.parseJsonSourceFileConfigFileContent(file, ts.sys, dirname(join(repo, config!)));
+    const read = [
+      ...(file.extendedSourceFiles ?? []),
+      ...ts.createProgram(parsed.fileNames, parsed.options).getSourceFiles().map((f) => f.fileName),
+    ]
+      .map((f) => relative(repo, f))
+      .filter((f) => !f.split('/').includes('node_modules'));
+    expect(read.filter((f) => under(f, 'src') || under(f, 'packages/client/src')).length).toBeGreaterThan(10);
+    expect(read.filter((f) => !build.sources.some((s) => under(f, s)) && !outputs.some((o) => under(f, o)))).toEqual([]);
   });
 });

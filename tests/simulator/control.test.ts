@@ -66,16 +66,23 @@ describe('control API', () => {
 });
 
 describe('determinism', () => {
-  it('replays the same codes and ids from the same seed', async () => {
+  it('replays the same codes, ids and error traces from the same seed after a reset', async () => {
     const codes = async () => {
       await t.reset();
       const token = await t.token();
       const out: string[] = [];
-      for (let i = 0; i < 3; i++) out.push((await t.call('POST', `/api/v2/${SP}/sessions`, { token, headers: device(1), form: {} })).body.code);
+      for (let i = 0; i < 3; i++) {
+        const { body } = await t.call('POST', `/api/v2/${SP}/sessions`, { token, headers: device(1), form: {} });
+        out.push(body.code, body.sessionId);
+        // An invalid request: its enhanced error's trace comes from the same seeded stream.
+        const refused = await t.call('POST', `/api/v2/${SP}/sessions`, { token, headers: { 'X-Device-Info': DEVICE_INFO }, form: {} });
+        expect(refused.body.code).toBe('invalid_header_device_identifier');
+        out.push(refused.body.trace);
+      }
       return out;
     };
     const a = await codes();
-    expect(new Set(a).size).toBe(3);
+    expect(new Set(a).size).toBe(9);
     expect(await codes()).toEqual(a);
   });
 });

@@ -60,6 +60,8 @@ describe('faults', () => {
 
   it('rejects a bad fault with what is wrong and where', async () => {
     expect(await setFaults([{ operation: 'retrieveConfiguration', rate: 2 }])).toMatchObject({ status: 400, body: { error: '/0/rate: must be <= 1' } });
+    expect(await setFaults([{ operation: 'retrieveConfiguration' }, { operation: 'retrieveProfiles', hung: true }])).toMatchObject({ status: 400, body: { error: '/1/hung: is not a known field' } });
+    expect(await t.call('POST', '/_sim/faults', { json: 'hang', unchecked: true })).toMatchObject({ status: 400, body: { error: '(body): must be object' } });
     expect(await setFaults([{ operation: 'frobnicate' }])).toMatchObject({ status: 400, body: { error: expect.stringContaining('"frobnicate" is not an operationId') } });
     expect(await setFaults([{ operation: '*', error: 'no_such_code' }])).toMatchObject({ status: 400, body: { error: expect.stringContaining('"no_such_code" is not an enhanced error code') } });
     expect(await setFaults({ operation: '*' })).toMatchObject({ status: 400, body: { error: expect.stringContaining('array') } });

@@ -34,6 +34,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
+  /** A body sent as is (with whatever Content-Type `headers` give, or none). */
+  raw?: string;
   token?: string | false;
   /** Skip the description check (control API, MVPD pages, deliberate non-API calls). */
   unchecked?: boolean;
@@ -75,6 +77,8 @@ export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scen
     } else if (c.form) {
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
       body = new URLSearchParams(c.form).toString();
+    } else if (c.raw !== undefined) {
+      body = c.raw;
     }
     const response = await fetch(`${sim.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
@@ -84,7 +88,8 @@ export async function startTestSimulator(o: { tune?: (s: Scenario) => void; scen
     } catch {
       parsed = undefined;
     }
-    const match = c.unchecked ? undefined : desc.router.match(method, new URL(path, sim.url).pathname);
+    // route(), not match(): a path segment that is not valid percent-encoding still names its operation.
+    const match = c.unchecked ? undefined : desc.router.route(method, new URL(path, sim.url).pathname);
     if (match) {
       for (const d of checker.check(match.op, { status: response.status, headers: response.headers, body: text })) drifts.push(`${method} ${path} → ${response.status}: ${d.kind} ${d.pointer} expected ${d.expected}, got ${d.actual}`);
     }

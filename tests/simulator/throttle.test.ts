@@ -40,7 +40,10 @@ describe("Adobe's throttle", () => {
     const throttled = await get('198.51.100.1');
     expect(throttled.status).toBe(429);
     expect(throttled.headers['Content-Type']).toBe('text/html');
-    expect(throttled.body).toBe('<html>\n<head><title>429 Too Many Requests</title></head>\n<body>\n<center><h1>429 Too Many Requests</h1></center>\n<hr><center>openresty</center>\n</body>\n</html>\n');
+    // The page's sample: these lines, and `content-length: 166` (openresty ends them in CRLF).
+    const lines = ['<html>', '<head><title>429 Too Many Requests</title></head>', '<body>', '<center><h1>429 Too Many Requests</h1></center>', '<hr><center>openresty</center>', '</body>', '</html>'];
+    expect(throttled.body!.split('\r\n')).toEqual([...lines, '']);
+    expect(Buffer.byteLength(throttled.body!)).toBe(166);
     expect((await get('198.51.100.2')).status).toBe(401);
     expect((await get('198.51.100.1', '/_sim/clock')).status).toBe(200);
     expect((await get('198.51.100.1', '/o/client/token')).status).toBe(429);

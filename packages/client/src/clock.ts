@@ -1,4 +1,4 @@
-// Time as a dependency: middleware and flows take a Clock so tests can use fake timers.
+// Time as a dependency: layers and flows take a Clock so tests can use fake timers.
 export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason if it is aborted first. */

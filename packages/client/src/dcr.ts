@@ -7,11 +7,10 @@ import { PassError, safeCode } from './errors.ts';
 import type { Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
 import { operations } from '../generated/operations.ts';
-import { logAttempts } from './pipeline/attempts.ts';
-import { compose, toFetch, type Send } from './pipeline/call.ts';
-import { rateLimit, type RateLimitOptions } from './pipeline/rate-limit.ts';
+import { toFetch, type Send } from './pipeline/call.ts';
+import type { RateLimitOptions } from './pipeline/rate-limit.ts';
+import { createSend } from './pipeline/send.ts';
 import { DeviceThrottle } from './pipeline/throttle.ts';
-import { transport } from './pipeline/transport.ts';
 import { Redactor } from './redact.ts';
 import { SharedFlight } from './shared-flight.ts';
 import { MemoryTokenStore, Mutex, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
@@ -62,19 +61,14 @@ export class DcrTokenManager {
     this.clock = options.clock ?? systemClock;
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.add(options.softwareStatement, options.clientCredentials?.clientSecret);
-    const send =
-      options.send ??
-      compose(
-        rateLimit({ throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock, ...(options.logger ? { logger: options.logger } : {}), ...options.rateLimit }),
-        logAttempts(options.logger, this.clock),
-      )(transport({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) }));
+    const send = options.send ?? createSend({ ...options, throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock });
     this.dcr = createClient<paths>({ baseUrl: options.baseUrl, fetch: toFetch(send, options.baseUrl) });
     this.dcr.use(contentTypeMiddleware(operations));
   }
 
   /** A valid access token: the cached one, or one renewal shared by every caller waiting for it. */
   async getAccessToken(options: { signal?: AbortSignal } = {}): Promise<string> {
-    const cached = (await this.loadState()).accessToken;
+    const cached = (this.state ?? (await this.reload())).accessToken;
     if (cached && this.isFresh(cached)) return cached.value;
     return this.refreshing.run((signal) => this.renew(undefined, false, signal), options.signal);
   }
@@ -97,8 +91,9 @@ export class DcrTokenManager {
     return this.clock.now() < token.expiresAt;
   }
 
-  private async loadState(): Promise<TokenState> {
-    this.state ??= (await this.store.load()) ?? {};
+  /** Reads the store (again), learning its secrets so that messages leave them out. */
+  private async reload(): Promise<TokenState> {
+    this.state = (await this.store.load()) ?? {};
     this.redactor.add(this.state.clientCredentials?.clientSecret, this.state.accessToken?.value);
     return this.state;
   }
@@ -110,9 +105,7 @@ export class DcrTokenManager {
   /** Under the store's lock: re-read, and only if nobody did it meanwhile, register and/or request a token. */
   private renew(failed: string | undefined, reregister: boolean, signal: AbortSignal): Promise<string> {
     return this.locked(async () => {
-      const state = (await this.store.load()) ?? {};
-      this.state = state;
-      this.redactor.add(state.clientCredentials?.clientSecret, state.accessToken?.value);
+      const state = await this.reload();
       const current = state.accessToken;
       if (current && current.value !== failed && this.isFresh(current)) return current.value;
 

@@ -2,7 +2,7 @@
 // A message is built from our own words, the operation's path template, numbers and error codes
 // that pass `safeCode` — never from text a server sent, which may echo a secret back.
 import type { components } from '../generated/schema.d.ts';
-import { isTokenLike, type Redactor } from './redact.ts';
+import type { Redactor } from './redact.ts';
 
 export type EnhancedError = components['schemas']['EnhancedError'];
 export type ErrorAction = components['schemas']['ErrorAction'];
@@ -26,12 +26,13 @@ export async function readEnhancedError(response: Response): Promise<EnhancedErr
 
 /**
  * An error code from a server, if it looks like one (`invalid_client`, `authenticated_profile_missing`):
- * lower-case words joined by underscores, no known secret, nothing token-like. Anything else is
- * left out of messages, because a hostile or broken server may put a secret where a code belongs.
+ * lower-case words joined by underscores (so nothing token-like: no digits, no capitals) and no
+ * known secret. Anything else is left out of messages, because a hostile or broken server may put
+ * a secret where a code belongs.
  */
 export function safeCode(value: unknown, redactor?: Redactor): string | undefined {
   if (typeof value !== 'string' || !/^[a-z][a-z_]{1,79}$/.test(value)) return undefined;
-  if (isTokenLike(value) || (redactor && redactor.text(value) !== value)) return undefined;
+  if (redactor && redactor.text(value) !== value) return undefined;
   return value;
 }
 

@@ -8,15 +8,13 @@ import { systemClock, type Clock } from './clock.ts';
 import { DcrTokenManager, type DcrOptions } from './dcr.ts';
 import type { Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
-import { logAttempts } from './pipeline/attempts.ts';
 import { auth, type TokenSource } from './pipeline/auth.ts';
 import { compose, toFetch, type Layer } from './pipeline/call.ts';
 import { configurationCache, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';
-import { rateLimit, type RateLimitOptions } from './pipeline/rate-limit.ts';
+import type { RateLimitOptions } from './pipeline/rate-limit.ts';
 import { retryOnAction, type RetryOptions } from './pipeline/retry.ts';
+import { createSend } from './pipeline/send.ts';
 import { DeviceThrottle, type DeviceLimiterOptions } from './pipeline/throttle.ts';
-import { transport } from './pipeline/transport.ts';
-import { Redactor } from './redact.ts';
 import type { TypedClient } from './typed.ts';
 
 export type { paths, components, operations as operationTypes } from '../generated/schema.d.ts';
@@ -69,19 +67,15 @@ export const needsAccessToken = (method: string, schemaPath: string): boolean =>
 export function createPassClient(options: PassClientOptions): PassClient {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
-  const redactor = new Redactor();
   const limit = options.limit ?? false;
   const throttle = new DeviceThrottle(limit !== false, { clock, ...(typeof limit === 'object' ? limit : {}) });
 
   // Every attempt, DCR's included: one throttle, one 429 policy, one timeout, one logger.
-  const send = compose(
-    rateLimit({ throttle, clock, ...(logger ? { logger } : {}), ...options.rateLimit }),
-    logAttempts(logger, clock),
-  )(transport({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) }));
+  const send = createSend({ ...options, throttle, clock });
 
   const tokens =
     options.tokens ??
-    (options.dcr ? new DcrTokenManager({ ...options.dcr, baseUrl: options.baseUrl, clock, send, redactor, ...(logger ? { logger } : {}) }) : undefined);
+    (options.dcr ? new DcrTokenManager({ ...options.dcr, baseUrl: options.baseUrl, clock, send, ...(logger ? { logger } : {}) }) : undefined);
   if (!tokens) throw new Error('createPassClient: pass `tokens` or `dcr` (software statement or client credentials)');
 
   const cache = options.cache === false ? { configuration: false as const, decisions: false as const } : (options.cache ?? {});
@@ -102,10 +96,11 @@ export {
   PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode,
   type EnhancedError, type ErrorAction, type PassErrorKind,
 } from './errors.ts';
-export { Redactor, redactTokenLike } from './redact.ts';
+export { Redactor } from './redact.ts';
 export { systemClock, type Clock } from './clock.ts';
-export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage, RequestLogEntry, RequestLogger } from './log.ts';
-export { compose, toFetch, operationOf, type Call, type Layer, type Send } from './pipeline/call.ts';
+export { waitOrAbort } from './abort.ts';
+export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';
+export { compose, toFetch, type Call, type Layer, type Send } from './pipeline/call.ts';
 export { transport, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type TransportOptions } from './pipeline/transport.ts';
 export { logAttempts } from './pipeline/attempts.ts';
 export { auth, type TokenSource } from './pipeline/auth.ts';
@@ -115,7 +110,6 @@ export { configurationCache, DEFAULT_CONFIGURATION_TTL_MS, type ConfigurationCac
 export { DeviceThrottle, deviceKey, retryAfterMs, DEFAULT_MARGIN_MS, SELF_KEY, type DeviceLimiterOptions } from './pipeline/throttle.ts';
 export { DecisionCache, DEFAULT_PREAUTHORIZATION_TTL_MS, type DecisionCacheOptions, type DecisionKey } from './cache/decisions.ts';
 export { contentTypeMiddleware, toForm } from './middleware/content-type.ts';
-export { SharedFlight } from './shared-flight.ts';
 export * from './flows/poll-profile.ts';
 export * from './flows/logout.ts';
 export * from './flows/decisions.ts';

@@ -52,10 +52,5 @@ export type LogEntry =
 
 export type Logger = (entry: LogEntry) => void;
 
-/** @deprecated Use `LogEntry`; kept for the entries that describe one attempt. */
-export type RequestLogEntry = Extract<LogEntry, { event: 'attempt' }>;
-/** @deprecated Use `Logger`. */
-export type RequestLogger = Logger;
-
 /** The class name of an error, for log entries (never its message). */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error === 'object' && error !== null ? 'Error' : String(typeof error));

@@ -9,13 +9,8 @@ const REDACTED = '[redacted]';
  */
 const TOKEN_RUN = /[A-Za-z0-9+/_.=~-]{20,}/g;
 
-export function isTokenLike(value: string): boolean {
-  for (const [run] of value.matchAll(TOKEN_RUN)) if (/[0-9]/.test(run) && /[A-Za-z]/.test(run)) return true;
-  return false;
-}
-
 /** Replaces token-like runs with `[redacted]`. */
-export function redactTokenLike(text: string): string {
+function redactTokenLike(text: string): string {
   return text.replace(TOKEN_RUN, (run) => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
 }
 

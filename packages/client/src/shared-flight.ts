@@ -1,6 +1,7 @@
 // One piece of work shared by every caller who asks while it runs (e.g. one token request for
 // twenty calls). Each caller can stop waiting with its own signal; the work itself is aborted only
 // when every caller has stopped waiting.
+import { waitOrAbort } from './abort.ts';
 
 interface Flight<T> { promise: Promise<T>; controller: AbortController; waiters: number }
 
@@ -21,38 +22,17 @@ export class SharedFlight<T> {
       this.current = flight = started;
     }
     const f = flight;
+    // Every caller counts, those without a signal too: they never leave, so the work runs for them.
     f.waiters++;
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const leave = () => {
-        settled = true;
-        f.waiters--;
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        if (settled) return;
-        leave();
-        if (f.waiters === 0) {
-          // Nobody waits any more: stop the work, and let the next caller start afresh.
-          this.end(f);
-          f.controller.abort(signal!.reason);
-        }
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      f.promise.then(
-        (value) => {
-          if (settled) return;
-          leave();
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          leave();
-          reject(error);
-        },
-      );
-    });
+    if (!signal) return f.promise;
+    const leave = () => {
+      if (--f.waiters > 0) return;
+      // Nobody waits any more: stop the work, and let the next caller start afresh.
+      this.end(f);
+      f.controller.abort(signal.reason);
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    return waitOrAbort(f.promise, signal).finally(() => signal.removeEventListener('abort', leave));
   }
 
   private end(flight: Flight<T>): void {

@@ -1,5 +1,7 @@
 // Where the client keeps its DCR client credentials and access token, and how holders of one
 // store take turns to change it.
+import { waitOrAbort } from './abort.ts';
+
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
@@ -50,26 +52,6 @@ export class Mutex {
       release();
     }
   }
-}
-
-/** `promise`, or the signal's reason if it aborts first. */
-export function waitOrAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 export class MemoryTokenStore implements TokenStore {

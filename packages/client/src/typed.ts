@@ -26,15 +26,10 @@ type InitParam<Init> = RequiredKeys<Init> extends never ? [(Init & { [key: strin
 /** Deferred, so the constraint is checked per operation (an absent method is `undefined`). */
 type Answer<Op, Init> = Op extends Record<string | number, any> ? FetchResponse<Op, Init, `${string}/${string}`> : never;
 
-type StrictGet = <Path extends PathsWith<'get'>, Init extends MaybeOptionalInit<paths[Path], 'get'>>(
+type Strict<M extends 'get' | 'post'> = <Path extends PathsWith<M>, Init extends MaybeOptionalInit<paths[Path], M>>(
   url: Path,
-  ...init: InitParam<Init & StrictParams<Init, paths[Path]['get']>>
-) => Promise<Answer<paths[Path]['get'], Init>>;
-
-type StrictPost = <Path extends PathsWith<'post'>, Init extends MaybeOptionalInit<paths[Path], 'post'>>(
-  url: Path,
-  ...init: InitParam<Init & StrictParams<Init, paths[Path]['post']>>
-) => Promise<Answer<paths[Path]['post'], Init>>;
+  ...init: InitParam<Init & StrictParams<Init, paths[Path][M]>>
+) => Promise<Answer<paths[Path][M], Init>>;
 
 /** openapi-fetch's client on the description's types, with parameters checked for unknown keys. */
-export type TypedClient = Omit<Client<paths>, 'GET' | 'POST'> & { GET: StrictGet; POST: StrictPost };
+export type TypedClient = Omit<Client<paths>, 'GET' | 'POST'> & { GET: Strict<'get'>; POST: Strict<'post'> };

@@ -6,6 +6,7 @@ import type { CaseResult } from '../../contract/results.ts';
 import { fails, type FailOn } from '../../contract/rules.ts';
 import { parseTarget } from '../../contract/target.ts';
 import type { CommandContext } from '../io.ts';
+import { seconds } from './options.ts';
 
 function progressLine(operationId: string, results: CaseResult[], done: number, total: number): string {
   const bad = results.filter((r) => r.outcome !== 'pass');
@@ -38,11 +39,6 @@ export function githubAnnotations(r: CaseResult, failOn: FailOn): string[] {
   return lines;
 }
 
-const seconds = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got "${value}"`);
-  return n;
-};
 const positive = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);

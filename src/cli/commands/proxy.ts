@@ -1,17 +1,11 @@
 // `pass-contract proxy`: forward traffic to an Adobe host and check every response, until Ctrl-C.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { safeUrl } from '../../contract/redact.ts';
 import { UsageError } from '../../contract/target.ts';
 import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
-import { parsePort } from './options.ts';
-
-const seconds = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`expected a positive number of seconds, got "${value}"`);
-  return n;
-};
+import { parsePort, seconds } from './options.ts';
 
 export function proxyCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('proxy')
@@ -20,7 +14,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
     .option('-p, --port <port>', 'port (0 picks a free one)', parsePort, 4011)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-r, --report <dir>', 'report directory (rewritten as calls come in)', 'reports')
-    .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer; then 504', seconds, 30)
+    .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer; then 504', seconds('--upstream-timeout'), 30)
     .option('--record <file>', 'also write every exchange to this HAR 1.2 file (secrets redacted; valid after each exchange) for `pass-contract audit`')
     .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number; record?: string }) => {
       let upstream: URL;

@@ -1,8 +1,8 @@
 // Preauthorization and authorization: one decision per resource from the scenario's rules, the
 // degradation rule or the TempPass trial; permits carry media tokens, denies item-level errors.
 import { createHash, createHmac } from 'node:crypto';
-import { integrated, type OpRequest, type SimContext } from '../context.ts';
-import { degradationOf, deviceOf, ensureDegradedProfile, resolveProfile, tempPassTrial, useTempPassResource, type ProfileRecord } from '../model.ts';
+import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
+import { deviceOf, ensureDegradedProfile, isTempPass, resolveProfile, tempPassTrial, useTempPassResource, type ProfileRecord } from '../model.ts';
 import { enhancedError, json, type EnhancedError, type SimResponse } from '../reply.ts';
 import type { MvpdConfig } from '../scenario.ts';
 
@@ -86,7 +86,7 @@ async function decide(ctx: SimContext, r: OpRequest, kind: Kind): Promise<SimRes
   // Adobe documents no top-level 403 for decisions (ERRATA 54): too many resources is item-level.
   if (resources.length > limit) return respond(resources.map((res) => deny(res, 'mvpd', itemError(ctx, 'too_many_resources', `at most ${limit} resources per ${kind} request`))));
 
-  if (mvpd.kind !== 'regular') return respond(await tempPassDecisions(ctx, r, kind, sp, mvpd, device, resources, { permit, deny }));
+  if (isTempPass(mvpd)) return respond(await tempPassDecisions(ctx, r, kind, sp, mvpd, device, resources, { permit, deny }));
 
   const rule = degradationOf(ctx, mvpd);
   if (rule === 'AuthZNone') return respond(resources.map((res) => deny(res, 'degradation', itemError(ctx, 'authorization_denied_by_degradation_rule', 'The integration has an AuthZNone rule applied for the requested resources'))));
@@ -114,7 +114,7 @@ async function decide(ctx: SimContext, r: OpRequest, kind: Kind): Promise<SimRes
 /** TempPass: the trial decides; authorization starts it, and promotional TempPass counts resources. */
 async function tempPassDecisions(ctx: SimContext, r: OpRequest, kind: Kind, sp: string, mvpd: MvpdConfig, device: string, resources: string[],
   make: { permit: (res: string, source: Source, w?: { notBefore: number; notAfter: number }) => Promise<Decision>; deny: (res: string, source: Source, e: EnhancedError) => Decision }): Promise<Decision[]> {
-  const t = await tempPassTrial(ctx, sp, mvpd, device, r.headers, kind === 'authorize', kind === 'authorize');
+  const t = await tempPassTrial(ctx, sp, mvpd, device, r.headers, kind === 'authorize');
   if (!t.ok) return resources.map((res) => make.deny(res, 'temppass', itemError(ctx, t.code)));
   const out: Decision[] = [];
   for (const res of resources) {

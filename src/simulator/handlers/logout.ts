@@ -1,7 +1,7 @@
 // Logout: removes the device's profile for the MVPD (and what single sign-on shared) and answers
 // the action the application must take, per MVPD kind, as Adobe's logout page lists them.
-import { integrated, type OpRequest, type SimContext } from '../context.ts';
-import { degradationOf, deviceOf, hash, isTempPass, removeProfiles, resolveProfile, ssoIdentities } from '../model.ts';
+import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
+import { deviceOf, hash, isTempPass, removeProfiles, resolveProfile, ssoIdentities } from '../model.ts';
 import { json, type SimResponse } from '../reply.ts';
 
 export async function initiateLogout(ctx: SimContext, r: OpRequest): Promise<SimResponse> {

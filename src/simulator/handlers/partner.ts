@@ -1,7 +1,7 @@
 // Partner (Apple) single sign-on: the partner authentication request with its fallbacks, and the
 // profile created from the partner's SAML response, both gated by AP-Partner-Framework-Status.
-import { integrated, type OpRequest, type SimContext } from '../context.ts';
-import { checkPartnerStatus, degradationOf, deviceOf, ensureDegradedProfile, profileJson, saveProfile, ssoIdentities, userProfile } from '../model.ts';
+import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
+import { checkPartnerStatus, deviceOf, ensureDegradedProfile, profileJson, saveProfile, ssoIdentities, userProfile } from '../model.ts';
 import { json, type SimResponse } from '../reply.ts';
 import { newSession, sessionJson, shortcut, shortcutJson } from './sessions.ts';
 
@@ -25,7 +25,7 @@ export async function retrievePartnerAuthenticationRequest(ctx: SimContext, r: O
   const device = deviceOf(r.headers);
   const body = (r.body ?? {}) as { domainName?: string; redirectUrl?: string };
   const pfs = checkPartnerStatus(ctx, sp, r.headers['ap-partner-framework-status']);
-  const mvpd = pfs.ok ? pfs.mvpd : pfs.mvpd;
+  const mvpd = pfs.mvpd;
   if (mvpd && integrated(ctx, sp, mvpd.id)) {
     const s = await shortcut(ctx, r, sp, mvpd.id, device);
     if (s) return json(200, shortcutJson(ctx, sp, s));

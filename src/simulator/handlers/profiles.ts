@@ -1,7 +1,7 @@
 // Profiles: every profile of a device, one MVPD's (with degraded and TempPass profiles), and the
 // profile a sign-in created for an authentication code (what the polling application waits for).
-import { integrated, type OpRequest, type SimContext } from '../context.ts';
-import { allProfiles, degradationOf, deviceProfiles, deviceOf, ensureDegradedProfile, isTempPass, profileJson, resolveProfile, tempPassTrial, temporaryProfile, type ProfileRecord } from '../model.ts';
+import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
+import { allProfiles, deviceProfiles, deviceOf, ensureDegradedProfile, isTempPass, profileJson, resolveProfile, tempPassTrial, temporaryProfile, type ProfileRecord } from '../model.ts';
 import { enhancedError, json, type SimResponse } from '../reply.ts';
 import { findSession } from './sessions.ts';
 
@@ -18,7 +18,7 @@ function trialError(ctx: SimContext, code: string): SimResponse {
 }
 
 /** One MVPD's profile for a device: its own, single sign-on, degraded (AuthNAll) or temporary (TempPass). */
-export async function profileFor(ctx: SimContext, r: OpRequest, sp: string, mvpdId: string, device: string): Promise<SimResponse> {
+async function profileFor(ctx: SimContext, r: OpRequest, sp: string, mvpdId: string, device: string): Promise<SimResponse> {
   const mvpd = ctx.scenario.mvpds[mvpdId]!;
   if (isTempPass(mvpd)) {
     const t = await tempPassTrial(ctx, sp, mvpd, device, r.headers, false);

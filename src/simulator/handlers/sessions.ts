@@ -2,8 +2,8 @@
 // user agent's entry point that redirects to the simulated MVPD sign-in page.
 import type { Json } from '../../description/document.ts';
 import { decodeBase64Json } from '../../description/validator.ts';
-import { integrated, type OpRequest, type SimContext } from '../context.ts';
-import { degradationOf, deviceOf, ensureDegradedProfile, isTempPass, resolveProfile, ssoIdentities, tempPassTrial, type SessionRecord } from '../model.ts';
+import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
+import { deviceOf, ensureDegradedProfile, isTempPass, resolveProfile, ssoIdentities, type SessionRecord } from '../model.ts';
 import { json, redirect, type SimResponse } from '../reply.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -63,14 +63,12 @@ type Shortcut = { actionName: 'authorize'; reasonType: 'authenticated' | 'tempor
 
 /**
  * When a session needs no sign-in: an existing profile, TempPass, or AuthNAll degradation (the
- * create-session page's samples 3–5). Also creates what that implies (degraded profile, trial).
+ * create-session page's samples 3–5). AuthNAll also creates the degraded profile; a TempPass trial
+ * starts at the first authorization, not here.
  */
 export async function shortcut(ctx: SimContext, r: OpRequest, sp: string, mvpdId: string, device: string): Promise<Shortcut | undefined> {
   const mvpd = ctx.scenario.mvpds[mvpdId]!;
-  if (isTempPass(mvpd)) {
-    await tempPassTrial(ctx, sp, mvpd, device, r.headers, false);
-    return { actionName: 'authorize', reasonType: 'temporary', mvpd: mvpdId };
-  }
+  if (isTempPass(mvpd)) return { actionName: 'authorize', reasonType: 'temporary', mvpd: mvpdId };
   if (degradationOf(ctx, mvpd) === 'AuthNAll') {
     await ensureDegradedProfile(ctx, sp, device, mvpd);
     return { actionName: 'authorize', reasonType: 'degraded', mvpd: mvpdId };
@@ -165,5 +163,3 @@ export async function performAuthentication(ctx: SimContext, r: OpRequest): Prom
   const q = new URLSearchParams({ code: s.code, requestor_id: sp });
   return redirect(`${r.origin}/_mvpd/${encodeURIComponent(s.mvpd)}/sign-in?${q}`);
 }
-
-export { saveSession };

@@ -12,13 +12,13 @@ import { FileTokenStore } from '../../../packages/client/src/node/file-store.ts'
 import { bundleScript } from '../support/bundle.ts';
 import { startFakeAdobe, STATEMENT, type FakeAdobe } from '../support/fake-adobe.ts';
 import { deviceInfo } from '../support/pass.ts';
-import { seeded } from '../support/throttle-models.ts';
+import { mulberry32 } from '../../support/prng.ts';
 
 let adobe: FakeAdobe;
 let script: string;
 let dir: string;
 let storePath: string;
-const random = seeded(20240220);
+const random = mulberry32(20240220);
 /** Delay of the token endpoint (ms): the longer a renewal holds the lock, the likelier a kill lands in it. */
 let tokenDelay = 0;
 
@@ -178,7 +178,7 @@ describe('a FileTokenStore shared by processes', () => {
         `${tempFiles().length} at the end; at most ${figures.maxRequestsPerRound} DCR requests per renewal round; DCR totals: ${adobe.registrations()} registrations, ${adobe.tokensIssued()} tokens`,
     );
     expect(figures.kills).toBeGreaterThan(0);
-        expect(parseFailures).toBe(0);
+    expect(parseFailures).toBe(0);
     expect(reads).toBeGreaterThan(0);
     expect(left).toEqual(['tokens.json']);
     expect((await new FileTokenStore(storePath).load())?.accessToken?.value).toBe(janitor.out?.token);

@@ -5,7 +5,8 @@ import { PassError, systemClock, type DeviceLimiterOptions, type LogEntry } from
 import { startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
 import { headerFor, logout, passFor } from '../support/pass.ts';
 import { SimClock } from '../support/sim-clock.ts';
-import { fixedWindowAfterBurst, seeded, tokenBucket, type ThrottleModel } from '../support/throttle-models.ts';
+import { mulberry32 } from '../../support/prng.ts';
+import { fixedWindowAfterBurst, tokenBucket, type ThrottleModel } from '../support/throttle-models.ts';
 
 let adobe: FakeAdobe;
 afterEach(() => adobe?.close());
@@ -26,7 +27,7 @@ const readings: [string, () => ThrottleModel][] = [
  */
 async function run(model: ThrottleModel, limit: boolean | DeviceLimiterOptions, seed: number) {
   const clock = new SimClock();
-  adobe = await startFakeAdobe({ clock, throttle: { model, jitterMs: JITTER_MS, random: seeded(seed) } });
+  adobe = await startFakeAdobe({ clock, throttle: { model, jitterMs: JITTER_MS, random: mulberry32(seed) } });
   const entries: LogEntry[] = [];
   const { pass } = passFor(adobe, { limit, logger: (e) => entries.push(e) });
   const call = (h: ReturnType<typeof headerFor>) => logout(pass, h).catch((e: unknown) => (e instanceof PassError ? undefined : Promise.reject(e)));

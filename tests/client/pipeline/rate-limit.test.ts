@@ -1,7 +1,7 @@
 // After a 429 the device waits (1 s, or Retry-After up to a cap) and the call is sent again, a
 // bounded number of times; DCR calls follow the same rule; the caller's signal cancels the wait.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PassRateLimitError, systemClock } from '../../../packages/client/src/index.ts';
+import { PassRateLimitError, retryAfterMs, systemClock } from '../../../packages/client/src/index.ts';
 import { startFakeAdobe, type FakeAdobe, type Reply } from '../support/fake-adobe.ts';
 import { configuration, headerFor, logout, passFor, rejection } from '../support/pass.ts';
 
@@ -114,5 +114,17 @@ describe('device keys', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ warning: 'no-device-key', operation: '/api/v2/{serviceProvider}/configuration' });
     expect((warnings[0] as { message: string }).message).toMatch(/carries neither X-Forwarded-For nor AP-Device-Identifier: Adobe counts it against this service's own address/);
+  });
+});
+
+describe('retryAfterMs', () => {
+  const now = Date.UTC(2024, 1, 20, 12, 0, 0);
+  const read = (value?: string) => retryAfterMs(new Headers(value === undefined ? {} : { 'Retry-After': value }), now);
+
+  it('reads delay-seconds and an HTTP date (RFC 9110), and 0 for anything else', () => {
+    expect([read('3'), read(' 120 '), read('0')]).toEqual([3000, 120_000, 0]);
+    expect(read('Tue, 20 Feb 2024 12:00:30 GMT')).toBe(30_000);
+    expect(read('Tue, 20 Feb 2024 11:59:00 GMT')).toBe(0);
+    expect([read(undefined), read(''), read('soon'), read('-5'), read('1.5')]).toEqual([0, 0, 0, 0, 0]);
   });
 });

@@ -48,6 +48,31 @@ describe('timeouts', () => {
   });
 });
 
+describe('an injected fetch that drops the signal', () => {
+  // A common wrapper bug: method, URL, headers and body are forwarded, the Request's signal is not, so
+  // nothing aborts the exchange underneath. The timeout and the caller's signal still end the call.
+  const signalDropping = async (request: Request) => fetch(request.url, { method: request.method, headers: request.headers, ...(request.body ? { body: await request.arrayBuffer() } : {}) });
+
+  it('still times out, waiting for headers or for the body', async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { configuration: (_, n) => (n === 1 ? { hang: true } : { dripBody: '{"requestor":{}}', everyMs: 100 }) } });
+    const { pass } = passFor(adobe, { timeoutMs: 200, fetch: signalDropping, cache: false });
+    const noHeaders = await rejection(configuration(pass));
+    expect(noHeaders).toBeInstanceOf(PassTimeoutError);
+    expect(noHeaders.message).toBe('GET /api/v2/{serviceProvider}/configuration: no complete response within 200 ms (timeoutMs)');
+    expect(await rejection(configuration(pass))).toBeInstanceOf(PassTimeoutError);
+  });
+
+  it("ends with the caller's reason when the caller aborts", async () => {
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { configuration: () => ({ hang: true }) } });
+    const { pass } = passFor(adobe, { fetch: signalDropping });
+    const controller = new AbortController();
+    const pending = configuration(pass, { signal: controller.signal });
+    await expect.poll(() => adobe.count('configuration')).toBe(1);
+    controller.abort(new Error('user left'));
+    expect((await rejection(pending)).message).toBe('user left');
+  });
+});
+
 describe("the caller's signal", () => {
   it('aborts a hanging call with the caller’s reason and closes the connection', async () => {
     adobe = await startFakeAdobe({ clock: systemClock, overrides: { configuration: () => ({ hang: true }) } });

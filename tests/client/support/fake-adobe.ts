@@ -209,8 +209,6 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
     tokensIssued: () => issued,
     /** Every client registered so far stops being valid (and its tokens): the next call must register again. */
     revokeRegistrations: () => clients.clear(),
-    /** What the default answer would be (for overrides that add to it). */
-    defaults,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -2,16 +2,10 @@
 // ("1 request per second, with an initial burst of 10 requests (one-time allowance on the first
 // interaction)", and the table that follows). Both say 429 for the first second after a 429.
 
-import { mulberry32 } from '../../support/prng.ts';
 export interface ThrottleModel {
   readonly name: string;
   /** May a request from `key` that arrived at `at` (ms) pass? */
   admit(key: string, at: number): boolean;
-}
-
-/** Seeded PRNG (mulberry32): the same seed gives the same run. */
-export function seeded(seed: number): () => number {
-  return mulberry32(seed);
 }
 
 /** "The throttling expires after one second of the first 429 responses." */

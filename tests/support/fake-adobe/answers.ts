@@ -2,7 +2,7 @@
 // error shapes (enhanced errors, OAuth errors for DCR, HTML for the redirect endpoint), built from
 // the description: x-error-code on inputs, x-error-catalog for status, action and message.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { deref, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../../../src/description/document.ts';
+import { deref, errorCatalog, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../../../src/description/document.ts';
 
 export interface Answer {
   status: number;
@@ -52,13 +52,12 @@ export const throttled = (): Answer => ({
 
 /** Adobe's enhanced error for `code`, from the description's catalog. */
 export function enhancedError(doc: OpenApiDocument, code: string): Answer {
-  const catalog = (doc.components.schemas as JsonObject).ErrorCode as JsonObject;
-  const entry = (catalog['x-error-catalog'] as JsonObject[]).find((e) => e.code === code);
+  const entry = errorCatalog(doc).get(code);
   if (!entry) throw new Error(`fake Adobe: ${code} is not in x-error-catalog`);
-  const status = Number(entry.status);
+  const { status } = entry;
   return {
     status, headers: { ...JSON_TYPE },
-    body: { action: entry.action!, status, code, message: entry.message!, helpUrl: 'https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/features-standard/error-reporting/enhanced-error-codes' },
+    body: { action: entry.action, status, code, message: entry.message, helpUrl: 'https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/features-standard/error-reporting/enhanced-error-codes' },
   };
 }
 

@@ -8,6 +8,7 @@
 // are never kept.
 import type { components } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { setRecent } from '../lru.ts';
 
 type Decision = components['schemas']['Decision'];
 export type DecisionKind = 'preauthorize' | 'authorize';
@@ -51,9 +52,11 @@ export class DecisionCache {
     const key = DecisionCache.key(k);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
-    if (this.clock.now() >= entry.expiresAt) return undefined;
-    this.entries.set(key, entry);
+    if (this.clock.now() >= entry.expiresAt) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    setRecent(this.entries, key, entry, this.max);
     return structuredClone(entry.decision);
   }
 
@@ -70,10 +73,7 @@ export class DecisionCache {
       expiresAt = Math.min(...bounds);
     }
     if (expiresAt <= now) return false;
-    const key = DecisionCache.key(k);
-    this.entries.delete(key);
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { decision: structuredClone(decision), expiresAt });
+    setRecent(this.entries, DecisionCache.key(k), { decision: structuredClone(decision), expiresAt }, this.max);
     return true;
   }
 

@@ -5,7 +5,7 @@ import type { components, paths } from '../../generated/schema.d.ts';
 import { DecisionCache } from '../cache/decisions.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, type EnhancedError } from '../errors.ts';
-import { backoffDelay } from '../pipeline/retry.ts';
+import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, backoffDelay } from '../pipeline/retry.ts';
 import type { TypedClient } from '../typed.ts';
 
 type Decision = components['schemas']['Decision'];
@@ -100,7 +100,7 @@ export async function retrieveDecisions(client: TypedClient, o: RetrieveDecision
       }
     }
     if (again.length === 0 || round >= maxItemRetries) break;
-    await clock.sleep(backoffDelay(round + 1, 500, 4000, o.random ?? Math.random), o.signal);
+    await clock.sleep(backoffDelay(round + 1, BACKOFF_BASE_MS, BACKOFF_MAX_MS, o.random ?? Math.random), o.signal);
     pending = again;
   }
   return result;

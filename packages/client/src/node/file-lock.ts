@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../clock.ts';
 import { PassError } from '../errors.ts';
 
 export interface FileLockOptions {
@@ -53,20 +54,6 @@ async function readOwner(lockPath: string): Promise<{ owner?: Owner; touched: nu
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Holds `lockPath` while `fn` runs; waits (cancellable by `signal`) while someone else holds it. */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o: FileLockOptions & { signal?: AbortSignal } = {}): Promise<T> {
   const staleMs = o.staleMs ?? 30_000;
@@ -90,7 +77,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o:
       throw new PassError(`Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, { kind: 'store' });
     }
     // Polling with a jittered, growing interval: fs.watch is not reliable on network file systems.
-    await sleep(Math.min(200, 10 * 2 ** Math.min(round, 5)) * (0.5 + Math.random() / 2), o.signal);
+    await systemClock.sleep(Math.min(200, 10 * 2 ** Math.min(round, 5)) * (0.5 + Math.random() / 2), o.signal);
   }
 
   const heartbeat = setInterval(() => {

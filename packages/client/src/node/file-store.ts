@@ -17,8 +17,6 @@ export interface FileTokenStoreOptions extends FileLockOptions {
   /** Test seam: runs after the temp file is written and before the rename. */
   beforeRename?: (tempPath: string) => Promise<void> | void;
 }
-/** @deprecated Use FileTokenStoreOptions. */
-export type FileTokenStoreHooks = Pick<FileTokenStoreOptions, 'beforeRename'>;
 
 /** The host part of temp names: enough to tell whose pid it is. */
 const HOST_TAG = thisHost.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40) || 'host';

@@ -1,8 +1,8 @@
 // Adds the DCR access token; after a 401 that says the token or the registration is no longer
 // good, renews it (registering again when Adobe's action says so) and sends the call once more.
 import { readEnhancedError } from '../errors.ts';
-import { errorName, type Logger } from '../log.ts';
-import { logTo, where, type Layer } from './call.ts';
+import type { Logger } from '../log.ts';
+import { failingAt, logTo, type Layer } from './call.ts';
 
 export interface TokenSource {
   /** A valid access token; `signal` stops waiting for it. */
@@ -26,14 +26,8 @@ export function auth({ tokens, needsToken, logger }: AuthOptions): Layer {
   const log = logTo(logger);
   return (next) => async (call) => {
     if (!needsToken(call.method, call.operation)) return next(call);
-    const token = async () => {
-      try {
-        return await tokens.getAccessToken({ ...(call.signal ? { signal: call.signal } : {}) });
-      } catch (error) {
-        log({ event: 'failure', ...where(call), stage: 'token', error: errorName(error) });
-        throw error;
-      }
-    };
+    const signal = call.signal ? { signal: call.signal } : {};
+    const token = () => failingAt(log, call, 'token', () => tokens.getAccessToken(signal));
     const used = await token();
     call.headers.set('Authorization', `Bearer ${used}`);
     const response = await next(call);
@@ -41,12 +35,7 @@ export function auth({ tokens, needsToken, logger }: AuthOptions): Layer {
     const error = await readEnhancedError(response);
     const reregister = error?.action === 'application-registration';
     if (!reregister && !error?.code.startsWith('invalid_access_token_')) return response;
-    try {
-      await tokens.invalidate(used, { reregister, ...(call.signal ? { signal: call.signal } : {}) });
-    } catch (e) {
-      log({ event: 'failure', ...where(call), stage: 'token', error: errorName(e) });
-      throw e;
-    }
+    await failingAt(log, call, 'token', () => tokens.invalidate(used, { reregister, ...signal }));
     call.headers.set('Authorization', `Bearer ${await token()}`);
     call.reason = reregister ? 're-registration' : 'token-refresh';
     // Exactly one more attempt: a second refusal goes back to the caller unchanged.

@@ -5,7 +5,7 @@
 // middleware — the logger, the throttle, the 429 handling. A layer calls `next`, so each re-send
 // goes through the layers below it like the first attempt did.
 import { operations } from '../../generated/operations.ts';
-import type { AttemptReason, Logger } from '../log.ts';
+import { errorName, type AttemptReason, type FailureStage, type Logger } from '../log.ts';
 
 export interface Call {
   readonly method: string;
@@ -37,6 +37,16 @@ export const where = (call: Call) => ({ method: call.method, operation: call.ope
 
 export const logTo = (log: Logger | undefined) => log ?? (() => undefined);
 
+/** Awaits `work` (a token, a throttle slot, a backoff); if it fails, tells `log` at which stage, then rethrows. */
+export async function failingAt<T>(log: Logger, call: Call, stage: FailureStage, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    log({ event: 'failure', ...where(call), stage, error: errorName(error) });
+    throw error;
+  }
+}
+
 interface Template { path: string; segments: string[]; literals: number }
 
 /** The templates by method and number of segments: the only ones a request can match. */
@@ -49,8 +59,11 @@ for (const key of Object.keys(operations)) {
 }
 
 /**
- * `operationOf` for one base URL, with the base URL worked out once. A request URL that starts
- * with the base URL's origin (what openapi-fetch builds) gives its path without being parsed again.
+ * The described operation a request is for, from its method and URL (after the base URL's own
+ * path), with the base URL worked out once. When two templates match (`/profiles/code/X` and
+ * `/profiles/{mvpd}`), the one with more literal segments wins. Unknown requests keep their path.
+ * A request URL that starts with the base URL's origin (what openapi-fetch builds) gives its path
+ * without being parsed again.
  */
 export function operationMatcher(baseUrl: string): (method: string, url: string) => string {
   const base = new URL(baseUrl);
@@ -74,15 +87,6 @@ export function operationMatcher(baseUrl: string): (method: string, url: string)
     }
     return best?.path ?? path;
   };
-}
-
-/**
- * The described operation a request is for, from its method and URL (after the base URL's own
- * path). When two templates match (`/profiles/code/X` and `/profiles/{mvpd}`), the one with more
- * literal segments wins. Unknown requests keep their path.
- */
-export function operationOf(method: string, url: string, baseUrl: string): string {
-  return operationMatcher(baseUrl)(method, url);
 }
 
 /** A fetch for openapi-fetch that turns each Request into a Call and sends it through `send`. */

@@ -4,6 +4,7 @@
 // `cache: 'reload'` or `'no-cache'` skips the read and stores the fresh answer.
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { setRecent } from '../lru.ts';
 import { logTo, where, type Call, type Layer, type Send } from './call.ts';
 
 export const CONFIGURATION = '/api/v2/{serviceProvider}/configuration';
@@ -39,9 +40,7 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
     const response = await next(call);
     if (response.status !== 200) return response;
     const entry = { bytes: await response.arrayBuffer(), status: response.status, headers: [...response.headers], expiresAt: clock.now() + ttl };
-    entries.delete(key);
-    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-    entries.set(key, entry);
+    setRecent(entries, key, entry, maxEntries);
     return toResponse(entry);
   }
 }

@@ -2,8 +2,8 @@
 // (at least 1 s, or Retry-After up to a cap), then send again — a bounded number of times.
 import { systemClock, type Clock } from '../clock.ts';
 import { PassRateLimitError } from '../errors.ts';
-import { errorName, type Logger } from '../log.ts';
-import { logTo, where, type Layer } from './call.ts';
+import type { Logger } from '../log.ts';
+import { failingAt, logTo, where, type Layer } from './call.ts';
 import { deviceKey, DeviceThrottle, MIN_PAUSE_MS, retryAfterMs, SELF_KEY } from './throttle.ts';
 
 export interface RateLimitOptions {
@@ -42,30 +42,21 @@ export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; cloc
     for (let retries = 0; ; retries++) {
       let waited = 0;
       // Most calls have nothing to wait for: no limiter, no pause. An aborted call goes the long way, which says so.
-      if (call.signal?.aborted || !throttle.free(key)) {
-        try {
-          waited = await throttle.acquire(key, call.signal);
-        } catch (error) {
-          log({ event: 'failure', ...where(call), stage: 'throttle', error: errorName(error) });
-          throw error;
-        }
-      }
+      if (call.signal?.aborted || !throttle.free(key)) waited = await failingAt(log, call, 'throttle', () => throttle.acquire(key, call.signal));
       if (waited > 0) log({ event: 'wait', ...where(call), reason: call.reason === 'rate-limited' ? 'rate-limited' : 'throttle', ms: waited });
       const response = await next(call);
       if (response.status !== 429) return response;
 
-      const asked = retryAfterMs(response, clock.now());
+      const asked = retryAfterMs(response.headers, clock.now());
       const pause = Math.max(MIN_PAUSE_MS, asked);
       throttle.pause(key, pause);
-      const retryAt = clock.now() + pause;
-      const label = `${call.method} ${call.operation}`;
-      if (pause > maxWaitMs) {
+      const giveUp =
+        pause > maxWaitMs ? `Retry-After asks for ${Math.ceil(pause / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s this client waits (maxWaitMs)`
+        : retries >= maxRetries ? `still throttled after ${retries + 1} attempts`
+        : undefined;
+      if (giveUp) {
         log({ event: 'failure', ...where(call), stage: 'rate-limit', error: 'PassRateLimitError' });
-        throw new PassRateLimitError(label, retryAt, `Retry-After asks for ${Math.ceil(pause / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s this client waits (maxWaitMs)`);
-      }
-      if (retries >= maxRetries) {
-        log({ event: 'failure', ...where(call), stage: 'rate-limit', error: 'PassRateLimitError' });
-        throw new PassRateLimitError(label, retryAt, `still throttled after ${retries + 1} attempts`);
+        throw new PassRateLimitError(`${call.method} ${call.operation}`, clock.now() + pause, giveUp);
       }
       call.reason = 'rate-limited';
     }

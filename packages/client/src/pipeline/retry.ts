@@ -2,8 +2,8 @@
 // exponential backoff and jitter, and the waits cancelled by the caller's signal.
 import { systemClock, type Clock } from '../clock.ts';
 import { readEnhancedError } from '../errors.ts';
-import { errorName, type Logger } from '../log.ts';
-import { logTo, where, type Layer } from './call.ts';
+import type { Logger } from '../log.ts';
+import { failingAt, logTo, where, type Layer } from './call.ts';
 
 export interface RetryOptions {
   /** Further attempts after the first (Adobe: "limited, i.e. 2-3"). Default 2. */
@@ -13,32 +13,27 @@ export interface RetryOptions {
   random?: () => number;
 }
 
+/** The backoff's first step and its ceiling, shared with the item-level retries of `retrieveDecisions`. */
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_MAX_MS = 4000;
+
 /** Exponential backoff with "equal jitter": half the step fixed, half random. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
   const step = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
-/** Waits `ms` (logged as a backoff), or fails with the signal's reason (logged too). */
-export async function backoff(clock: Clock, ms: number, signal: AbortSignal | undefined, log: (e: { event: 'wait'; reason: 'backoff'; ms: number } | { event: 'failure'; stage: 'backoff'; error: string }) => void): Promise<void> {
-  log({ event: 'wait', reason: 'backoff', ms });
-  try {
-    await clock.sleep(ms, signal);
-  } catch (error) {
-    log({ event: 'failure', stage: 'backoff', error: errorName(error) });
-    throw error;
-  }
-}
-
 export function retryOnAction(o: RetryOptions & { clock?: Clock; logger?: Logger } = {}): Layer {
-  const { maxRetries = 2, baseDelayMs = 500, maxDelayMs = 4000, random = Math.random } = o;
+  const { maxRetries = 2, baseDelayMs = BACKOFF_BASE_MS, maxDelayMs = BACKOFF_MAX_MS, random = Math.random } = o;
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
   return (next) => async (call) => {
     let response = await next(call);
     for (let retry = 1; retry <= maxRetries && !response.ok; retry++) {
       if ((await readEnhancedError(response))?.action !== 'retry') break;
-      await backoff(clock, backoffDelay(retry, baseDelayMs, maxDelayMs, random), call.signal, (e) => log({ ...e, ...where(call) }));
+      const ms = backoffDelay(retry, baseDelayMs, maxDelayMs, random);
+      log({ event: 'wait', ...where(call), reason: 'backoff', ms });
+      await failingAt(log, call, 'backoff', () => clock.sleep(ms, call.signal));
       call.reason = 'retry';
       response = await next(call);
     }

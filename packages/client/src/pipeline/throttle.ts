@@ -10,6 +10,7 @@
 // for the next; queueing; timer lateness). The burst is not given back after a quiet period,
 // because under the second reading it never comes back.
 import { systemClock, type Clock } from '../clock.ts';
+import { setRecent } from '../lru.ts';
 
 /** The bucket of calls that carry neither X-Forwarded-For nor AP-Device-Identifier: this service's own address. */
 export const SELF_KEY = '(this service)';
@@ -62,14 +63,8 @@ export class DeviceThrottle {
   }
 
   private device(key: string): Device {
-    let d = this.devices.get(key);
-    if (d) {
-      this.devices.delete(key); // re-inserted below: Map order is the LRU order
-    } else {
-      d = { burstLeft: this.burst, nextAt: 0, pausedUntil: 0 };
-      if (this.devices.size >= this.maxDevices) this.devices.delete(this.devices.keys().next().value!);
-    }
-    this.devices.set(key, d);
+    const d = this.devices.get(key) ?? { burstLeft: this.burst, nextAt: 0, pausedUntil: 0 };
+    setRecent(this.devices, key, d, this.maxDevices);
     return d;
   }
 
@@ -115,8 +110,8 @@ export class DeviceThrottle {
 }
 
 /** `Retry-After` in milliseconds (seconds or HTTP date); 0 when absent or unreadable. */
-export function retryAfterMs(response: Response, now: number): number {
-  const value = response.headers.get('Retry-After')?.trim();
+export function retryAfterMs(headers: Headers, now: number): number {
+  const value = headers.get('Retry-After')?.trim();
   if (!value) return 0;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);

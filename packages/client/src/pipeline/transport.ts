@@ -1,5 +1,6 @@
 // The innermost layer: one HTTP exchange with a timeout, the caller's signal, no redirects
 // followed, and a bounded body that must be JSON.
+import { waitOrAbort } from '../abort.ts';
 import { PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
 import type { Call, Send } from './call.ts';
 
@@ -27,13 +28,10 @@ const shown = (type: string) => (KNOWN_TYPES.has(type) ? type : undefined);
 
 const isJson = (type: string) => type === 'application/json' || (/^application\/[a-z0-9.-]+\+json$/.test(type));
 
-/** Reads the body, failing once it passes `max` bytes (and aborting the exchange). */
-async function readBounded(response: Response, max: number, abort: () => void, fail: (bytes: number) => Error): Promise<Uint8Array> {
+/** Reads the body, failing once it passes `max` bytes (and aborting the exchange with that failure). */
+async function readBounded(response: Response, max: number, fail: (bytes: number) => never): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) {
-    abort();
-    throw fail(declared);
-  }
+  if (Number.isFinite(declared) && declared > max) fail(declared);
   if (!response.body) return new Uint8Array(0);
   // Declared and within the bound: one read (a server sending more than it declared is cut off by fetch).
   if (Number.isFinite(declared) && response.headers.has('content-length')) return new Uint8Array(await response.arrayBuffer());
@@ -44,10 +42,7 @@ async function readBounded(response: Response, max: number, abort: () => void, f
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > max) {
-      abort();
-      throw fail(total);
-    }
+    if (total > max) fail(total);
     chunks.push(value);
   }
   const bytes = new Uint8Array(total);
@@ -92,6 +87,38 @@ export function transport(o: TransportOptions = {}): Send {
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const max = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
+  /** One exchange: the response with its body read, bounded and checked. */
+  async function exchange(call: Call, controller: AbortController, label: string): Promise<Response> {
+    const hasBody = call.body !== undefined && call.method !== 'GET' && call.method !== 'HEAD';
+    const response = await send(call.url, {
+      method: call.method,
+      headers: call.headers,
+      ...(hasBody ? { body: call.body } : {}),
+      signal: controller.signal,
+      // Never follow: a redirect may lead to another host (an MVPD's HTML page) and would carry
+      // the request's headers and body there. Callers read Location themselves.
+      redirect: 'manual',
+    });
+    // A 429's body is Adobe's HTML page: the rate-limit layer needs only the status and headers.
+    if ((response.status >= 300 && response.status < 400) || response.status === 429) return withoutBody(response, call.url);
+    const type = mediaType(response);
+    const bytes = await readBounded(response, max, (n) => {
+      const tooLarge = new PassResponseError(label, response.status, shown(type), n, `body larger than ${max} bytes (maxResponseBytes)`);
+      controller.abort(tooLarge);
+      throw tooLarge;
+    });
+    if (NULL_BODY.has(response.status) || bytes.byteLength === 0) {
+      return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
+    if (!isJson(type)) throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a body that is not JSON');
+    try {
+      JSON.parse(utf8.decode(bytes));
+    } catch {
+      throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a JSON content type but a body that does not parse');
+    }
+    return new Response(bytes.buffer as ArrayBuffer, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
   return async (call: Call) => {
     const label = `${call.method} ${call.operation}`;
     call.signal?.throwIfAborted();
@@ -103,35 +130,14 @@ export function transport(o: TransportOptions = {}): Send {
     const onAbort = () => controller.abort(call.signal!.reason);
     call.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const hasBody = call.body !== undefined && call.method !== 'GET' && call.method !== 'HEAD';
-      const response = await send(call.url, {
-        method: call.method,
-        headers: call.headers,
-        ...(hasBody ? { body: call.body } : {}),
-        signal: controller.signal,
-        // Never follow: a redirect may lead to another host (an MVPD's HTML page) and would carry
-        // the request's headers and body there. Callers read Location themselves.
-        redirect: 'manual',
-      });
-      if (response.status >= 300 && response.status < 400) return withoutBody(response, call.url);
-      // A 429's body is Adobe's HTML page: the rate-limit layer needs only the status and headers.
-      if (response.status === 429) return withoutBody(response, call.url);
-      const type = mediaType(response);
-      const bytes = await readBounded(response, max, () => controller.abort(), (n) => new PassResponseError(label, response.status, shown(type), n, `body larger than ${max} bytes (maxResponseBytes)`));
-      if (NULL_BODY.has(response.status) || bytes.byteLength === 0) {
-        return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
-      }
-      if (!isJson(type)) throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a body that is not JSON');
-      try {
-        JSON.parse(utf8.decode(bytes));
-      } catch {
-        throw new PassResponseError(label, response.status, shown(type), bytes.byteLength, 'with a JSON content type but a body that does not parse');
-      }
-      return new Response(bytes.buffer as ArrayBuffer, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const attempt = exchange(call, controller, label);
+      // Node's fetch ends on the signal; an injected one may ignore it, so the timeout and the
+      // caller's signal end the wait for it instead.
+      return await (o.fetch ? waitOrAbort(attempt, controller.signal) : attempt);
     } catch (error) {
-      // Whatever fetch threw after an abort, the abort's reason says what happened.
-      if (controller.signal.aborted && !(error instanceof PassResponseError)) throw controller.signal.reason;
       if (error instanceof PassResponseError) throw error;
+      // Whatever fetch threw after an abort, the abort's reason says what happened.
+      if (controller.signal.aborted) throw controller.signal.reason;
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
       throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined);
     } finally {
