@@ -3,20 +3,15 @@
 import { basename } from 'node:path';
 import type { Description } from '../description/index.ts';
 import { HarRedactor } from '../http/har-redact.ts';
-import { DEFAULT_THRESHOLDS, type AuditOptions, type Finding, type Level, type NotCheckable, type Rule, type RuleSource } from './rule.ts';
+import { DEFAULT_THRESHOLDS, type AuditOptions, type Finding, type Level, type NotCheckable, type Rule } from './rule.ts';
 import { NOT_CHECKABLE, RULES } from './rules/index.ts';
 import { loadTraffic, type Exchange, type LoadOptions, type Traffic } from './traffic.ts';
 
 export type FailOn = 'must' | 'should';
 export type RuleStatus = 'pass' | 'fail' | 'not-exercised' | 'undecided';
 
-export interface RuleOutcome {
-  id: string;
-  level: Level;
-  title: string;
-  sources: RuleSource[];
-  how: string;
-  fix: string;
+/** A rule as data (without its check) and what it found in this traffic. */
+export interface RuleOutcome extends Omit<Rule, 'check'> {
   status: RuleStatus;
   examined: number;
   findings: Finding[];
@@ -63,18 +58,18 @@ export function auditTraffic(traffic: Traffic, settings: AuditSettings, started 
   // Messages quote paths and device ids from the traffic: scrub anything shaped like a token.
   const scrub = new HarRedactor();
   const ctx = { description: settings.description, options, label };
-  const rules = (settings.rules ?? RULES).map((rule): RuleOutcome => {
-    const result = rule.check(traffic, ctx);
+  const rules = (settings.rules ?? RULES).map(({ check, ...rule }): RuleOutcome => {
+    const result = check(traffic, ctx);
     const findings: Finding[] = result.findings.map((f) => ({
       rule: rule.id,
       level: rule.level,
       device: scrub.text(f.device),
-      requests: f.requests.map(label),
+      requests: sample(f.requests).map(label),
       message: scrub.text(f.message),
     }));
     const status: RuleStatus = findings.length ? 'fail' : result.undecided ? 'undecided' : result.examined === 0 ? 'not-exercised' : 'pass';
     return {
-      id: rule.id, level: rule.level, title: rule.title, sources: rule.sources, how: rule.how, fix: rule.fix,
+      ...rule,
       status, examined: result.examined, findings,
       ...(result.undecided && !findings.length ? { note: result.undecided } : {}),
     };
@@ -91,4 +86,10 @@ export function auditTraffic(traffic: Traffic, settings: AuditSettings, started 
     notCheckable: [...NOT_CHECKABLE],
     counts: { rules: rules.length, pass: n('pass'), fail: n('fail'), notExercised: n('not-exercised'), undecided: n('undecided'), notCheckable: NOT_CHECKABLE.length, must: count('MUST'), should: count('SHOULD') },
   };
+}
+
+/** At most `max` requests per finding (the first ones and the last), so reports stay readable. */
+function sample(xs: Exchange[], max = 20): Exchange[] {
+  if (xs.length <= max) return xs;
+  return [...xs.slice(0, max - 1), xs[xs.length - 1]!];
 }

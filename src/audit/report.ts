@@ -1,8 +1,9 @@
 // The audit report in the drift check's formats: summary.md, report.json and junit.xml in a
 // directory, and GitHub workflow annotations on stdout.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
+import writeFileAtomic from 'write-file-atomic';
 import { failing, type AuditReport, type RuleOutcome } from './audit.ts';
 import type { Finding } from './rule.ts';
 
@@ -82,17 +83,7 @@ export function renderText(report: AuditReport): string[] {
   return report.rules.flatMap((r) => r.findings.map((f) => `${blocking(report, f) ? '✗' : '!'} ${r.level} ${r.id} · ${f.device}: ${f.message} [${f.requests.slice(0, 8).join(', ')}${f.requests.length > 8 ? ', …' : ''}]`));
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, path);
-  } finally {
-    await rm(temp, { force: true });
-  }
-}
-
-/** Writes summary.md, report.json and junit.xml into `dir`; returns their paths. */
+/** Writes summary.md, report.json and junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */
 export async function writeAuditReports(dir: string, report: AuditReport): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
@@ -100,6 +91,6 @@ export async function writeAuditReports(dir: string, report: AuditReport): Promi
     ['summary.md', renderSummary(report)],
     ['report.json', `${JSON.stringify(report, null, 2)}\n`],
   ];
-  for (const [name, text] of files) await writeAtomically(join(dir, name), text);
+  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
   return files.map(([name]) => join(dir, name));
 }

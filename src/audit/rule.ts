@@ -1,6 +1,6 @@
 // What an audit rule is: data (id, level, source, what to change) plus a check over recorded traffic.
 import type { Description } from '../description/index.ts';
-import type { Exchange, Traffic } from './traffic.ts';
+import type { Device, Exchange, Traffic } from './traffic.ts';
 
 export type Level = 'MUST' | 'SHOULD';
 
@@ -21,6 +21,7 @@ export interface Finding {
   message: string;
 }
 
+/** A finding as a check reports it: every request that shows it (the report keeps a sample and labels them). */
 export type RawFinding = { device: string; requests: Exchange[]; message: string };
 
 export interface CheckResult {
@@ -150,10 +151,15 @@ export function retryable(x: Exchange): boolean {
 /** Same call: method, path, query and body. */
 export const callSignature = (x: Exchange) => `${x.method} ${x.path}?${x.query?.map(([k, v]) => `${k}=${v}`).join('&') ?? ''} ${x.bodyRef ?? ''}`;
 
-/** At most `max` exchanges for a finding, spread from first to last, so reports stay readable. */
-export function sample(xs: Exchange[], max = 20): Exchange[] {
-  if (xs.length <= max) return xs;
-  return [...xs.slice(0, max - 1), xs[xs.length - 1]!];
+/**
+ * The shape of most checks: each device's exchanges (in time order) judged on their own. `judge` reports
+ * each finding with `found(requests, message)` and returns how many exchanges it examined.
+ */
+export function perDevice(traffic: Traffic, judge: (device: Device, found: (requests: Exchange[], message: string) => void) => number): CheckResult {
+  const findings: RawFinding[] = [];
+  let examined = 0;
+  for (const device of traffic.devices.values()) examined += judge(device, (requests, message) => void findings.push({ device: device.label, requests, message }));
+  return { findings, examined };
 }
 
 /** The device that created a session code (polls by code carry no device header). */

@@ -81,7 +81,7 @@ export interface LoadOptions {
 
 /** Paths of Adobe Pass REST API V2 and DCR. */
 const API_PATH = /^\/(api\/v2|o\/client)\//;
-export const NO_DEVICE = '(no device header)';
+const NO_DEVICE = '(no device header)';
 
 /** Reads the files one after another and returns the exchanges sorted by time and grouped by device. */
 export async function loadTraffic(files: string[], description: Description, options: LoadOptions = {}): Promise<Traffic> {

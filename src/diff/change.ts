@@ -1,5 +1,5 @@
 // One classified change between two descriptions: the shape of `changes[]` in the JSON report.
-import type { Level } from './rules.ts';
+import { levelOf, type Level } from './rules.ts';
 
 export interface Change {
   /** Stable rule id from rules.ts, e.g. `response-property-removed`. */
@@ -11,3 +11,6 @@ export interface Change {
   pointer: string;
   message: string;
 }
+
+/** A change under `rule`, at the rule's level; `operation` is left out for document-level changes. */
+export const change = (rule: string, pointer: string, message: string, operation?: string): Change => ({ rule, level: levelOf(rule), ...(operation ? { operation } : {}), pointer, message });

@@ -1,12 +1,10 @@
 // Diffs two resolved descriptions into classified changes (rules.ts), operation by operation.
 import { pointerSegment } from '../description/document.ts';
-import type { Change } from './change.ts';
+import { change, type Change } from './change.ts';
+import { isObject, type Obj } from './json.ts';
 import { operationsOf, schemaOf, type OperationView } from './operations.ts';
-import { LEVELS, levelOf, severity, type Level } from './rules.ts';
+import { LEVELS, severity, type Level } from './rules.ts';
 import { compareSchemas, type SchemaContext } from './schema.ts';
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export interface DiffResult {
   changes: Change[];
@@ -15,24 +13,22 @@ export interface DiffResult {
   rules: Record<string, number>;
 }
 
-const make = (rule: string, pointer: string, message: string, operation?: string): Change => ({ rule, level: levelOf(rule), ...(operation ? { operation } : {}), pointer, message });
-
 export function diffDocuments(base: Obj, revision: Obj): DiffResult {
   const changes: Change[] = [];
   const emit = (c: Change) => changes.push(c);
   diffServers(base, revision, emit);
   const before = operationsOf(base);
   const after = operationsOf(revision);
-  for (const [key, op] of before) if (!after.has(key)) emit(make('operation-removed', op.pointer, `${op.label} removed`, op.label));
+  for (const [key, op] of before) if (!after.has(key)) emit(change('operation-removed', op.pointer, `${op.label} removed`, op.label));
   for (const [key, op] of after) {
     const old = before.get(key);
-    if (!old) emit(make('operation-added', op.pointer, `${op.label} added`, op.label));
+    if (!old) emit(change('operation-added', op.pointer, `${op.label} added`, op.label));
     else diffOperation(old, op, emit);
   }
   return summarize(changes);
 }
 
-export function summarize(changes: Change[]): DiffResult {
+function summarize(changes: Change[]): DiffResult {
   const sorted = [...changes].sort((x, y) => severity(y.level) - severity(x.level) || (x.operation ?? '').localeCompare(y.operation ?? '') || x.pointer.localeCompare(y.pointer) || x.rule.localeCompare(y.rule) || x.message.localeCompare(y.message));
   const counts = Object.fromEntries(LEVELS.map((l) => [l, sorted.filter((c) => c.level === l).length])) as Record<Level, number>;
   const rules: Record<string, number> = {};
@@ -44,14 +40,14 @@ function diffServers(base: Obj, revision: Obj, emit: (c: Change) => void): void 
   const urls = (doc: Obj) => (Array.isArray(doc.servers) ? doc.servers : []).map((s, i) => [String((s as Obj).url ?? '').replace(/\/+$/, ''), `/servers/${i}`] as const);
   const b = new Map(urls(base));
   const a = new Map(urls(revision));
-  for (const [url, at] of b) if (!a.has(url)) emit(make('server-removed', at, `server ${url} removed`));
-  for (const [url, at] of a) if (!b.has(url)) emit(make('server-added', at, `server ${url} added`));
+  for (const [url, at] of b) if (!a.has(url)) emit(change('server-removed', at, `server ${url} removed`));
+  for (const [url, at] of a) if (!b.has(url)) emit(change('server-added', at, `server ${url} added`));
 }
 
 function diffOperation(b: OperationView, a: OperationView, emit: (c: Change) => void): void {
   const op = a.label;
-  if (b.node.operationId !== a.node.operationId) emit(make('operation-id-changed', `${a.pointer}/operationId`, `operationId ${String(b.node.operationId ?? 'none')} → ${String(a.node.operationId ?? 'none')}`, op));
-  if (a.node.deprecated === true && b.node.deprecated !== true) emit(make('operation-deprecated', `${a.pointer}/deprecated`, `${op} deprecated`, op));
+  if (b.node.operationId !== a.node.operationId) emit(change('operation-id-changed', `${a.pointer}/operationId`, `operationId ${String(b.node.operationId ?? 'none')} → ${String(a.node.operationId ?? 'none')}`, op));
+  if (a.node.deprecated === true && b.node.deprecated !== true) emit(change('operation-deprecated', `${a.pointer}/deprecated`, `${op} deprecated`, op));
   diffSecurity(b, a, emit);
   diffParameters(b, a, emit);
   diffRequestBody(b, a, emit);
@@ -65,24 +61,24 @@ function diffSecurity(b: OperationView, a: OperationView, emit: (c: Change) => v
   const y = alternatives(a);
   const anonymous = (s: Set<string>) => s.size === 0 || s.has('');
   const at = `${a.pointer}/security`;
-  if (anonymous(x) && !anonymous(y)) return emit(make('operation-security-added', at, `now requires ${[...y].join(' or ')}`, a.label));
-  if (!anonymous(x) && anonymous(y)) return emit(make('operation-security-removed', at, 'no longer requires credentials', a.label));
-  for (const alt of x) if (alt && !y.has(alt)) emit(make('operation-security-alternative-removed', at, `${alt} no longer accepted`, a.label));
-  for (const alt of y) if (alt && !x.has(alt)) emit(make('operation-security-alternative-added', at, `${alt} now accepted`, a.label));
+  if (anonymous(x) && !anonymous(y)) return emit(change('operation-security-added', at, `now requires ${[...y].join(' or ')}`, a.label));
+  if (!anonymous(x) && anonymous(y)) return emit(change('operation-security-removed', at, 'no longer requires credentials', a.label));
+  for (const alt of x) if (alt && !y.has(alt)) emit(change('operation-security-alternative-removed', at, `${alt} no longer accepted`, a.label));
+  for (const alt of y) if (alt && !x.has(alt)) emit(change('operation-security-alternative-added', at, `${alt} now accepted`, a.label));
 }
 
 function diffParameters(b: OperationView, a: OperationView, emit: (c: Change) => void): void {
   const op = a.label;
-  for (const [key, p] of b.parameters) if (!a.parameters.has(key)) emit(make('request-parameter-removed', p.pointer, `${p.in} parameter ${p.name} removed`, op));
+  for (const [key, p] of b.parameters) if (!a.parameters.has(key)) emit(change('request-parameter-removed', p.pointer, `${p.in} parameter ${p.name} removed`, op));
   for (const [key, p] of a.parameters) {
     const old = b.parameters.get(key);
     const required = p.node.required === true || p.in === 'path';
     if (!old) {
-      emit(make(required ? 'request-parameter-added-required' : 'request-parameter-added', p.pointer, `${required ? 'required' : 'optional'} ${p.in} parameter ${p.name} added`, op));
+      emit(change(required ? 'request-parameter-added-required' : 'request-parameter-added', p.pointer, `${required ? 'required' : 'optional'} ${p.in} parameter ${p.name} added`, op));
       continue;
     }
     const wasRequired = old.node.required === true || old.in === 'path';
-    if (wasRequired !== required) emit(make(`request-parameter-became-${required ? 'required' : 'optional'}`, `${p.pointer}/required`, `${p.in} parameter ${p.name} became ${required ? 'required' : 'optional'}`, op));
+    if (wasRequired !== required) emit(change(`request-parameter-became-${required ? 'required' : 'optional'}`, `${p.pointer}/required`, `${p.in} parameter ${p.name} became ${required ? 'required' : 'optional'}`, op));
     const x = schemaOf(old.node, old.pointer);
     const y = schemaOf(p.node, p.pointer);
     if (x && y) compareSchemas(context('request', 'request-parameter', op, `${p.in} parameter ${p.name}`, emit), x.schema, y.schema, y.pointer, x.pointer, p.name);
@@ -99,9 +95,9 @@ function diffRequestBody(b: OperationView, a: OperationView, emit: (c: Change) =
   const y = isObject(a.node.requestBody) ? a.node.requestBody : undefined;
   const bodyAt = (o: OperationView) => `${o.pointer}/requestBody`;
   if (!x && !y) return;
-  if (!x) return emit(make(y!.required === true ? 'request-body-added-required' : 'request-body-added', bodyAt(a), `${y!.required === true ? 'required' : 'optional'} request body added`, op));
-  if (!y) return emit(make('request-body-removed', bodyAt(b), 'request body removed', op));
-  if ((x.required === true) !== (y.required === true)) emit(make(`request-body-became-${y.required === true ? 'required' : 'optional'}`, `${bodyAt(a)}/required`, `request body became ${y.required === true ? 'required' : 'optional'}`, op));
+  if (!x) return emit(change(y!.required === true ? 'request-body-added-required' : 'request-body-added', bodyAt(a), `${y!.required === true ? 'required' : 'optional'} request body added`, op));
+  if (!y) return emit(change('request-body-removed', bodyAt(b), 'request body removed', op));
+  if ((x.required === true) !== (y.required === true)) emit(change(`request-body-became-${y.required === true ? 'required' : 'optional'}`, `${bodyAt(a)}/required`, `request body became ${y.required === true ? 'required' : 'optional'}`, op));
   diffContent(x.content, y.content, `${bodyAt(b)}/content`, `${bodyAt(a)}/content`, 'request', op, 'request body', emit);
 }
 
@@ -109,11 +105,11 @@ function diffContent(x: unknown, y: unknown, bAt: string, aAt: string, direction
   const norm = (c: unknown) => new Map(Object.entries(isObject(c) ? c : {}).map(([k, v]) => [k.toLowerCase(), [k, v] as const]));
   const bm = norm(x);
   const am = norm(y);
-  for (const [type, [raw]] of bm) if (!am.has(type)) emit(make(`${direction}-media-type-removed`, `${bAt}/${pointerSegment(raw)}`, `${where}: media type ${raw} removed`, op));
+  for (const [type, [raw]] of bm) if (!am.has(type)) emit(change(`${direction}-media-type-removed`, `${bAt}/${pointerSegment(raw)}`, `${where}: media type ${raw} removed`, op));
   for (const [type, [raw, media]] of am) {
     const old = bm.get(type);
     if (!old) {
-      emit(make(`${direction}-media-type-added`, `${aAt}/${pointerSegment(raw)}`, `${where}: media type ${raw} added`, op));
+      emit(change(`${direction}-media-type-added`, `${aAt}/${pointerSegment(raw)}`, `${where}: media type ${raw} added`, op));
       continue;
     }
     const [oldRaw, oldMedia] = old;
@@ -132,12 +128,12 @@ function diffResponses(b: OperationView, a: OperationView, emit: (c: Change) => 
   const at = (o: OperationView, status: string) => `${o.pointer}/responses/${pointerSegment(status)}`;
   for (const status of Object.keys(x)) {
     if (status in y) continue;
-    emit(make(isSuccess(status) ? 'response-success-status-removed' : 'response-status-removed', at(b, status), `status ${status} removed`, op));
+    emit(change(isSuccess(status) ? 'response-success-status-removed' : 'response-status-removed', at(b, status), `status ${status} removed`, op));
   }
   for (const [status, response] of Object.entries(y)) {
     const old = x[status];
     if (old === undefined) {
-      emit(make('response-status-added', at(a, status), `status ${status} added`, op));
+      emit(change('response-status-added', at(a, status), `status ${status} added`, op));
       continue;
     }
     if (!isObject(old) || !isObject(response)) continue;
@@ -151,17 +147,17 @@ function diffResponseHeaders(x: Obj, y: Obj, bAt: string, aAt: string, op: strin
   const bh = norm(x.headers);
   const ah = norm(y.headers);
   for (const [name, [raw, header]] of bh) {
-    if (!ah.has(name)) emit(make(header.required === true ? 'response-required-header-removed' : 'response-header-removed', `${bAt}/headers/${pointerSegment(raw)}`, `${status} response: header ${raw} removed`, op));
+    if (!ah.has(name)) emit(change(header.required === true ? 'response-required-header-removed' : 'response-header-removed', `${bAt}/headers/${pointerSegment(raw)}`, `${status} response: header ${raw} removed`, op));
   }
   for (const [name, [raw, header]] of ah) {
     const old = bh.get(name);
     const pointer = `${aAt}/headers/${pointerSegment(raw)}`;
     if (!old) {
-      emit(make('response-header-added', pointer, `${status} response: header ${raw} added`, op));
+      emit(change('response-header-added', pointer, `${status} response: header ${raw} added`, op));
       continue;
     }
     const [oldRaw, oldHeader] = old;
-    if ((oldHeader.required === true) !== (header.required === true)) emit(make(`response-header-became-${header.required === true ? 'required' : 'optional'}`, `${pointer}/required`, `${status} response: header ${raw} became ${header.required === true ? 'required' : 'optional'}`, op));
+    if ((oldHeader.required === true) !== (header.required === true)) emit(change(`response-header-became-${header.required === true ? 'required' : 'optional'}`, `${pointer}/required`, `${status} response: header ${raw} became ${header.required === true ? 'required' : 'optional'}`, op));
     const s = schemaOf(oldHeader, `${bAt}/headers/${pointerSegment(oldRaw)}`);
     const t = schemaOf(header, pointer);
     if (s && t) compareSchemas(context('response', 'response-header', op, `${status} response header ${raw}`, emit), s.schema, t.schema, t.pointer, s.pointer, raw);

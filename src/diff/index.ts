@@ -1,6 +1,7 @@
 // The diff as a library: load two descriptions (files, URLs or parsed objects), diff them, write reports.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { diffDocuments } from './diff.ts';
 import { describeSource, loadDocument, resolveDocument, type LoadOptions, type Loaded } from './load.ts';
 import { renderJson, renderJunit, renderMarkdown, type DiffReport, type FailOn } from './report.ts';
@@ -23,22 +24,10 @@ export async function runDiff(base: Source, revision: Source, options: LoadOptio
   return { base: nameOf(base), revision: nameOf(revision), ...diffDocuments(b.document, r.document), warnings: [...b.warnings, ...r.warnings] };
 }
 
-/** Writes text to `path` through a temporary file in the same folder and a rename, so readers never see half a file. */
-export async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-/** Writes diff.md, diff.json and diff.junit.xml into `dir`; returns their paths. */
+/** Writes diff.md, diff.json and diff.junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */
 export async function writeDiffReports(dir: string, report: DiffReport, failOn: FailOn): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [['diff.md', renderMarkdown(report)], ['diff.json', renderJson(report)], ['diff.junit.xml', renderJunit(report, failOn)]];
-  for (const [name, text] of files) await writeAtomically(join(dir, name), text);
+  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
   return files.map(([name]) => join(dir, name));
 }

@@ -28,7 +28,7 @@ export class LoadError extends Error {
 /** What a location looks like in messages (URLs lose credentials and query values). */
 export const describeSource = (source: string): string => (isHttpUrl(source) ? displayUrl(source) : source);
 
-export function parseText(text: string, where: string): unknown {
+function parseText(text: string, where: string): unknown {
   const trimmed = text.trimStart();
   try {
     // JSON first (fast path, and exact numbers); YAML 1.2 covers JSON anyway for the rest.
@@ -53,7 +53,7 @@ async function readSource(source: string, limits: FetchLimits): Promise<string> 
 }
 
 /** Checks the parsed root is an OpenAPI 3.0 or 3.1 document, saying what it is otherwise. */
-export function assertOpenApi3(doc: unknown, where: string): asserts doc is Resolved {
+function assertOpenApi3(doc: unknown, where: string): asserts doc is Resolved {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new LoadError(`${where}: not an OpenAPI document (the root is not an object)`);
   const d = doc as Record<string, unknown>;
   if (typeof d.openapi !== 'string' || !/^3\.[01]\.\d+/.test(d.openapi)) {
@@ -84,9 +84,19 @@ function patchDanglingRefs(root: object, where: string): string[] {
   return warnings;
 }
 
+/** Throws when a document fetched over HTTP has a `$ref` to a `file:` URL (its other references resolve against its URL). */
+function refuseLocalRefs(node: unknown, where: string): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach((x) => refuseLocalRefs(x, where));
+  const ref = (node as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && /^file:/i.test(ref)) throw new LoadError(`${where}: refers to a local file (${ref}); a description fetched over HTTP may only refer to http(s) URLs`);
+  for (const v of Object.values(node)) refuseLocalRefs(v, where);
+}
+
 /**
  * Resolves every $ref of `doc` (already parsed; a copy is resolved, the argument is untouched). References to
- * other files are read relative to `location`; to URLs, through the bounded fetch.
+ * other files are read relative to `location`; to URLs, through the bounded fetch. A description that came
+ * from a URL may refer to URLs only: a host must not make us read (and then print) this machine's files.
  */
 export async function resolveDocument(doc: unknown, location: string, options: LoadOptions = {}): Promise<Loaded> {
   const where = describeSource(location);
@@ -99,26 +109,56 @@ export async function resolveDocument(doc: unknown, location: string, options: L
   const count = (url: string) => {
     if (++files > maxFiles) throw new LoadError(`${where}: more than ${maxFiles} referenced files (at ${describeSource(url)})`);
   };
-  const base = isHttpUrl(location) ? location : resolvePath(location);
+  const remote = isHttpUrl(location);
+  const base = remote ? location : resolvePath(location);
+  // The parser replaces our hooks' errors by its own ("Error reading file …"); keep the first to rethrow it.
+  let failure: unknown;
+  const kept = <A, R>(hook: (arg: A) => R) => (arg: A): R => {
+    try {
+      return hook(arg);
+    } catch (error) {
+      failure ??= error;
+      throw error;
+    }
+  };
+  const keptAsync = <A, R>(hook: (arg: A) => Promise<R>) => (arg: A): Promise<R> => hook(arg).catch((error: unknown) => {
+    failure ??= error;
+    throw error;
+  });
   try {
     const resolved = await new $RefParser().dereference(base, copy as object, {
       parse: {
         json: false, yaml: false, text: false, binary: false,
-        openapi: { order: 1, canParse: true, parse: (file: { url: string; data: unknown }) => parseText(Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data), describeSource(file.url)) },
+        openapi: {
+          order: 1,
+          canParse: true,
+          parse: kept((file: { url: string; data: unknown }) => {
+            const parsed = parseText(Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data), describeSource(file.url));
+            if (isHttpUrl(file.url)) refuseLocalRefs(parsed, describeSource(file.url));
+            return parsed;
+          }),
+        },
       },
       resolve: {
         external: true,
         http: false,
-        file: { order: 1, read: async (file: { url: string }) => { count(file.url); return readSource(decodeURIComponent(file.url.replace(/^file:\/\//, '')), limits); } },
-        bounded: { order: 2, canRead: /^https?:\/\//i, read: async (file: { url: string }) => { count(file.url); return fetchText(file.url, limits); } },
+        file: {
+          order: 1,
+          read: keptAsync(async (file: { url: string }) => {
+            if (remote) throw new LoadError(`${where}: refers to a local file (${file.url}); a description fetched over HTTP may only refer to http(s) URLs`);
+            count(file.url);
+            return readSource(decodeURIComponent(file.url.replace(/^file:\/\//, '')), limits).catch((error: Error) => {
+              throw new LoadError(`${where}: ${error.message}`);
+            });
+          }),
+        },
+        bounded: { order: 2, canRead: /^https?:\/\//i, read: keptAsync(async (file: { url: string }) => { count(file.url); return fetchText(file.url, limits); }) },
       },
       dereference: { circular: true },
     } as never);
     return { document: resolved as Resolved, warnings };
   } catch (error) {
-    // The parser wraps our resolvers' errors; theirs say best what went wrong.
-    const cause = (error as { cause?: unknown }).cause;
-    for (const e of [error, cause]) if (e instanceof LoadError || (e as Error | undefined)?.name === 'FetchError') throw e;
+    if (failure) throw failure;
     // The parser's messages name the $ref that failed; strip local prefixes only.
     throw new LoadError(`${where}: cannot resolve $refs: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -1,8 +1,6 @@
 // The operations of a resolved description, keyed so that the same operation matches across versions.
 import { HTTP_METHODS, pointerSegment } from '../description/document.ts';
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+import { isObject, type Obj } from './json.ts';
 
 export interface ParameterView {
   name: string;
@@ -26,11 +24,11 @@ export interface OperationView {
   security: Obj[];
 }
 
-export const normalizePath = (path: string): string => path.replace(/\{[^}]*\}/g, '{}').replace(/(.)\/+$/, '$1');
+const normalizePath = (path: string): string => path.replace(/\{[^}]*\}/g, '{}').replace(/(.)\/+$/, '$1');
 
 const templateNames = (path: string): string[] => [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
 
-export function parameterKey(p: { in: string; name: string }, path: string): string {
+function parameterKey(p: { in: string; name: string }, path: string): string {
   if (p.in === 'path') {
     const index = templateNames(path).indexOf(p.name);
     return `path:#${index >= 0 ? index : p.name}`;

@@ -17,10 +17,12 @@ export const FAIL_ON: readonly FailOn[] = [...LEVELS, 'never'];
 export const FORMATS = ['markdown', 'json', 'junit', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** Whether a change at `level` fails the run: it is at least as severe as `failOn`. */
+const fails = (level: Level, failOn: FailOn): boolean => failOn !== 'never' && severity(level) >= severity(failOn);
+
 /** 1 when some change is at least as severe as `failOn`, else 0. */
 export function exitCodeFor(changes: Change[], failOn: FailOn): number {
-  if (failOn === 'never') return 0;
-  return changes.some((c) => severity(c.level) >= severity(failOn)) ? 1 : 0;
+  return changes.some((c) => fails(c.level, failOn)) ? 1 : 0;
 }
 
 /** The JSON report: `{ base, revision, counts, rules, changes[], warnings }` (README, "JSON report"). */
@@ -85,7 +87,7 @@ export function renderJunit(report: DiffReport, failOn: FailOn): string {
   if (byOperation.size === 0) suite.testCase().className('diff').name('no changes');
   for (const [operation, changes] of [...byOperation].sort(([a], [b]) => a.localeCompare(b))) {
     const test = suite.testCase().className('diff').name(operation);
-    const failing = changes.filter((c) => failOn !== 'never' && severity(c.level) >= severity(failOn));
+    const failing = changes.filter((c) => fails(c.level, failOn));
     const text = (cs: Change[]) => cs.map((c) => `${c.level} ${c.rule} ${c.pointer}: ${c.message}`).join('\n');
     if (failing.length) test.failure(text(failing), failing[0]!.level);
     test.standardOutput(text(changes));
@@ -98,7 +100,7 @@ const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').repl
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const COMMAND: Record<Level, string> = { breaking: 'error', 'potentially-breaking': 'warning', 'non-breaking': 'notice' };
 
-export function renderGithub(report: DiffReport): string {
+function renderGithub(report: DiffReport): string {
   return report.changes
     .map((c) => `::${COMMAND[c.level]} title=${escProp(`${c.rule}${c.operation ? ` ${c.operation}` : ''}`)}::${escData(`${c.message} (${c.pointer})`)}`)
     .concat(report.warnings.map((w) => `::warning title=pass-contract diff::${escData(w)}`))

@@ -1,9 +1,8 @@
 // Compares two resolved JSON Schemas (OpenAPI 3.0 or 3.1 flavour) in one direction: what a client sends or reads.
 import { pointerSegment } from '../description/document.ts';
-import type { Change } from './change.ts';
-import { levelOf } from './rules.ts';
+import { change, type Change } from './change.ts';
+import { isObject, type Obj as Schema } from './json.ts';
 
-type Schema = Record<string, unknown>;
 export type Direction = 'request' | 'response';
 
 export interface SchemaContext {
@@ -22,10 +21,8 @@ const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'ext
 const BOUNDS_MIN = ['minLength', 'minimum', 'exclusiveMinimum', 'minItems', 'minProperties'] as const;
 const BOUNDS_MAX = ['maxLength', 'maximum', 'exclusiveMaximum', 'maxItems', 'maxProperties'] as const;
 
-const isObject = (v: unknown): v is Schema => !!v && typeof v === 'object' && !Array.isArray(v);
-
 /** A stable JSON text of a schema without annotations; recursion shows as "[cycle]". */
-export function canonical(value: unknown, seen = new Set<object>()): string {
+function canonical(value: unknown, seen = new Set<object>()): string {
   if (!value || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (seen.has(value)) return '"[cycle]"';
   seen.add(value);
@@ -57,7 +54,8 @@ interface View {
   pattern: string | undefined;
 }
 
-function enumOf(s: Schema): unknown[] | undefined {
+/** The values a schema is restricted to: `enum`, `const`, or 3.1's `oneOf`/`anyOf` of `const`s (or of small enums); undefined when it lists none. */
+export function enumOf(s: Schema): unknown[] | undefined {
   if (Array.isArray(s.enum)) return s.enum;
   if ('const' in s) return [s.const];
   for (const key of ['oneOf', 'anyOf'] as const) {
@@ -152,10 +150,7 @@ export function compareSchemas(ctx: SchemaContext, before: unknown, after: unkno
 function compareNow(ctx: SchemaContext, before: unknown, after: unknown, pointer: string, beforePointer: string, name: string): void {
   const req = ctx.direction === 'request';
   const label = name || (ctx.prefix.endsWith('property') ? 'body' : 'value');
-  const emit = (suffix: string, at: string, message: string) => {
-    const rule = `${ctx.prefix}-${suffix}`;
-    ctx.emit({ rule, level: levelOf(rule), ...(ctx.operation ? { operation: ctx.operation } : {}), pointer: at, message: `${ctx.where}: ${message}` });
-  };
+  const emit = (suffix: string, at: string, message: string) => ctx.emit(located(ctx, `${ctx.prefix}-${suffix}`, at, message));
   const b = view(before, beforePointer);
   const a = view(after, pointer);
 
@@ -234,17 +229,17 @@ function compareProperties(ctx: SchemaContext, b: View, a: View, name: string): 
     const y = a.properties.get(n);
     if ((x && hidden(x)) || (y && hidden(y))) continue;
     if (!x) {
-      if (req && a.required.has(n)) ctx.emit(change(ctx, 'request-property-added-required', y!.pointer, `required property ${field(n)} added`));
-      else ctx.emit(change(ctx, `${ctx.direction}-property-added`, y!.pointer, `property ${field(n)} added`));
+      if (req && a.required.has(n)) ctx.emit(located(ctx, 'request-property-added-required', y!.pointer, `required property ${field(n)} added`));
+      else ctx.emit(located(ctx, `${ctx.direction}-property-added`, y!.pointer, `property ${field(n)} added`));
       continue;
     }
     if (!y) {
-      ctx.emit(change(ctx, `${ctx.direction}-property-removed`, x.pointer, `property ${field(n)} removed`));
+      ctx.emit(located(ctx, `${ctx.direction}-property-removed`, x.pointer, `property ${field(n)} removed`));
       continue;
     }
     const wasRequired = b.required.has(n);
     const isRequired = a.required.has(n);
-    if (wasRequired !== isRequired) ctx.emit(change(ctx, `${ctx.direction}-property-became-${isRequired ? 'required' : 'optional'}`, y.pointer, `property ${field(n)} became ${isRequired ? 'required' : 'optional'}`));
+    if (wasRequired !== isRequired) ctx.emit(located(ctx, `${ctx.direction}-property-became-${isRequired ? 'required' : 'optional'}`, y.pointer, `property ${field(n)} became ${isRequired ? 'required' : 'optional'}`));
     compareSchemas(ctx, x.schema, y.schema, y.pointer, x.pointer, field(n));
   }
 }
@@ -262,6 +257,5 @@ function compareVariants(ctx: SchemaContext, b: View, a: View, label: string, na
   for (const v of unmatchedB.slice(pairs)) emit('variant-removed', v.pointer, `an alternative of ${label} was removed`);
 }
 
-function change(ctx: SchemaContext, rule: string, pointer: string, message: string): Change {
-  return { rule, level: levelOf(rule), ...(ctx.operation ? { operation: ctx.operation } : {}), pointer, message: `${ctx.where}: ${message}` };
-}
+/** A change in the context's operation, its message prefixed with where the schema is used. */
+const located = (ctx: SchemaContext, rule: string, pointer: string, message: string): Change => change(rule, pointer, `${ctx.where}: ${message}`, ctx.operation);

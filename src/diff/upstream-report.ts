@@ -1,5 +1,7 @@
 // Runs the upstream comparison (Adobe's published files vs ours, waivers applied) and renders it.
-import { basename } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { load, type Source } from './index.ts';
 import { describeSource, type LoadOptions } from './load.ts';
 import { compareUpstream, type Finding, type UpstreamComparison } from './upstream.ts';
@@ -68,4 +70,12 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
   }
   lines.push('### Not compared', '', ...r.notCompared.map((n) => `- ${n}`), '');
   return lines.join('\n');
+}
+
+/** Writes upstream.md and upstream.json into `dir`, each atomically (write-file-atomic); returns their paths. */
+export async function writeUpstreamReports(dir: string, report: UpstreamReport): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [['upstream.md', renderUpstreamMarkdown(report)], ['upstream.json', renderUpstreamJson(report)]];
+  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
+  return files.map(([name]) => join(dir, name));
 }

@@ -1,10 +1,9 @@
 // Compares Adobe's published OpenAPI files with our description: what one side has that the other lacks.
 // Adobe's files are generated and loose (few enums, almost nothing required, errors typed as objects), so only
 // names are compared: operations, parameters, statuses, media types, properties, and enum values where both list some.
+import { isObject, type Obj } from './json.ts';
 import { operationsOf, serverBasePath, type OperationView } from './operations.ts';
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+import { enumOf } from './schema.ts';
 
 export type Side = 'adobe-only' | 'ours-only' | 'differs';
 export type FindingKind = 'operation' | 'parameter' | 'required' | 'status' | 'media-type' | 'property' | 'enum-value';
@@ -208,12 +207,4 @@ function collect(schema: unknown): Map<string, TreeNode> {
   };
   visit(schema, '', new Set());
   return out;
-}
-
-function enumOf(s: Obj): unknown[] | undefined {
-  if (Array.isArray(s.enum)) return s.enum;
-  if ('const' in s) return [s.const];
-  const alts = s.oneOf ?? s.anyOf;
-  if (Array.isArray(alts) && alts.length > 0 && alts.every((a) => isObject(a) && 'const' in a)) return alts.map((a) => (a as Obj).const);
-  return undefined;
 }

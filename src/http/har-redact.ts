@@ -18,7 +18,7 @@ const SECRET_FIELDS = /^(access_token|refresh_token|id_token|client_secret|softw
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
 
 /** What an already redacted value looks like (our own recordings read back). */
-export const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
+const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
 
 /** Shorter values are not learned: scrubbing them from free text would garble ordinary words. */
 const MIN_LEARNED = 8;
@@ -34,6 +34,8 @@ function encodedForms(secret: string): Set<string> {
 export class HarRedactor {
   private readonly key: Buffer;
   private readonly learned = new Map<string, string>();
+  /** The learned forms, longest first (so a secret that contains another is replaced whole); rebuilt when one is added or forgotten. */
+  private longestFirst: [string, string][] | undefined;
 
   constructor(options: { key?: Buffer; secrets?: string[] } = {}) {
     this.key = options.key ?? randomBytes(32);
@@ -51,10 +53,13 @@ export class HarRedactor {
     const ref = this.ref(secret);
     if (secret.length >= MIN_LEARNED && !REDACTED_REF.test(secret)) {
       for (const form of encodedForms(secret)) {
-        this.learned.delete(form);
+        if (!this.learned.delete(form)) this.longestFirst = undefined;
         this.learned.set(form, ref);
       }
-      while (this.learned.size > MAX_LEARNED * FORMS_PER_SECRET) this.learned.delete(this.learned.keys().next().value!);
+      while (this.learned.size > MAX_LEARNED * FORMS_PER_SECRET) {
+        this.learned.delete(this.learned.keys().next().value!);
+        this.longestFirst = undefined;
+      }
     }
     return ref;
   }
@@ -80,7 +85,8 @@ export class HarRedactor {
   /** Replaces every learned secret and every JWT in free text. */
   text(value: string): string {
     let out = value;
-    for (const [secret, ref] of this.learned) if (out.includes(secret)) out = out.split(secret).join(ref);
+    this.longestFirst ??= [...this.learned].sort(([a], [b]) => b.length - a.length);
+    for (const [secret, ref] of this.longestFirst) if (out.includes(secret)) out = out.split(secret).join(ref);
     return out.replace(JWT, (jwt) => this.learn(jwt));
   }
 

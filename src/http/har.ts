@@ -156,7 +156,7 @@ export interface HarRecorderOptions {
   secrets?: string[];
 }
 
-export function headerList(source: HeaderSource): Header[] {
+function headerList(source: HeaderSource): Header[] {
   if (Array.isArray(source)) return source.map((h) => (Array.isArray(h) ? { name: h[0], value: h[1] } : { name: h.name, value: h.value }));
   if (typeof (source as Headers).forEach === 'function' && typeof (source as Headers).get === 'function') {
     const out: Header[] = [];
@@ -245,11 +245,13 @@ export class HarRecorder {
     } catch {
       // A relative or broken URL has no query to list.
     }
-    const scrub = (b: BodyText) => (b.text === undefined || b.encoding === 'base64' ? b.text : r.body(b.text, b.mime));
-    const reqText = scrub(reqBody);
-    const resText = scrub(resBody);
+    // Whole text bodies are redacted first and cut after: a JSON body cut short no longer parses, so
+    // its secret fields (client_secret, access_token) would be neither learned nor replaced.
+    const scrub = (b: BodyText): BodyText => (b.text === undefined || b.encoding === 'base64' ? b : this.capped({ ...b, text: r.body(b.text, b.mime) }));
+    const { text: reqText, cut: reqCut } = scrub(reqBody);
+    const { text: resText, cut: resCut } = scrub(resBody);
     const location = headerValue(resHeaders, 'location');
-    const cut = [reqBody, resBody].filter((b) => b.cut).length > 0;
+    const cut = reqCut || resCut;
     return {
       startedDateTime: new Date(x.startedAt).toISOString(),
       time: Math.max(0, x.durationMs),
@@ -282,15 +284,24 @@ export class HarRecorder {
     };
   }
 
+  /** A body as recorded: text whole (cut only once redacted, by `capped`), anything else base64 and cut here. */
   private bodyText(body: string | Uint8Array | undefined, mime: string): BodyText {
     if (body === undefined || body.length === 0) return { bytes: 0, mime };
     const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const kept = bytes.subarray(0, this.maxBody);
-    const cut = kept.length < bytes.length;
     // Text is decided by the bytes as well as the label: a JSON body sent without Content-Type must
-    // still be scrubbed, and only text can be.
-    if (typeof body === 'string' || isText(mime) || looksLikeText(kept)) return { bytes: bytes.length, mime, text: kept.toString('utf8'), cut };
-    return { bytes: bytes.length, mime, text: kept.toString('base64'), encoding: 'base64', cut };
+    // still be scrubbed, and only text can be. All of them: a cut through a character is not binary.
+    if (typeof body === 'string' || isText(mime) || looksLikeText(bytes)) return { bytes: bytes.length, mime, text: bytes.toString('utf8') };
+    const kept = bytes.subarray(0, this.maxBody);
+    return { bytes: bytes.length, mime, text: kept.toString('base64'), encoding: 'base64', cut: kept.length < bytes.length };
+  }
+
+  /** Text cut to the body limit (in bytes), at a character boundary. */
+  private capped(b: BodyText): BodyText {
+    const bytes = Buffer.from(b.text ?? '');
+    if (bytes.length <= this.maxBody) return b;
+    let end = this.maxBody;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // not inside a UTF-8 sequence
+    return { ...b, text: bytes.subarray(0, end).toString('utf8'), cut: true };
   }
 }
 

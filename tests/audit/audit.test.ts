@@ -34,6 +34,14 @@ describe('auditFiles', () => {
     expect(report.rules.find((r) => r.id === 'configuration.cache')!.findings.map((f) => f.requests)).toEqual([['tuesday.har#1']]);
   });
 
+  it('names at most 20 requests per finding: the first 19 and the last', async () => {
+    const { Authorization: _, ...noAuthorization } = device();
+    const calls = Array.from({ length: 30 }, (_, i) => ({ at: i * 200_000, path: `/api/v2/${SP}/configuration`, headers: noAuthorization, response: { requestor: { mvpds: [] } } }));
+    const finding = (await audit(calls)).rules.find((r) => r.id === 'headers.authorization')!.findings[0]!;
+    expect(finding.requests).toEqual([...Array.from({ length: 19 }, (_, i) => `#${i + 1}`), '#30']);
+    expect(finding.message).toMatch(/^30 requests without authorization/);
+  });
+
   it('every rule has a stable unique id, a level, a source with the page and words, a check and a fix', () => {
     const ids = [...RULES.map((r) => r.id), ...NOT_CHECKABLE.map((r) => r.id)];
     expect(new Set(ids).size).toBe(ids.length);

@@ -83,8 +83,8 @@ describe('pass-contract audit', () => {
   it.each([
     [['audit'], /missing required argument 'traffic'/],
     [['audit', '/nonexistent/traffic.har'], /cannot read traffic file \/nonexistent\/traffic.har: no such file/],
-    [['audit', 'FILE', '--fail-on', 'may'], /--fail-on must be one of must, should, got "may"/],
-    [['audit', 'FILE', '--format', 'xml'], /--format must be one of text, github, got "xml"/],
+    [['audit', 'FILE', '--fail-on', 'may'], /option '--fail-on <level>' argument 'may' is invalid\. Allowed choices are must, should\./],
+    [['audit', 'FILE', '--format', 'xml'], /option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, github\./],
   ])('%j is a usage error (exit 2) that says what is wrong', async (args, message) => {
     const t = io();
     const har = await writeHar(naughty);

@@ -59,6 +59,18 @@ describe('CHANGELOG check', () => {
     expect(result.undocumented.map((c) => `${c.operation} ${c.rule}`)).toEqual(['GET /pets operation-security-added']);
   });
 
+  it('does not take an entry for a longer path as one for its prefix', async () => {
+    const changelog = '# Changelog\n\n## 1.1.0 — unreleased\n\n- `GET /pets/{petId}` now needs credentials.\n\n## 1.0.0 — first\n';
+    const root = scratch(changelog, (d) => delete d.paths['/pets'].get.security);
+    const result = await checkChangelog(root);
+    expect(result.undocumented.map((c) => `${c.operation} ${c.rule}`)).toEqual(['GET /pets operation-security-added']);
+    // Named itself, at the end of a sentence or in backticks, it counts.
+    for (const entry of ['- GET /pets now needs credentials.', '- Credentials on GET /pets.', '- `GET /pets`: credentials.']) {
+      const named = scratch(`# Changelog\n\n## 1.1.0\n\n${entry}\n\n## 1.0.0\n`, (d) => delete d.paths['/pets'].get.security);
+      expect((await checkChangelog(named)).undocumented, entry).toEqual([]);
+    }
+  });
+
   it('the script exits 1 naming the undocumented operation', () => {
     const root = scratch('# Changelog\n', (d) => delete d.paths['/pets/{petId}'].delete);
     let failure: { status: number; stderr: Buffer } | undefined;

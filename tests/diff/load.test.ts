@@ -1,4 +1,8 @@
 // Loading descriptions: multi-file resolution from disk and over HTTP, and a host that misbehaves.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocument } from '../../src/diff/load.ts';
 import { runDiff } from '../../src/diff/index.ts';
@@ -45,14 +49,21 @@ describe('loading descriptions', () => {
     expect(Object.keys(document.paths)).toEqual(['/things/{id}']);
   });
 
-  it('stops a body that never ends at the timeout', async () => {
-    const started = Date.now();
+  it('stops a body that never ends at the timeout, and drops the connection', async () => {
     await expect(loadDocument(`${host.url}/slow`, { timeoutMs: 300 })).rejects.toThrow(/\/slow: no complete answer within 300 ms/);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await host.droppedByClient('/slow'); // the host sees the client go away (this hangs until the test times out otherwise)
+  });
+
+  it('says what went wrong with a referenced URL, not only that it could not be read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diff-ref-url-'));
+    const ours = join(dir, 'ours.yaml');
+    await writeFile(ours, `openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200': { $ref: '${host.url}/slow' }\n`);
+    await expect(loadDocument(ours, { timeoutMs: 300 })).rejects.toThrow(/^http:\/\/127\.0\.0\.1:\d+\/slow: no complete answer within 300 ms$/);
   });
 
   it('stops a body past the size cap, declared or streamed', async () => {
     await expect(loadDocument(`${host.url}/huge`, { maxBytes: 256 * 1024 })).rejects.toThrow(/\/huge: body is over the 262144-byte limit/);
+    await host.droppedByClient('/huge'); // and stops reading: the host sees it go
     await expect(loadDocument(`${host.url}/declared-huge`, { maxBytes: 1024 })).rejects.toThrow(/52428800 bytes is over the 1024-byte limit/);
   });
 
@@ -69,6 +80,33 @@ describe('loading descriptions', () => {
     const error = await loadDocument(`${host.url}/echo?token=Canary-Token-9f2c`).catch((e: Error) => e);
     expect(String(error)).toMatch(/\/echo\?…: HTTP 500/);
     expect(String(error)).not.toContain('Canary-Token-9f2c');
+  });
+
+  it('never reads a local file that a description from a URL refers to, directly or through another URL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diff-local-ref-'));
+    const secret = join(dir, 'secret.yaml');
+    await writeFile(secret, 'token:\n  enum: [Canary-Local-File-31c7]\n');
+    const doc = (ref: string) => `openapi: 3.1.0\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: d\n          content:\n            application/json:\n              schema: { $ref: '${ref}' }\n`;
+    const local = `${pathToFileURL(secret).href}#/token`;
+    const file = async (name: string, text: string) => (await writeFile(join(dir, name), text), join(dir, name));
+    const hostile = await startSpecHost({
+      '/root.yaml': await file('root.yaml', doc(local)),
+      '/part.yaml': await file('part.yaml', `$ref: '${local}'\n`),
+      '/via.yaml': await file('via.yaml', doc('part.yaml')),
+    });
+    try {
+      const ours = await file('ours.yaml', doc(`${hostile.url}/part.yaml`));
+      for (const source of [`${hostile.url}/root.yaml`, `${hostile.url}/via.yaml`, ours]) {
+        const error = await loadDocument(source).catch((e: Error) => e);
+        expect(String(error), source).toMatch(/LoadError: .*refers to a local file \(file:\/\/.*secret\.yaml(#\/token)?\); a description fetched over HTTP may only refer to http\(s\) URLs/);
+        expect(String(error), source).not.toContain('Canary-Local-File-31c7');
+      }
+      // A local description still refers to local files.
+      const { document } = await loadDocument(await file('local.yaml', doc(local)));
+      expect(JSON.stringify(document)).toContain('Canary-Local-File-31c7');
+    } finally {
+      await hostile.close();
+    }
   });
 
   it('says what is wrong with a file that is not an OpenAPI 3 description', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { entryBodyText, HarReadError, HarRecorder, readHarEntries, type ExchangeToRecord, type HarEntry } from '../../src/http/har.ts';
-import { harValidator, leaks } from '../support/har-file.ts';
+import { harValidator, leaks, readValidHar } from '../support/har-file.ts';
 
 const dir = () => mkdtemp(join(tmpdir(), 'pass-har-'));
 const collect = async (source: Parameters<typeof readHarEntries>[0], options = {}) => {
@@ -172,6 +172,46 @@ describe('HarRecorder', () => {
     }));
     await recorder.close();
     expect(leaks(await readFile(path, 'utf8'), { secret, cookie: CANARY.cookie })).toEqual([]);
+  });
+
+  it('replaces a secret that contains another one whole, whichever was learned first', async () => {
+    const path = join(await dir(), 'rec.har');
+    const short = 'canary-secret-4d1f';
+    const long = `${short}-and-its-tail-9b2e`;
+    const recorder = await HarRecorder.create(path, { secrets: [short] });
+    const form = `client_id=client-1&client_secret=${long}&grant_type=client_credentials`;
+    await recorder.record(exchange({
+      request: { method: 'POST', url: 'https://sp.auth.adobe.com/o/client/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+      response: { status: 400, headers: { 'content-type': 'text/plain' }, body: `you sent ${long}` },
+    }));
+    await recorder.close();
+    const text = await readFile(path, 'utf8');
+    expect(leaks(text, { short, long, tail: long.slice(short.length) })).toEqual([]);
+  });
+
+  it('redacts a body above the limit before cutting it: no secret before the cut, none straddling it', async () => {
+    const path = join(await dir(), 'rec.har');
+    const limit = 200;
+    const recorder = await HarRecorder.create(path, { maxBodyBytes: limit });
+    const register = (body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+      exchange({ request: { method: 'POST', url: 'https://sp.auth.adobe.com/o/client/register', headers: {} }, response: { status: 201, headers, body } });
+    const padded = (before: number, after = 300) => JSON.stringify({ client_id: 'client-1', pad: 'p'.repeat(before), client_secret: CANARY.clientSecret, tail: 'q'.repeat(after) });
+    // Whole secret before the cut; the secret's first 16 characters before the cut, the rest after it.
+    const straddle = limit - `{"client_id":"client-1","pad":"","client_secret":"`.length - 16;
+    await recorder.record(register(padded(10)));
+    await recorder.record(register(padded(straddle)));
+    // No Content-Type, and a multi-byte character where the cut falls: still text, still scrubbed.
+    const accented = JSON.stringify({ client_secret: CANARY.clientSecret, note: 'é'.repeat(400) });
+    await recorder.record(register(new TextEncoder().encode(accented), {}));
+    // A form request body above the limit.
+    await recorder.record(exchange({ request: { method: 'POST', url: 'https://sp.auth.adobe.com/o/client/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=client-1&client_secret=${CANARY.clientSecret}&pad=${'z'.repeat(400)}` } }));
+    await recorder.close();
+    const { text, entries } = await readValidHar(path);
+    expect(leaks(text, { clientSecret: CANARY.clientSecret })).toEqual([]);
+    expect(entries.map((e) => e.comment)).toEqual(Array(4).fill(`body cut at ${limit} bytes`));
+    expect(entries.map((e) => Buffer.byteLength(e.response.content.text ?? e.request.postData!.text!) <= limit)).toEqual([true, true, true, true]);
+    expect(entries[2]!.response.content.encoding).toBeUndefined();
+    expect(entries[0]!.response.content.text).toMatch(/"client_secret":"\[redacted:[0-9a-f]{8}\]"/);
   });
 
   it('cuts bodies above the limit, says so, and keeps binary bodies as base64', async () => {

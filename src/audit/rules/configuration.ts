@@ -1,5 +1,5 @@
 // Configuration phase: fetch the configuration only to let the user pick an MVPD, and cache it.
-import { codeOwners, duration, PAGES, sample, type RawFinding, type Rule, append, plural } from '../rule.ts';
+import { codeOwners, duration, PAGES, perDevice, type RawFinding, type Rule, append, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 const PROFILE_OPERATIONS = new Set(['retrieveProfiles', 'retrieveProfileForMvpd', 'retrieveProfileForCode', 'retrievePartnerProfile']);
@@ -41,7 +41,7 @@ export const configurationWhenNeeded: Rule = {
       const first = xs[0]!;
       findings.push({
         device: traffic.devices.get(device)?.label ?? device,
-        requests: sample(xs.map((h) => h.x)),
+        requests: xs.map((h) => h.x),
         message: `fetched the configuration ${plural(xs.length, 'time')} while the user had a valid ${first.mvpd} profile (e.g. ${label(first.x)}, profile from ${label(first.from)})`,
       });
     }
@@ -59,24 +59,20 @@ export const configurationCache: Rule = {
   ],
   how: 'Per device and service provider, a configuration request sent less than 2 minutes (the lower bound of Adobe\'s ranges) after a successful one is a finding.',
   fix: 'Keep the configuration response in memory for 2–5 minutes and serve repeated MVPD pickers from it.',
-  check(traffic, { label, options }) {
-    const findings: RawFinding[] = [];
+  check: (traffic, { label, options }) => perDevice(traffic, (device, found) => {
     let examined = 0;
-    for (const device of traffic.devices.values()) {
-      const last = new Map<string, Exchange>();
-      const repeats: { x: Exchange; prev: Exchange }[] = [];
-      for (const x of device.exchanges) {
-        if (x.operationId !== 'retrieveConfiguration') continue;
-        examined++;
-        const sp = x.serviceProvider ?? '';
-        const prev = last.get(sp);
-        if (prev && x.start - prev.end < options.thresholds.configurationCacheMs) repeats.push({ x, prev });
-        if (x.status >= 200 && x.status < 300) last.set(sp, x);
-      }
-      if (repeats.length === 0) continue;
-      const r = repeats[0]!;
-      findings.push({ device: device.label, requests: sample(repeats.map((p) => p.x)), message: `fetched the configuration again ${plural(repeats.length, 'time')} within ${duration(options.thresholds.configurationCacheMs)} of a successful fetch (e.g. ${label(r.x)}, ${duration(r.x.start - r.prev.end)} after ${label(r.prev)})` });
+    const last = new Map<string, Exchange>();
+    const repeats: { x: Exchange; prev: Exchange }[] = [];
+    for (const x of device.exchanges) {
+      if (x.operationId !== 'retrieveConfiguration') continue;
+      examined++;
+      const sp = x.serviceProvider ?? '';
+      const prev = last.get(sp);
+      if (prev && x.start - prev.end < options.thresholds.configurationCacheMs) repeats.push({ x, prev });
+      if (x.status >= 200 && x.status < 300) last.set(sp, x);
     }
-    return { findings, examined };
-  },
+    const r = repeats[0];
+    if (r) found(repeats.map((p) => p.x), `fetched the configuration again ${plural(repeats.length, 'time')} within ${duration(options.thresholds.configurationCacheMs)} of a successful fetch (e.g. ${label(r.x)}, ${duration(r.x.start - r.prev.end)} after ${label(r.prev)})`);
+    return examined;
+  }),
 };

@@ -1,5 +1,5 @@
 // Preauthorization and logout: cache permits, and never log the user out because a decision was denied.
-import { duration, PAGES, sample, type RawFinding, type Rule, plural } from '../rule.ts';
+import { duration, PAGES, perDevice, type Rule, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 export const preauthorizationCachePermits: Rule = {
@@ -9,31 +9,27 @@ export const preauthorizationCachePermits: Rule = {
   sources: [{ page: PAGES.checklist, section: 'Mandatory requirements › 4. (Optional) Preauthorization Phase › Preauthorization Decisions Caching', words: 'Keep permit decisions in memory: subscriptions rarely change while the application runs.' }],
   how: 'Per device and MVPD, a preauthorization request that asks again for a resource permitted less than 5 minutes earlier (our threshold for "the application is still running") is a finding.',
   fix: 'Keep permit decisions in memory for the session and ask only for resources without one.',
-  check(traffic, { label, options }) {
-    const findings: RawFinding[] = [];
+  check: (traffic, { label, options }) => perDevice(traffic, (device, found) => {
     let examined = 0;
-    for (const device of traffic.devices.values()) {
-      const permits = new Map<string, Exchange>();
-      const again: { x: Exchange; prev: Exchange; resource: string }[] = [];
-      for (const x of device.exchanges) {
-        if (x.operationId !== 'retrievePreauthorizationDecisions') continue;
-        examined++;
-        const mvpd = x.mvpd ?? '';
-        for (const r of x.resources ?? []) {
-          const prev = permits.get(`${mvpd}\u0000${r}`);
-          if (prev && x.start - prev.end < options.thresholds.preauthorizationCacheMs) {
-            again.push({ x, prev, resource: r });
-            break;
-          }
+    const permits = new Map<string, Exchange>();
+    const again: { x: Exchange; prev: Exchange; resource: string }[] = [];
+    for (const x of device.exchanges) {
+      if (x.operationId !== 'retrievePreauthorizationDecisions') continue;
+      examined++;
+      const mvpd = x.mvpd ?? '';
+      for (const r of x.resources ?? []) {
+        const prev = permits.get(`${mvpd}\u0000${r}`);
+        if (prev && x.start - prev.end < options.thresholds.preauthorizationCacheMs) {
+          again.push({ x, prev, resource: r });
+          break;
         }
-        for (const d of x.decisions ?? []) if (d.authorized) permits.set(`${mvpd}\u0000${d.resource}`, x);
       }
-      if (again.length === 0) continue;
-      const a = again[0]!;
-      findings.push({ device: device.label, requests: sample(again.map((g) => g.x)), message: `${plural(again.length, 'preauthorization request')} asked again for permitted resources (e.g. ${a.resource} at ${label(a.x)}, permitted ${duration(a.x.start - a.prev.end)} earlier by ${label(a.prev)})` });
+      for (const d of x.decisions ?? []) if (d.authorized) permits.set(`${mvpd}\u0000${d.resource}`, x);
     }
-    return { findings, examined };
-  },
+    const a = again[0];
+    if (a) found(again.map((g) => g.x), `${plural(again.length, 'preauthorization request')} asked again for permitted resources (e.g. ${a.resource} at ${label(a.x)}, permitted ${duration(a.x.start - a.prev.end)} earlier by ${label(a.prev)})`);
+    return examined;
+  }),
 };
 
 /**
@@ -54,20 +50,17 @@ export const logoutNotAfterDeny: Rule = {
   ],
   how: 'Per device, a logout sent less than 10 s after a decisions answer that denied (a deny decision, or a top-level *_denied_* error) — faster than a user asking for it — is a finding.',
   fix: 'Show the deny message (enhanced error message/details) and keep the user signed in; log out only from a user action.',
-  check(traffic, { label, options }) {
-    const findings: RawFinding[] = [];
+  check: (traffic, { label, options }) => perDevice(traffic, (device, found) => {
     let examined = 0;
-    for (const device of traffic.devices.values()) {
-      let lastDeny: Exchange | undefined;
-      const hits: { x: Exchange; deny: Exchange }[] = [];
-      for (const x of device.exchanges) {
-        if (denies(x)) lastDeny = x;
-        if (x.operationId !== 'initiateLogout') continue;
-        examined++;
-        if (lastDeny && x.start >= lastDeny.end && x.start - lastDeny.end < options.thresholds.logoutAfterDenyMs) hits.push({ x, deny: lastDeny });
+    let lastDeny: Exchange | undefined;
+    for (const x of device.exchanges) {
+      if (denies(x)) lastDeny = x;
+      if (x.operationId !== 'initiateLogout') continue;
+      examined++;
+      if (lastDeny && x.start >= lastDeny.end && x.start - lastDeny.end < options.thresholds.logoutAfterDenyMs) {
+        found([lastDeny, x], `logout ${label(x)} sent ${duration(x.start - lastDeny.end)} after the denied decision ${label(lastDeny)}`);
       }
-      for (const h of hits) findings.push({ device: device.label, requests: [h.deny, h.x], message: `logout ${label(h.x)} sent ${duration(h.x.start - h.deny.end)} after the denied decision ${label(h.deny)}` });
     }
-    return { findings, examined };
-  },
+    return examined;
+  }),
 };

@@ -2,7 +2,7 @@
 // stable device identifier, and X-Forwarded-For when a server calls on behalf of devices.
 import type { Operation } from '../../description/document.ts';
 import type { Description } from '../../description/index.ts';
-import { PAGES, sample, type CheckResult, type RawFinding, type Rule, type RuleContext, plural } from '../rule.ts';
+import { PAGES, perDevice, type CheckResult, type RawFinding, type Rule, type RuleContext, plural } from '../rule.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
 const declares = (op: Operation, header: string) => op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === header);
@@ -14,9 +14,8 @@ function operationsById(description: Description): Map<string, Operation> {
 /** Requests to operations for which `applies` holds that lack `header`, one finding per device. */
 function missingHeader(traffic: Traffic, ctx: RuleContext, header: string, applies: (op: Operation) => boolean): CheckResult {
   const ops = operationsById(ctx.description);
-  const findings: RawFinding[] = [];
-  let examined = 0;
-  for (const device of traffic.devices.values()) {
+  return perDevice(traffic, (device, found) => {
+    let examined = 0;
     const missing: Exchange[] = [];
     for (const x of device.exchanges) {
       const op = x.operationId ? ops.get(x.operationId) : undefined;
@@ -24,11 +23,11 @@ function missingHeader(traffic: Traffic, ctx: RuleContext, header: string, appli
       examined++;
       if (!x.headerNames.includes(header)) missing.push(x);
     }
-    if (missing.length === 0) continue;
+    if (missing.length === 0) return examined;
     const perOp = [...new Set(missing.map((x) => x.operationId))].map((id) => `${id} ×${missing.filter((x) => x.operationId === id).length}`).join(', ');
-    findings.push({ device: device.label, requests: sample(missing), message: `${plural(missing.length, 'request')} without ${header} (${perOp}); first ${ctx.label(missing[0]!)}` });
-  }
-  return { findings, examined };
+    found(missing, `${plural(missing.length, 'request')} without ${header} (${perOp}); first ${ctx.label(missing[0]!)}`);
+    return examined;
+  });
 }
 
 export const authorizationHeader: Rule = {
@@ -115,7 +114,7 @@ export const deviceIdentifierStable: Rule = {
       const where = firsts[0]!.forwardedFor ? ` at ${firsts[0]!.forwardedFor}` : '';
       findings.push({
         device: firsts[0]!.deviceId!,
-        requests: sample(firsts),
+        requests: firsts,
         message: `one device${where} (same X-Device-Info and User-Agent) sent ${ids.size} different AP-Device-Identifier values; each first used at ${firsts.slice(0, 10).map(label).join(', ')}`,
       });
     }

@@ -1,7 +1,7 @@
 // Parameters and headers: send only what the API reference documents (taken from the loaded description).
 import { deref, type JsonObject, type Operation } from '../../description/document.ts';
 import type { Description } from '../../description/index.ts';
-import { PAGES, sample, type RawFinding, type Rule, append, plural } from '../rule.ts';
+import { PAGES, perDevice, type Rule, append, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { Exchange } from '../traffic.ts';
  * X-Forwarded-For is among them: the DCR pages do not list it, but the throttling page asks servers
  * to forward it on every throttled endpoint, /o/client/* included.
  */
-export const TRANSPORT_HEADERS = new Set([
+const TRANSPORT_HEADERS = new Set([
   'accept', 'accept-charset', 'accept-encoding', 'accept-language', 'cache-control', 'connection', 'content-encoding',
   'content-length', 'content-type', 'cookie', 'dnt', 'expect', 'forwarded', 'host', 'if-match', 'if-modified-since',
   'if-none-match', 'keep-alive', 'origin', 'pragma', 'priority', 'range', 'referer', 'te', 'trailer', 'transfer-encoding',
@@ -61,14 +61,11 @@ export const documentedOnly: Rule = {
   check(traffic, { description, options, label }) {
     const allowed = new Map(description.operations.map((op) => [op.operationId, allowedFor(description, op)]));
     const extra = new Set(options.allowHeaders.map((h) => h.toLowerCase()));
-    const findings: RawFinding[] = [];
-    let examined = 0;
-    for (const device of traffic.devices.values()) {
+    return perDevice(traffic, (device, found) => {
       // problem text -> requests showing it
       const problems = new Map<string, Exchange[]>();
       const note = (problem: string, x: Exchange) => append(problems, problem, x);
       for (const x of device.exchanges) {
-        examined++;
         const a = x.operationId ? allowed.get(x.operationId) : undefined;
         if (!a) {
           const methods = description.router.allowed(x.path);
@@ -79,10 +76,8 @@ export const documentedOnly: Rule = {
         for (const name of x.headerNames) if (!a.headers.has(name) && !isTransport(name) && !extra.has(name)) note(`${x.operationId}: undocumented header \`${name}\``, x);
         if (a.body && x.bodyFields) for (const name of x.bodyFields) if (!a.body.has(name)) note(`${x.operationId}: undocumented body field \`${name}\``, x);
       }
-      for (const [problem, xs] of problems) {
-        findings.push({ device: device.label, requests: sample(xs), message: `${problem} in ${plural(xs.length, 'request')} (first ${label(xs[0]!)})` });
-      }
-    }
-    return { findings, examined };
+      for (const [problem, xs] of problems) found(xs, `${problem} in ${plural(xs.length, 'request')} (first ${label(xs[0]!)})`);
+      return device.exchanges.length;
+    });
   },
 };

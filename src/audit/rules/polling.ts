@@ -1,5 +1,5 @@
 // Authentication phase: poll for the profile every 3–5 seconds, and stop on success, expiry or a new code.
-import { codeOwners, duration, PAGES, retryable, sample, type RawFinding, type Rule, append, plural } from '../rule.ts';
+import { codeOwners, duration, PAGES, retryable, type RawFinding, type Rule, append, plural } from '../rule.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
 const POLL_SOURCES = {
@@ -46,7 +46,7 @@ export const pollingInterval: Rule = {
       }
       if (fast.length === 0) return;
       const min = fast.reduce((a, b) => (b.gap < a.gap ? b : a));
-      findings.push({ device, requests: sample(fast.map((f) => f.x)), message: `${what}: ${fast.length} of ${polls.length - 1} intervals between polls were shorter than ${duration(pollMinIntervalMs)} (shortest ${duration(min.gap)}, ${label(min.prev)} → ${label(min.x)})` });
+      findings.push({ device, requests: fast.map((f) => f.x), message: `${what}: ${fast.length} of ${polls.length - 1} intervals between polls were shorter than ${duration(pollMinIntervalMs)} (shortest ${duration(min.gap)}, ${label(min.prev)} → ${label(min.x)})` });
     };
     for (const [code, polls] of pollsByCode(traffic)) {
       const owner = owners.get(code);
@@ -105,9 +105,9 @@ export const pollingStop: Rule = {
       const afterExpiry = expiry === undefined ? [] : polls.filter((x) => x.start > expiry + options.thresholds.clockToleranceMs);
       const replacement = owner ? (createdBy.get(owner.device) ?? []).find((c) => c.start > owner.start && c.session?.code !== code) : undefined;
       const afterReplacement = replacement ? polls.filter((x) => x.start >= replacement.end) : [];
-      if (afterSuccess.length) findings.push({ device, requests: sample(afterSuccess), message: `code ${code}: ${plural(afterSuccess.length, 'poll')} after the profile was returned by ${label(success!)}` });
-      if (afterExpiry.length) findings.push({ device, requests: sample(afterExpiry), message: `code ${code}: ${plural(afterExpiry.length, 'poll')} after the code expired at ${new Date(expiry!).toISOString()} (first ${duration(afterExpiry[0]!.start - expiry!)} late)` });
-      if (afterReplacement.length) findings.push({ device, requests: sample(afterReplacement), message: `code ${code}: ${plural(afterReplacement.length, 'poll')} after the device created code ${replacement!.session!.code} (${label(replacement!)})` });
+      if (afterSuccess.length) findings.push({ device, requests: afterSuccess, message: `code ${code}: ${plural(afterSuccess.length, 'poll')} after the profile was returned by ${label(success!)}` });
+      if (afterExpiry.length) findings.push({ device, requests: afterExpiry, message: `code ${code}: ${plural(afterExpiry.length, 'poll')} after the code expired at ${new Date(expiry!).toISOString()} (first ${duration(afterExpiry[0]!.start - expiry!)} late)` });
+      if (afterReplacement.length) findings.push({ device, requests: afterReplacement, message: `code ${code}: ${plural(afterReplacement.length, 'poll')} after the device created code ${replacement!.session!.code} (${label(replacement!)})` });
     }
     return { findings, examined };
   },

@@ -1,5 +1,5 @@
 // Registration phase: client credentials registered once, access tokens reused until they expire.
-import { duration, PAGES, sample, type RawFinding, type Rule, append, startingBetween, plural } from '../rule.ts';
+import { duration, PAGES, perDevice, type RawFinding, type Rule, append, startingBetween, plural } from '../rule.ts';
 import type { Exchange } from '../traffic.ts';
 
 const ok = (x: Exchange) => x.status >= 200 && x.status < 300;
@@ -37,7 +37,7 @@ export const registrationOnce: Rule = {
     for (const xs of groups.values()) {
       if (xs.length < 2) continue;
       const device = traffic.devices.get(xs[0]!.device)!.label;
-      findings.push({ device, requests: sample(xs), message: `registered ${xs.length} times with the same software statement (${xs.map(label).slice(0, 10).join(', ')}): the client credentials were not kept and reused` });
+      findings.push({ device, requests: xs, message: `registered ${xs.length} times with the same software statement (${xs.map(label).slice(0, 10).join(', ')}): the client credentials were not kept and reused` });
     }
     return { findings, examined };
   },
@@ -77,7 +77,7 @@ export const tokenReuse: Rule = {
       const first = early[0]!;
       findings.push({
         device: clientName(clientId || undefined),
-        requests: sample(early.map((e) => e.x)),
+        requests: early.map((e) => e.x),
         message: `${early.length} of ${plural(requests.length, 'token request')} (for ${plural(apiCalls, 'REST API v2 call')}) were sent while the previous token was still valid: e.g. ${label(first.x)} with ${duration(first.left)} left on the token from ${label(first.prev)}`,
       });
     }
@@ -104,7 +104,7 @@ export const tokenExpiredUse: Rule = {
     }
     const findings = [...late].map(([device, xs]) => ({
       device: traffic.devices.get(device)!.label,
-      requests: sample(xs),
+      requests: xs,
       message: `${plural(xs.length, 'request')} sent with an expired access token (first ${label(xs[0]!)}, ${duration(xs[0]!.start - expiry.get(xs[0]!.token!)!)} after it expired)`,
     }));
     return { findings, examined };
@@ -118,20 +118,17 @@ export const tokenRefreshOn401: Rule = {
   sources: [{ page: PAGES.checklist, section: 'Recommended practices › 1. Registration Phase › Access Tokens Validation', words: 'A retry after HTTP 401 "Unauthorized" must first refresh the access token, then repeat the original request.' }],
   how: 'After a 401 to a request with token T, the same call (method, path, query, body) from the same device within the retry window carrying T again is a finding.',
   fix: 'On 401 invalid_access_token_*, drop the cached token, fetch a new one, then repeat the call once.',
-  check(traffic, { label, options }) {
-    const findings: RawFinding[] = [];
+  check: (traffic, { label, options }) => perDevice(traffic, (device, found) => {
     let examined = 0;
-    for (const device of traffic.devices.values()) {
-      const xs = device.exchanges;
-      const repeats: Exchange[] = [];
-      for (const x of xs) {
-        if (x.status !== 401 || !x.token) continue;
-        examined++;
-        const next = startingBetween(xs, x.end, x.end + options.thresholds.retryWindowMs + 1).find((y) => y !== x && y.method === x.method && y.path === x.path && y.bodyRef === x.bodyRef);
-        if (next && next.token === x.token) repeats.push(next);
-      }
-      if (repeats.length) findings.push({ device: device.label, requests: sample(repeats), message: `retried ${plural(repeats.length, 'call')} with the access token that had just been refused with 401 (${repeats.slice(0, 5).map(label).join(', ')})` });
+    const xs = device.exchanges;
+    const repeats: Exchange[] = [];
+    for (const x of xs) {
+      if (x.status !== 401 || !x.token) continue;
+      examined++;
+      const next = startingBetween(xs, x.end, x.end + options.thresholds.retryWindowMs + 1).find((y) => y !== x && y.method === x.method && y.path === x.path && y.bodyRef === x.bodyRef);
+      if (next && next.token === x.token) repeats.push(next);
     }
-    return { findings, examined };
-  },
+    if (repeats.length) found(repeats, `retried ${plural(repeats.length, 'call')} with the access token that had just been refused with 401 (${repeats.slice(0, 5).map(label).join(', ')})`);
+    return examined;
+  }),
 };

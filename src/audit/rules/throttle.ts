@@ -1,5 +1,5 @@
 // Throttling: stay within Adobe's per-device limit, and wait at least a second after a 429.
-import { duration, PAGES, sample, type RawFinding, type Rule, type Thresholds, append, startingBetween, plural } from '../rule.ts';
+import { duration, PAGES, type RawFinding, type Rule, type Thresholds, append, startingBetween, plural } from '../rule.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
 const THROTTLE_SOURCE = 'Actual limits and endpoints / API response changes and response';
@@ -18,7 +18,7 @@ const keyLabel = (key: string, xs: Exchange[]) => (xs[0]!.forwardedFor ? `${key}
  * table of the throttling page exactly: one request per one-second window counted from the
  * device's first request, plus a one-time allowance of ten; refused requests consume nothing.
  */
-export function overLimit(xs: Exchange[], t: Pick<Thresholds, 'throttleBurst' | 'throttleRatePerSecond'>): Exchange[] {
+function overLimit(xs: Exchange[], t: Pick<Thresholds, 'throttleBurst' | 'throttleRatePerSecond'>): Exchange[] {
   if (xs.length === 0) return [];
   const first = xs[0]!.start;
   const windowMs = 1000 / t.throttleRatePerSecond;
@@ -57,7 +57,7 @@ export const throttleRate: Rule = {
       const parts = [];
       if (refused.length) parts.push(`${refused.length} of ${plural(xs.length, 'request')} exceed the limit (first ${label(refused[0]!)})`);
       if (received.length) parts.push(`${received.length} answered 429 (first ${label(received[0]!)})`);
-      findings.push({ device: keyLabel(key, xs), requests: sample([...new Set([...received, ...refused])].sort((a, b) => a.start - b.start)), message: parts.join('; ') });
+      findings.push({ device: keyLabel(key, xs), requests: [...new Set([...received, ...refused])].sort((a, b) => a.start - b.start), message: parts.join('; ') });
     }
     return { findings, examined };
   },
@@ -84,7 +84,7 @@ export const throttleWaitAfter429: Rule = {
       const unique = [...new Map(early.map((e) => [e.x, e])).values()];
       if (unique.length === 0) continue;
       const e = unique[0]!;
-      findings.push({ device: keyLabel(key, xs), requests: sample(unique.map((u) => u.x)), message: `${plural(unique.length, 'request')} sent too soon after a 429 (e.g. ${label(e.x)}, ${duration(e.x.start - e.after.end)} after the 429 of ${label(e.after)})` });
+      findings.push({ device: keyLabel(key, xs), requests: unique.map((u) => u.x), message: `${plural(unique.length, 'request')} sent too soon after a 429 (e.g. ${label(e.x)}, ${duration(e.x.start - e.after.end)} after the 429 of ${label(e.after)})` });
     }
     return { findings, examined };
   },

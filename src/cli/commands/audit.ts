@@ -1,17 +1,12 @@
 // `pass-contract audit`: check recorded traffic (HAR) against Adobe's integration rules and report the findings.
 import { stat } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { auditFiles, failing, type FailOn } from '../../audit/audit.ts';
 import { renderGithubAnnotations, renderText, writeAuditReports } from '../../audit/report.ts';
-import { UsageError } from '../../contract/check.ts';
+import { UsageError } from '../../contract/usage-error.ts';
 import { loadDescription } from '../../description/index.ts';
 import { HarReadError } from '../../http/har.ts';
 import type { CommandContext } from '../io.ts';
-
-const choice = <T extends string>(name: string, values: readonly T[]) => (value: string): T => {
-  if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}, got "${value}"`);
-  return value as T;
-};
 
 interface Options { report: string; format: 'text' | 'github'; failOn: FailOn; serverToServer: boolean; host?: string[]; allowHeader?: string[] }
 
@@ -20,8 +15,8 @@ export function auditCommand({ io, setExitCode }: CommandContext): Command {
     .description('check recorded traffic (HAR files, --record output of proxy and simulate) against Adobe\'s integration rules')
     .argument('<traffic...>', 'HAR 1.2 files: browser or proxy exports, or recordings of `pass-contract proxy|simulate --record`')
     .option('-r, --report <dir>', 'where junit.xml, summary.md and report.json go', 'reports/audit')
-    .addOption(new Option('--format <format>', 'how findings are printed: text, or GitHub workflow annotations').argParser(choice('--format', ['text', 'github'] as const)).default('text'))
-    .addOption(new Option('--fail-on <level>', 'exit 1 on MUST findings only, or on SHOULD findings too').argParser(choice('--fail-on', ['must', 'should'] as const)).default('must'))
+    .addOption(new Option('--format <format>', 'how findings are printed: text, or GitHub workflow annotations').choices(['text', 'github']).default('text'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 on MUST findings only, or on SHOULD findings too').choices(['must', 'should']).default('must'))
     .option('--server-to-server', 'the traffic was sent by a programmer service on behalf of devices (judges X-Forwarded-For)', false)
     .option('--host <host...>', 'only audit requests to these hosts (default: every request to an /api/v2 or /o/client path)')
     .option('--allow-header <name...>', 'accept these extra headers in parameters.documented-only')

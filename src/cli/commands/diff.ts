@@ -1,6 +1,6 @@
 // `pass-contract diff <base> <revision>`: classify every change between two OpenAPI descriptions for clients.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../../contract/check.ts';
+import { UsageError } from '../../contract/usage-error.ts';
 import { runDiff, writeDiffReports } from '../../diff/index.ts';
 import { exitCodeFor, FAIL_ON, FORMATS, render, type FailOn, type Format } from '../../diff/report.ts';
 import type { CommandContext } from '../io.ts';

@@ -2,10 +2,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { UsageError } from '../../contract/check.ts';
+import { UsageError } from '../../contract/usage-error.ts';
 import { bundledDescriptionPath, projectRoot } from '../../description/document.ts';
-import { writeAtomically } from '../../diff/index.ts';
-import { renderUpstreamJson, renderUpstreamMarkdown, runUpstream } from '../../diff/upstream-report.ts';
+import { renderUpstreamJson, renderUpstreamMarkdown, runUpstream, writeUpstreamReports } from '../../diff/upstream-report.ts';
 import { loadWaivers, type Waiver } from '../../diff/waivers.ts';
 import type { CommandContext } from '../io.ts';
 import { asUsageError, parseTimeout } from './diff.ts';
@@ -44,11 +43,8 @@ export function upstreamCommand({ io, setExitCode }: CommandContext): Command {
       for (const w of report.warnings) io.err(`warning: ${w}`);
       io.out((opts.format === 'json' ? renderUpstreamJson(report) : renderUpstreamMarkdown(report)).trimEnd());
       if (opts.report) {
-        const { mkdir } = await import('node:fs/promises');
-        await mkdir(opts.report, { recursive: true });
-        await writeAtomically(join(opts.report, 'upstream.md'), renderUpstreamMarkdown(report));
-        await writeAtomically(join(opts.report, 'upstream.json'), renderUpstreamJson(report));
-        io.err(`report: ${join(opts.report, 'upstream.md')}, ${join(opts.report, 'upstream.json')}`);
+        const files = await writeUpstreamReports(opts.report, report);
+        io.err(`report: ${files.join(', ')}`);
       }
       setExitCode(report.counts.new > 0 ? 1 : 0);
     });

@@ -8,6 +8,8 @@ export interface SpecHost {
   url: string;
   /** Headers of every request received, in order. */
   received: { path: string; headers: IncomingHttpHeaders }[];
+  /** Resolves when the client drops a response to `path` before its end (e.g. a timeout on /slow). */
+  droppedByClient: (path: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -15,11 +17,23 @@ export interface SpecHost {
 export async function startSpecHost(files: Record<string, string> = {}): Promise<SpecHost> {
   const received: SpecHost['received'] = [];
   const open = new Set<ServerResponse>();
+  const dropped = new Map<string, () => void>();
+  const droppedAt = new Map<string, Promise<void>>();
+  const droppedByClient = (path: string) => {
+    if (!droppedAt.has(path)) droppedAt.set(path, new Promise<void>((resolve) => dropped.set(path, resolve)));
+    return droppedAt.get(path)!;
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     received.push({ path: url.pathname, headers: req.headers });
     open.add(res);
-    res.on('close', () => open.delete(res));
+    res.on('close', () => {
+      open.delete(res);
+      if (!res.writableFinished) {
+        void droppedByClient(url.pathname);
+        dropped.get(url.pathname)!();
+      }
+    });
     if (files[url.pathname]) return void res.writeHead(200, { 'content-type': 'application/yaml' }).end(readFileSync(files[url.pathname]!));
     switch (url.pathname) {
       case '/slow': // headers, then a body that never ends
@@ -53,6 +67,7 @@ export async function startSpecHost(files: Record<string, string> = {}): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    droppedByClient,
     close: () => new Promise((resolve) => {
       for (const res of open) res.destroy();
       server.close(() => resolve());
