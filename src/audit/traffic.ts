@@ -219,7 +219,9 @@ export class ExchangeExtractor {
       headers.set(name, headers.has(name) ? `${headers.get(name)}, ${h.value}` : h.value);
     }
     const start = Date.parse(e.startedDateTime);
-    const match = this.description.router.match(method, url.pathname);
+    // route(), not match(): a segment with a bad %-escape still names its operation (match() throws).
+    const routed = this.description.router.route(method, url.pathname);
+    const match = routed && { op: routed.op, path: routed.kind === 'match' ? routed.path : undefined };
     const deviceId = headers.get('ap-device-identifier')?.trim() || undefined;
     const forwardedFor = headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined;
     const clientAddress = (e as Entry & { _clientAddress?: string })._clientAddress;

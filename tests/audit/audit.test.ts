@@ -27,6 +27,16 @@ describe('auditFiles', () => {
     expect(report.traffic).toMatchObject({ entries: 5, exchanges: 3, ignored: 2 });
   });
 
+  it('audits a request whose path has a bad %-escape under its operation instead of stopping', async () => {
+    const { Authorization: _, ...noAuthorization } = device();
+    const report = await audit([
+      ...cleanFlow.slice(0, 3),
+      { at: 90_000, path: `/api/v2/${SP}/logout/%E0%A4?redirectUrl=https%3A%2F%2Fadobe.com`, headers: noAuthorization, status: 400 },
+    ]);
+    expect(report.traffic).toMatchObject({ entries: 4, exchanges: 4, ignored: 0 });
+    expect(report.rules.find((r) => r.id === 'headers.authorization')!.findings.flatMap((f) => f.requests)).toEqual(['#4']);
+  });
+
   it('names requests by file and entry when several files are audited', async () => {
     const a = await writeHar([{ at: 0, path: `/api/v2/${SP}/configuration`, headers: device(), response: { requestor: { mvpds: [] } } }], 'monday.har');
     const b = await writeHar([{ at: 30_000, path: `/api/v2/${SP}/configuration`, headers: device(), response: { requestor: { mvpds: [] } } }], 'tuesday.har');
