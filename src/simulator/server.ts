@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
 import { readBody } from '../http/body.ts';
+import { listen } from '../http/listen.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import type { SimClock } from './clock.ts';
 import { Simulator, type SimResponse, type SimulatorOptions } from './engine.ts';
@@ -122,18 +123,15 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   // Bounded waits for slow clients: a request must arrive within 30 s.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port ?? 4020, host, () => resolve());
-    });
+    url = await listen(server, o.port ?? 4020, host);
   } catch (error) {
     await recording?.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     simulator,
     ...(recording ? { recording } : {}),
     close: async () => {

@@ -1,6 +1,6 @@
-// The simulator's HTTP edge: a request body over the cap is answered 413 at once (not buffered,
-// not waited for), a client that goes away mid-body gets no answer and no recorded exchange, and
-// the simulator goes on serving.
+// The simulator's HTTP edge: where it listens (src/http/listen.ts), a request body over the cap
+// answered 413 at once (not buffered, not waited for), a client that goes away mid-body getting no
+// answer and no recorded exchange, and the simulator going on serving.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,26 @@ describe('simulator with a client that goes away mid-body', () => {
     }
     const { entries } = await readValidHar(file);
     expect(entries.map((e) => e.response.status)).toEqual([400]);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('simulator listening', () => {
+  it('gives a URL clients can use when it listens on an IPv6 address', async () => {
+    const v6 = await startSimulator({ port: 0, host: '::1', description: sharedDescription() });
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      expect((await registerAt(v6.url, 'not-a-jws')).status).toBe(400);
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it('fails to start on a port in use with the listen error, leaving a valid HAR with no exchange', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pass-sim-server-'));
+    const port = Number(new URL(sim.url).port);
+    await expect(startSimulator({ port, description: sharedDescription(), record: join(dir, 'sim.har') })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    expect((await readValidHar(join(dir, 'sim.har'))).entries).toEqual([]);
     await rm(dir, { recursive: true, force: true });
   });
 });
