@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
 import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
+import { headerValue } from '../http/request.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import type { SimClock } from './clock.ts';
 import { Simulator, type SimResponse, type SimulatorOptions } from './engine.ts';
@@ -80,7 +81,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
       return abort.signal;
     };
     const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = headerValue(v);
     const origin = `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`;
     let requestBody: string | undefined;
     const answer = async (reply: SimResponse) => {

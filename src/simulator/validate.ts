@@ -2,7 +2,7 @@
 // error Adobe documents for that input (`x-error-code`), in the shape the operation documents.
 import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator, ValidationResult } from '../description/validator.ts';
-import { checkForm, mediaTypeOf } from '../mock/request.ts';
+import { checkForm, mediaTypeOf } from '../http/request.ts';
 import { enhancedError, html, json, readCatalog, type CatalogEntry, type SimResponse } from './reply.ts';
 
 export interface RequestParts {
