@@ -7,7 +7,7 @@
 import { median } from './stats.ts';
 import { buildCases } from '../src/contract/cases.ts';
 import { ResponseChecker } from '../src/contract/check-response.ts';
-import { DEFAULT_BOUNDS } from '../src/contract/http.ts';
+import { DEFAULT_BOUNDS } from '../src/http/exchange.ts';
 import { MockTarget } from '../src/contract/mock-target.ts';
 import { buildInit, buildUrl } from '../src/contract/request.ts';
 import { runCases } from '../src/contract/run.ts';

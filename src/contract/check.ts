@@ -6,7 +6,7 @@ import { startSimulatorTarget, type SimulatorTarget } from '../simulator/target.
 import { buildCases } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { AcceptanceMatcher, DEFAULT_DRIFT_FILE, loadAcceptances, type Acceptances } from './drift-file.ts';
-import { DEFAULT_BOUNDS, type FetchLike } from './http.ts';
+import { DEFAULT_BOUNDS, type FetchLike } from '../http/exchange.ts';
 import { MockTarget } from './mock-target.ts';
 import type { PaceOptions } from './pacer.ts';
 import { Redactor } from './redact.ts';

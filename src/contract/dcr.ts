@@ -3,7 +3,7 @@
 // operations). Everything they issue is learned by the redactor before anything is shown.
 import type { Json, Operation } from '../description/document.ts';
 import type { ResponseChecker } from './check-response.ts';
-import { HttpFailure, type Exchange } from './http.ts';
+import { HttpFailure, type Exchange } from '../http/exchange.ts';
 import type { Redactor } from './redact.ts';
 import { settle, type CaseResult } from './results.ts';
 

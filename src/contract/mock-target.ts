@@ -2,7 +2,7 @@
 import type { Description } from '../description/index.ts';
 import { startMock, type RunningMock } from '../mock/server.ts';
 import type { Case } from './cases.ts';
-import { exchange, type Bounds, type FetchLike } from './http.ts';
+import { exchange, type Bounds, type FetchLike } from '../http/exchange.ts';
 import { buildInit, buildUrl } from './request.ts';
 import type { Sent, Target } from './target.ts';
 

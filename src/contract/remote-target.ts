@@ -7,7 +7,7 @@ import type { Description } from '../description/index.ts';
 import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
-import { exchange, type Bounds, type FetchLike } from './http.ts';
+import { exchange, type Bounds, type FetchLike } from '../http/exchange.ts';
 import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';

@@ -5,7 +5,7 @@ import type { Json, Operation } from '../description/document.ts';
 import type { Case } from './cases.ts';
 import { drift, type Drift, type ResponseChecker } from './check-response.ts';
 import type { AcceptanceMatcher } from './drift-file.ts';
-import { HttpFailure, type Exchange } from './http.ts';
+import { HttpFailure, type Exchange } from '../http/exchange.ts';
 import { Redactor } from './redact.ts';
 import { requestPath } from './request.ts';
 import { settle, type CaseResult } from './results.ts';

@@ -1,7 +1,7 @@
 // What the check runs against: a target is an object behind one interface (the embedded mock, a
 // remote host, the simulator), parsed once at the command-line edge.
 import type { Case, CaseRequest } from './cases.ts';
-import type { Exchange } from './http.ts';
+import type { Exchange } from '../http/exchange.ts';
 import { safeUrl } from './redact.ts';
 import type { CaseResult } from './results.ts';
 

@@ -1,19 +1,11 @@
 // Matches a request's method and URL path to a described operation.
+import { decode } from '../http/request.ts';
 import type { Operation } from './document.ts';
 
 export type RouteMatch =
   | { kind: 'match'; op: Operation; path: Record<string, string> }
   /** The path fits an operation's template but a segment is not valid percent-encoded UTF-8. */
   | { kind: 'bad-escape'; op: Operation; param: string; raw: string };
-
-/** decodeURIComponent without the URIError: undefined for text that is not percent-encoded UTF-8. */
-export function decode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export interface Route {
   op: Operation;

@@ -1,5 +1,7 @@
-// Fetches a description (or a file it references) over HTTP(S) with a timeout, a size cap and bounded redirects.
+// Fetches a description (or a file it references) over HTTP(S) with a timeout, a size cap and bounded redirects:
+// a redirect loop over the bounded exchange (src/http/exchange.ts), one deadline for the whole chain.
 // We never send credentials, and a URL that carries some is refused, so no redirect can carry a secret away.
+import { exchange, HttpFailure, type Exchange, type FetchLike } from '../http/exchange.ts';
 
 export interface FetchLimits {
   /** Whole request, headers and body, in milliseconds. */
@@ -7,7 +9,7 @@ export interface FetchLimits {
   maxBytes: number;
   maxRedirects: number;
   /** Injected for tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   /** Cancels the download (e.g. Ctrl-C). */
   signal?: AbortSignal;
 }
@@ -37,65 +39,47 @@ export async function fetchText(url: string, limits: FetchLimits = DEFAULT_LIMIT
 
 /** Like fetchText, also saying where the body came from after redirects (relative $refs resolve from there). */
 export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<{ text: string; url: string }> {
-  const doFetch = limits.fetch ?? fetch;
+  const send: FetchLike = limits.fetch ?? ((request) => fetch(request));
   let current = new URL(url);
   if (current.username || current.password) {
     throw new FetchError(`${displayUrl(current)}: URLs with credentials are not supported (pass-contract never sends credentials)`);
   }
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(new FetchError(`${displayUrl(url)}: cancelled`));
-  limits.signal?.addEventListener('abort', onAbort, { once: true });
-  // One timer for the whole exchange (redirects, headers and body), kept referenced until we are done.
-  const timer = setTimeout(() => controller.abort(new FetchError(`${displayUrl(url)}: no complete answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
-  try {
-    for (let hop = 0; ; hop++) {
-      if (current.protocol !== 'https:' && current.protocol !== 'http:') throw new FetchError(`${displayUrl(url)}: will not fetch a ${current.protocol} URL`);
-      const response = await doFetch(current, { redirect: 'manual', signal: controller.signal, headers: { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5' } })
-        .catch((error: unknown) => {
-          throw controller.signal.reason instanceof FetchError ? controller.signal.reason : new FetchError(`${displayUrl(current)}: ${(error as Error).message}`);
-        });
-      if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-        await response.body?.cancel();
-        if (hop >= limits.maxRedirects) throw new FetchError(`${displayUrl(url)}: more than ${limits.maxRedirects} redirects`);
-        const next = new URL(response.headers.get('location')!, current);
-        if (next.username || next.password) throw new FetchError(`${displayUrl(current)}: redirected to a URL with credentials; refused`);
-        current = next;
-        continue;
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new FetchError(`${displayUrl(current)}: HTTP ${response.status}`);
-      }
-      const declared = Number(response.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > limits.maxBytes) {
-        await response.body?.cancel();
-        throw new FetchError(`${displayUrl(current)}: ${declared} bytes is over the ${limits.maxBytes}-byte limit`);
-      }
-      return { text: await readCapped(response, limits.maxBytes, displayUrl(current), controller.signal), url: current.href };
+  // One deadline for the whole chain: each hop gets what is left of it.
+  const deadline = performance.now() + limits.timeoutMs;
+  for (let hop = 0; ; hop++) {
+    if (current.protocol !== 'https:' && current.protocol !== 'http:') throw new FetchError(`${displayUrl(url)}: will not fetch a ${current.protocol} URL`);
+    let response: Exchange;
+    try {
+      response = await exchange(send, current.href, { headers: { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5' } }, {
+        timeoutMs: Math.max(0, deadline - performance.now()), maxBytes: limits.maxBytes, ...(limits.signal ? { signal: limits.signal } : {}),
+      });
+    } catch (error) {
+      throw fetchError(error, url, current, limits);
     }
-  } finally {
-    clearTimeout(timer);
-    limits.signal?.removeEventListener('abort', onAbort);
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      if (hop >= limits.maxRedirects) throw new FetchError(`${displayUrl(url)}: more than ${limits.maxRedirects} redirects`);
+      const next = new URL(location, current);
+      if (next.username || next.password) throw new FetchError(`${displayUrl(current)}: redirected to a URL with credentials; refused`);
+      current = next;
+      continue;
+    }
+    if (response.status < 200 || response.status > 299) throw new FetchError(`${displayUrl(current)}: HTTP ${response.status}`);
+    return { text: response.body, url: current.href };
   }
 }
 
-async function readCapped(response: Response, maxBytes: number, where: string, signal: AbortSignal): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read().catch((error: unknown) => {
-        throw signal.reason instanceof FetchError ? signal.reason : new FetchError(`${where}: ${(error as Error).message}`);
-      });
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) throw new FetchError(`${where}: body is over the ${maxBytes}-byte limit`);
-      chunks.push(value);
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
+/** The exchange's failure in this tool's words: the deadline and cancelling name the URL asked for, the rest the hop that failed. */
+function fetchError(error: unknown, url: string, current: URL, limits: FetchLimits): FetchError {
+  if (!(error instanceof HttpFailure)) return new FetchError(`${displayUrl(current)}: ${(error as Error).message}`);
+  switch (error.kind) {
+    case 'timeout':
+      return new FetchError(`${displayUrl(url)}: no complete answer within ${limits.timeoutMs} ms`);
+    case 'aborted':
+      return new FetchError(`${displayUrl(url)}: cancelled`);
+    case 'too-large':
+      return new FetchError(`${displayUrl(current)}: ${error.declaredBytes !== undefined ? `${error.declaredBytes} bytes` : 'body'} is over the ${limits.maxBytes}-byte limit`);
+    case 'connection':
+      return new FetchError(`${displayUrl(current)}: ${error.message}`);
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
 }

@@ -5,9 +5,10 @@ import type { IHttpRequest } from '@stoplight/prism-http';
 import { deref, type Json, type JsonObject, type Operation } from '../description/document.ts';
 import type { ErrorReply } from '../description/errors.ts';
 import type { Description } from '../description/index.ts';
+import { checkForm, headerValue, mediaTypeOf } from '../http/request.ts';
 import type { PrismMocker, PrismOperation } from '../prism/index.ts';
 import { parsePrefer, preferProblem, resolvePrefer } from './prefer.ts';
-import { checkAccept, checkForm, headerValue, mediaTypeOf, parseQuery, parseTarget } from './request.ts';
+import { checkAccept, parseQuery, parseTarget } from './request.ts';
 import { ViolationMapper, type PrismViolation } from './violations.ts';
 
 export interface MockRequest {

@@ -1,9 +1,8 @@
-// Reads the parts of a raw HTTP request that can be malformed before any schema applies: the
-// request target, percent-escapes, Content-Type, Accept and form bodies. Nothing here throws.
+// Reads the parts of a raw HTTP request only the mock checks before any schema applies: the request
+// target, the query as Prism takes it, Accept. Nothing here throws. (Content-Type, form bodies and
+// percent-escapes, which the simulator checks too, are in src/http/request.ts.)
 import { parse as parseContentType } from 'content-type';
-import { decode } from '../description/routes.ts';
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+import type { Parsed } from '../http/request.ts';
 
 /** Path and raw query of a request target (origin-form `/p?q` or absolute-form `http://h/p?q`). */
 export function parseTarget(target: string): Parsed<{ path: string; query: string }> {
@@ -33,15 +32,6 @@ export function parseQuery(raw: string): Record<string, string | string[]> {
   return out;
 }
 
-/** The media type of a Content-Type value (RFC 9110 syntax, lower-cased), or why it cannot be read. */
-export function mediaTypeOf(value: string): Parsed<string> {
-  try {
-    return { ok: true, value: parseContentType(value).type };
-  } catch (error) {
-    return { ok: false, message: `Content-Type ${JSON.stringify(value.slice(0, 80))} cannot be parsed (${(error as Error).message})` };
-  }
-}
-
 /** Checks an Accept value is a list of media ranges with valid parameters and q-values (RFC 9110 §12.5.1). */
 export function checkAccept(value: string): Parsed<{ type: string; q: number }[]> {
   const ranges = value.split(',').map((r) => r.trim()).filter((r) => r !== '');
@@ -59,24 +49,4 @@ export function checkAccept(value: string): Parsed<{ type: string; q: number }[]
     types.push({ type: parsed.type, q: q === undefined ? 1 : Number(q) });
   }
   return { ok: true, value: types };
-}
-
-/**
- * Checks every name and value of an `application/x-www-form-urlencoded` body is valid percent-encoded
- * UTF-8. The message names the field, never its value: form values carry client secrets.
- */
-export function checkForm(text: string): Parsed<string> {
-  for (const pair of text.split('&')) {
-    if (decode(pair.replace(/\+/g, ' ')) === undefined) {
-      const name = pair.split('=')[0]!;
-      const shown = decode(name.replace(/\+/g, ' ')) ?? '(undecodable name)';
-      return { ok: false, message: `form field ${JSON.stringify(shown.slice(0, 40))} is not valid percent-encoding` };
-    }
-  }
-  return { ok: true, value: text };
-}
-
-/** One header value as a string (Node gives arrays only for a few repeated headers). */
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,6 +1,7 @@
 // The mock's HTTP edge: reads each request (bounded), hands it to the pure handler, writes the answer.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
 import { loadDescription, type Description } from '../description/index.ts';
+import { discardBody, readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
 import { loadPrismMocker, prismOperations } from '../prism/index.ts';
 import { createMockHandler, type MockHandler, type MockResponse } from './handler.ts';
@@ -28,20 +29,6 @@ export async function createMock(description: Description = loadDescription()): 
   return createMockHandler(description, prism, await prismOperations(description));
 }
 
-const TOO_LARGE = Symbol('too large');
-
-/** The body bytes, or TOO_LARGE once more than `max` have arrived (the rest is drained, not kept). */
-async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | undefined | typeof TOO_LARGE> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= max) chunks.push(chunk as Buffer);
-  }
-  if (size > max) return TOO_LARGE;
-  return chunks.length ? Buffer.concat(chunks) : undefined;
-}
-
 function write(res: ServerResponse, r: MockResponse): void {
   // A known length, not chunked: writeHead fixes the framing before end() sees the body.
   const headers = { ...r.headers, 'Content-Length': String(r.body === undefined ? 0 : Buffer.byteLength(r.body)) };
@@ -57,12 +44,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     const target = req.url ?? '/';
     let response: MockResponse;
     try {
-      const body = await readBody(req, max);
-      response = handle({ method, target, headers: req.headers, ...(body === TOO_LARGE ? { bodyError: `body larger than ${max} bytes` } : body ? { body } : {}) });
-      if (body === TOO_LARGE) response.headers.Connection = 'close';
+      const { bytes, tooLarge } = await readBody(req, max);
+      // Over the cap, the rest is read and dropped before answering, so the client gets to read the answer.
+      if (tooLarge) await discardBody(req);
+      response = handle({ method, target, headers: req.headers, ...(tooLarge ? { bodyError: `body larger than ${max} bytes` } : bytes.length ? { body: bytes } : {}) });
+      if (tooLarge) response.headers.Connection = 'close';
     } catch (error) {
       // The client went away mid-body: nobody is left to answer.
-      if (req.destroyed || res.destroyed) return;
+      if (req.readableAborted || res.destroyed) return;
       response = { status: 400, headers: { Connection: 'close' }, violation: `unreadable request: ${(error as Error).message}` };
     }
     if (!res.destroyed) write(res, response);

@@ -13,6 +13,7 @@ import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type V
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
+import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 
@@ -55,31 +56,6 @@ function forwardable(raw: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
   return out;
-}
-
-/**
- * Reads the request body up to `max` bytes. A longer one is not buffered: the reading stops (the
- * request paused) with what came so far in `bytes`, and the caller streams the rest upstream.
- */
-function readHead(req: IncomingMessage, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (complete: boolean) => {
-      req.off('data', onData).off('end', onEnd).off('error', reject);
-      resolve({ bytes: Buffer.concat(chunks), complete });
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > max) {
-        req.pause();
-        done(false);
-      }
-    };
-    const onEnd = () => done(true);
-    req.on('data', onData).once('end', onEnd).once('error', reject);
-  });
 }
 
 function decode(bytes: Buffer, encoding: string | undefined): string {
@@ -146,8 +122,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const n = results.length + 1;
     const name = `${method} ${url.pathname} #${n}`;
     const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;
-    const body = await readHead(req, maxBytes);
-    learnFrom(redactor, req.headers, body.complete ? body.bytes.toString('utf8') : '', req.headers['content-type']);
+    // Over maxBytes (read or declared) the reading stops with the request paused: what came so far goes first, the rest streams through.
+    const body = await readBody(req, maxBytes);
+    learnFrom(redactor, req.headers, body.tooLarge ? '' : body.bytes.toString('utf8'), req.headers['content-type']);
 
     // Raw name/value pairs keep the client's order and case; only Host names the upstream.
     const headers = forwardable(req.rawHeaders);
@@ -233,10 +210,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
       });
     });
-    if (body.complete) upstreamReq.end(body.bytes);
+    if (!body.tooLarge) upstreamReq.end(body.bytes);
     else {
       // Over maxBytes: what was read goes first, the rest streams through (with backpressure).
-      upstreamReq.write(body.bytes);
+      if (body.bytes.length) upstreamReq.write(body.bytes);
       pipeline(req, upstreamReq, () => undefined);
     }
   };

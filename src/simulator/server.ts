@@ -3,6 +3,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
+import { readBody } from '../http/body.ts';
+import { listen } from '../http/listen.ts';
+import { headerValue } from '../http/request.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import type { SimClock } from './clock.ts';
 import { Simulator, type SimResponse, type SimulatorOptions } from './engine.ts';
@@ -37,27 +40,6 @@ export interface RunningSimulator {
   /** The HAR recording, when `record` was given. */
   recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
   close(): Promise<void>;
-}
-
-class TooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new TooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined));
-    req.on('error', reject);
-  });
 }
 
 export async function startSimulator(o: StartSimulatorOptions = {}): Promise<RunningSimulator> {
@@ -99,7 +81,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
       return abort.signal;
     };
     const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = headerValue(v);
     const origin = `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`;
     let requestBody: string | undefined;
     const answer = async (reply: SimResponse) => {
@@ -113,7 +95,13 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
       if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
     };
     readBody(req, limit)
-      .then((body) => {
+      .then(({ bytes, tooLarge }) => {
+        if (tooLarge) {
+          // Answered at once; the rest of the body is read and dropped behind the answer.
+          req.resume();
+          return { status: 413, headers: { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }, body: `request body larger than ${limit} bytes\n` };
+        }
+        const body = bytes.length ? bytes.toString('utf8') : undefined;
         requestBody = body;
         return simulator.handle({
           method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body !== undefined ? { body } : {}),
@@ -122,32 +110,29 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
         });
       })
       .then(answer)
-      .catch((error: unknown) => {
-        // A request the client left (or the simulator stopped) gets no answer, so no recorded exchange.
-        if (abort?.signal.aborted) {
+      .catch(() => {
+        // A request the client left (or the simulator stopped), mid-body or mid-answer, gets no answer,
+        // so no recorded exchange.
+        if (abort?.signal.aborted || req.readableAborted || res.destroyed) {
           res.destroy();
           return;
         }
-        const status = error instanceof TooLarge ? 413 : 500;
-        return answer({ status, headers: { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }, body: status === 413 ? `request body larger than ${limit} bytes\n` : 'simulator failure\n' });
+        return answer({ status: 500, headers: { 'Content-Type': 'text/plain;charset=UTF-8', Connection: 'close' }, body: 'simulator failure\n' });
       })
       .catch(() => res.destroy());
   });
   // Bounded waits for slow clients: a request must arrive within 30 s.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port ?? 4020, host, () => resolve());
-    });
+    url = await listen(server, o.port ?? 4020, host);
   } catch (error) {
     await recording?.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     simulator,
     ...(recording ? { recording } : {}),
     close: async () => {

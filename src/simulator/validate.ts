@@ -3,7 +3,7 @@
 import { deref, type CatalogEntry, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import { DocumentedErrors, type RejectedInput } from '../description/errors.ts';
 import type { DescriptionValidator, ValidationResult } from '../description/validator.ts';
-import { checkForm, mediaTypeOf } from '../mock/request.ts';
+import { checkForm, mediaTypeOf } from '../http/request.ts';
 import { errorResponse, type SimResponse } from './reply.ts';
 
 export interface RequestParts {

@@ -2,7 +2,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { buildCases } from '../../src/contract/cases.ts';
 import { ResponseChecker } from '../../src/contract/check-response.ts';
-import { DEFAULT_BOUNDS } from '../../src/contract/http.ts';
+import { DEFAULT_BOUNDS } from '../../src/http/exchange.ts';
 import { MockTarget } from '../../src/contract/mock-target.ts';
 import { runCases } from '../../src/contract/run.ts';
 import { loadDescription } from '../../src/description/index.ts';

@@ -147,6 +147,23 @@ describe('pass-contract proxy', () => {
     expect(await answer.promise).toBe(`${17 * chunk.length} ${sent.digest('hex')}`);
   });
 
+  it('streams a body whose Content-Length is over maxBytes upstream intact, with its length', async () => {
+    const up = await listen((req, res) => {
+      const hash = createHash('sha256');
+      let received = 0;
+      req.on('data', (c: Buffer) => {
+        received += c.length;
+        hash.update(c);
+      });
+      req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`${req.headers['content-length']} ${received} ${hash.digest('hex')}`));
+    });
+    const { proxy } = await proxyTo(up.url, { maxBytes: 1024 });
+    const body = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7) & 0xff;
+    const r = await fetch(`${proxy.url}/upload`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body, signal: AbortSignal.timeout(10_000) });
+    expect(await r.text()).toBe(`${body.length} ${body.length} ${createHash('sha256').update(body).digest('hex')}`);
+  });
+
   it('holds a fast upstream back while the client does not read, then delivers every byte', async () => {
     const block = Buffer.alloc(64 * 1024);
     for (let i = 0; i < block.length; i++) block[i] = i % 251;

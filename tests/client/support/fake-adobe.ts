@@ -5,8 +5,12 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Clock } from '../../../packages/client/src/clock.ts';
+import { readBody } from '../../../src/http/body.ts';
 import { SimClock } from './sim-clock.ts';
 import type { ThrottleModel } from './throttle-models.ts';
+
+/** Larger request bodies get 413 (1 MiB, nginx's default): the fake buffers no more than that. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export const STATEMENT = 'eyJhbGciOiJSUzI1NiJ9.CANARY-software-statement.c2lnbmF0dXJl';
 export const SECRET_PREFIX = 'CANARY-client-secret';
@@ -165,16 +169,20 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
   };
 
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    // A client that goes away mid-body gets no answer.
+    readBody(req, MAX_BODY_BYTES).then(async ({ bytes, tooLarge }) => {
+      if (tooLarge) {
+        req.resume();
+        res.writeHead(413, { Connection: 'close' }).end();
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname));
       if (!route) {
         res.writeHead(404).end();
         return;
       }
-      const hit: Hit = { op: route[2], method: req.method!, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: now(), aborted: false };
+      const hit: Hit = { op: route[2], method: req.method!, path: url.pathname, headers: req.headers, body: bytes.toString('utf8'), at: now(), aborted: false };
       hits.push(hit);
       res.on('close', () => {
         if (!res.writableFinished) hit.aborted = true;
@@ -191,7 +199,7 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
       counts.set(hit.op, n);
       const reply = (await o.overrides?.[hit.op]?.(hit, n)) ?? defaults(hit);
       await send(res, reply, hit);
-    });
+    }, () => res.destroy());
   });
   server.on('connection', (s) => {
     sockets.add(s);

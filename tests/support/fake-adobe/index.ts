@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../../packages/client/src/clock.ts';
 import { deref, requiredHeaders, type Json, type JsonObject, type Operation } from '../../../src/description/document.ts';
 import { loadDescription, type Description } from '../../../src/description/index.ts';
-import { readBodyText } from '../../../src/http/body.ts';
+import { readBody } from '../../../src/http/body.ts';
 import { accessToken, fresh, inputError, oauthError, registration, successAnswer, throttled, type Answer } from './answers.ts';
 import { Throttle, type ThrottleOptions } from './throttle.ts';
 
@@ -21,6 +21,9 @@ export interface Received {
   body: string;
   at: number;
 }
+
+/** Larger request bodies get 413, as a front end in front of Adobe's API would answer (1 MiB is nginx's default). */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Faults a host can have; each keeps its connection bounded by the server's close(). */
 export type Fault =
@@ -179,7 +182,14 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}): Promise<FakeAdob
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake-adobe.invalid');
     const method = req.method ?? 'GET';
-    const body = (await readBodyText(req)) ?? '';
+    // A client that goes away mid-body gets no answer.
+    const read = await readBody(req, MAX_BODY_BYTES).catch(() => undefined);
+    if (!read) return void res.destroy();
+    if (read.tooLarge) {
+      req.resume();
+      return void res.writeHead(413, { 'Content-Type': 'text/html', Connection: 'close' }).end('<html><head><title>413 Request Entity Too Large</title></head></html>');
+    }
+    const body = read.bytes.toString('utf8');
     const match = router.match(method, url.pathname);
     const record = (operationId: string): Received => {
       const r = { operationId, method, path: url.pathname + url.search, headers: req.headers, body, at: clock.now() };

@@ -1,7 +1,9 @@
 // One HTTP exchange with hard bounds: a deadline that covers the headers and the whole body, a
-// size cap, no redirects followed, cancellable from outside. The deadline is a timer we hold for
-// the whole exchange (an AbortSignal.timeout() on a temporary Request stops firing once the
-// signal is garbage-collected; see TOOLCHAIN.md).
+// size cap, no redirects followed, cancellable from outside. The contract check's targets send
+// through it; `diff` and `upstream` fetch descriptions with a redirect loop over it
+// (src/diff/fetch.ts). The deadline is a timer we hold for the whole exchange (an
+// AbortSignal.timeout() on a temporary Request stops firing once the signal is garbage-collected;
+// see TOOLCHAIN.md).
 import { waitOrAbort } from 'pass-contract-client';
 
 export type FetchLike = (request: Request) => Promise<Response>;
@@ -27,7 +29,11 @@ export type FailureKind = 'timeout' | 'too-large' | 'connection' | 'aborted';
 /** A bounded exchange that did not complete. The message never contains the request's headers or body. */
 export class HttpFailure extends Error {
   override name = 'HttpFailure';
-  constructor(readonly kind: FailureKind, message: string) {
+  /**
+   * @param declaredBytes for `too-large`, the Content-Length that broke the cap before any byte was
+   *   read (absent when the body grew past it while streaming)
+   */
+  constructor(readonly kind: FailureKind, message: string, readonly declaredBytes?: number) {
     super(message);
   }
 }
@@ -63,11 +69,10 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
   }
 }
 
-
 async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    controller.abort(new HttpFailure('too-large', `response body of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
+    controller.abort(new HttpFailure('too-large', `response body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, declared));
     throw controller.signal.reason;
   }
   if (!response.body) return '';

@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { exchange } from '../../src/contract/http.ts';
+import { exchange } from '../../src/http/exchange.ts';
 import { projectRoot } from '../../src/description/document.ts';
 
 describe('exchange()', () => {
   it('times out under constant garbage collection (node --expose-gc)', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', join(projectRoot, 'tests/contract/fixtures/gc-timeout.ts')], { cwd: projectRoot, timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', join(projectRoot, 'tests/http/fixtures/gc-timeout.ts')], { cwd: projectRoot, timeout: 20_000 });
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ outcome: 'HttpFailure:timeout', withinMs: true });
   }, 25_000);
 
@@ -39,5 +39,25 @@ describe('exchange()', () => {
     const never = exchange(() => new Promise<Response>(() => {}), 'http://127.0.0.1:9/', {}, { timeoutMs: 60_000, maxBytes: 1, signal: controller.signal });
     controller.abort();
     await expect(never).rejects.toMatchObject({ kind: 'aborted' });
+  });
+});
+
+describe('exchange() size cap', () => {
+  it('says whether the declared length or the streamed body broke the cap', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/declared') res.writeHead(200, { 'Content-Length': '5000' }).end('x'.repeat(5000));
+      else res.writeHead(200).end('y'.repeat(5000)); // chunked: no length to read first
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const bounds = { timeoutMs: 2000, maxBytes: 1024 };
+      await expect(exchange((r) => fetch(r), `${base}/declared`, {}, bounds)).rejects.toMatchObject({ kind: 'too-large', declaredBytes: 5000 });
+      const streamed = await exchange((r) => fetch(r), `${base}/streamed`, {}, bounds).catch((e: unknown) => e);
+      expect(streamed).toMatchObject({ kind: 'too-large' });
+      expect((streamed as { declaredBytes?: number }).declaredBytes).toBeUndefined();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,0 +1,59 @@
+// The description fetcher is a redirect loop over the bounded exchange: what it gained from it
+// (an injected fetch that ignores its signal still times out, a refused connection says so) and
+// what stays its own (one deadline over the whole redirect chain, its messages, no query values).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { fetchText, type FetchLimits } from '../../src/diff/fetch.ts';
+
+const limits = (extra: Partial<FetchLimits>): FetchLimits => ({ timeoutMs: 5_000, maxBytes: 1024 * 1024, maxRedirects: 3, ...extra });
+
+describe('fetchText()', () => {
+  it('times out although an injected fetch never settles and ignores its signal', async () => {
+    const ignoring = () => new Promise<Response>(() => undefined);
+    await expect(fetchText('http://spec.invalid/openapi.json?token=Canary-Q-5e1a', limits({ timeoutMs: 200, fetch: ignoring })))
+      .rejects.toThrow(/^http:\/\/spec\.invalid\/openapi\.json\?…: no complete answer within 200 ms$/);
+  });
+
+  it('is cancelled by the caller\'s signal, naming the URL asked for', async () => {
+    const controller = new AbortController();
+    const pending = fetchText('http://spec.invalid/openapi.json', limits({ signal: controller.signal, fetch: () => new Promise<Response>(() => undefined) }));
+    controller.abort();
+    await expect(pending).rejects.toThrow(/^http:\/\/spec\.invalid\/openapi\.json: cancelled$/);
+  });
+
+  it('keeps one deadline over the whole redirect chain, not one per hop, and names the URL asked for', async () => {
+    // Each hop answers well within the deadline; four of them do not.
+    let hops = 0;
+    const slowRedirects = () => new Promise<Response>((resolve) => {
+      hops++;
+      setTimeout(() => resolve(hops < 4 ? new Response(null, { status: 302, headers: { location: `/hop${hops}` } }) : new Response('openapi: 3.1.0')), 150);
+    });
+    await expect(fetchText('http://spec.invalid/start?token=Canary-Hop-2b9e', limits({ timeoutMs: 400, fetch: slowRedirects })))
+      .rejects.toThrow(/^http:\/\/spec\.invalid\/start\?…: no complete answer within 400 ms$/);
+    expect(hops).toBeLessThan(4);
+  });
+
+  it('says why a connection failed (not only "fetch failed"), without the query', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const error = await fetchText(`http://127.0.0.1:${port}/openapi.json?token=Canary-Conn-77b2`, limits({})).catch((e: Error) => e);
+    expect(String(error)).toMatch(new RegExp(`^FetchError: http://127\\.0\\.0\\.1:${port}/openapi\\.json\\?…: ECONNREFUSED$`));
+    expect(String(error)).not.toContain('Canary-Conn-77b2');
+  });
+
+  it('sends no credentials and redirects are followed by us, never by fetch', async () => {
+    const seen: Request[] = [];
+    const recording = async (request: Request) => {
+      seen.push(request);
+      return seen.length === 1 ? new Response(null, { status: 302, headers: { location: '/next.yaml' } }) : new Response('openapi: 3.1.0');
+    };
+    expect(await fetchText('http://spec.invalid/start.yaml', limits({ fetch: recording }))).toBe('openapi: 3.1.0');
+    expect(seen.map((r) => [r.url, r.redirect, r.headers.get('authorization'), r.headers.get('cookie')])).toEqual([
+      ['http://spec.invalid/start.yaml', 'manual', null, null],
+      ['http://spec.invalid/next.yaml', 'manual', null, null],
+    ]);
+  });
+});
