@@ -1,7 +1,8 @@
-// Keeps secrets out of what the client writes (log entries, error messages): the known ones
-// (software statement, client secret, access tokens) and anything shaped like a token.
-
-const REDACTED = '[redacted]';
+// Keeps secrets out of what the client writes (log entries, error messages) and what an application
+// logs through it: the known ones (software statement, client secret, access tokens) in every form
+// a server may echo them (secret-forms.ts), and anything shaped like a token. client_id is not a
+// secret here (the decision and why: secret-forms.ts); the client's own messages never carry it.
+import { REDACTED, SecretForms } from './secret-forms.ts';
 
 /**
  * A run of 20+ token characters with both letters and digits: JWTs, base64 secrets, UUIDs. Adobe's
@@ -14,22 +15,15 @@ function redactTokenLike(text: string): string {
   return text.replace(TOKEN_RUN, (run) => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
 }
 
-/** The secrets one client knows; `text` removes them (and their URL-encoded form) and token-like runs. */
+/** The secrets one client knows; `text` removes them (in each encoded form) and token-like runs. */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private readonly secrets = new SecretForms();
 
   add(...values: (string | undefined)[]): void {
-    for (const value of values) {
-      // Very short values would redact ordinary words; nothing that short is a credential.
-      if (!value || value.length < 6) continue;
-      this.secrets.add(value);
-      this.secrets.add(encodeURIComponent(value));
-    }
+    for (const value of values) if (value) this.secrets.learn(value);
   }
 
   text(text: string): string {
-    let out = text;
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
-    return redactTokenLike(out);
+    return redactTokenLike(this.secrets.replace(text));
   }
 }
