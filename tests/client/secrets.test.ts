@@ -131,6 +131,16 @@ describe('secrets never reach messages or logs', () => {
     expect(exposed(error)).not.toContain(ODD_BASE64.slice(0, 8));
   });
 
+  it('the Redactor drops credential fields of JSON and form text, whatever their length, and learns them for echoes elsewhere', () => {
+    const redactor = new Redactor();
+    // The answer that issues a secret, logged before anyone has read it (PHP-style `\/` included).
+    const issued = '{"client_id":"client-7","client_secret" : "s\\/cr\\"t 1ong","access_token":"tiny"}';
+    expect(redactor.text(issued)).toBe('{"client_id":"client-7","client_secret" : "[redacted]","access_token":"[redacted]"}');
+    // What was learned goes wherever it shows up later, in any form; short values are not learned.
+    expect(redactor.text('echo s/cr"t 1ong, s%2Fcr%22t%201ong, s%2Fcr%22t+1ong, cy9jciJ0IDFvbmc=; tiny stays')).toBe('echo [redacted], [redacted], [redacted], [redacted]; tiny stays');
+    expect(redactor.text('grant_type=client_credentials&client_id=client-7&client_secret=x%2By&refresh_token=')).toBe('grant_type=client_credentials&client_id=client-7&client_secret=[redacted]&refresh_token=[redacted]');
+  });
+
   it('keeps real error codes, drops anything token-like or known', () => {
     const redactor = new Redactor();
     redactor.add(`${SECRET_PREFIX}-1`, 'known_secret_words');
