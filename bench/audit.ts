@@ -3,6 +3,7 @@
 // processes two ways, side by side: streamed (what `pass-contract audit` does) and with the whole
 // file read and JSON.parse'd first. Prints wall time and peak RSS as medians after a warm-up, and
 // their ratios. Usage: tsx bench/audit.ts [requests] (default 100000).
+import { median } from './stats.ts';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -97,7 +98,6 @@ async function generate(path: string, n: number): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 100_000);

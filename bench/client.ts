@@ -2,6 +2,7 @@
 // Prints the ratio of per-request times measured in this one run, and the client's bundle size.
 // BENCH_BASELINE=<commit> also times that commit's createPassClient in the same alternating rounds
 // (loaded from a temporary worktree), for a before/after in one run.
+import { median } from './stats.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bundleClient } from './client-bundle.ts';
@@ -49,7 +50,6 @@ for (let round = 0; round < ROUNDS; round++) {
   clientTimes.push(await time(client));
   if (old) oldTimes.push(await time(oldClient));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rawMs = median(rawTimes);
 const clientMs = median(clientTimes);
 const bareMs = median(bareTimes);

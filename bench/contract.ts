@@ -4,6 +4,7 @@
 // calls), as the median of alternating chunks, so both sides see the same machine state.
 // BENCH_BASELINE=<commit> also times that commit's whole response check in the same chunks
 // (its checker and validators, loaded from a temporary worktree), for a before/after in one run.
+import { median } from './stats.ts';
 import { buildCases } from '../src/contract/cases.ts';
 import { ResponseChecker } from '../src/contract/check-response.ts';
 import { DEFAULT_BOUNDS } from '../src/contract/http.ts';
@@ -19,7 +20,6 @@ const PER_CHUNK = Number(process.env.BENCH_PER_CHUNK ?? 200);
 const description = loadDescription();
 const { doc, operations, validator } = description;
 const checker = new ResponseChecker(doc, validator);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Times each function in alternating chunks after a warm-up; returns the median ms per chunk. */
 function race(fns: Record<string, () => void>): Record<string, number> {

@@ -1,5 +1,6 @@
 // Benchmark: diffing two versions of Adobe's published files (and our description against its release),
 // split into parse, $ref resolution and comparison. Medians after a warm-up, ratios measured in this one run.
+import { median } from './stats.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/description/document.ts';
@@ -11,7 +12,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const adobe = (version: string, file: string) => join(projectRoot, 'reference', 'adobe-openapi', version, file);
 
-async function median(fn: () => unknown): Promise<number> {
+/** Median time of `fn` over ROUNDS runs, after WARMUP runs. */
+async function timed(fn: () => unknown): Promise<number> {
   for (let i = 0; i < WARMUP; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -19,8 +21,7 @@ async function median(fn: () => unknown): Promise<number> {
     await fn();
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 const pairs: [string, string, string][] = [
@@ -39,10 +40,10 @@ for (const [a, b, file] of pairs) {
   const texts = [readFileSync(adobe(a, file), 'utf8'), readFileSync(adobe(b, file), 'utf8')];
   const parsed = texts.map((t) => JSON.parse(t) as unknown);
   const resolved = await Promise.all(parsed.map((p, i) => resolveDocument(p, adobe(i ? b : a, file))));
-  const parse = await median(() => texts.map((t) => JSON.parse(t)));
-  const resolve = await median(() => Promise.all(parsed.map((p, i) => resolveDocument(p, adobe(i ? b : a, file)))));
-  const diff = await median(() => diffDocuments(resolved[0]!.document, resolved[1]!.document));
-  const whole = await median(() => runDiff(adobe(a, file), adobe(b, file)));
+  const parse = await timed(() => texts.map((t) => JSON.parse(t)));
+  const resolve = await timed(() => Promise.all(parsed.map((p, i) => resolveDocument(p, adobe(i ? b : a, file)))));
+  const diff = await timed(() => diffDocuments(resolved[0]!.document, resolved[1]!.document));
+  const whole = await timed(() => runDiff(adobe(a, file), adobe(b, file)));
   const name = `${a.slice(0, 10)} → ${b.slice(0, 10)} ${file}`;
   console.log(`${name.padEnd(48)} ${String(texts[0]!.length + texts[1]!.length).padStart(7)} ${parse.toFixed(2).padStart(7)} ${resolve.toFixed(2).padStart(8)} ${diff.toFixed(2).padStart(7)} ${whole.toFixed(2).padStart(7)} ${(whole / parse).toFixed(1).padStart(11)}`);
 }
@@ -50,6 +51,6 @@ for (const [a, b, file] of pairs) {
 // The CHANGELOG check's diff: the released bundle against openapi/ resolved file by file (187 files).
 const released = JSON.parse(readFileSync(join(projectRoot, 'generated', 'openapi.json'), 'utf8')) as unknown;
 const working = join(projectRoot, 'openapi', 'openapi.yaml');
-const bundleOnly = await median(() => runDiff({ document: released, location: join(projectRoot, 'generated', 'openapi.json') }, join(projectRoot, 'generated', 'openapi.json')));
-const multiFile = await median(() => runDiff({ document: released, location: join(projectRoot, 'generated', 'openapi.json') }, working));
+const bundleOnly = await timed(() => runDiff({ document: released, location: join(projectRoot, 'generated', 'openapi.json') }, join(projectRoot, 'generated', 'openapi.json')));
+const multiFile = await timed(() => runDiff({ document: released, location: join(projectRoot, 'generated', 'openapi.json') }, working));
 console.log(`ours: bundle vs bundle ${bundleOnly.toFixed(1)} ms; bundle vs openapi/ (multi-file) ${multiFile.toFixed(1)} ms; ratio ${(multiFile / bundleOnly).toFixed(1)}`);

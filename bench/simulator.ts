@@ -4,6 +4,7 @@
 // soak of 100,000 requests from 1,000 devices with the simulator's heap after each 10,000.
 // Throughput and latency come from autocannon (fixed connections, keep-alive, one request in
 // flight per connection), the same load for every server.
+import { median } from './stats.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +23,6 @@ const TIMEOUT_MS = 10_000;
 
 if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (the benchmark measures the built CLI, as users run it)`);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const deviceInfo = Buffer.from(JSON.stringify({ primaryHardwareType: 'SetTopBox', model: 'AppleTV', version: '5,3', osName: 'tvOS', osVersion: '17.0', connectionType: 'WiFi' })).toString('base64');
 
 /** The default scenario's software statement (what `simulate` prints on start). */

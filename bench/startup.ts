@@ -6,6 +6,7 @@
 // - npm start: spawn of `npm start` to its exit (the check against the embedded mock, 0 drift).
 // - mock cold start: spawn of `npm run mock -- --port 0` to the first successful (200) response of
 //   retrieveConfiguration, sent with the documented request sample's headers.
+import { median } from './stats.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,10 +86,6 @@ async function timeMock(cwd: string, request: { path: string; headers: Record<st
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const scratch = mkdtempSync(join(tmpdir(), 'pass-bench-startup-'));
 let baseline: BaselineTree | undefined;

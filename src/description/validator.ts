@@ -1,7 +1,7 @@
 // Ajv 2020-12 validators compiled from the bundled description, addressed by JSON Pointer.
 // Two compilations per schema: a fast one that stops at the first error (the pass path, run on
 // every response) and one that collects every error (the failure path, for reports).
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type CodeKeywordDefinition, type ErrorObject, type KeywordCxt, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { withConstEnums } from './const-enums.ts';
 import { inlineRefs } from './inline-refs.ts';
@@ -49,7 +49,36 @@ function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Vi
   return out;
 }
 
-function createAjv(allErrors: boolean): Ajv2020 {
+/** `contentEncoding: base64` asserted (other encodings stay annotations). */
+const contentEncodingKeyword: CodeKeywordDefinition = {
+  keyword: 'contentEncoding',
+  type: 'string',
+  schemaType: 'string',
+  error: { message: ({ schema }) => `must be ${String(schema)}-encoded` },
+  code(cxt: KeywordCxt) {
+    if (cxt.schema !== 'base64') return;
+    const test = cxt.gen.scopeValue('func', { ref: isBase64 });
+    cxt.fail(_`!${test}(${cxt.data})`);
+  },
+};
+
+/** True when some object of the document has one of `keywords` as a member. */
+export function usesKeyword(node: Json, keywords: readonly string[]): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => usesKeyword(n, keywords));
+  return keywords.some((k) => k in node) || Object.values(node).some((n) => usesKeyword(n, keywords));
+}
+
+/** What Ajv2020 always supports and a pass-path validator pays for on every call, with the keywords that need it. */
+const COSTLY_SUPPORT = {
+  // Every validator records which properties and items each subschema evaluated (an object per
+  // if/then branch, per call) for the sake of these two keywords.
+  unevaluated: ['unevaluatedProperties', 'unevaluatedItems'],
+  // Every validator takes a `dynamicAnchors` object (a fresh `{}` per call by default) for these.
+  dynamicRef: ['$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor'],
+} as const;
+
+function createAjv(allErrors: boolean, unused: (keyof typeof COSTLY_SUPPORT)[] = []): Ajv2020 {
   // strict: false because the whole OpenAPI document is added as one schema resource so that
   // schemas inline in paths can be addressed; non-schema members (info, paths…) are ignored.
   // verbose (failure path only) gives each error its schema object, so reports can name it.
@@ -63,15 +92,13 @@ function createAjv(allErrors: boolean): Ajv2020 {
   ajv.addFormat('uri', { type: 'string', validate: fastUri(formats.uri) });
   ajv.addFormat('uri-reference', { type: 'string', validate: fastUriReference(formats['uri-reference']) });
   // JSON Schema makes `contentEncoding` an annotation; we assert it: a "base64" value that is
-  // not base64 (a media token, X-Device-Info) is drift, not a pass.
+  // not base64 (a media token, X-Device-Info) is drift, not a pass. Generated inline: a function
+  // keyword would allocate its data-context object on every call.
   ajv.removeKeyword('contentEncoding');
-  ajv.addKeyword({
-    keyword: 'contentEncoding',
-    type: 'string',
-    schemaType: 'string',
-    error: { message: ({ schema }) => `must be ${String(schema)}-encoded` },
-    validate: (encoding: string, value: string) => (encoding === 'base64' ? isBase64(value) : true),
-  });
+  ajv.addKeyword(contentEncodingKeyword);
+  // Ajv2020 forces these options on; the generated code reads them when it compiles, so turning
+  // one off for a document that never uses its keywords only drops dead bookkeeping.
+  for (const option of unused) (ajv.opts as unknown as Record<string, unknown>)[option] = false;
   if (!allErrors) {
     // The pass path: same answers as Ajv's length keywords, without counting code points when the length decides.
     ajv.removeKeyword('minLength');
@@ -91,7 +118,8 @@ export class DescriptionValidator {
 
   constructor(private readonly doc: OpenApiDocument) {
     this.schemaDocument = withConstEnums(doc);
-    this.fast = createAjv(false);
+    const unused = (Object.keys(COSTLY_SUPPORT) as (keyof typeof COSTLY_SUPPORT)[]).filter((o) => !usesKeyword(this.schemaDocument, COSTLY_SUPPORT[o]));
+    this.fast = createAjv(false, unused);
     this.full = createAjv(true);
     this.fast.addSchema(inlineRefs(this.schemaDocument) as object, DOCUMENT_ID);
     this.full.addSchema(this.schemaDocument as object, DOCUMENT_ID);

@@ -3,11 +3,12 @@
 // base64 JSON headers, Prefer) and answer every rejected input in the description's own error shape.
 import type { IHttpRequest } from '@stoplight/prism-http';
 import { deref, type Json, type JsonObject, type Operation } from '../description/document.ts';
+import type { ErrorReply } from '../description/errors.ts';
 import type { Description } from '../description/index.ts';
 import type { PrismMocker, PrismOperation } from '../prism/index.ts';
 import { parsePrefer, preferProblem, resolvePrefer } from './prefer.ts';
 import { checkAccept, checkForm, headerValue, mediaTypeOf, parseQuery, parseTarget } from './request.ts';
-import { ViolationMapper, type ErrorReply, type PrismViolation } from './violations.ts';
+import { ViolationMapper, type PrismViolation } from './violations.ts';
 
 export interface MockRequest {
   method: string;

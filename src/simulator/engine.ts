@@ -3,6 +3,7 @@
 // per operation. No sockets here (server.ts is the HTTP edge), so tests call it directly.
 import type { Description } from '../description/index.ts';
 import type { Operation } from '../description/document.ts';
+import { enhancedError, errorPage } from '../description/errors.ts';
 import { createVirtualClock, type SimClock } from './clock.ts';
 import type { OpRequest, RuntimeSettings, SimContext } from './context.ts';
 import { controlApi } from './control.ts';
@@ -16,7 +17,7 @@ import { retrieveProfileForCode, retrieveProfileForMvpd, retrieveProfiles } from
 import { createAuthenticationSession, performAuthentication, resumeAuthenticationSession, retrieveAuthenticationSession } from './handlers/sessions.ts';
 import { mvpdPage } from './mvpd-pages.ts';
 import { createRandom } from './random.ts';
-import { enhancedError, html, json, THROTTLED_HTML, type SimResponse } from './reply.ts';
+import { html, json, THROTTLED_HTML, type SimResponse } from './reply.ts';
 import type { Scenario } from './scenario.ts';
 import { MemoryStore, type StateStore } from './store.ts';
 import { admit, THROTTLED, throttleKey } from './throttle.ts';
@@ -182,9 +183,8 @@ export class Simulator {
   private faultReply(op: Operation, error: { code: string; status?: number }): SimResponse {
     const entry = this.ctx.validator.entry(error.code);
     const status = error.status ?? entry.status;
-    const body = enhancedError(entry, this.ctx.random.uuid(), 'injected fault', status);
     const documentsHtml = op.operationId === 'performAuthentication';
-    return documentsHtml ? html(status, `<html><body><h1>${status}</h1><p>${entry.code}</p></body></html>\n`) : json(status, body);
+    return documentsHtml ? html(status, errorPage(status, entry.code, 'injected fault')) : json(status, enhancedError(entry, this.ctx.random.uuid(), 'injected fault', status));
   }
 }
 

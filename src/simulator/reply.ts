@@ -1,6 +1,6 @@
-// What a simulator handler returns, and the builders for Adobe's error shapes (enhanced errors
-// from the description's catalog, OAuth errors for DCR, the throttle's HTML page).
-import type { JsonObject } from '../description/document.ts';
+// What a simulator handler returns, and the builders for its shapes (JSON, HTML, redirects, the
+// throttle's HTML page); documented errors come from src/description/errors.ts.
+import type { ErrorReply } from '../description/errors.ts';
 
 export interface SimResponse {
   status: number;
@@ -8,9 +8,6 @@ export interface SimResponse {
   body?: string;
 }
 
-export interface CatalogEntry { code: string; status: number; action: string; message: string }
-
-export const HELP_URL = 'https://experienceleague.adobe.com/docs/pass/authentication/auth-features/error-reportn/enhanced-error-codes.html';
 export const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /**
@@ -23,23 +20,5 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 export const html = (status: number, body: string, headers: Record<string, string> = {}): SimResponse => ({ status, headers: { 'Content-Type': 'text/html;charset=UTF-8', ...headers }, body });
 export const redirect = (location: string): SimResponse => ({ status: 302, headers: { Location: location }, body: '' });
 
-/** The description's error catalog (`x-error-catalog` of `ErrorCode`) by code. */
-export function readCatalog(doc: { components: JsonObject }): Map<string, CatalogEntry> {
-  const errorCode = (doc.components.schemas as JsonObject).ErrorCode as JsonObject;
-  return new Map((errorCode['x-error-catalog'] as unknown as CatalogEntry[]).map((e) => [e.code, e]));
-}
-
-export interface EnhancedError {
-  action: string;
-  status: number;
-  code: string;
-  message: string;
-  details?: string;
-  helpUrl: string;
-  trace?: string;
-}
-
-/** An enhanced error as Adobe's error page defines it; `trace` is a fresh id per error. */
-export function enhancedError(entry: CatalogEntry, trace: string, details?: string, status = entry.status): EnhancedError {
-  return { action: entry.action, status, code: entry.code, message: entry.message, ...(details ? { details } : {}), helpUrl: HELP_URL, trace };
-}
+/** A documented error as the simulator sends it: JSON, an HTML page, or the status alone. */
+export const errorResponse = (r: ErrorReply): SimResponse => (r.body ? json(r.status, r.body) : r.html !== undefined ? html(r.status, r.html) : { status: r.status, headers: {}, body: '' });

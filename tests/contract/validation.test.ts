@@ -8,7 +8,7 @@ import { classify } from '../../src/contract/classify.ts';
 import { isConstOneOf, withConstEnums } from '../../src/description/const-enums.ts';
 import type { Json, JsonObject } from '../../src/description/document.ts';
 import { fastLengthOk } from '../../src/description/fast-length.ts';
-import { DescriptionValidator, isBase64 } from '../../src/description/validator.ts';
+import { DescriptionValidator, isBase64, usesKeyword } from '../../src/description/validator.ts';
 import { FAST_ABSOLUTE_PATH, FAST_ABSOLUTE_URI } from '../../src/description/uri.ts';
 import { description } from './support.ts';
 
@@ -163,8 +163,11 @@ describe('classifier', () => {
   });
 
   it('contentEncoding base64 is asserted', () => {
-    const v = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas: { T: { type: 'string', contentEncoding: 'base64' } } } });
+    const v = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas: { T: { type: 'string', contentEncoding: 'base64' }, U: { type: 'string', contentEncoding: 'base32' } } } });
     expect(v.validate('#/components/schemas/T', 'e30=').valid).toBe(true);
+    expect(v.testerAt('#/components/schemas/T')('e30')).toBe(false);
+    // Other encodings stay annotations, as JSON Schema says.
+    expect(v.testerAt('#/components/schemas/U')('not base32!')).toBe(true);
     expect(v.validate('#/components/schemas/T', 'PHNpZ25hdHVyZUluZm8...').violations).toEqual([{ path: '', message: 'must be base64-encoded', keyword: 'contentEncoding' }]);
   });
 });
@@ -225,5 +228,43 @@ describe('the checker remembers what it worked out per response, without changin
       const rules = checker.check(op, { status, headers, body }).map((d) => d.rule);
       expect(rules, String(status)).toEqual(documented.includes(String(status)) || documented.includes(`${String(status)[0]}XX`) || documented.includes('default') ? [] : ['status-undocumented']);
     }
+  });
+});
+
+describe('pass-path validators drop bookkeeping only for keywords the document never uses', () => {
+  // Ajv2020 always tracks evaluated properties (for unevaluatedProperties) and dynamic anchors
+  // (for $dynamicRef); the pass path turns each off when the document has no keyword needing it.
+  const tiny = (schemas: JsonObject) => new DescriptionValidator({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {}, components: { schemas } } as never);
+
+  it('a document with unevaluatedProperties keeps the tracking: properties evaluated by allOf or if/then count', () => {
+    const Session = {
+      type: 'object',
+      allOf: [{ properties: { id: { type: 'string' } } }],
+      if: { properties: { kind: { const: 'a' } }, required: ['kind'] },
+      then: { properties: { kind: true, url: { type: 'string' } } },
+      unevaluatedProperties: false,
+    };
+    const test = tiny({ Session }).testerAt('#/components/schemas/Session');
+    // By hand: id is evaluated by allOf, kind and url by if/then when kind is "a"; nothing else is.
+    expect(test({ id: 'x', kind: 'a', url: 'u' })).toBe(true);
+    expect(test({ id: 'x', extra: 1 })).toBe(false);
+    expect(test({ id: 'x', kind: 'b', url: 'u' })).toBe(false);
+    // And as plain Ajv 2020 answers, on more shapes (Ajv forgets allOf's `id` when `if` fails: we follow it).
+    const plain = new Ajv2020({ strict: false }).compile(Session);
+    for (const value of [{ id: 'x' }, { id: 'x', kind: 'b' }, { kind: 'a' }, { id: 1 }, {}, { url: 'u' }]) expect(test(value), JSON.stringify(value)).toBe(plain(value));
+  });
+
+  it('a document with $dynamicRef keeps dynamic anchors: the extending schema decides for nested nodes', () => {
+    const test = tiny({
+      Tree: { $id: 'https://t.invalid/tree', $dynamicAnchor: 'node', type: 'object', properties: { data: true, children: { type: 'array', items: { $dynamicRef: '#node' } } } },
+      StrictTree: { $id: 'https://t.invalid/strict-tree', $dynamicAnchor: 'node', $ref: 'tree', unevaluatedProperties: false },
+    }).testerAt('#/components/schemas/StrictTree');
+    expect(test({ data: 1, children: [{ data: 2, children: [] }] })).toBe(true);
+    expect(test({ data: 1, children: [{ data: 2, extra: 1 }] })).toBe(false);
+  });
+
+  it('our description uses neither, so its validators run without both', () => {
+    expect(usesKeyword(doc, ['unevaluatedProperties', 'unevaluatedItems', '$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor'])).toBe(false);
+    expect(usesKeyword({ a: [{ b: { unevaluatedItems: false } }] }, ['unevaluatedItems'])).toBe(true);
   });
 });

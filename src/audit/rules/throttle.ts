@@ -1,4 +1,5 @@
 // Throttling: stay within Adobe's per-device limit, and wait at least a second after a 429.
+import { throttleStep, type ThrottleState } from '../../description/throttle.ts';
 import { duration, PAGES, type RawFinding, type Rule, type Thresholds, append, startingBetween, plural } from '../rule.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
@@ -13,28 +14,15 @@ function byThrottleKey(traffic: Traffic): Map<string, Exchange[]> {
 
 const keyLabel = (key: string, xs: Exchange[]) => (xs[0]!.forwardedFor ? `${key} (X-Forwarded-For)` : xs[0]!.deviceId ?? key);
 
-/**
- * The requests Adobe's throttle would refuse. The model is the one that reproduces the scenario
- * table of the throttling page exactly: one request per one-second window counted from the
- * device's first request, plus a one-time allowance of ten; refused requests consume nothing.
- */
+/** The requests Adobe's throttle would refuse: the exchanges, in time order, folded through its step. */
 function overLimit(xs: Exchange[], t: Pick<Thresholds, 'throttleBurst' | 'throttleRatePerSecond'>): Exchange[] {
-  if (xs.length === 0) return [];
-  const first = xs[0]!.start;
-  const windowMs = 1000 / t.throttleRatePerSecond;
-  let burst = t.throttleBurst;
-  let window = -1;
-  let usedInWindow = 0;
+  const limit = { ratePerSecond: t.throttleRatePerSecond, burst: t.throttleBurst };
+  let state: ThrottleState | undefined;
   const refused: Exchange[] = [];
   for (const x of xs) {
-    const w = Math.floor((x.start - first) / windowMs);
-    if (w !== window) {
-      window = w;
-      usedInWindow = 0;
-    }
-    if (usedInWindow < 1) usedInWindow++;
-    else if (burst > 0) burst--;
-    else refused.push(x);
+    const step = throttleStep(state, x.start, limit);
+    state = step.state;
+    if (!step.admitted) refused.push(x);
   }
   return refused;
 }

@@ -1,22 +1,9 @@
 // `pass-contract diff <base> <revision>`: classify every change between two OpenAPI descriptions for clients.
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../../contract/usage-error.ts';
+import { Command, Option } from 'commander';
 import { runDiff, writeDiffReports } from '../../diff/index.ts';
 import { exitCodeFor, FAIL_ON, FORMATS, render, type FailOn, type Format } from '../../diff/report.ts';
 import type { CommandContext } from '../io.ts';
-
-export function parseTimeout(value: string): number {
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms < 1 || ms > 600_000) throw new InvalidArgumentError(`expected milliseconds from 1 to 600000, got "${value}"`);
-  return ms;
-}
-
-/** Load errors (missing file, bad YAML, unreachable URL, not OpenAPI 3) are usage errors: exit 2 with the reason. */
-export function asUsageError(error: unknown): never {
-  const e = error as Error;
-  if (e.name === 'LoadError' || e.name === 'FetchError') throw new UsageError(e.message);
-  throw error;
-}
+import { asUsageError, parseTimeout } from './options.ts';
 
 export function diffCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('diff')

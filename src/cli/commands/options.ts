@@ -1,5 +1,6 @@
 // Option parsers shared by the commands (commander calls them; a bad value is a usage error).
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from '../../contract/usage-error.ts';
 
 /** A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`); `name` goes in the error. */
 export const seconds = (name: string) => (value: string): number => {
@@ -12,4 +13,17 @@ export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}"`);
   return port;
+}
+
+export function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > 600_000) throw new InvalidArgumentError(`expected milliseconds from 1 to 600000, got "${value}"`);
+  return ms;
+}
+
+/** Load errors (missing file, bad YAML, unreachable URL, not OpenAPI 3) are usage errors: exit 2 with the reason. */
+export function asUsageError(error: unknown): never {
+  const e = error as Error;
+  if (e.name === 'LoadError' || e.name === 'FetchError') throw new UsageError(e.message);
+  throw error;
 }

@@ -7,7 +7,7 @@ import { bundledDescriptionPath, projectRoot } from '../../description/document.
 import { renderUpstreamJson, renderUpstreamMarkdown, runUpstream, writeUpstreamReports } from '../../diff/upstream-report.ts';
 import { loadWaivers, type Waiver } from '../../diff/waivers.ts';
 import type { CommandContext } from '../io.ts';
-import { asUsageError, parseTimeout } from './diff.ts';
+import { asUsageError, parseTimeout } from './options.ts';
 
 export const ADOBE_PUBLISHED = [
   'https://raw.githubusercontent.com/AdobeDocs/adobe-pass/main/static/restApiV2.json',

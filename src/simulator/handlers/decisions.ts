@@ -1,9 +1,10 @@
 // Preauthorization and authorization: one decision per resource from the scenario's rules, the
 // degradation rule or the TempPass trial; permits carry media tokens, denies item-level errors.
 import { createHash, createHmac } from 'node:crypto';
+import { enhancedError, type EnhancedError } from '../../description/errors.ts';
 import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
 import { deviceOf, ensureDegradedProfile, isTempPass, resolveProfile, tempPassTrial, useTempPassResource, type ProfileRecord } from '../model.ts';
-import { enhancedError, json, type EnhancedError, type SimResponse } from '../reply.ts';
+import { json, type SimResponse } from '../reply.ts';
 import type { MvpdConfig } from '../scenario.ts';
 
 type Kind = 'preauthorize' | 'authorize';

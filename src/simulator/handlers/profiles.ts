@@ -1,8 +1,9 @@
 // Profiles: every profile of a device, one MVPD's (with degraded and TempPass profiles), and the
 // profile a sign-in created for an authentication code (what the polling application waits for).
+import { enhancedError } from '../../description/errors.ts';
 import { degradationOf, integrated, type OpRequest, type SimContext } from '../context.ts';
 import { allProfiles, deviceProfiles, deviceOf, ensureDegradedProfile, isTempPass, profileJson, resolveProfile, tempPassTrial, temporaryProfile, type ProfileRecord } from '../model.ts';
-import { enhancedError, json, type SimResponse } from '../reply.ts';
+import { json, type SimResponse } from '../reply.ts';
 import { findSession } from './sessions.ts';
 
 const profilesJson = (profiles: Record<string, ProfileRecord>) => ({ profiles: Object.fromEntries(Object.entries(profiles).map(([k, p]) => [k, profileJson(p)])) });

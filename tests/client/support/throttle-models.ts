@@ -1,6 +1,9 @@
-// Adobe's throttle, as a host would enforce it, under the two readings its page allows
-// ("1 request per second, with an initial burst of 10 requests (one-time allowance on the first
-// interaction)", and the table that follows). Both say 429 for the first second after a 429.
+// Adobe's throttle, as a host could enforce it, under two readings of its page's prose ("a token
+// bucket", "1 request per second, with an initial burst of 10 requests (one-time allowance on the
+// first interaction)"). Both say 429 for the first second after a 429 ("the throttling expires after
+// one second of the first 429"), which makes them stricter than the page's scenario table: neither
+// reproduces it row by row (the bucket refuses its 2.2 s request, the window its 3.1 s request).
+// The table's own reading is `throttleStep` in src/description/throttle.ts.
 
 export interface ThrottleModel {
   readonly name: string;
@@ -43,9 +46,9 @@ export function tokenBucket(capacity = 10, perSecond = 1): ThrottleModel {
 }
 
 /**
- * Reading 2 (the page's table): one request per fixed one-second window, plus a one-time burst
- * of 10 spent when a window's request is used up. Windows start at the device's first request
- * plus `offsetMs`.
+ * Reading 2 (the table's windows, plus the block after a 429 that the table does not apply): one
+ * request per fixed one-second window, plus a one-time burst of 10 spent when a window's request
+ * is used up. Windows start at the device's first request plus `offsetMs`.
  */
 export function fixedWindowAfterBurst(burst = 10, offsetMs = 0): ThrottleModel {
   const devices = new Map<string, { origin: number; burstLeft: number; used: Map<number, number> }>();

@@ -3,6 +3,7 @@
 // the description: x-error-code on inputs, x-error-catalog for status, action and message.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deref, errorCatalog, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../../../src/description/document.ts';
+import { HELP_URL } from '../../../src/description/errors.ts';
 
 export interface Answer {
   status: number;
@@ -57,7 +58,7 @@ export function enhancedError(doc: OpenApiDocument, code: string): Answer {
   const { status } = entry;
   return {
     status, headers: { ...JSON_TYPE },
-    body: { action: entry.action, status, code, message: entry.message, helpUrl: 'https://experienceleague.adobe.com/en/docs/pass/authentication/integration-guide-programmers/features-standard/error-reporting/enhanced-error-codes' },
+    body: { action: entry.action, status, code, message: entry.message, helpUrl: HELP_URL },
   };
 }
 

@@ -1,5 +1,9 @@
-// Adobe's throttling page read two ways, both enforced by the fake host (per device):
-// - bucket: a token bucket of `burst` tokens refilled at `rate` per second, starting full;
+// Two stricter readings of Adobe's throttling page's prose, enforced by the fake host (per device)
+// so that clients meet a harsher host than the page's table. Neither reproduces that table (the
+// exact reading is `throttleStep` in src/description/throttle.ts): the bucket refuses its 2.2 s row,
+// and the window's block after a 429 refuses its 3.1 s row.
+// - bucket: a token bucket of `burst` tokens refilled at `rate` per second, starting full (the
+//   prose's "token bucket");
 // - window: fixed windows of 1/rate s counted from the device's first request, one request free
 //   per window, extra requests spend a one-time allowance of `burst`, then 429. After a 429 the
 //   device is refused for one window ("the throttling expires after one second of the first 429").
