@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { withConstEnums } from './const-enums.ts';
 import { inlineRefs } from './inline-refs.ts';
 import { deref, getByPointer, pointerSegment, type Json, type JsonObject, type OpenApiDocument } from './document.ts';
+import { fastAdditionalKeyword } from './fast-additional.ts';
 import { fastLengthKeyword } from './fast-length.ts';
 import { fastUri, fastUriReference } from './uri.ts';
 
@@ -104,6 +105,8 @@ function createAjv(allErrors: boolean, unused: (keyof typeof COSTLY_SUPPORT)[] =
     ajv.removeKeyword('minLength');
     ajv.removeKeyword('maxLength');
     ajv.addKeyword(fastLengthKeyword);
+    ajv.removeKeyword('additionalProperties');
+    ajv.addKeyword(fastAdditionalKeyword);
   }
   return ajv;
 }

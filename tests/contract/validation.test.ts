@@ -268,3 +268,40 @@ describe('pass-path validators drop bookkeeping only for keywords the document n
     expect(usesKeyword({ a: [{ b: { unevaluatedItems: false } }] }, ['unevaluatedItems'])).toBe(true);
   });
 });
+
+describe('additionalProperties: false on the pass path answers as Ajv\'s own keyword', () => {
+  it('for the property lists of every closed object schema of the description, on seeded keys and look-alikes', () => {
+    // Every closed object schema's property names, kept as a schema whose properties accept anything,
+    // so that only the additional-property check decides.
+    const lists: string[][] = [];
+    const walk = (node: Json) => {
+      if (!node || typeof node !== 'object') return;
+      if (!Array.isArray(node) && node.additionalProperties === false && node.properties && typeof node.properties === 'object') lists.push(Object.keys(node.properties));
+      for (const v of Object.values(node)) walk(v);
+    };
+    walk(doc);
+    // Ajv itself switches to a different lookup above 8 properties: both sides must be covered.
+    expect(lists.filter((l) => l.length > 8).length).toBeGreaterThanOrEqual(3);
+    expect(lists.filter((l) => l.length <= 8).length).toBeGreaterThanOrEqual(3);
+    lists.push([], ['__proto__', 'a']);
+    const schemas = Object.fromEntries(lists.map((names, i) => [`S${i}`, { type: 'object', properties: Object.fromEntries(names.map((n) => [n, true])), additionalProperties: false }]));
+    const fast = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas } } as never);
+    const plain = new Ajv2020({ strict: false });
+    const rnd = random(7);
+    let compared = 0;
+    lists.forEach((names, i) => {
+      const test = fast.testerAt(`#/components/schemas/S${i}`);
+      const stock = plain.compile(schemas[`S${i}`]!);
+      const keys = [...names, ...names.map((n) => `${n}x`), ...names.map((n) => n.slice(0, -1)), ...names.map((n) => n.toUpperCase()), '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'é'];
+      for (let k = 0; k < 40; k++) {
+        const chosen = keys.filter(() => rnd() < 0.15);
+        // As JSON.parse does for a response body, `__proto__` becomes an own key, not the prototype.
+        const value: Record<string, number> = {};
+        for (const key of chosen) Object.defineProperty(value, key, { value: 1, enumerable: true, configurable: true, writable: true });
+        expect(test(value), `${JSON.stringify(chosen)} against [${names.join(', ')}]`).toBe(stock(value));
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(1000);
+  });
+});
