@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 20_000,
-    globalSetup: ['tests/contract/global-setup.ts'],
+    globalSetup: ['tests/support/tmp-root.ts', 'tests/contract/global-setup.ts'],
     typecheck: {
       enabled: true,
       include: ['tests/**/*.test-d.ts'],

@@ -1,0 +1,23 @@
+// Global setup: one temporary folder for the whole test run, removed at its end. Tests (and the
+// commands they spawn) make their scratch folders with mkdtemp under os.tmpdir(), which reads
+// TMPDIR; pointing TMPDIR here before the workers start means a run leaves nothing in /tmp, even
+// when a test fails before its own clean-up. Tests that check our code leaves no temp files
+// behind look in the folders that code writes to, not here.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let root: string | undefined;
+let previous: string | undefined;
+
+export function setup() {
+  previous = process.env.TMPDIR;
+  root = mkdtempSync(join(tmpdir(), 'pass-contract-tests-'));
+  process.env.TMPDIR = root;
+}
+
+export function teardown() {
+  if (previous === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = previous;
+  if (root) rmSync(root, { recursive: true, force: true });
+}
