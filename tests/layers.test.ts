@@ -26,7 +26,7 @@ const MAY_IMPORT: Record<string, readonly string[] | typeof ANY> = {
   // The loaded, compiled description: the object every layer above receives.
   description: ['http'],
   // Prism, loaded once for the mock.
-  prism: ['description', 'http'],
+  prism: ['description'],
   // Siblings over the description: none imports another; the top layer starts them and passes the description down.
   mock: ['description', 'http', 'prism', 'report'],
   simulator: ['description', 'http', 'report'],
