@@ -1,16 +1,12 @@
 // The audit report in the drift check's formats: summary.md, report.json and junit.xml in a
 // directory, and GitHub workflow annotations on stdout.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import junitModule, { type Builder } from 'junit-report-builder';
-import writeFileAtomic from 'write-file-atomic';
+import { writeReportFiles } from '../report/files.ts';
+import { annotation } from '../report/github.ts';
+import { newJunitBuilder } from '../report/junit.ts';
+import { cell, code, codeCell } from '../report/markdown.ts';
 import { failing, type AuditReport, type RuleOutcome } from './audit.ts';
 import type { Finding } from './rule.ts';
 
-// The package's types declare an ES default export; at run time module.exports is the builder itself.
-const junit = junitModule as unknown as Builder;
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const STATUS: Record<RuleOutcome['status'], string> = { pass: '✅ pass', fail: '❌ fail', 'not-exercised': '➖ not exercised', undecided: '❔ undecided' };
 
 /** Whether a finding counts against the run (MUST always; SHOULD with --fail-on should). */
@@ -23,7 +19,7 @@ export function renderSummary(report: AuditReport): string {
   const lines = [
     `## Adobe Pass integration audit: ${verdict}`,
     '',
-    `Traffic: ${report.files.map((f) => `\`${f}\``).join(', ')} · ${t.exchanges} requests to Adobe's API from ${t.devices} device${t.devices === 1 ? '' : 's'} (${t.ignored} other entries ignored) · ${(report.durationMs / 1000).toFixed(1)} s`,
+    `Traffic: ${report.files.map(code).join(', ')} · ${t.exchanges} requests to Adobe's API from ${t.devices} device${t.devices === 1 ? '' : 's'} (${t.ignored} other entries ignored) · ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
     `${c.rules} rules checked: ${c.pass} pass, ${c.fail} fail, ${c.notExercised} not exercised by this traffic, ${c.undecided} undecided · ${c.notCheckable} rules not checkable from traffic (listed below)`,
     '',
@@ -38,7 +34,7 @@ export function renderSummary(report: AuditReport): string {
       lines.push(`#### \`${r.id}\` (${r.level}) ${cell(r.title)}`, '');
       for (const s of r.sources) lines.push(`- Source: \`${s.page}\` › ${cell(s.section)}: ${cell(s.words)}`);
       lines.push(`- Change: ${cell(r.fix)}`, '', '| Device | Requests | What happened |', '|---|---|---|');
-      for (const f of r.findings) lines.push(`| \`${cell(f.device)}\` | ${f.requests.join(', ')} | ${cell(f.message)} |`);
+      for (const f of r.findings) lines.push(`| ${codeCell(f.device)} | ${f.requests.join(', ')} | ${cell(f.message)} |`);
       lines.push('');
     }
   }
@@ -49,7 +45,7 @@ export function renderSummary(report: AuditReport): string {
 }
 
 export function renderJunit(report: AuditReport): string {
-  const builder = junit.newBuilder();
+  const builder = newJunitBuilder();
   const suite = builder.testSuite().name('pass-contract audit');
   for (const r of report.rules) {
     const test = suite.testCase().className(`audit.${r.level}`).name(`${r.id}: ${r.title}`);
@@ -64,18 +60,14 @@ export function renderJunit(report: AuditReport): string {
   return builder.build();
 }
 
-/** Escapes for workflow commands (https://docs.github.com/actions: workflow commands). */
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-
 /** One `::error` (counts against the run) or `::warning` line per finding. */
 export function renderGithubAnnotations(report: AuditReport): string[] {
   const file = report.files.length === 1 ? report.files[0] : undefined;
-  return report.rules.flatMap((r) => r.findings.map((f) => {
-    const kind = blocking(report, f) ? 'error' : 'warning';
-    const props = [`title=${escapeProperty(`${r.id} (${r.level}): ${r.title}`)}`, ...(file ? [`file=${escapeProperty(file)}`] : [])].join(',');
-    return `::${kind} ${props}::${escapeData(`${f.device}: ${f.message}. Requests ${f.requests.join(', ')}. Change: ${r.fix}`)}`;
-  }));
+  return report.rules.flatMap((r) => r.findings.map((f) => annotation(
+    blocking(report, f) ? 'error' : 'warning',
+    `${f.device}: ${f.message}. Requests ${f.requests.join(', ')}. Change: ${r.fix}`,
+    { title: `${r.id} (${r.level}): ${r.title}`, file },
+  )));
 }
 
 /** One line per finding for a terminal or a CI log. */
@@ -84,13 +76,10 @@ export function renderText(report: AuditReport): string[] {
 }
 
 /** Writes summary.md, report.json and junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */
-export async function writeAuditReports(dir: string, report: AuditReport): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: [string, string][] = [
+export function writeAuditReports(dir: string, report: AuditReport): Promise<string[]> {
+  return writeReportFiles(dir, [
     ['junit.xml', renderJunit(report)],
     ['summary.md', renderSummary(report)],
     ['report.json', `${JSON.stringify(report, null, 2)}\n`],
-  ];
-  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
-  return files.map(([name]) => join(dir, name));
+  ]);
 }

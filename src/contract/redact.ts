@@ -1,17 +1,17 @@
 // Keeps secrets out of everything the check writes or prints: values it learns during the run
-// (software statement, issued client id and secret, access tokens), values under sensitive keys,
-// bearer tokens and `user:password@` in URLs. Redaction always happens before truncation, so not
-// even a prefix of a secret survives.
-
-export const REDACTED = '[redacted]';
+// (software statement, issued client id and secret, access tokens; learned in every encoded form by
+// the client package's SecretForms), values under sensitive keys, bearer tokens and
+// `user:password@` in URLs. Redaction always happens before truncation, so not even a prefix of a
+// secret survives.
+import { REDACTED, SecretForms } from 'pass-contract-client';
 
 // Keys whose values are credentials wherever they appear (DCR bodies, media tokens, SSO headers).
+// client_id is among them, and the check learns the client id wherever it sees one: the reports
+// are CI artifacts, often public (the decision for every redactor: pass-contract-client's secret-forms.ts).
 const SENSITIVE_KEYS = /^(authorization|proxy-authorization|cookie|set-cookie|client_id|samlresponse)$|secret|password|statement|token$/i;
 // `scheme://user:password@host` and `Bearer <token>` wherever they appear in text.
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
-// Secrets shorter than this are not learned: replacing "a" everywhere would shred the report.
-const MIN_SECRET = 6;
 
 /** The password of a URL, as given and decoded (both are secrets). */
 export function urlPasswords(url: URL): string[] {
@@ -29,38 +29,20 @@ export function safeUrl(url: string): string {
 }
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
-  private ordered: string[] = [];
+  private readonly secrets = new SecretForms();
 
   constructor(secrets: Iterable<string | undefined> = []) {
     this.learn(...secrets);
   }
 
-  /** Adds values to redact from now on (and their URL- and JSON-escaped forms). */
+  /** Adds values to redact from now on (and their encoded forms). */
   learn(...values: (string | undefined | null)[]): void {
-    let added = false;
-    for (const v of values) {
-      if (typeof v !== 'string' || v.length < MIN_SECRET) continue;
-      for (const form of [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), Buffer.from(v).toString('base64')]) {
-        if (form.length >= MIN_SECRET && !this.secrets.has(form)) {
-          this.secrets.add(form);
-          added = true;
-        }
-      }
-    }
-    // Longest first, so a secret that contains another is replaced whole.
-    if (added) this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
-  }
-
-  get size(): number {
-    return this.ordered.length;
+    for (const v of values) if (typeof v === 'string') this.secrets.learn(v);
   }
 
   /** `text` with every known secret, bearer token and URL password replaced. */
   text(text: string): string {
-    let out = text;
-    for (const s of this.ordered) if (out.includes(s)) out = out.split(s).join(REDACTED);
-    return out.replace(USERINFO, (_, scheme: string) => `${scheme}${REDACTED}@`).replace(BEARER, (_, scheme: string) => `${scheme} ${REDACTED}`);
+    return this.secrets.replace(text).replace(USERINFO, (_, scheme: string) => `${scheme}${REDACTED}@`).replace(BEARER, (_, scheme: string) => `${scheme} ${REDACTED}`);
   }
 
   /** A deep copy with every string redacted and every value under a sensitive key replaced. */

@@ -4,8 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import junitModule, { type Builder } from 'junit-report-builder';
 import writeFileAtomic from 'write-file-atomic';
+import { writeReportFiles } from '../report/files.ts';
+import { newJunitBuilder } from '../report/junit.ts';
+import { cell, code, codeCell } from '../report/markdown.ts';
 import type { AcceptedDrift } from './drift-file.ts';
 import { Redactor } from './redact.ts';
 import { fails, type FailOn } from './rules.ts';
@@ -93,16 +95,13 @@ export function verdict(report: RunReport): Verdict {
   return { exitCode: 0, headline: c.addition > 0 ? `no breaking drift ✅ (${c.addition} additions to describe)` : 'no drift ✅' };
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const tick = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-
 export function renderSummary(report: RunReport): string {
   const c = countResults(report);
   const v = verdict(report);
   const lines = [
     `## Adobe Pass contract check: ${v.headline}`,
     '',
-    `Run ${tick(report.runId)} · ${cell(report.target)} · ${c.results} results: ${c.pass} pass · ${c.breaking} breaking · ${c.addition} additions · ${c.note} notes · ${c.accepted} accepted · ${c.error} errors · ${c.notChecked} not checked · ${c.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s · fail-on ${report.failOn}`,
+    `Run ${code(report.runId)} · ${cell(report.target)} · ${c.results} results: ${c.pass} pass · ${c.breaking} breaking · ${c.addition} additions · ${c.note} notes · ${c.accepted} accepted · ${c.error} errors · ${c.notChecked} not checked · ${c.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s · fail-on ${report.failOn}`,
     '',
     '| Operation | Status | Results | Pass | Breaking | Additions | Error | Not checked |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -115,39 +114,39 @@ export function renderSummary(report: RunReport): string {
   for (const [key, rs] of rows) {
     const [op, status] = key.split('\u0000');
     const n = (f: (r: CaseResult) => boolean) => rs.filter(f).length;
-    lines.push(`| ${tick(op!)} | ${status} | ${rs.length} | ${n((r) => r.outcome === 'pass')} | ${n((r) => r.tier === 'breaking')} | ${n((r) => r.drifts.some((d) => !d.accepted && d.tier === 'addition'))} | ${n((r) => r.outcome === 'error')} | ${n((r) => r.outcome === 'not-checked')} |`);
+    lines.push(`| ${codeCell(op!)} | ${status} | ${rs.length} | ${n((r) => r.outcome === 'pass')} | ${n((r) => r.tier === 'breaking')} | ${n((r) => r.drifts.some((d) => !d.accepted && d.tier === 'addition'))} | ${n((r) => r.outcome === 'error')} | ${n((r) => r.outcome === 'not-checked')} |`);
   }
   const open = (tier: string) => report.results.filter((r) => r.drifts.some((d) => !d.accepted && d.tier === tier));
   const breaking = open('breaking');
   if (breaking.length > 0) {
     lines.push('', '### ❌ Breaking drift', '');
     for (const r of breaking) {
-      lines.push(`#### ${cell(r.id)}`, '', `${tick(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
-      for (const d of r.drifts.filter((x) => !x.accepted && x.tier === 'breaking')) lines.push(`| ${tick(d.pointer || '(response)')} | ${tick(d.rule)} | ${cell(d.message)} | ${cell(d.expected)} | ${cell(d.actual)} |`);
+      lines.push(`#### ${cell(r.id)}`, '', `${code(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
+      for (const d of r.drifts.filter((x) => !x.accepted && x.tier === 'breaking')) lines.push(`| ${codeCell(d.pointer || '(response)')} | ${codeCell(d.rule)} | ${cell(d.message)} | ${cell(d.expected)} | ${cell(d.actual)} |`);
       lines.push('');
     }
   }
   const additions = report.results.flatMap((r) => r.drifts.filter((d) => !d.accepted && d.tier === 'addition').map((d) => ({ r, d })));
   if (additions.length > 0) {
     lines.push('', `### ⚠️ Additions (warnings${report.failOn === 'addition' ? ', failing with --fail-on addition' : ''}): the host sends what the description does not know`, '', '| Operation | Where | Rule | What to add | Actual |', '|---|---|---|---|---|');
-    for (const { r, d } of additions) lines.push(`| ${tick(r.operationId)} | ${tick(d.pointer)} | ${tick(d.rule)} | ${cell(d.hint ?? d.message)} | ${cell(d.actual)} |`);
+    for (const { r, d } of additions) lines.push(`| ${codeCell(r.operationId)} | ${codeCell(d.pointer)} | ${codeCell(d.rule)} | ${cell(d.hint ?? d.message)} | ${cell(d.actual)} |`);
   }
   const notes = report.results.flatMap((r) => r.drifts.filter((d) => !d.accepted && d.tier === 'note').map((d) => ({ r, d })));
   if (notes.length > 0) {
-    lines.push('', '### Notes', '', ...notes.map(({ r, d }) => `- ${tick(r.operationId)} ${tick(d.pointer || '(response)')} ${tick(d.rule)}: ${cell(d.message)}`));
+    lines.push('', '### Notes', '', ...notes.map(({ r, d }) => `- ${code(r.operationId)} ${code(d.pointer || '(response)')} ${code(d.rule)}: ${cell(d.message)}`));
   }
   const accepted = report.results.flatMap((r) => r.drifts.filter((d) => d.accepted).map((d) => ({ r, d })));
   if (accepted.length > 0) {
     lines.push('', '### Accepted drift', '', '| Operation | Where | Rule | Reason | Expires |', '|---|---|---|---|---|');
-    for (const { r, d } of accepted) lines.push(`| ${tick(r.operationId)} | ${tick(d.pointer || '(response)')} | ${tick(d.rule)} | ${cell(d.accepted!.reason)} | ${d.accepted!.expires} |`);
+    for (const { r, d } of accepted) lines.push(`| ${codeCell(r.operationId)} | ${codeCell(d.pointer || '(response)')} | ${codeCell(d.rule)} | ${cell(d.accepted!.reason)} | ${d.accepted!.expires} |`);
   }
   const acc = report.acceptances;
   if (acc && acc.expired.length > 0) {
-    lines.push('', `### ❌ Expired acceptances in ${tick(acc.file)} (they fail the run: fix the drift or renew the entry)`, '');
-    for (const e of acc.expired) lines.push(`- ${tick(e.operation)} ${tick(e.pointer)} ${tick(e.rule)}: expired ${e.expires} (${cell(e.reason)})`);
+    lines.push('', `### ❌ Expired acceptances in ${code(acc.file)} (they fail the run: fix the drift or renew the entry)`, '');
+    for (const e of acc.expired) lines.push(`- ${code(e.operation)} ${code(e.pointer)} ${code(e.rule)}: expired ${e.expires} (${cell(e.reason)})`);
   }
   if (acc && acc.unused.length > 0) {
-    lines.push('', `<details><summary>${acc.unused.length} acceptances matched nothing in this run</summary>`, '', ...acc.unused.map((e) => `- ${tick(e.operation)} ${tick(e.pointer)} ${tick(e.rule)}`), '', '</details>');
+    lines.push('', `<details><summary>${acc.unused.length} acceptances matched nothing in this run</summary>`, '', ...acc.unused.map((e) => `- ${code(e.operation)} ${code(e.pointer)} ${code(e.rule)}`), '', '</details>');
   }
   const failed = report.results.filter((r) => r.outcome === 'error' || r.outcome === 'not-checked');
   if (failed.length > 0) {
@@ -157,11 +156,8 @@ export function renderSummary(report: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-// The package's types declare an ES default export; at run time module.exports is the builder itself.
-const junit = junitModule as unknown as Builder;
-
 export function renderJunit(report: RunReport): string {
-  const builder = junit.newBuilder();
+  const builder = newJunitBuilder();
   const v = verdict(report);
   const run = builder.testSuite().name('pass-contract run').property('runId', report.runId).property('status', report.status).property('target', report.target);
   const runCase = run.testCase().className('pass-contract').name('run completed');
@@ -249,11 +245,7 @@ export class ReportWriter {
       ['summary.md', renderSummary(safe)],
       ['report.json', renderJson(safe)],
     ].map(([name, text]) => [name!, this.redactor.text(text!)]);
-    const next = this.chain.then(async () => {
-      await mkdir(this.dir, { recursive: true });
-      for (const [name, text] of texts) await writeFileAtomic(join(this.dir, name), text);
-      return this.files;
-    });
+    const next = this.chain.then(() => writeReportFiles(this.dir, texts));
     this.chain = next.catch(() => undefined);
     return next;
   }

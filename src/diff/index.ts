@@ -1,7 +1,5 @@
 // The diff as a library: load two descriptions (files, URLs or parsed objects), diff them, write reports.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeReportFiles } from '../report/files.ts';
 import { diffDocuments } from './diff.ts';
 import { describeSource, loadDocument, resolveDocument, type LoadOptions, type Loaded } from './load.ts';
 import { renderJson, renderJunit, renderMarkdown, type DiffReport, type FailOn } from './report.ts';
@@ -25,9 +23,6 @@ export async function runDiff(base: Source, revision: Source, options: LoadOptio
 }
 
 /** Writes diff.md, diff.json and diff.junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */
-export async function writeDiffReports(dir: string, report: DiffReport, failOn: FailOn): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: [string, string][] = [['diff.md', renderMarkdown(report)], ['diff.json', renderJson(report)], ['diff.junit.xml', renderJunit(report, failOn)]];
-  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
-  return files.map(([name]) => join(dir, name));
+export function writeDiffReports(dir: string, report: DiffReport, failOn: FailOn): Promise<string[]> {
+  return writeReportFiles(dir, [['diff.md', renderMarkdown(report)], ['diff.json', renderJson(report)], ['diff.junit.xml', renderJunit(report, failOn)]]);
 }

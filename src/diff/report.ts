@@ -1,6 +1,8 @@
 // Renders a diff as Markdown (humans, step summaries), JSON (tools; the documented shape), JUnit (CI) and
 // GitHub workflow annotations; decides the exit code from --fail-on.
-import junitModule, { type Builder } from 'junit-report-builder';
+import { annotation, type AnnotationLevel } from '../report/github.ts';
+import { newJunitBuilder } from '../report/junit.ts';
+import { cell, code, codeCell } from '../report/markdown.ts';
 import type { Change } from './change.ts';
 import type { DiffResult } from './diff.ts';
 import { LEVELS, severity, type Level } from './rules.ts';
@@ -31,7 +33,6 @@ export function renderJson(report: DiffReport): string {
   return `${JSON.stringify({ base, revision, counts, rules, changes, warnings }, null, 2)}\n`;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const TITLES: Record<Level, string> = { breaking: 'Breaking', 'potentially-breaking': 'Potentially breaking', 'non-breaking': 'Non-breaking' };
 
 /** Rows of one level, the same change in several operations folded into one row. */
@@ -44,7 +45,7 @@ function rows(changes: Change[]): string[] {
     if (!g.operations.includes(operation)) g.operations.push(operation);
     groups.set(key, g);
   }
-  return [...groups.values()].map((g) => `| ${g.operations.map((o) => `\`${cell(o)}\``).join('<br>')} | \`${g.rule}\` | ${cell(g.message)} |`);
+  return [...groups.values()].map((g) => `| ${g.operations.map(codeCell).join('<br>')} | \`${g.rule}\` | ${cell(g.message)} |`);
 }
 
 export function renderMarkdown(report: DiffReport): string {
@@ -53,7 +54,7 @@ export function renderMarkdown(report: DiffReport): string {
   const lines = [
     `## API changes: ${counts.breaking} breaking, ${counts['potentially-breaking']} potentially breaking, ${counts['non-breaking']} non-breaking`,
     '',
-    `Base: \`${cell(report.base)}\` → revision: \`${cell(report.revision)}\``,
+    `Base: ${code(report.base)} → revision: ${code(report.revision)}`,
     '',
   ];
   for (const w of report.warnings) lines.push(`> ⚠️ ${cell(w)}`, '');
@@ -75,12 +76,9 @@ export function renderMarkdown(report: DiffReport): string {
   return lines.join('\n');
 }
 
-// The package's types declare an ES default export; at run time module.exports is the builder itself.
-const junit = junitModule as unknown as Builder;
-
 /** One test case per operation (and one for document-level changes); it fails when a change reaches `failOn`. */
 export function renderJunit(report: DiffReport, failOn: FailOn): string {
-  const builder = junit.newBuilder();
+  const builder = newJunitBuilder();
   const suite = builder.testSuite().name('pass-contract diff');
   const byOperation = new Map<string, Change[]>();
   for (const c of report.changes) byOperation.set(c.operation ?? '(document)', [...(byOperation.get(c.operation ?? '(document)') ?? []), c]);
@@ -95,15 +93,12 @@ export function renderJunit(report: DiffReport, failOn: FailOn): string {
   return builder.build();
 }
 
-// Workflow command escaping (GitHub's toolkit): data escapes % CR LF, properties also : and ,.
-const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-const COMMAND: Record<Level, string> = { breaking: 'error', 'potentially-breaking': 'warning', 'non-breaking': 'notice' };
+const COMMAND: Record<Level, AnnotationLevel> = { breaking: 'error', 'potentially-breaking': 'warning', 'non-breaking': 'notice' };
 
 function renderGithub(report: DiffReport): string {
   return report.changes
-    .map((c) => `::${COMMAND[c.level]} title=${escProp(`${c.rule}${c.operation ? ` ${c.operation}` : ''}`)}::${escData(`${c.message} (${c.pointer})`)}`)
-    .concat(report.warnings.map((w) => `::warning title=pass-contract diff::${escData(w)}`))
+    .map((c) => annotation(COMMAND[c.level], `${c.message} (${c.pointer})`, { title: `${c.rule}${c.operation ? ` ${c.operation}` : ''}` }))
+    .concat(report.warnings.map((w) => annotation('warning', w, { title: 'pass-contract diff' })))
     .join('\n');
 }
 

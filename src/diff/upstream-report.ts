@@ -1,7 +1,7 @@
 // Runs the upstream comparison (Adobe's published files vs ours, waivers applied) and renders it.
-import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { basename } from 'node:path';
+import { writeReportFiles } from '../report/files.ts';
+import { cell, code, codeCell } from '../report/markdown.ts';
 import { load, type Source } from './index.ts';
 import { describeSource, type LoadOptions } from './load.ts';
 import { compareUpstream, type Finding, type UpstreamComparison } from './upstream.ts';
@@ -36,8 +36,7 @@ export async function runUpstream(adobe: Source[], ours: Source, waivers: Waiver
 
 export const renderUpstreamJson = (r: UpstreamReport): string => `${JSON.stringify(r, null, 2)}\n`;
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const row = (f: Finding) => `| ${f.side} | ${f.kind} | \`${cell(f.operation)}\` | ${f.where ? `\`${cell(f.where)}\`` : ''} |`;
+const row = (f: Finding) => `| ${f.side} | ${f.kind} | ${codeCell(f.operation)} | ${f.where ? codeCell(f.where) : ''} |`;
 
 export function renderUpstreamMarkdown(r: UpstreamReport): string {
   const fresh = r.findings.filter((f) => !f.waiver);
@@ -45,7 +44,7 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
   const lines = [
     `## Adobe's published OpenAPI vs ours: ${r.counts.new === 0 ? 'nothing new ✅' : `${r.counts.new} new difference${r.counts.new === 1 ? '' : 's'} ❌`}`,
     '',
-    `Ours: \`${cell(r.ours)}\` · ${r.counts.waived} known difference${r.counts.waived === 1 ? '' : 's'} waived · ${r.counts.stale} stale waiver${r.counts.stale === 1 ? '' : 's'}`,
+    `Ours: ${code(r.ours)} · ${r.counts.waived} known difference${r.counts.waived === 1 ? '' : 's'} waived · ${r.counts.stale} stale waiver${r.counts.stale === 1 ? '' : 's'}`,
     '',
     '| Adobe file | Base path | Operations | Matched ours |',
     '|---|---|---:|---:|',
@@ -58,14 +57,14 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
     lines.push('Add what we lack to the description (and ERRATA.md where Adobe\'s sources disagree), or waive it in `openapi/UPSTREAM-WAIVERS.yaml` with why.', '');
   }
   if (r.stale.length) {
-    lines.push(`### Stale waivers: they match nothing any more (${r.stale.length})`, '', ...r.stale.map((w) => `- \`${cell(w.what)}\` — ${cell(w.why)}`), '');
+    lines.push(`### Stale waivers: they match nothing any more (${r.stale.length})`, '', ...r.stale.map((w) => `- ${code(w.what)} — ${cell(w.why)}`), '');
   }
   if (waived.length) {
     // One row per waiver: what it matches, how many findings, why.
     const byWaiver = new Map<Waiver, typeof waived>();
     for (const f of waived) byWaiver.set(f.waiver!, [...(byWaiver.get(f.waiver!) ?? []), f]);
     lines.push(`<details><summary><strong>Waived (${waived.length})</strong></summary>`, '', '| Waiver | Findings | Why |', '|---|---:|---|');
-    for (const [w, fs] of byWaiver) lines.push(`| \`${cell(w.what)}\` | ${fs.length} | ${cell(w.why)}${w.errata ? ` (ERRATA ${w.errata.join(', ')})` : ''} |`);
+    for (const [w, fs] of byWaiver) lines.push(`| ${codeCell(w.what)} | ${fs.length} | ${cell(w.why)}${w.errata ? ` (ERRATA ${w.errata.join(', ')})` : ''} |`);
     lines.push('', '</details>', '');
   }
   lines.push('### Not compared', '', ...r.notCompared.map((n) => `- ${n}`), '');
@@ -73,9 +72,6 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
 }
 
 /** Writes upstream.md and upstream.json into `dir`, each atomically (write-file-atomic); returns their paths. */
-export async function writeUpstreamReports(dir: string, report: UpstreamReport): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: [string, string][] = [['upstream.md', renderUpstreamMarkdown(report)], ['upstream.json', renderUpstreamJson(report)]];
-  for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
-  return files.map(([name]) => join(dir, name));
+export function writeUpstreamReports(dir: string, report: UpstreamReport): Promise<string[]> {
+  return writeReportFiles(dir, [['upstream.md', renderUpstreamMarkdown(report)], ['upstream.json', renderUpstreamJson(report)]]);
 }

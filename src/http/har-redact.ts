@@ -2,8 +2,10 @@
 // A secret becomes an opaque reference such as `[redacted:1f2e3d4c]`: an HMAC of the value under a
 // random key that lives only as long as this object. The same token gets the same reference in
 // one recording, so the audit can tell "reused" from "new" without ever seeing a prefix of it.
+// Learned secrets and their echoes (in each encoded form) are the client package's SecretForms.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Header, QueryString } from 'har-format';
+import { SecretForms } from 'pass-contract-client';
 
 /** Headers whose whole value is a credential (the scheme of Authorization is kept). */
 const SECRET_HEADERS = new Set([
@@ -11,7 +13,11 @@ const SECRET_HEADERS = new Set([
   'ad-service-token', 'adobe-subject-token', 'x-roku-reserved-roku-connect-token', 'ap-temppass-identity',
 ]);
 
-/** JSON and form fields holding credentials, tokens or sign-in assertions, in bodies and query strings. */
+/**
+ * JSON and form fields holding credentials, tokens or sign-in assertions, in bodies and query
+ * strings. Not client_id: the audit groups token requests by it, and alone it obtains nothing
+ * (the decision for every redactor: pass-contract-client's secret-forms.ts).
+ */
 const SECRET_FIELDS = /^(access_token|refresh_token|id_token|client_secret|software_statement|serializedtoken|samlresponse|password|assertion|code_verifier)$/i;
 
 /** A JWT (software statements and Adobe's access tokens are JWTs), or the first two parts of one, anywhere in free text. */
@@ -20,22 +26,12 @@ const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
 /** What an already redacted value looks like (our own recordings read back). */
 const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
 
-/** Shorter values are not learned: scrubbing them from free text would garble ordinary words. */
-const MIN_LEARNED = 8;
-/** Learned secrets kept for scrubbing echoes (each with its encoded forms); the oldest are forgotten first. */
+/** Learned secrets kept for scrubbing echoes; the oldest are forgotten first. */
 const MAX_LEARNED = 256;
-const FORMS_PER_SECRET = 5;
-
-/** The forms in which an echo may carry a value: as is, %-encoded, form-encoded, inside a JSON string, base64. */
-function encodedForms(secret: string): Set<string> {
-  return new Set([secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')]);
-}
 
 export class HarRedactor {
   private readonly key: Buffer;
-  private readonly learned = new Map<string, string>();
-  /** The learned forms, longest first (so a secret that contains another is replaced whole); rebuilt when one is added or forgotten. */
-  private longestFirst: [string, string][] | undefined;
+  private readonly learned = new SecretForms(MAX_LEARNED);
 
   constructor(options: { key?: Buffer; secrets?: string[] } = {}) {
     this.key = options.key ?? randomBytes(32);
@@ -51,16 +47,7 @@ export class HarRedactor {
   /** Remembers `secret` (and its encoded forms) so that later echoes of it (in bodies, URLs, any header) are replaced too. */
   learn(secret: string): string {
     const ref = this.ref(secret);
-    if (secret.length >= MIN_LEARNED && !REDACTED_REF.test(secret)) {
-      for (const form of encodedForms(secret)) {
-        if (!this.learned.delete(form)) this.longestFirst = undefined;
-        this.learned.set(form, ref);
-      }
-      while (this.learned.size > MAX_LEARNED * FORMS_PER_SECRET) {
-        this.learned.delete(this.learned.keys().next().value!);
-        this.longestFirst = undefined;
-      }
-    }
+    if (!REDACTED_REF.test(secret)) this.learned.learn(secret, ref);
     return ref;
   }
 
@@ -84,10 +71,7 @@ export class HarRedactor {
 
   /** Replaces every learned secret and every JWT in free text. */
   text(value: string): string {
-    let out = value;
-    this.longestFirst ??= [...this.learned].sort(([a], [b]) => b.length - a.length);
-    for (const [secret, ref] of this.longestFirst) if (out.includes(secret)) out = out.split(secret).join(ref);
-    return out.replace(JWT, (jwt) => this.learn(jwt));
+    return this.learned.replace(value).replace(JWT, (jwt) => this.learn(jwt));
   }
 
   headers(headers: Header[]): Header[] {

@@ -3,7 +3,7 @@
 // fields, HTML pages, plain bodies, headers. None may reach an error message or a log entry.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DcrTokenManager, Redactor, safeCode, type LogEntry } from '../../packages/client/src/index.ts';
-import { enhanced, SECRET_PREFIX, startFakeAdobe, STATEMENT, type FakeAdobe, type Hit } from './support/fake-adobe.ts';
+import { enhanced, SECRET_PREFIX, startFakeAdobe, STATEMENT, type FakeAdobe, type Hit, type Reply } from './support/fake-adobe.ts';
 import { configuration, deviceInfo, exposed, logout, passFor, rejection } from './support/pass.ts';
 
 let adobe: FakeAdobe;
@@ -76,6 +76,69 @@ describe('secrets never reach messages or logs', () => {
     const error = await rejection(new DcrTokenManager({ baseUrl: adobe.baseUrl, deviceInfo, softwareStatement: STATEMENT, clock: adobe.clock }).getAccessToken());
     expect(error.message).toBe('DCR token request failed: HTTP 400');
     expect(exposed(error)).not.toContain(secret.slice(0, 8));
+  });
+
+  // A secret chosen so that its echoes slip past the token-like pattern: its JSON-escaped form
+  // breaks into short runs at `\"` and `\\`, and its base64 has no digit and no capital (it even
+  // looks like an error code). Its forms are written out by hand.
+  const ODD_SECRET = 'nIcjKsvW"rLazX\\jYenHirJo';
+  const ODD_JSON = 'nIcjKsvW\\"rLazX\\\\jYenHirJo';
+  const ODD_BASE64 = 'bkljaktzdlcickxhelhcalllbkhpckpv';
+  const oddEcho = (): Reply => ({
+    status: 400,
+    json: { error: ODD_BASE64, error_description: `client_secret ${ODD_SECRET} is not valid` },
+    headers: { 'WWW-Authenticate': `Basic realm="pass", error="${ODD_BASE64}"`, 'X-Echo': ODD_JSON },
+  });
+
+  it('from a host that echoes the client secret JSON-escaped and base64-encoded (errors, and logs through the Redactor)', async () => {
+    adobe = await startFakeAdobe({ overrides: { token: oddEcho } });
+    const redactor = new Redactor();
+    const raw: string[] = [];
+    const logged: string[] = [];
+    // What an application's own logging around `fetch` does: every response, redacted by the manager's Redactor.
+    const fetchAndLog = async (request: Request) => {
+      const response = await fetch(request);
+      const text = [response.status, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), await response.clone().text()].join('\n');
+      raw.push(text);
+      logged.push(redactor.text(text));
+      return response;
+    };
+    const manager = new DcrTokenManager({ baseUrl: adobe.baseUrl, deviceInfo, clientCredentials: { clientId: 'client-odd', clientSecret: ODD_SECRET }, clock: adobe.clock, fetch: fetchAndLog, redactor });
+    const error = await rejection(manager.getAccessToken());
+
+    // The host did echo both forms, in the body and in headers.
+    expect(raw.join('\n')).toContain(`"error":"${ODD_BASE64}"`);
+    expect(raw.join('\n')).toContain(`"error_description":"client_secret ${ODD_JSON} is not valid"`);
+    expect(raw.join('\n')).toContain(`x-echo: ${ODD_JSON}`);
+    expect(raw.join('\n')).toContain(`www-authenticate: Basic realm="pass", error="${ODD_BASE64}"`);
+    expect(error.message).toBe('DCR token request failed: HTTP 400');
+    expect(logged.join('\n')).toContain('client_secret [redacted] is not valid');
+    expect(logged.join('\n')).toContain('x-echo: [redacted]');
+    const written = [exposed(error), ...logged].join('\n');
+    for (const form of [ODD_SECRET, ODD_JSON, ODD_BASE64]) expect(written).not.toContain(form.slice(0, 8));
+    expect(written).not.toContain('rLazX');
+  });
+
+  it('a secret issued at registration and echoed base64-encoded where the error code belongs', async () => {
+    adobe = await startFakeAdobe({
+      overrides: {
+        register: () => ({ status: 201, json: { client_id: 'c1', client_secret: ODD_SECRET, client_id_issued_at: 1, redirect_uris: [], grant_types: ['client_credentials'], scopes: ['api:client:v2'] } }),
+        token: oddEcho,
+      },
+    });
+    const error = await rejection(new DcrTokenManager({ baseUrl: adobe.baseUrl, deviceInfo, softwareStatement: STATEMENT, clock: adobe.clock }).getAccessToken());
+    expect(error.message).toBe('DCR token request failed: HTTP 400');
+    expect(exposed(error)).not.toContain(ODD_BASE64.slice(0, 8));
+  });
+
+  it('the Redactor drops credential fields of JSON and form text, whatever their length, and learns them for echoes elsewhere', () => {
+    const redactor = new Redactor();
+    // The answer that issues a secret, logged before anyone has read it (PHP-style `\/` included).
+    const issued = '{"client_id":"client-7","client_secret" : "s\\/cr\\"t 1ong","access_token":"tiny"}';
+    expect(redactor.text(issued)).toBe('{"client_id":"client-7","client_secret" : "[redacted]","access_token":"[redacted]"}');
+    // What was learned goes wherever it shows up later, in any form; short values are not learned.
+    expect(redactor.text('echo s/cr"t 1ong, s%2Fcr%22t%201ong, s%2Fcr%22t+1ong, cy9jciJ0IDFvbmc=; tiny stays')).toBe('echo [redacted], [redacted], [redacted], [redacted]; tiny stays');
+    expect(redactor.text('grant_type=client_credentials&client_id=client-7&client_secret=x%2By&refresh_token=')).toBe('grant_type=client_credentials&client_id=client-7&client_secret=[redacted]&refresh_token=[redacted]');
   });
 
   it('keeps real error codes, drops anything token-like or known', () => {

@@ -1,7 +1,10 @@
-// Keeps secrets out of what the client writes (log entries, error messages): the known ones
-// (software statement, client secret, access tokens) and anything shaped like a token.
-
-const REDACTED = '[redacted]';
+// Keeps secrets out of what the client writes (log entries, error messages) and what an application
+// logs through it: the known ones (software statement, client secret, access tokens) in every form
+// a server may echo them (secret-forms.ts), values of credential fields in JSON and form text (so
+// the answer that issues a secret is safe to log before the manager has read it), and anything
+// shaped like a token. client_id is not a secret here (the decision and why: secret-forms.ts); the
+// client's own messages and log entries never carry it.
+import { REDACTED, SecretForms } from './secret-forms.ts';
 
 /**
  * A run of 20+ token characters with both letters and digits: JWTs, base64 secrets, UUIDs. Adobe's
@@ -14,22 +17,34 @@ function redactTokenLike(text: string): string {
   return text.replace(TOKEN_RUN, (run) => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
 }
 
-/** The secrets one client knows; `text` removes them (and their URL-encoded form) and token-like runs. */
+/** The DCR fields that carry a credential, as a JSON member (`"client_secret": "…"`) or a form field (`client_secret=…`). */
+const FIELDS = 'software_statement|client_secret|access_token|refresh_token';
+const CREDENTIAL_FIELD = new RegExp(`("(?:${FIELDS})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)"|(\\b(?:${FIELDS})=)([^&\\s"]*)`, 'g');
+
+/** The value a JSON string literal or a form field stands for (undefined when it does not decode). */
+function decoded(json: string | undefined, form: string | undefined): string | undefined {
+  try {
+    return json !== undefined ? (JSON.parse(`"${json}"`) as string) : decodeURIComponent(form!.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The secrets one client knows; `text` removes them (in each encoded form), credential fields and token-like runs. */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private readonly secrets = new SecretForms();
 
   add(...values: (string | undefined)[]): void {
-    for (const value of values) {
-      // Very short values would redact ordinary words; nothing that short is a credential.
-      if (!value || value.length < 6) continue;
-      this.secrets.add(value);
-      this.secrets.add(encodeURIComponent(value));
-    }
+    for (const value of values) if (value) this.secrets.learn(value);
   }
 
   text(text: string): string {
-    let out = text;
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
-    return redactTokenLike(out);
+    // Credential fields first teach their values (echoes elsewhere in the text go too), then lose them whatever their length.
+    for (const m of text.matchAll(CREDENTIAL_FIELD)) {
+      const value = decoded(m[2], m[4]);
+      this.add(value, m[2] ?? m[4]);
+    }
+    const fieldsGone = text.replace(CREDENTIAL_FIELD, (_, jsonKey?: string, _json?: string, formKey?: string) => (jsonKey !== undefined ? `${jsonKey}${REDACTED}"` : `${formKey}${REDACTED}`));
+    return redactTokenLike(this.secrets.replace(fieldsGone));
   }
 }

@@ -6,6 +6,7 @@ import { DEFAULT_DRIFT_FILE } from '../../contract/drift-file.ts';
 import type { CaseResult } from '../../contract/results.ts';
 import { fails, type FailOn } from '../../contract/rules.ts';
 import { parseTarget } from '../../contract/target.ts';
+import { annotation } from '../../report/github.ts';
 import type { CommandContext } from '../io.ts';
 import { seconds } from './options.ts';
 
@@ -25,18 +26,13 @@ export function resultLines(r: CaseResult): string[] {
   return [head, ...r.drifts.filter((d) => !d.accepted).map((d) => `    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`)];
 }
 
-// GitHub workflow commands: data escapes %, CR, LF; properties also : and ,.
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-
 /** `::error` for drift that fails the run, `::warning` for other additions, `::notice` for notes. */
 export function githubAnnotations(r: CaseResult, failOn: FailOn): string[] {
   const lines = r.drifts.filter((d) => !d.accepted).map((d) => {
     const level = fails(d.tier, failOn) ? 'error' : d.tier === 'addition' ? 'warning' : 'notice';
-    const title = escapeProperty(`${d.tier} ${d.rule}: ${r.operationId}`);
-    return `::${level} title=${title}::${escapeData(`${r.id} ${d.pointer || '(response)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`)}`;
+    return annotation(level, `${r.id} ${d.pointer || '(response)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`, { title: `${d.tier} ${d.rule}: ${r.operationId}` });
   });
-  if (r.outcome === 'error' || r.outcome === 'not-checked') lines.push(`::error title=${escapeProperty(`${r.outcome}: ${r.operationId}`)}::${escapeData(`${r.id}: ${r.error ?? ''}`)}`);
+  if (r.outcome === 'error' || r.outcome === 'not-checked') lines.push(annotation('error', `${r.id}: ${r.error ?? ''}`, { title: `${r.outcome}: ${r.operationId}` }));
   return lines;
 }
 

@@ -1,0 +1,183 @@
+// A hostile host that echoes the client's secrets back encoded — JSON-escaped (also with `\/`),
+// %-encoded, form-encoded, base64 and base64url, on their own and inside longer base64 — in error
+// bodies and headers. The real client talks to it through the real proxy (which checks the traffic
+// and records it), and an application logs every answer through the client's Redactor. No canary
+// may reach a thrown error, a log entry, a logged line, the HAR recording or the check's report:
+// not whole, not as a 16-character slice, in none of those forms.
+//
+// The client secret is chosen so that its base64 is lower-case letters only (it passes for an OAuth
+// error code) and its JSON-escaped form breaks at `\"` and `\\` into runs too short to look like a
+// token: before the redactors shared their encoded forms (packages/client/src/secret-forms.ts), the
+// client's Redactor knew only the raw and %-encoded forms and let both through.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { createPassClient, DcrTokenManager, Redactor, type LogEntry } from '../../packages/client/src/index.ts';
+import { loadDescription } from '../../src/description/index.ts';
+import { startProxy } from '../../src/proxy/server.ts';
+import { readValidHar } from '../support/har-file.ts';
+import { deviceInfo, exposed, header, rejection } from './support/pass.ts';
+
+const CANARY = {
+  statement: 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImVjaG8ifQ.eyJpc3MiOiJlY2hvLWNhbmFyeS1zb2Z0d2FyZS1zdGF0ZW1lbnQifQ.U3RhdGVtZW50U2lnbmF0dXJlPz8-',
+  clientSecret: 'jGdk+"nGkj\\kjw/rHbo7 k+/vHlzIc',
+  accessToken: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJlY2hvLWNhbmFyeS1hY2Nlc3MtdG9rZW4iLCJ4IjoiPj4_In0.QWNjZXNzU2ln-_w',
+};
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const b64url = (s: string) => Buffer.from(s).toString('base64url');
+
+/** Every way the host echoes `secret`, by name: what a value in a JSON body or a header may carry. */
+function echoes(secret: string): Record<string, string> {
+  return {
+    raw: secret, // JSON.stringify escapes it on the wire: `\"`, `\\`
+    uri: encodeURIComponent(secret),
+    form: new URLSearchParams({ v: secret }).toString().slice(2),
+    b64: b64(secret),
+    b64url: b64url(secret),
+    // Inside longer base64, at each of the three byte offsets: Basic credentials, a base64 blob.
+    basic: b64(`client-1:${secret}`),
+    at1: b64(`{${secret}}`),
+    at2: b64url(`["${secret}`),
+  };
+}
+
+/** A JSON body as PHP writes it (`\/` for `/`) with every echo of every secret, and the same as headers. */
+function echoReply(res: ServerResponse, status: number, fields: Record<string, unknown>, secrets: string[]): void {
+  const echo: Record<string, string> = {};
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  secrets.forEach((secret, i) => {
+    for (const [form, value] of Object.entries(echoes(secret))) {
+      echo[`${form}${i}`] = value;
+      headers[`X-Echo-${form}-${i}`] = form === 'raw' ? JSON.stringify(secret).slice(1, -1) : value;
+    }
+  });
+  headers['WWW-Authenticate'] = `Basic realm="pass", error="${echo.b640}"`;
+  res.writeHead(status, headers).end(JSON.stringify({ ...fields, echo }).replace(/\//g, '\\/'));
+}
+
+/**
+ * register: 400 echoing the statement, then 201 issuing the client secret; token: 201 issuing the
+ * access token, then 400 echoing all three with the secret's base64 as the error code;
+ * configuration: 401 (expired token) echoing all three, so that the client renews its token.
+ */
+async function hostileHost(cleanup: (() => Promise<unknown>)[]) {
+  const counts = new Map<string, number>();
+  const all = [CANARY.statement, CANARY.clientSecret, CANARY.accessToken];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume().on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const n = (counts.get(path) ?? 0) + 1;
+      counts.set(path, n);
+      if (path === '/o/client/register') {
+        if (n === 1) return echoReply(res, 400, { error: 'invalid_software_statement', error_description: `software_statement ${CANARY.statement} is not valid` }, [CANARY.statement]);
+        res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ client_id: 'client-1', client_secret: CANARY.clientSecret, client_id_issued_at: 1, redirect_uris: [], grant_types: ['client_credentials'], scopes: ['api:client:v2'] }));
+        return;
+      }
+      if (path === '/o/client/token') {
+        if (n === 1) {
+          res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: 't1', access_token: CANARY.accessToken, created_at: Date.now(), expires_in: 3600, token_type: 'bearer' }));
+          return;
+        }
+        return echoReply(res, 400, { error: b64(CANARY.clientSecret), error_description: `client_secret ${CANARY.clientSecret} for ${CANARY.accessToken} is not valid` }, all);
+      }
+      if (path === '/api/v2/REF30/configuration') {
+        return echoReply(res, 401, { action: 'none', status: 401, code: 'invalid_access_token_expired', message: `token ${CANARY.accessToken} expired` }, all);
+      }
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts };
+}
+
+/** Which canary leaked into `text`, and how: any 16-character slice (or the whole, if shorter) of any echoed form. */
+function leaks(text: string): string[] {
+  const found = new Set<string>();
+  for (const [name, secret] of Object.entries(CANARY)) {
+    const forms = { ...echoes(secret), json: JSON.stringify(secret).slice(1, -1), php: JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/') };
+    for (const [form, value] of Object.entries(forms)) {
+      for (let i = 0; i + Math.min(16, value.length) <= value.length; i++) {
+        if (text.includes(value.slice(i, i + 16))) found.add(`${name} (${form}: ${value.slice(i, i + 16)})`);
+      }
+    }
+  }
+  return [...found];
+}
+
+const description = loadDescription();
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+it('no echoed secret reaches errors, log entries, logged lines, the HAR recording or the check report', async () => {
+  const host = await hostileHost(cleanup);
+  const dir = await mkdtemp(join(tmpdir(), 'pass-echoed-secrets-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const har = join(dir, 'traffic.har');
+  const proxy = await startProxy({ upstream: host.url, port: 0, reportDir: dir, description, record: har });
+  cleanup.push(() => proxy.close());
+
+  // The application's own logging: every answer, redacted by the Redactor the token manager fills.
+  const redactor = new Redactor();
+  const raw: string[] = [];
+  const logged: string[] = [];
+  const loggingFetch = async (request: Request) => {
+    const response = await fetch(request);
+    const text = [response.status, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), await response.clone().text()].join('\n');
+    raw.push(text);
+    logged.push(redactor.text(text));
+    return response;
+  };
+  const entries: LogEntry[] = [];
+  const logger = (e: LogEntry) => entries.push(e);
+  const tokens = new DcrTokenManager({ baseUrl: proxy.url, deviceInfo, softwareStatement: CANARY.statement, redactor, fetch: loggingFetch, logger });
+  const pass = createPassClient({ baseUrl: proxy.url, tokens, fetch: loggingFetch, logger, retry: false });
+
+  const errors: Error[] = [];
+  errors.push(await rejection(tokens.getAccessToken()));
+  // Registered now; the configuration call gets a 401, the renewal a 400.
+  errors.push(await rejection(pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' }, header } })));
+  await proxy.close();
+
+  // The host did what it is here for: each secret went out in each form, in bodies and in headers.
+  expect(Object.fromEntries(host.counts)).toEqual({ '/o/client/register': 2, '/o/client/token': 2, '/api/v2/REF30/configuration': 1 });
+  const sent = raw.join('\n');
+  const php = (value: string) => JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/');
+  Object.values(CANARY).forEach((secret, i) => {
+    for (const [form, value] of Object.entries(echoes(secret))) {
+      expect(sent).toContain(`"${form}${i}":"${php(value)}"`);
+      expect(sent).toContain(`x-echo-${form}-${i}: ${form === 'raw' ? JSON.stringify(value).slice(1, -1) : value}`);
+    }
+  });
+  expect(b64(CANARY.clientSecret)).toMatch(/^[a-z]+$/);
+  expect(sent).toContain(`"error":"${b64(CANARY.clientSecret)}"`);
+
+  const { text: harText, entries: harEntries } = await readValidHar(har);
+  expect(harEntries.map((e) => `${e.request.method} ${new URL(e.request.url).pathname} ${e.response.status}`)).toEqual([
+    'POST /o/client/register 400', 'POST /o/client/register 201', 'POST /o/client/token 201', 'GET /api/v2/REF30/configuration 401', 'POST /o/client/token 400',
+  ]);
+  const report = await Promise.all(['summary.md', 'report.json', 'junit.xml'].map((f) => readFile(join(dir, f), 'utf8')));
+  const results = (JSON.parse(report[1]!) as { results: { name: string; drifts: { pointer: string; actual?: string }[] }[] }).results;
+  expect(results.map((r) => r.name)).toEqual(['POST /o/client/register #1', 'POST /o/client/register #2', 'POST /o/client/token #3', 'GET /api/v2/REF30/configuration #4', 'POST /o/client/token #5']);
+
+  expect({
+    errors: leaks(errors.map(exposed).join('\n')),
+    logEntries: leaks(JSON.stringify(entries)),
+    logged: leaks(logged.join('\n')),
+    har: leaks(harText),
+    report: leaks(report.join('\n')),
+  }).toEqual({ errors: [], logEntries: [], logged: [], har: [], report: [] });
+
+  // The errors still say what happened, with a real error code and never the disguised secret.
+  expect(errors.map((e) => e.message)).toEqual(['DCR registration failed: HTTP 400 (invalid_software_statement)', 'DCR token request failed: HTTP 400']);
+  expect(logged.join('\n')).toContain('"client_secret":"[redacted]"');
+  // The echoes are in the recording and in the report (as undescribed fields), redacted.
+  expect(harEntries[4]!.response.content.text).toMatch(/"basic1":"Y2xpZW50LTE6\[redacted:[0-9a-f]{8}\]"/);
+  expect(results[4]!.drifts.find((d) => d.pointer === '/echo')?.actual).toContain('"b640":"[redacted]"');
+});

@@ -1,0 +1,110 @@
+// The redaction core every redactor shares: the forms a secret is learned in, the minimum length,
+// longest first, and forgetting the oldest. Expected forms are written out by hand; base64 inside
+// longer base64 text is checked against Node's own encoder (Buffer), not ours.
+import { describe, expect, it } from 'vitest';
+import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/index.ts';
+
+describe('SecretForms', () => {
+  it('learns a secret as is, %-encoded, form-encoded, JSON-escaped, base64, and each with \\/ for /', () => {
+    expect(encodedForms('a b/c"é+d')).toEqual([
+      'a b/c"é+d',
+      'a b\\/c"é+d',
+      'a%20b%2Fc%22%C3%A9%2Bd',
+      'a+b%2Fc%22%C3%A9%2Bd',
+      'a b/c\\"é+d',
+      'a b\\/c\\"é+d',
+      // base64 of the UTF-8 bytes, padded and not; then what shows of it after 0, 1 and 2 other bytes.
+      'YSBiL2Miw6krZA==',
+      'YSBiL2Miw6krZA',
+      'YSBiL2Miw6krZ',
+      'EgYi9jIsOpK2',
+      'hIGIvYyLDqStk',
+    ]);
+    // Nothing to escape, and no + or / in its base64 (so base64url is the same).
+    expect(encodedForms('plainvalue')).toEqual(['plainvalue', 'cGxhaW52YWx1ZQ==', 'cGxhaW52YWx1ZQ', 'cGxhaW52YWx1Z', 'BsYWludmFsdW', 'wbGFpbnZhbHVl']);
+    // base64url where base64 has + and /: '>>>?' is Pj4+Pw, '???' is Pz8/.
+    expect(encodedForms('>>>???>>>???')).toEqual(expect.arrayContaining(['Pj4+Pz8/Pj4+Pz8/', 'Pj4-Pz8_Pj4-Pz8_', 'Pj4+Pz8\\/Pj4+Pz8\\/']));
+  });
+
+  it('replaces every form of what it learned', () => {
+    const forms = new SecretForms();
+    forms.learn('a b/c"é+d');
+    const echo = 'raw a b/c"é+d, url a%20b%2Fc%22%C3%A9%2Bd, form a+b%2Fc%22%C3%A9%2Bd, json {"v":"a b/c\\"é+d"}, php {"v":"a b\\/c\\"é+d"}, base64 YSBiL2Miw6krZA==';
+    expect(forms.replace(echo)).toBe('raw [redacted], url [redacted], form [redacted], json {"v":"[redacted]"}, php {"v":"[redacted]"}, base64 [redacted]');
+  });
+
+  it('replaces the secret inside longer base64 and base64url text, at every byte offset, leaving only boundary characters', () => {
+    // Random secrets and neighbours, so that + and / (and - and _) occur. Every character of the
+    // encoding that carries a bit of the secret changes when all its bits are flipped.
+    let seed = 0x2f6e2b1;
+    const byte = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+    const random = (n: number) => Uint8Array.from({ length: n }, byte);
+    const forms = new SecretForms();
+    const secrets: Buffer[] = [];
+    for (let i = 0; i < 20; i++) {
+      // Printable ASCII, as secrets and tokens are.
+      const secret = Buffer.from(random(MIN_SECRET_LENGTH + i).map((b) => 33 + (b % 94)));
+      secrets.push(secret);
+      forms.learn(secret.toString('latin1'));
+    }
+    let checked = 0;
+    for (const secret of secrets) {
+      const flipped = Buffer.from(secret.map((b) => b ^ 0xff));
+      for (let before = 0; before < 6; before++) {
+        for (let after = 0; after < 4; after++) {
+          const [head, tail] = [Buffer.from(random(before)), Buffer.from(random(after))];
+          for (const encoding of ['base64', 'base64url'] as const) {
+            const text = Buffer.concat([head, secret, tail]).toString(encoding);
+            const other = Buffer.concat([head, flipped, tail]).toString(encoding);
+            let lo = 0;
+            while (text[lo] === other[lo]) lo++;
+            let hi = text.length;
+            while (text[hi - 1] === other[hi - 1]) hi--;
+            const out = forms.replace(text);
+            // Kept: what carries no bit of the secret, and at most the one character on each side
+            // that mixes the secret's first or last bits with a neighbour's.
+            expect(out.startsWith(text.slice(0, lo))).toBe(true);
+            // (A standalone secret's padding goes with it.)
+            const [unpadded, kept] = [text.slice(hi).replace(/=+$/, ''), out.replace(/=+$/, '')];
+            expect(kept.endsWith(unpadded)).toBe(true);
+            expect(kept.length - lo - unpadded.length).toBeLessThanOrEqual('[redacted]'.length + 2);
+            expect(out).toContain('[redacted]');
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(20 * 6 * 4 * 2);
+  });
+
+  it('does not learn values shorter than 6 characters', () => {
+    expect(MIN_SECRET_LENGTH).toBe(6);
+    const forms = new SecretForms();
+    expect(forms.learn('12345')).toBe(false);
+    expect(forms.learn('123456')).toBe(true);
+    expect(forms.replace('12345 and 123456 and MTIzNDU2')).toBe('12345 and [redacted] and [redacted]');
+  });
+
+  it('replaces the longest first, so a secret that contains another goes whole', () => {
+    const forms = new SecretForms();
+    forms.learn('token-abcdef');
+    forms.learn('token-abcdef-refresh');
+    expect(forms.replace('a token-abcdef-refresh b token-abcdef')).toBe('a [redacted] b [redacted]');
+  });
+
+  it('replaces each secret by its own replacement (the HAR recorder\'s references)', () => {
+    const forms = new SecretForms();
+    forms.learn('first-secret', '[ref:1]');
+    forms.learn('second-secret', '[ref:2]');
+    expect(forms.replace('second-secret first-secret')).toBe('[ref:2] [ref:1]');
+  });
+
+  it('past its bound forgets the secret learned (or seen) longest ago', () => {
+    const forms = new SecretForms(2);
+    forms.learn('secret-one');
+    forms.learn('secret-two');
+    forms.learn('secret-one'); // seen again: now the newest
+    forms.learn('secret-three');
+    expect(forms.replace('secret-one secret-two secret-three')).toBe('[redacted] secret-two [redacted]');
+  });
+});
