@@ -78,7 +78,7 @@ if (baseline) {
 // Harness vs raw fetch, same requests to the same mock, alternating rounds.
 const cases = buildCases(doc, operations, 'mock');
 const mock = await startMock({ port: 0, description });
-const target = new MockTarget(description, DEFAULT_BOUNDS, undefined, mock.url);
+const target = new MockTarget(mock.url, DEFAULT_BOUNDS);
 await target.open();
 const rawLoop = async () => {
   for (const c of cases) await (await fetch(buildUrl(mock.url, c.request), { ...buildInit(c.request, c.prefer), redirect: 'manual' })).text();

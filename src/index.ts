@@ -1,5 +1,6 @@
 // `pass-contract`: the tools as a library (the CLI is a thin wrapper over these).
-export { runCheck, UsageError, ENV, type CheckOptions, type CheckResult } from './contract/check.ts';
+export { runCheck } from './check.ts';
+export { UsageError, ENV, type CheckOptions, type CheckResult, type LocalServer, type LocalServers, type LocalSimulator } from './contract/check.ts';
 export { startMock, type MockOptions, type RunningMock } from './mock/server.ts';
 export { startProxy, type ProxyOptions, type RunningProxy } from './proxy/server.ts';
 export { main } from './cli/main.ts';

@@ -1,12 +1,14 @@
-// The main job: run every contract case against a target (the embedded mock or a real Adobe host),
-// classify the drift, and keep the report on disk up to date from the first case to the last.
+// The main job: run every contract case against a target (the embedded mock, the simulator or a real
+// Adobe host), classify the drift, and keep the report on disk up to date from the first case to the
+// last. The mock and the simulator are started through injected `LocalServers` (src/check.ts wires
+// the real ones), so this layer imports neither.
 import { existsSync } from 'node:fs';
 import { loadDescription, type Description } from '../description/index.ts';
-import { startSimulatorTarget, type SimulatorTarget } from '../simulator/target.ts';
 import { buildCases } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { AcceptanceMatcher, DEFAULT_DRIFT_FILE, loadAcceptances, type Acceptances } from './drift-file.ts';
 import { DEFAULT_BOUNDS, type FetchLike } from '../http/exchange.ts';
+import type { LocalServers, LocalSimulator } from './local-servers.ts';
 import { MockTarget } from './mock-target.ts';
 import type { PaceOptions } from './pacer.ts';
 import { Redactor } from './redact.ts';
@@ -19,6 +21,7 @@ import { ConnectError, parseTarget, UsageError, type Target, type TargetSpec } f
 
 export { ENV } from './remote-target.ts';
 export { UsageError } from './usage-error.ts';
+export type { LocalServer, LocalServers, LocalSimulator } from './local-servers.ts';
 
 export interface CheckOptions {
   /** 'mock' (default), a base URL, or a parsed target. */
@@ -31,6 +34,11 @@ export interface CheckOptions {
   env?: Record<string, string | undefined>;
   /** The loaded description (default: the bundled one, loaded here); shared with the embedded mock. */
   description?: Description;
+  /**
+   * Starts the embedded mock (target 'mock') or a fresh simulator (target 'simulator'); only the one
+   * the target needs is called. `runCheck` from 'pass-contract' supplies both.
+   */
+  servers?: Partial<LocalServers>;
   fetch?: FetchLike;
   /** Pacing for a real host (default Adobe's 1 request/s with a 10 % margin); its clock is injectable. */
   pace?: PaceOptions;
@@ -71,12 +79,20 @@ async function acceptancesFor(o: CheckOptions, operationIds: string[]): Promise<
   return existsSync(DEFAULT_DRIFT_FILE) ? loadAcceptances(DEFAULT_DRIFT_FILE, operationIds) : undefined;
 }
 
+/** The servers with the starter a local target needs (called as a method); without it, a TypeError that says what to pass. */
+function having<K extends keyof LocalServers>(servers: Partial<LocalServers> | undefined, kind: K): Pick<LocalServers, K> {
+  if (typeof servers?.[kind] !== 'function') throw new TypeError(`runCheck: target "${kind}" needs options.servers.${kind} to start it (the runCheck exported by 'pass-contract' supplies it)`);
+  return servers as Pick<LocalServers, K>;
+}
+
 export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const started = Date.now();
   const spec = typeof o.target === 'object' ? o.target : parseTarget(o.target);
   const description = o.description ?? loadDescription();
   const { doc, operations, validator } = description;
   const operationIds = operations.map((op) => op.operationId);
+  // Before anything is written: a target that needs a local server without a starter is a caller's bug.
+  if (spec.kind !== 'remote') having(o.servers, spec.kind);
   const unknown = (o.operations ?? []).filter((id) => !operationIds.includes(id));
   if (unknown.length) throw new UsageError(`unknown operationId(s): ${unknown.join(', ')} (known: ${operationIds.join(', ')})`);
   const acceptances = await acceptancesFor(o, operationIds);
@@ -88,12 +104,12 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   await prepareReportDir(reportDir);
   // The simulator is a real host on loopback: a fresh one with the default scenario, its own
   // credentials, every case (state-changing included), and its throttle off so pacing can be too.
-  const simulator: SimulatorTarget | undefined = spec.kind === 'simulator' ? await startSimulatorTarget(description) : undefined;
+  const simulator: LocalSimulator | undefined = spec.kind === 'simulator' ? await having(o.servers, 'simulator').simulator(description) : undefined;
   const remote = spec.kind === 'remote' ? { url: spec.url, label: spec.label, env, pace: o.pace }
     : simulator ? { url: new URL(simulator.url), label: `simulator (default scenario) at ${simulator.url}`, env: simulator.env, pace: { ratePerSecond: 10_000, margin: 0, ...o.pace } }
       : undefined;
   const target: Target = !remote
-    ? new MockTarget(description, bounds, o.fetch)
+    ? new MockTarget(() => having(o.servers, 'mock').mock(description), bounds, o.fetch)
     : new RemoteTarget({
       url: remote.url, label: remote.label, env: remote.env, description, checker, redactor, bounds,
       ...(o.fetch ? { fetch: o.fetch } : {}), ...(remote.pace ? { pace: remote.pace } : {}),

@@ -1,30 +1,33 @@
 // The embedded mock as a target: started for the run, each case replayed with its `Prefer` header.
-import type { Description } from '../description/index.ts';
-import { startMock, type RunningMock } from '../mock/server.ts';
 import type { Case } from './cases.ts';
 import { exchange, type Bounds, type FetchLike } from '../http/exchange.ts';
+import type { LocalServer } from './local-servers.ts';
 import { buildInit, buildUrl } from './request.ts';
 import type { Sent, Target } from './target.ts';
 
 export class MockTarget implements Target {
   readonly mode = 'mock';
   readonly label = 'embedded mock';
-  private mock: RunningMock | undefined;
+  private mock: LocalServer | undefined;
   private url: string | undefined;
+  private readonly start: (() => Promise<LocalServer>) | undefined;
 
-  /** With `url`, an already running mock (e.g. the test suite's); otherwise one is started by open(). */
+  /**
+   * `mock` is the URL of an already running mock (e.g. the test suite's), or how to start one:
+   * open() calls it and close() stops what it started.
+   */
   constructor(
-    private readonly description: Description,
+    mock: string | (() => Promise<LocalServer>),
     private readonly bounds: Omit<Bounds, 'signal'>,
     private readonly fetch: FetchLike = (r) => globalThis.fetch(r),
-    url?: string,
   ) {
-    this.url = url;
+    if (typeof mock === 'string') this.url = mock;
+    else this.start = mock;
   }
 
   async open(): Promise<void> {
-    if (this.url) return;
-    this.mock = await startMock({ port: 0, description: this.description });
+    if (this.url || !this.start) return;
+    this.mock = await this.start();
     this.url = this.mock.url;
   }
 

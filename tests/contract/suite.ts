@@ -21,7 +21,7 @@ export function contractSuite(tag: string): void {
       for (const op of ops) expect(mine.filter((c) => c.operationId === op.operationId).length, op.operationId).toBeGreaterThan(1);
     });
     it.each(mine.map((c) => ({ name: c.id, c })))('$name', async ({ c }) => {
-      const target = new MockTarget(description, DEFAULT_BOUNDS, undefined, inject('mockUrl'));
+      const target = new MockTarget(inject('mockUrl'), DEFAULT_BOUNDS);
       await target.open();
       const { results: [result] } = await runCases([c], { target, operations, checker });
       expect(result!.error).toBeUndefined();

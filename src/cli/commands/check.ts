@@ -1,6 +1,7 @@
 // `pass-contract check`: replay every documented situation and negative case, and report drift.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ENV, runCheck } from '../../contract/check.ts';
+import { runCheck } from '../../check.ts';
+import { ENV } from '../../contract/check.ts';
 import { DEFAULT_DRIFT_FILE } from '../../contract/drift-file.ts';
 import type { CaseResult } from '../../contract/results.ts';
 import { fails, type FailOn } from '../../contract/rules.ts';
