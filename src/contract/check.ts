@@ -105,94 +105,98 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   // The simulator is a real host on loopback: a fresh one with the default scenario, its own
   // credentials, every case (state-changing included), and its throttle off so pacing can be too.
   const simulator: LocalSimulator | undefined = spec.kind === 'simulator' ? await having(o.servers, 'simulator').simulator(description) : undefined;
-  const remote = spec.kind === 'remote' ? { url: spec.url, label: spec.label, env, pace: o.pace }
-    : simulator ? { url: new URL(simulator.url), label: `simulator (default scenario) at ${simulator.url}`, env: simulator.env, pace: { ratePerSecond: 10_000, margin: 0, ...o.pace } }
-      : undefined;
-  const target: Target = !remote
-    ? new MockTarget(() => having(o.servers, 'mock').mock(description), bounds, o.fetch)
-    : new RemoteTarget({
-      url: remote.url, label: remote.label, env: remote.env, description, checker, redactor, bounds,
-      ...(o.fetch ? { fetch: o.fetch } : {}), ...(remote.pace ? { pace: remote.pace } : {}),
-      ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...(o.probeTimeoutMs !== undefined ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
-    });
-
-  const all = buildCases(doc, operations, target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
-  const { run: cases, skipped } = target.select(all, (o.includeStateChanging ?? false) || spec.kind === 'simulator');
-  const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
-  const writer = new ReportWriter(reportDir, redactor);
-  const results: CaseResult[] = [];
-  const report = (status: RunStatus, statusDetail?: string): RunReport => ({
-    runId, target: target.label, mode: target.mode, status, ...(statusDetail ? { statusDetail } : {}), failOn: o.failOn ?? 'breaking',
-    startedAt: new Date(started).toISOString(), updatedAt: new Date().toISOString(), durationMs: Date.now() - started,
-    planned: cases.length, results: [...results], skipped,
-    ...(acceptances ? { acceptances: { file: acceptances.file, expired: acceptance.expired, unused: acceptance.unused } } : {}),
-  });
-  const runId = newRunId();
-  await writer.write(report('running'));
-
-  // One controller for everything that can stop the run: the overall deadline and Ctrl-C.
-  const controller = new AbortController();
-  let stopStatus: RunStatus | undefined;
-  const stop = (status: RunStatus, message: string) => {
-    if (controller.signal.aborted) return;
-    stopStatus = status;
-    controller.abort(new Error(message));
-  };
-  const deadline = o.timeoutMs !== undefined ? setTimeout(() => stop('timed-out', `the run exceeded --timeout (${Math.round(o.timeoutMs! / 1000)} s)`), o.timeoutMs) : undefined;
-  const onCancel = () => stop('interrupted', 'interrupted');
-  if (o.signal?.aborted) onCancel();
-  o.signal?.addEventListener('abort', onCancel, { once: true });
-
-  const perOperation = new Map<string, { total: number; results: CaseResult[] }>();
-  for (const c of cases) perOperation.set(c.operationId, { total: (perOperation.get(c.operationId)?.total ?? 0) + 1, results: [] });
-  const record = (r: CaseResult, fromCase: boolean) => {
-    results.push(r);
-    o.onResult?.(r, results.length, cases.length);
-    const entry = perOperation.get(r.operationId);
-    if (fromCase && entry) {
-      entry.results.push(r);
-      if (entry.results.length === entry.total) o.onOperation?.(r.operationId, entry.results, results.length, cases.length);
-    }
-    writer.schedule(report('running'));
-  };
-
-  let status: RunStatus = 'complete';
-  let detail: string | undefined;
+  // Whatever fails from here on (a report that cannot be written, a target that cannot be built), the simulator stops.
   try {
-    // The target's own requests (DCR) count towards "the host stopped answering" too.
-    const streak = { count: 0 };
-    const emit = (r: CaseResult) => {
-      if (r.outcome === 'error' && /^(timeout|connection):/.test(r.error ?? '')) streak.count++;
-      else if (r.status !== undefined) streak.count = 0;
-      record(acceptance.apply(r), false);
-    };
-    await target.open({ signal: controller.signal, emit });
-    const outcome = await runCases(cases, {
-      target, operations, checker, redactor, signal: controller.signal, acceptance, streak, onResult: (r) => record(r, true),
+    const remote = spec.kind === 'remote' ? { url: spec.url, label: spec.label, env, pace: o.pace }
+      : simulator ? { url: new URL(simulator.url), label: `simulator (default scenario) at ${simulator.url}`, env: simulator.env, pace: { ratePerSecond: 10_000, margin: 0, ...o.pace } }
+        : undefined;
+    const target: Target = !remote
+      ? new MockTarget(() => having(o.servers, 'mock').mock(description), bounds, o.fetch)
+      : new RemoteTarget({
+        url: remote.url, label: remote.label, env: remote.env, description, checker, redactor, bounds,
+        ...(o.fetch ? { fetch: o.fetch } : {}), ...(remote.pace ? { pace: remote.pace } : {}),
+        ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...(o.probeTimeoutMs !== undefined ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
+      });
+
+    const all = buildCases(doc, operations, target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
+    const { run: cases, skipped } = target.select(all, (o.includeStateChanging ?? false) || spec.kind === 'simulator');
+    const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
+    const writer = new ReportWriter(reportDir, redactor);
+    const results: CaseResult[] = [];
+    const report = (status: RunStatus, statusDetail?: string): RunReport => ({
+      runId, target: target.label, mode: target.mode, status, ...(statusDetail ? { statusDetail } : {}), failOn: o.failOn ?? 'breaking',
+      startedAt: new Date(started).toISOString(), updatedAt: new Date().toISOString(), durationMs: Date.now() - started,
+      planned: cases.length, results: [...results], skipped,
+      ...(acceptances ? { acceptances: { file: acceptances.file, expired: acceptance.expired, unused: acceptance.unused } } : {}),
     });
-    if (outcome.stopped) {
-      status = outcome.stopped.reason === 'host' ? 'stopped' : (stopStatus ?? 'interrupted');
-      detail = outcome.stopped.detail;
+    const runId = newRunId();
+    await writer.write(report('running'));
+
+    // One controller for everything that can stop the run: the overall deadline and Ctrl-C.
+    const controller = new AbortController();
+    let stopStatus: RunStatus | undefined;
+    const stop = (status: RunStatus, message: string) => {
+      if (controller.signal.aborted) return;
+      stopStatus = status;
+      controller.abort(new Error(message));
+    };
+    const deadline = o.timeoutMs !== undefined ? setTimeout(() => stop('timed-out', `the run exceeded --timeout (${Math.round(o.timeoutMs! / 1000)} s)`), o.timeoutMs) : undefined;
+    const onCancel = () => stop('interrupted', 'interrupted');
+    if (o.signal?.aborted) onCancel();
+    o.signal?.addEventListener('abort', onCancel, { once: true });
+
+    const perOperation = new Map<string, { total: number; results: CaseResult[] }>();
+    for (const c of cases) perOperation.set(c.operationId, { total: (perOperation.get(c.operationId)?.total ?? 0) + 1, results: [] });
+    const record = (r: CaseResult, fromCase: boolean) => {
+      results.push(r);
+      o.onResult?.(r, results.length, cases.length);
+      const entry = perOperation.get(r.operationId);
+      if (fromCase && entry) {
+        entry.results.push(r);
+        if (entry.results.length === entry.total) o.onOperation?.(r.operationId, entry.results, results.length, cases.length);
+      }
+      writer.schedule(report('running'));
+    };
+
+    let status: RunStatus = 'complete';
+    let detail: string | undefined;
+    try {
+      // The target's own requests (DCR) count towards "the host stopped answering" too.
+      const streak = { count: 0 };
+      const emit = (r: CaseResult) => {
+        if (r.outcome === 'error' && /^(timeout|connection):/.test(r.error ?? '')) streak.count++;
+        else if (r.status !== undefined) streak.count = 0;
+        record(acceptance.apply(r), false);
+      };
+      await target.open({ signal: controller.signal, emit });
+      const outcome = await runCases(cases, {
+        target, operations, checker, redactor, signal: controller.signal, acceptance, streak, onResult: (r) => record(r, true),
+      });
+      if (outcome.stopped) {
+        status = outcome.stopped.reason === 'host' ? 'stopped' : (stopStatus ?? 'interrupted');
+        detail = outcome.stopped.detail;
+      }
+    } catch (error) {
+      if (error instanceof ConnectError) {
+        status = 'unreachable';
+        detail = redactor.text(error.message);
+      } else if (controller.signal.aborted) {
+        status = stopStatus ?? 'interrupted';
+        detail = (controller.signal.reason as Error).message;
+      } else {
+        throw error;
+      }
+    } finally {
+      if (deadline) clearTimeout(deadline);
+      o.signal?.removeEventListener('abort', onCancel);
+      await target.close();
     }
-  } catch (error) {
-    if (error instanceof ConnectError) {
-      status = 'unreachable';
-      detail = redactor.text(error.message);
-    } else if (controller.signal.aborted) {
-      status = stopStatus ?? 'interrupted';
-      detail = (controller.signal.reason as Error).message;
-    } else {
-      throw error;
-    }
+
+    const final = report(status, detail);
+    const files = await writer.write(final);
+    const v = verdict(final);
+    return { report: redactor.value(final), counts: countResults(final), verdict: v, exitCode: v.exitCode, files };
   } finally {
-    if (deadline) clearTimeout(deadline);
-    o.signal?.removeEventListener('abort', onCancel);
-    await target.close();
     await simulator?.close();
   }
-
-  const final = report(status, detail);
-  const files = await writer.write(final);
-  const v = verdict(final);
-  return { report: redactor.value(final), counts: countResults(final), verdict: v, exitCode: v.exitCode, files };
 }

@@ -2,7 +2,7 @@
 // starter gets the loaded description, is called only for its target, and what it started is
 // stopped when the run ends; without the starter a target needs, nothing is written.
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,22 @@ describe('the check with injected local servers', () => {
     );
     await expect(runCheck({ target: kind, reportDir, description, driftFile: false })).rejects.toThrow(TypeError);
     expect(existsSync(reportDir)).toBe(false);
+  });
+
+  it.each([
+    ['its credentials are missing (the target cannot be built)', {}, /PASS_/],
+    ['the first report cannot be written', ENV, /EISDIR|directory/i],
+  ] as const)('a run that fails after the simulator started because %s: the error goes to the caller and the simulator is stopped', async (_why, env, error) => {
+    const reportDir = await tmp();
+    // A folder where the check writes junit.xml: the directory check passes, the first write fails.
+    await mkdir(join(reportDir, 'junit.xml'));
+    let closed = 0;
+    const servers: LocalServers = {
+      mock: never('mock'),
+      simulator: async () => ({ url: 'http://127.0.0.1:9/', env: { ...env }, close: async () => void closed++ }),
+    };
+    await expect(runCheck({ target: 'simulator', reportDir, description, driftFile: false, servers })).rejects.toThrow(error);
+    expect(closed).toBe(1);
   });
 
   it('target mock: the mock starter gets the very description object, serves the run, and is stopped once', async () => {
