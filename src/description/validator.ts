@@ -2,6 +2,7 @@
 // Two compilations per schema: a fast one that stops at the first error (the pass path, run on
 // every response) and one that collects every error (the failure path, for reports).
 import { _, Ajv2020, type CodeKeywordDefinition, type ErrorObject, type KeywordCxt, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { DataValidationCxt } from 'ajv/dist/types/index.js';
 import addFormats from 'ajv-formats';
 import { withConstEnums } from './const-enums.ts';
 import { inlineRefs } from './inline-refs.ts';
@@ -111,6 +112,13 @@ function createAjv(allErrors: boolean, unused: (keyof typeof COSTLY_SUPPORT)[] =
   return ajv;
 }
 
+/**
+ * The data context of a validation that starts at the root (Ajv's defaults: path "", rootData =
+ * the value). Passed explicitly because a call without it allocates a fresh `{}` default each time;
+ * the generated code only reads it.
+ */
+const ROOT_CONTEXT = Object.freeze({ instancePath: '' }) as DataValidationCxt;
+
 export class DescriptionValidator {
   /** The document Ajv compiles: the description with `oneOf` constant lists as `enum` (same pointers). */
   readonly schemaDocument: OpenApiDocument;
@@ -145,7 +153,7 @@ export class DescriptionValidator {
   /** The validator for the schema at `pointer` that stops at the first violation: for the pass path. */
   testerAt(pointer: string): (value: unknown) => boolean {
     const fn = this.compile(this.fast, this.fastCompiled, pointer);
-    return (value) => fn(value) as boolean;
+    return (value) => fn(value, ROOT_CONTEXT) as boolean;
   }
 
   /** Every Ajv error for `value` (empty when valid): the input of the drift classifier. */
