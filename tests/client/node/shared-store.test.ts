@@ -97,10 +97,18 @@ describe('a FileTokenStore shared by processes', () => {
   it('removes the temp file (with the client secret) of a process killed between write and rename', async () => {
     await expireStoredToken();
     const run = worker('renew', { PAUSE_BEFORE_RENAME_MS: '60000' });
-    await expect.poll(() => tempFiles().find((t) => t.split('.')[4] === String(run.child.pid)), { timeout: 10_000 }).toBeDefined();
-    const [temp] = tempFiles();
-    expect(readFileSync(join(dir, temp!), 'utf8')).toContain('CANARY-client-secret');
-    run.child.kill('SIGKILL');
+    let temp: string | undefined;
+    try {
+      // The file exists from its open() on; wait until the writer has also written it.
+      const written = () => {
+        temp = tempFiles().find((t) => t.split('.')[4] === String(run.child.pid));
+        return temp ? readFileSync(join(dir, temp), 'utf8') : '';
+      };
+      await expect.poll(written, { timeout: 10_000 }).toContain('CANARY-client-secret');
+    } finally {
+      // Killed whatever happened: alive, it would hold the store's lock for a minute.
+      run.child.kill('SIGKILL');
+    }
     expect((await run.done).signal).toBe('SIGKILL');
     expect(tempFiles()).toEqual([temp]);
     // The next process to open the store sees the writer is dead and removes its file.
