@@ -5,14 +5,27 @@ import { describe, expect, it } from 'vitest';
 import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/index.ts';
 
 describe('SecretForms', () => {
-  it('learns a secret as is, %-encoded, form-encoded, JSON-escaped, base64, and each with \\/ for /', () => {
+  it('learns a secret as is, %-encoded (upper- and lower-case hex), form-encoded, JSON-escaped (also \\uXXXX), base64, and each with \\/ for /', () => {
     expect(encodedForms('a b/c"é+d')).toEqual([
       'a b/c"é+d',
       'a b\\/c"é+d',
+      // %-encoded (encodeURIComponent), then with lower-case hex; with / kept (Python's quote), in
+      // both cases; form-encoded, in both cases. (RFC 3986's stricter form is the same here.)
       'a%20b%2Fc%22%C3%A9%2Bd',
+      'a%20b%2fc%22%c3%a9%2bd',
+      'a%20b/c%22%C3%A9%2Bd',
+      'a%20b\\/c%22%C3%A9%2Bd',
+      'a%20b/c%22%c3%a9%2bd',
+      'a%20b\\/c%22%c3%a9%2bd',
       'a+b%2Fc%22%C3%A9%2Bd',
+      'a+b%2fc%22%c3%a9%2bd',
+      // JSON: JSON.stringify's, Python's (é as \u00e9), .NET's (", é and + as \uXXXX, upper case).
       'a b/c\\"é+d',
       'a b\\/c\\"é+d',
+      'a b/c\\"\\u00e9+d',
+      'a b\\/c\\"\\u00e9+d',
+      'a b/c\\u0022\\u00E9\\u002Bd',
+      'a b\\/c\\u0022\\u00E9\\u002Bd',
       // base64 of the UTF-8 bytes, padded and not; then what shows of it after 0, 1 and 2 other bytes.
       'YSBiL2Miw6krZA==',
       'YSBiL2Miw6krZA',
@@ -24,6 +37,29 @@ describe('SecretForms', () => {
     expect(encodedForms('plainvalue')).toEqual(['plainvalue', 'cGxhaW52YWx1ZQ==', 'cGxhaW52YWx1ZQ', 'cGxhaW52YWx1Z', 'BsYWludmFsdW', 'wbGFpbnZhbHVl']);
     // base64url where base64 has + and /: '>>>?' is Pj4+Pw, '???' is Pz8/.
     expect(encodedForms('>>>???>>>???')).toEqual(expect.arrayContaining(['Pj4+Pz8/Pj4+Pz8/', 'Pj4-Pz8_Pj4-Pz8_', 'Pj4+Pz8\\/Pj4+Pz8\\/']));
+  });
+
+  // Echoes as other servers' encoders write them. The %-forms were printed by Python 3
+  // (urllib.parse.quote with safe='' and default, quote_plus) and Java (URLEncoder.encode); the
+  // JSON forms are Python's json.dumps, PHP's json_encode, Go's encoding/json (<>& as \u003c) and
+  // .NET's System.Text.Json (<>&'"`+ and non-ASCII as \u002B, upper-case hex), as each documents.
+  it('replaces the secret %-encoded with lower-case hex, RFC 3986-encoded, and JSON-escaped with \\uXXXX', () => {
+    const secret = 'a+b/c<é>"!*~ x';
+    const echoes = {
+      lowerHex: 'a%2bb%2fc%3c%c3%a9%3e%22!*~%20x',
+      pythonQuoteStrict: 'a%2Bb%2Fc%3C%C3%A9%3E%22%21%2A~%20x',
+      pythonQuote: 'a%2Bb/c%3C%C3%A9%3E%22%21%2A~%20x',
+      pythonQuotePlus: 'a%2Bb%2Fc%3C%C3%A9%3E%22%21%2A~+x',
+      javaUrlEncoderLower: 'a%2bb%2fc%3c%c3%a9%3e%22%21*%7e+x',
+      pythonJson: 'a+b/c<\\u00e9>\\"!*~ x',
+      phpJson: 'a+b\\/c<\\u00e9>\\"!*~ x',
+      goJson: 'a+b/c\\u003cé\\u003e\\"!*~ x',
+      dotnetJson: 'a\\u002Bb/c\\u003C\\u00E9\\u003E\\u0022!*~ x',
+    };
+    const forms = new SecretForms();
+    forms.learn(secret);
+    const text = Object.entries(echoes).map(([k, v]) => `${k}=${v};`).join(' ');
+    expect(forms.replace(text)).toBe(Object.keys(echoes).map((k) => `${k}=[redacted];`).join(' '));
   });
 
   it('replaces every form of what it learned', () => {

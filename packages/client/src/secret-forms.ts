@@ -25,21 +25,18 @@ export const REDACTED = '[redacted]';
 
 /**
  * The forms in which text may carry `secret`:
- * - as is, %-encoded (URLs), form-encoded (`+` for a space), inside a JSON string;
+ * - as is;
+ * - %-encoded as encoders write it (percentForms), with upper- and lower-case hex;
+ * - inside a JSON string as encoders write it (jsonForms), `\uXXXX` escapes included;
  * - base64 and base64url of its UTF-8 bytes, with and without padding, and also the part of it
  *   that shows when the secret sits at any of the three byte positions inside a longer base64
  *   text (`Basic base64(id:secret)`, a base64 JSON blob);
  * - each of these with `/` written `\/`, as PHP's JSON encoder does.
- * Forms shorter than MIN_SECRET_LENGTH are left out.
+ * Forms shorter than MIN_SECRET_LENGTH are left out; a secret with nothing to escape has only a
+ * few (its base64 ones).
  */
 export function encodedForms(secret: string): string[] {
-  const forms = [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-    ...base64Forms(new TextEncoder().encode(secret)),
-  ];
+  const forms = [secret, ...percentForms(secret), ...jsonForms(secret), ...base64Forms(new TextEncoder().encode(secret))];
   const out = new Set<string>();
   for (const form of forms) {
     if (form.length < MIN_SECRET_LENGTH) continue;
@@ -47,6 +44,45 @@ export function encodedForms(secret: string): string[] {
     if (form.includes('/')) out.add(form.replace(/\//g, '\\/'));
   }
   return [...out];
+}
+
+/** `%XX` for a character of one byte. */
+const pct = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * %-encodings: encodeURIComponent's (JavaScript); RFC 3986's, which also encodes `!'()*` (PHP's
+ * rawurlencode, Go's PathEscape, Python's quote with safe=''), and with `/` left alone (Python's
+ * quote); the form encodings, a space as `+`: WHATWG's (URLSearchParams, Java's URLEncoder: `*`
+ * kept, `~` encoded) and RFC 3986's (Go's QueryEscape, Python's quote_plus). Each also with
+ * lower-case hex, which some encoders write and every decoder reads.
+ */
+function percentForms(secret: string): string[] {
+  const component = encodeURIComponent(secret);
+  const rfc3986 = component.replace(/[!'()*]/g, pct);
+  const forms = [component, rfc3986, rfc3986.replace(/%2F/g, '/'), new URLSearchParams({ v: secret }).toString().slice(2), rfc3986.replace(/%20/g, '+')];
+  return forms.flatMap((f) => [f, f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())]);
+}
+
+/** `\uXXXX` for one UTF-16 code unit. */
+const unicodeEscape = (c: string, upper: boolean) => {
+  const hex = c.charCodeAt(0).toString(16).padStart(4, '0');
+  return `\\u${upper ? hex.toUpperCase() : hex}`;
+};
+
+/**
+ * The contents of a JSON string holding `secret`: JSON.stringify's (JavaScript, Jackson), and what
+ * encoders that escape more write: every non-ASCII character as `\u00e9` (Python's json.dumps,
+ * PHP's json_encode), `<>&` as `\u003c` (Go's encoding/json), `<>&'"`+` and every non-ASCII
+ * character as `\u002B` (.NET's System.Text.Json).
+ */
+function jsonForms(secret: string): string[] {
+  const plain = JSON.stringify(secret).slice(1, -1);
+  return [
+    plain,
+    plain.replace(/[^\x00-\x7f]/g, (c) => unicodeEscape(c, false)),
+    plain.replace(/[<>&\u2028\u2029]/g, (c) => unicodeEscape(c, false)),
+    secret.replace(/[\x00-\x1f"\\<>&'`+\x7f-\uffff]/g, (c) => (c === '\\' || '\b\f\n\r\t'.includes(c) ? JSON.stringify(c).slice(1, -1) : unicodeEscape(c, true))),
+  ];
 }
 
 /** base64 (padded and not) and base64url, then for each byte offset 0–2 the characters that depend on `bytes` alone. */
