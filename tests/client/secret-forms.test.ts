@@ -128,6 +128,62 @@ describe('SecretForms', () => {
     expect(forms.replace('a token-abcdef-refresh b token-abcdef')).toBe('a [redacted] b [redacted]');
   });
 
+  it('replaces occurrences that overlap as one, so that neither secret keeps a character', () => {
+    const forms = new SecretForms();
+    forms.learn('secret-alpha-123');
+    forms.learn('123-beta-secret');
+    // One after the other: 'secret-alpha-123' then 'beta-secret' would be left of the other, or the reverse.
+    expect(forms.replace('x secret-alpha-123-beta-secret y')).toBe('x [redacted] y');
+    // Side by side without overlapping: two replacements.
+    expect(forms.replace('secret-alpha-123123-beta-secret')).toBe('[redacted][redacted]');
+  });
+
+  it('replaces every occurrence: random text with planted echoes (some overlapping), against a reference written here', () => {
+    let seed = 0x5eed;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const printable = (n: number) => String.fromCharCode(...Array.from({ length: n }, () => 33 + next(94)));
+    let checked = 0;
+    for (let round = 0; round < 300; round++) {
+      // Pairs of secrets where the second starts with the end of the first, so that `a + b.slice(k)` holds both, overlapping.
+      const pairs = Array.from({ length: 1 + next(3) }, () => {
+        const a = printable(MIN_SECRET_LENGTH + next(30));
+        const k = 1 + next(MIN_SECRET_LENGTH - 1);
+        return { a, b: a.slice(-k) + printable(MIN_SECRET_LENGTH + next(10)), k };
+      });
+      const secrets = pairs.flatMap(({ a, b }) => [a, b]);
+      const forms = new SecretForms();
+      for (const secret of secrets) forms.learn(secret);
+      const echoes = secrets.flatMap((s) => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')]);
+      const pieces: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        pieces.push(' '.repeat(next(3)) + 'lorem ipsum dolor'.slice(0, next(18)));
+        const { a, b, k } = pairs[next(pairs.length)]!;
+        pieces.push(next(3) === 0 ? a + b.slice(k) : echoes[next(echoes.length)]!);
+      }
+      const text = pieces.join('');
+      // The reference: every occurrence of every echo, overlapping ones merged, each run replaced once.
+      const spans: [number, number][] = [];
+      for (const e of echoes) for (let at = text.indexOf(e); at >= 0; at = text.indexOf(e, at + 1)) spans.push([at, at + e.length]);
+      spans.sort((x, y) => x[0] - y[0]);
+      const merged: [number, number][] = [];
+      for (const [from, to] of spans) {
+        const top = merged[merged.length - 1];
+        if (top && from < top[1]) top[1] = Math.max(top[1], to);
+        else merged.push([from, to]);
+      }
+      let expected = '';
+      let at = 0;
+      for (const [from, to] of merged) {
+        expected += `${text.slice(at, from)}[redacted]`;
+        at = to;
+      }
+      expected += text.slice(at);
+      expect(forms.replace(text)).toBe(expected);
+      checked += merged.length;
+    }
+    expect(checked).toBeGreaterThan(300 * 10);
+  });
+
   it('replaces each secret by its own replacement (the HAR recorder\'s references)', () => {
     const forms = new SecretForms();
     forms.learn('first-secret', '[ref:1]');

@@ -1,6 +1,6 @@
 // The core every redactor of the project shares (the client's, the check's, the HAR recorder's):
-// a secret is learned together with the forms in which a server may echo it, and every form is
-// replaced, longest first. Each redactor adds only its own rules around it (token-like runs,
+// a secret is learned together with the forms in which a server may echo it, and every occurrence
+// of every form is replaced, in one pass over the text. Each redactor adds only its own rules around it (token-like runs,
 // credential fields and headers, bearer tokens, passwords in URLs).
 //
 // What counts as a secret: the software statement, client secrets, access tokens (and any other
@@ -106,12 +106,49 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Learned secrets, each with its replacement; past `maxSecrets` the one learned (or seen) longest ago is forgotten. */
+/** Every form is at least this long: the scan looks each window of this many characters up. */
+const WINDOW = MIN_SECRET_LENGTH;
+/** The multiplier of the windows' polynomial hash (mod 2^32): the FNV prime, odd and bit-spreading. */
+const BASE = 0x01000193;
+/** BASE^(WINDOW-1) (mod 2^32): the weight of a window's first character, taken out as the window slides. */
+const FIRST_WEIGHT = Array.from({ length: WINDOW - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
+/** A bit per 2^16 hash slots, so that most windows are passed over without a Map lookup. */
+const FILTER_BITS = 16;
+
+/** The hash of text[at, at + WINDOW) (an int32). */
+function windowHash(text: string, at: number): number {
+  let h = 0;
+  for (let k = at; k < at + WINDOW; k++) h = (Math.imul(h, BASE) + text.charCodeAt(k)) | 0;
+  return h;
+}
+
+/** A learned secret: what replaces it, and its forms (computed once). */
+interface Learned {
+  replacement: string;
+  forms: string[];
+}
+
+/** Every form, under the hash of its first WINDOW characters, longest first; and which filter slots are taken. */
+interface FormIndex {
+  byWindow: Map<number, [form: string, replacement: string][]>;
+  filter: Uint8Array;
+}
+
+/**
+ * Learned secrets, each with its replacement; past `maxSecrets` the one learned (or seen) longest
+ * ago is forgotten.
+ *
+ * `replace` reads the text once, whatever the number of secrets: a rolling hash of each window of
+ * WINDOW characters is looked up among the forms' first windows (most windows stop at a bit
+ * filter), and only a form that starts with that window is compared. At each position the longest
+ * form wins, and occurrences that overlap (two secrets, or two forms of one) become one replacement,
+ * so that no character of any occurrence survives.
+ */
 export class SecretForms {
-  /** Secret → replacement, oldest first. */
-  private readonly secrets = new Map<string, string>();
-  /** Every form of every secret, longest first (so a secret that contains another is replaced whole); rebuilt after a change. */
-  private longestFirst: [string, string][] | undefined;
+  /** Secret → what replaces it and its forms, oldest first. */
+  private readonly secrets = new Map<string, Learned>();
+  /** Rebuilt after a secret is learned, forgotten or given a new replacement. */
+  private index: FormIndex | undefined;
 
   constructor(private readonly maxSecrets = Infinity) {}
 
@@ -119,26 +156,63 @@ export class SecretForms {
   learn(secret: string, replacement = REDACTED): boolean {
     if (secret.length < MIN_SECRET_LENGTH) return false;
     const had = this.secrets.get(secret);
-    // Seen again: it becomes the newest; the forms change only with a new secret or a new replacement.
+    // Seen again: it becomes the newest; the index changes only with a new secret or a new replacement.
     this.secrets.delete(secret);
-    this.secrets.set(secret, replacement);
-    if (had !== replacement) this.longestFirst = undefined;
+    this.secrets.set(secret, { replacement, forms: had?.forms ?? encodedForms(secret) });
+    if (had?.replacement !== replacement) this.index = undefined;
     if (this.secrets.size > this.maxSecrets) {
       this.secrets.delete(this.secrets.keys().next().value!);
-      this.longestFirst = undefined;
+      this.index = undefined;
     }
     return true;
   }
 
-  /** `text` with every form of every learned secret replaced. */
+  /** `text` with every occurrence of every form of every learned secret replaced. */
   replace(text: string): string {
-    if (!this.longestFirst) {
-      const forms = new Map<string, string>();
-      for (const [secret, replacement] of this.secrets) for (const form of encodedForms(secret)) forms.set(form, replacement);
-      this.longestFirst = [...forms].sort(([a], [b]) => b.length - a.length);
+    const { byWindow, filter } = (this.index ??= this.buildIndex());
+    if (byWindow.size === 0 || text.length < WINDOW) return text;
+    let out = '';
+    /** text[0, done) is in `out`. */
+    let done = 0;
+    /** The occurrence (or overlapping occurrences) found last, not yet in `out`. */
+    let run: { start: number; end: number; replacement: string } | undefined;
+    const last = text.length - WINDOW;
+    let h = windowHash(text, 0);
+    for (let i = 0; ; i++) {
+      if (filter[(h ^ (h >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1)]) {
+        for (const [form, replacement] of byWindow.get(h) ?? []) {
+          if (!text.startsWith(form, i)) continue;
+          const end = i + form.length;
+          if (run && i < run.end) run.end = Math.max(run.end, end);
+          else {
+            if (run) {
+              out += text.slice(done, run.start) + run.replacement;
+              done = run.end;
+            }
+            run = { start: i, end, replacement };
+          }
+          break;
+        }
+      }
+      if (i === last) break;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), FIRST_WEIGHT), BASE) + text.charCodeAt(i + WINDOW)) | 0;
     }
-    let out = text;
-    for (const [form, replacement] of this.longestFirst) if (out.includes(form)) out = out.split(form).join(replacement);
-    return out;
+    return run ? out + text.slice(done, run.start) + run.replacement + text.slice(run.end) : text;
+  }
+
+  private buildIndex(): FormIndex {
+    // A form two secrets share goes to the one learned (or seen) last.
+    const forms = new Map<string, string>();
+    for (const { replacement, forms: own } of this.secrets.values()) for (const form of own) forms.set(form, replacement);
+    const byWindow = new Map<number, [string, string][]>();
+    const filter = new Uint8Array(1 << FILTER_BITS);
+    for (const [form, replacement] of [...forms].sort(([a], [b]) => b.length - a.length)) {
+      const h = windowHash(form, 0);
+      filter[(h ^ (h >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1)] = 1;
+      const list = byWindow.get(h);
+      if (list) list.push([form, replacement]);
+      else byWindow.set(h, [[form, replacement]]);
+    }
+    return { byWindow, filter };
   }
 }
