@@ -26,7 +26,7 @@ const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
 /** What an already redacted value looks like (our own recordings read back). */
 const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
 
-/** Learned secrets kept for scrubbing echoes; the oldest are forgotten first. */
+/** Secrets learned from the traffic kept for scrubbing echoes; the oldest are forgotten first (the configured ones never). */
 const MAX_LEARNED = 256;
 
 export class HarRedactor {
@@ -35,7 +35,7 @@ export class HarRedactor {
 
   constructor(options: { key?: Buffer; secrets?: string[] } = {}) {
     this.key = options.key ?? randomBytes(32);
-    for (const s of options.secrets ?? []) this.learn(s);
+    for (const s of options.secrets ?? []) if (!REDACTED_REF.test(s)) this.learned.learn(s, this.ref(s), { keep: true });
   }
 
   /** The reference that stands for `secret` in this recording. */

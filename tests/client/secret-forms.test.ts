@@ -199,4 +199,14 @@ describe('SecretForms', () => {
     forms.learn('secret-three');
     expect(forms.replace('secret-one secret-two secret-three')).toBe('[redacted] secret-two [redacted]');
   });
+
+  it('never forgets a secret learned to be kept, nor counts it against the bound', () => {
+    const forms = new SecretForms(2);
+    forms.learn('kept-secret', '[kept]', { keep: true });
+    forms.learn('secret-one');
+    forms.learn('kept-secret', '[kept]'); // seen again without `keep`: still kept
+    forms.learn('secret-two');
+    forms.learn('secret-three');
+    expect(forms.replace('kept-secret secret-one secret-two secret-three')).toBe('[kept] secret-one [redacted] [redacted]');
+  });
 });

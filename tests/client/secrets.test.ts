@@ -141,6 +141,17 @@ describe('secrets never reach messages or logs', () => {
     expect(redactor.text('grant_type=client_credentials&client_id=client-7&client_secret=x%2By&refresh_token=')).toBe('grant_type=client_credentials&client_id=client-7&client_secret=[redacted]&refresh_token=[redacted]');
   });
 
+  it('the Redactor keeps at most 256 values learned from text (the oldest go first), and always what it was given', () => {
+    const redactor = new Redactor();
+    // Letters only, so that the token-like rule cannot be what removes them.
+    const given = 'given-statement-words';
+    const value = (i: number) => `learned-${String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26))}-value`;
+    redactor.add(given);
+    for (let i = 0; i < 300; i++) expect(redactor.text(`{"refresh_token":"${value(i)}"}`)).toBe('{"refresh_token":"[redacted]"}');
+    // 300 learned: the first 44 are forgotten, the last 256 are not; the given one stays.
+    expect(redactor.text(`${value(0)} ${value(43)} ${value(44)} ${value(299)} ${given}`)).toBe(`${value(0)} ${value(43)} [redacted] [redacted] [redacted]`);
+  });
+
   it('keeps real error codes, drops anything token-like or known', () => {
     const redactor = new Redactor();
     redactor.add(`${SECRET_PREFIX}-1`, 'known_secret_words');

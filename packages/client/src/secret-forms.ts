@@ -135,8 +135,9 @@ interface FormIndex {
 }
 
 /**
- * Learned secrets, each with its replacement; past `maxSecrets` the one learned (or seen) longest
- * ago is forgotten.
+ * Learned secrets, each with its replacement. Past `maxSecrets` the one learned (or seen) longest
+ * ago is forgotten, unless it was learned to be kept: what a redactor is given (the software
+ * statement, its client secret) must outlive whatever a host sends to fill the bound.
  *
  * `replace` reads the text once, whatever the number of secrets: a rolling hash of each window of
  * WINDOW characters is looked up among the forms' first windows (most windows stop at a bit
@@ -145,24 +146,34 @@ interface FormIndex {
  * so that no character of any occurrence survives.
  */
 export class SecretForms {
-  /** Secret → what replaces it and its forms, oldest first. */
-  private readonly secrets = new Map<string, Learned>();
+  /** Secrets learned to be kept. */
+  private readonly kept = new Map<string, Learned>();
+  /** The others, oldest first: what replaces each and its forms. */
+  private readonly recent = new Map<string, Learned>();
   /** Rebuilt after a secret is learned, forgotten or given a new replacement. */
   private index: FormIndex | undefined;
 
   constructor(private readonly maxSecrets = Infinity) {}
 
-  /** Learns `secret`, to be replaced (in each of its forms) by `replacement`; false when it is too short to learn. */
-  learn(secret: string, replacement = REDACTED): boolean {
+  /**
+   * Learns `secret`, to be replaced (in each of its forms) by `replacement`, and with `keep` never
+   * to be forgotten; false when it is too short to learn.
+   */
+  learn(secret: string, replacement = REDACTED, { keep = false }: { keep?: boolean } = {}): boolean {
     if (secret.length < MIN_SECRET_LENGTH) return false;
-    const had = this.secrets.get(secret);
-    // Seen again: it becomes the newest; the index changes only with a new secret or a new replacement.
-    this.secrets.delete(secret);
-    this.secrets.set(secret, { replacement, forms: had?.forms ?? encodedForms(secret) });
+    const had = this.kept.get(secret) ?? this.recent.get(secret);
+    const learned = { replacement, forms: had?.forms ?? encodedForms(secret) };
+    // The index changes only with a new secret or a new replacement.
     if (had?.replacement !== replacement) this.index = undefined;
-    if (this.secrets.size > this.maxSecrets) {
-      this.secrets.delete(this.secrets.keys().next().value!);
-      this.index = undefined;
+    // Seen again: it becomes the newest (and once kept, stays kept).
+    this.recent.delete(secret);
+    if (keep || this.kept.has(secret)) this.kept.set(secret, learned);
+    else {
+      this.recent.set(secret, learned);
+      if (this.recent.size > this.maxSecrets) {
+        this.recent.delete(this.recent.keys().next().value!);
+        this.index = undefined;
+      }
     }
     return true;
   }
@@ -201,9 +212,9 @@ export class SecretForms {
   }
 
   private buildIndex(): FormIndex {
-    // A form two secrets share goes to the one learned (or seen) last.
+    // A form two secrets share goes to a kept one, or else to the one learned (or seen) last.
     const forms = new Map<string, string>();
-    for (const { replacement, forms: own } of this.secrets.values()) for (const form of own) forms.set(form, replacement);
+    for (const { replacement, forms: own } of [...this.recent.values(), ...this.kept.values()]) for (const form of own) forms.set(form, replacement);
     const byWindow = new Map<number, [string, string][]>();
     const filter = new Uint8Array(1 << FILTER_BITS);
     for (const [form, replacement] of [...forms].sort(([a], [b]) => b.length - a.length)) {
