@@ -1,6 +1,5 @@
 // Escapes for text the reports put into GitHub-flavoured Markdown (summary.md, diff.md, upstream.md).
-
-const oneLine = (s: string) => s.replace(/\r\n|\r|\n/g, ' ');
+import { oneLine } from './text.ts';
 
 /**
  * Text in a table cell (safe in any inline text): a backslash is doubled first, so that a pipe
