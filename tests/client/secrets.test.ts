@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DcrTokenManager, Redactor, safeCode, type LogEntry } from '../../packages/client/src/index.ts';
 import { enhanced, SECRET_PREFIX, startFakeAdobe, STATEMENT, type FakeAdobe, type Hit, type Reply } from './support/fake-adobe.ts';
+import { loggingFetch } from './support/logging-fetch.ts';
 import { configuration, deviceInfo, exposed, logout, passFor, rejection } from './support/pass.ts';
 
 let adobe: FakeAdobe;
@@ -93,16 +94,8 @@ describe('secrets never reach messages or logs', () => {
   it('from a host that echoes the client secret JSON-escaped and base64-encoded (errors, and logs through the Redactor)', async () => {
     adobe = await startFakeAdobe({ overrides: { token: oddEcho } });
     const redactor = new Redactor();
-    const raw: string[] = [];
-    const logged: string[] = [];
-    // What an application's own logging around `fetch` does: every response, redacted by the manager's Redactor.
-    const fetchAndLog = async (request: Request) => {
-      const response = await fetch(request);
-      const text = [response.status, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), await response.clone().text()].join('\n');
-      raw.push(text);
-      logged.push(redactor.text(text));
-      return response;
-    };
+    // The application logs every response through the manager's Redactor.
+    const { fetch: fetchAndLog, raw, logged } = loggingFetch(redactor);
     const manager = new DcrTokenManager({ baseUrl: adobe.baseUrl, deviceInfo, clientCredentials: { clientId: 'client-odd', clientSecret: ODD_SECRET }, clock: adobe.clock, fetch: fetchAndLog, redactor });
     const error = await rejection(manager.getAccessToken());
 
