@@ -1,8 +1,10 @@
 // The redaction core every redactor shares: the forms a secret is learned in, the minimum length,
-// longest first, and forgetting the oldest. Expected forms are written out by hand; base64 inside
-// longer base64 text is checked against Node's own encoder (Buffer), not ours.
+// longest first, overlapping echoes as one, forgetting the oldest (and never a kept one). Expected
+// forms are written out by hand or printed by other languages' encoders; base64 inside longer
+// base64 text is checked against Node's own encoder (Buffer), random texts against a reference
+// written in the test, not ours.
 import { describe, expect, it } from 'vitest';
-import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/index.ts';
+import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/secret-forms.ts';
 
 describe('SecretForms', () => {
   it('learns a secret as is, %-encoded (upper- and lower-case hex), form-encoded, JSON-escaped (also \\uXXXX), base64, and each with \\/ for /', () => {
