@@ -2,11 +2,12 @@
 // run: one split/join pass over the text per form, longest first, every secret's forms computed again
 // after each change. Same forms (encodedForms), same texts: a 256 KiB body (with echoes) with 16, 256 and
 // 2,048 secrets learned, a JSON body's 1,000 short strings, and a HAR recording's churn (a new 1 KiB token
-// learned, then a short string redacted); and the HAR redactor's JWT rule on a hostile body against the
-// regular expression it replaced. Medians after a warm-up; ratios old / new.
+// learned, then a short string redacted); and the HAR redactor's JWT rule and the check's URL rule on
+// hostile bodies against the regular expressions they replaced. Medians after a warm-up; ratios old / new.
 // Usage: tsx bench/redact.ts
 import { randomBytes } from 'node:crypto';
 import { encodedForms, REDACTED, SecretForms } from '../packages/client/src/secret-forms.ts';
+import { Redactor as CheckRedactor } from '../src/contract/redact.ts';
 import { HarRedactor } from '../src/http/har-redact.ts';
 import { median } from './stats.ts';
 
@@ -51,6 +52,13 @@ function timed(fn: () => unknown): number {
     times.push(performance.now() - t);
   }
   return median(times);
+}
+
+/** One run's time, for what takes seconds. */
+function once(fn: () => unknown): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
 }
 
 /** A client secret (base64, so + / = get %-forms) or a 1 KiB JWT-shaped token. */
@@ -100,9 +108,17 @@ for (const n of [16, 256, 2048]) {
   const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
   const hostile = 'eyJ'.repeat(40_000);
   const har = new HarRedactor();
-  const once = (fn: () => unknown) => { const t = performance.now(); fn(); return performance.now() - t; };
   const old = median([0, 1, 2].map(() => once(() => hostile.replace(JWT, (jwt) => har.learn(jwt)))));
   rows.push(['HAR JWT rule, 120 KB of `eyJ` (median of 3)', old, timed(() => har.text(hostile))]);
+}
+
+{
+  // The check's URL-userinfo rule on a hostile body, against the expression before its scheme was bounded.
+  const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi;
+  const hostile = 'a.'.repeat(40_000);
+  const check = new CheckRedactor();
+  const old = median([0, 1, 2].map(() => once(() => hostile.replace(USERINFO, (_, scheme: string) => `${scheme}${REDACTED}@`))));
+  rows.push(['check URL rule, 80 KB of `a.` (median of 3)', old, timed(() => check.text(hostile))]);
 }
 
 console.log(`redaction core, median of ${ROUNDS} after ${WARMUP} warm-up runs`);
