@@ -1,7 +1,7 @@
 // The core every redactor of the project shares (the client's, the check's, the HAR recorder's):
 // a secret is learned together with the forms in which a server may echo it, and every occurrence
-// of every form is replaced, in one pass over the text. Each redactor adds only its own rules around it (token-like runs,
-// credential fields and headers, bearer tokens, passwords in URLs).
+// of every form is replaced, in one pass over the text. Each redactor adds only its own rules
+// around it (token-like runs, credential fields and headers, bearer tokens, passwords in URLs).
 //
 // What counts as a secret: the software statement, client secrets, access tokens (and any other
 // credential a redactor finds under a credential field or header) and passwords in URLs, once
@@ -114,6 +114,7 @@ const BASE = 0x01000193;
 const FIRST_WEIGHT = Array.from({ length: WINDOW - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
 /** A bit per 2^16 hash slots, so that most windows are passed over without a Map lookup. */
 const FILTER_BITS = 16;
+const slot = (hash: number) => (hash ^ (hash >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1);
 
 /** The hash of text[at, at + WINDOW) (an int32). */
 function windowHash(text: string, at: number): number {
@@ -190,7 +191,7 @@ export class SecretForms {
     const last = text.length - WINDOW;
     let h = windowHash(text, 0);
     for (let i = 0; ; i++) {
-      if (filter[(h ^ (h >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1)]) {
+      if (filter[slot(h)]) {
         for (const [form, replacement] of byWindow.get(h) ?? []) {
           if (!text.startsWith(form, i)) continue;
           const end = i + form.length;
@@ -219,7 +220,7 @@ export class SecretForms {
     const filter = new Uint8Array(1 << FILTER_BITS);
     for (const [form, replacement] of [...forms].sort(([a], [b]) => b.length - a.length)) {
       const h = windowHash(form, 0);
-      filter[(h ^ (h >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1)] = 1;
+      filter[slot(h)] = 1;
       const list = byWindow.get(h);
       if (list) list.push([form, replacement]);
       else byWindow.set(h, [[form, replacement]]);
