@@ -70,7 +70,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     url,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
-      server.closeIdleConnections();
+      // Every connection, not only idle ones: Node stops enforcing requestTimeout once close() begins,
+      // so a client mid-body (or one not reading its answers) would hold it open for ever. An answer
+      // is written whole as soon as its request is read, so no answer of the mock's is cut short.
+      server.closeAllConnections();
     }),
   };
 }

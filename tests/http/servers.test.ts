@@ -4,6 +4,7 @@
 // wait for such a client. (The simulator's edge is in tests/simulator/server.test.ts, the body
 // reader itself in body.test.ts.)
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDescription } from '../../src/description/index.ts';
 import { startMock } from '../../src/mock/server.ts';
@@ -13,6 +14,21 @@ const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
+
+/** A raw TCP client to `url` (closed after the test), and a promise of everything it reads until the server closes. */
+async function rawClient(url: string): Promise<{ socket: Socket; received: Promise<string> }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  cleanup.push(() => void socket.destroy());
+  socket.on('error', () => undefined);
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  let text = '';
+  socket.setEncoding('latin1').on('data', (d: string) => (text += d));
+  const received = new Promise<string>((r) => socket.once('close', () => r(text)));
+  return { socket, received };
+}
+
+const DEVICE = 'AP-Device-Identifier: fingerprint ZGV2aWNl\r\nX-Device-Info: e30=\r\n';
 
 describe('the mock', () => {
   it('answers a body that never ends: it drops only a bounded part of the excess before answering and closing', async () => {
@@ -47,5 +63,17 @@ describe('the mock', () => {
     // beyond that is only what loopback socket buffers hold.
     expect(outcome.sent).toBeLessThan(32 * 1024 * 1024);
     if (outcome.status !== undefined) expect(outcome.status).toBe(400);
+  });
+
+  it('stops without waiting for a client that stopped sending mid-body', async () => {
+    const mock = await startMock({ port: 0, description });
+    const slow = await rawClient(mock.url);
+    slow.socket.write(`POST /o/client/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${DEVICE}Content-Length: 1000\r\n\r\n{"software_statement":"`);
+    // A whole exchange on another connection: by its end the mock has read the slow one's headers.
+    const r = await fetch(`${mock.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' } });
+    await r.text();
+    // Node stops enforcing requestTimeout once close() begins: a close that waits for the slow client never ends.
+    await mock.close();
+    expect(await slow.received).toBe('');
   });
 });
