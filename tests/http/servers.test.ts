@@ -3,11 +3,15 @@
 // Each must be answered or let go within the server's own bounds, and stopping the server must not
 // wait for such a client. (The simulator's edge is in tests/simulator/server.test.ts, the body
 // reader itself in body.test.ts.)
-import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDescription } from '../../src/description/index.ts';
 import { startMock } from '../../src/mock/server.ts';
+import { startProxy } from '../../src/proxy/server.ts';
 
 const description = loadDescription();
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -26,6 +30,14 @@ async function rawClient(url: string): Promise<{ socket: Socket; received: Promi
   socket.setEncoding('latin1').on('data', (d: string) => (text += d));
   const received = new Promise<string>((r) => socket.once('close', () => r(text)));
   return { socket, received };
+}
+
+/** A loopback server of the test's own (an upstream for the proxy), closed after the test. */
+async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 const DEVICE = 'AP-Device-Identifier: fingerprint ZGV2aWNl\r\nX-Device-Info: e30=\r\n';
@@ -75,5 +87,24 @@ describe('the mock', () => {
     // Node stops enforcing requestTimeout once close() begins: a close that waits for the slow client never ends.
     await mock.close();
     expect(await slow.received).toBe('');
+  });
+});
+
+describe('the proxy', () => {
+  it('answers 408 to a client that stops sending mid-body, within its timeout, and sends nothing upstream', async () => {
+    const hits: string[] = [];
+    const up = await upstream((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      res.writeHead(200).end();
+    });
+    const proxy = await startProxy({ upstream: up.url, port: 0, reportDir: await mkdtemp(join(tmpdir(), 'pass-http-proxy-')), description, timeoutMs: 300 });
+    cleanup.push(() => proxy.close());
+    const slow = await rawClient(proxy.url);
+    // The headers and the first bytes of a 1000-byte body, then nothing: Node's own requestTimeout would wait 300 s.
+    slow.socket.write(`POST /o/client/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${DEVICE}Content-Length: 1000\r\n\r\n{"software_statement":"`);
+    const answer = await slow.received;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect(hits).toEqual([]);
   });
 });
