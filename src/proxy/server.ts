@@ -184,6 +184,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (entry) record({ ...entry, outcome: 'error', drifts: [], error: redactor.text(`upstream ${timedOut ? 'timeout' : 'failure'}: ${error.code ?? ''} ${error.message}`.trim()), durationMs: performance.now() - t0 });
     };
     upstreamReq.once('error', fail);
+    // A client that leaves before its answer has ended: the upstream is let go at once. Waited for,
+    // it would be held until the deadline and reported as the upstream's timeout.
+    res.once('close', () => {
+      if (res.writableFinished || failed) return;
+      failed = true;
+      clearTimeout(timer);
+      upstreamReq.destroy();
+    });
     upstreamReq.once('response', (up) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, forwardable(up.rawHeaders));
       const chunks: Buffer[] = [];

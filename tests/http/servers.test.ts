@@ -19,6 +19,13 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
+/** A promise and its resolve (Promise.withResolvers needs Node 22). */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 /** A raw TCP client to `url` (closed after the test), and a promise of everything it reads until the server closes. */
 async function rawClient(url: string): Promise<{ socket: Socket; received: Promise<string> }> {
   const { hostname, port } = new URL(url);
@@ -106,5 +113,37 @@ describe('the proxy', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer.toLowerCase()).toContain('connection: close');
     expect(hits).toEqual([]);
+  });
+
+  it('lets the upstream go when the client leaves in the middle of an answer, and reports no upstream failure', async () => {
+    const upstreamDone = deferred<boolean>();
+    // An upstream that streams an answer larger than any socket buffer, as fast as it is read.
+    const up = await upstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, ' ');
+      let sent = 0;
+      const more = () => {
+        while (!res.destroyed && sent < 256 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+      };
+      res.on('close', () => upstreamDone.resolve(res.writableFinished));
+      more();
+    });
+    // A deadline far beyond the test's: only the client leaving can end the upstream's answer in time.
+    const proxy = await startProxy({ upstream: up.url, port: 0, reportDir: await mkdtemp(join(tmpdir(), 'pass-http-proxy-')), description, timeoutMs: 600_000 });
+    cleanup.push(() => proxy.close());
+    const client = await rawClient(proxy.url);
+    client.socket.write(`GET /api/v2/REF30/configuration HTTP/1.1\r\nHost: x\r\n${DEVICE}Authorization: Bearer t\r\n\r\n`);
+    // It reads the status line, stops reading, and goes away.
+    await new Promise<void>((r) => client.socket.once('data', () => r()));
+    client.socket.pause();
+    client.socket.destroy();
+    // The upstream's answer ends unfinished: the proxy closed its connection.
+    expect(await upstreamDone.promise).toBe(false);
+    // The exchange is not the upstream's failure: the report holds no entry for it.
+    await new Promise((r) => setImmediate(r));
+    expect(proxy.results.map((r) => `${r.outcome}: ${r.error ?? ''}`)).toEqual([]);
   });
 });
