@@ -260,7 +260,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     await recording?.close();
     throw error;
   }
-  await writer.write(report('running'));
+  try {
+    await writer.write(report('running'));
+  } catch (error) {
+    // A proxy that cannot report does not start: nothing is left listening or open.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await recording?.close();
+    throw error;
+  }
   return {
     url,
     results,

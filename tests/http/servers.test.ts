@@ -3,7 +3,7 @@
 // Each must be answered or let go within the server's own bounds, and stopping the server must not
 // wait for such a client. (The simulator's edge is in tests/simulator/server.test.ts, the body
 // reader itself in body.test.ts.)
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -145,5 +145,23 @@ describe('the proxy', () => {
     // The exchange is not the upstream's failure: the report holds no entry for it.
     await new Promise((r) => setImmediate(r));
     expect(proxy.results.map((r) => `${r.outcome}: ${r.error ?? ''}`)).toEqual([]);
+  });
+
+  it('that cannot write its first report fails to start and leaves nothing listening on its port', async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'pass-http-proxy-'));
+    // A folder where the proxy writes junit.xml: the first report cannot be written.
+    await mkdir(join(reportDir, 'junit.xml'));
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((r) => probe.close(() => r()));
+    await expect(startProxy({ upstream: 'http://127.0.0.1:9', port, reportDir, description })).rejects.toThrow(/EISDIR|directory/i);
+    // The port is free again: the proxy's server was closed.
+    const again = createServer();
+    cleanup.push(() => new Promise<void>((r) => again.close(() => r())));
+    await expect(new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(port, '127.0.0.1', () => resolve());
+    })).resolves.toBeUndefined();
   });
 });
