@@ -5,7 +5,7 @@ import { runCheck as runContractCheck, type CheckOptions, type CheckResult } fro
 import type { LocalServers } from './contract/local-servers.ts';
 
 /** The embedded mock and a fresh simulator with the default scenario, each on a free loopback port. */
-export const localServers: LocalServers = {
+const localServers: LocalServers = {
   async mock(description) {
     const { startMock } = await import('./mock/server.ts');
     return startMock({ port: 0, description });

@@ -51,18 +51,21 @@ const PACKAGE_USERS: Record<string, readonly string[]> = {
   commander: ['cli'],
 };
 
+/** The tools a command starts, each loaded on demand: Prism and the mock, the simulator, the proxy, diff and audit. */
+const ON_DEMAND = ['src/mock/', 'src/prism/', 'src/simulator/', 'src/proxy/', 'src/diff/', 'src/audit/', '@stoplight/'] as const;
+
 /**
  * What each entry point may not load eagerly (static, non-type imports, followed through src/):
  * prefixes of the src/ files and the packages it reaches.
  */
 const EAGER_FORBIDDEN: Record<string, readonly string[]> = {
   // `pass-contract` itself: every command module is loaded on demand.
-  'cli/main.ts': ['src/mock/', 'src/prism/', 'src/simulator/', 'src/proxy/', 'src/diff/', 'src/audit/', '@stoplight/'],
-  // `check` against a remote host loads neither Prism nor the simulator; `npm start` not the simulator.
-  'cli/commands/check.ts': ['src/mock/', 'src/prism/', 'src/simulator/', '@stoplight/'],
-  'check.ts': ['src/mock/', 'src/prism/', 'src/simulator/', '@stoplight/'],
+  'cli/main.ts': ON_DEMAND,
+  // `check` (`npm start`) against a remote host loads neither Prism nor the simulator, and no other tool.
+  'cli/commands/check.ts': ON_DEMAND,
+  'check.ts': ON_DEMAND,
   // `pass-contract mock` (and `--help`, which loads every command module) load the mock when it runs.
-  'cli/commands/mock.ts': ['src/mock/', 'src/prism/', 'src/simulator/', 'src/proxy/', 'src/diff/', 'src/audit/', '@stoplight/'],
+  'cli/commands/mock.ts': ON_DEMAND,
 };
 
 /** The src/ folder of a path under src/ (`.` for src/'s own files), or undefined outside src/. */

@@ -81,7 +81,7 @@ export class DocumentedErrors {
   }
 
   /** The codes a rejected input may be answered with, best first. */
-  candidates(op: Operation, input: RejectedInput): string[] {
+  private candidates(op: Operation, input: RejectedInput): string[] {
     if (input.in === 'security') return this.securityCode ? [this.securityCode] : [];
     const codes: unknown[] = [];
     if (input.in === 'body') {

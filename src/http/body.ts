@@ -1,7 +1,6 @@
 // Reads an incoming request's body within a size bound, for every server of ours (mock, simulator,
 // proxy, the test fakes): one reader, so none of them buffers whatever a client chooses to send.
 import type { IncomingMessage } from 'node:http';
-import { finished } from 'node:stream/promises';
 
 export interface BodyRead {
   /** The whole body (empty when there is none); when `tooLarge`, what arrived before reading stopped. */
@@ -36,9 +35,23 @@ function declaredLength(req: IncomingMessage): number | undefined {
  * no listener on `req` and keeps none of the bytes.
  */
 export function readBody(req: IncomingMessage, maxBytes: number, options: ReadBodyOptions = {}): Promise<BodyRead> {
-  const { signal } = options;
+  return consume(req, maxBytes, true, options.signal);
+}
+
+/**
+ * Reads and drops the rest of a request body, at most `maxBytes` of it (a client may stream one
+ * without end). True at its end: the client has sent it all and can read the answer. False when more
+ * came (or was declared): the request is left paused, and the answer should close the connection.
+ */
+export async function discardBody(req: IncomingMessage, maxBytes: number): Promise<boolean> {
+  return !(await consume(req, maxBytes, false)).tooLarge;
+}
+
+/** The reading both share; `keep` false counts the bytes without keeping them. */
+function consume(req: IncomingMessage, maxBytes: number, keep: boolean, signal?: AbortSignal): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    if (req.readableEnded) return resolve({ bytes: Buffer.alloc(0), tooLarge: false });
     if (req.destroyed || req.readableAborted) return reject(new Error('the request was closed before its body was read'));
     if ((declaredLength(req) ?? 0) > maxBytes) {
       req.pause();
@@ -60,7 +73,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, options: ReadBo
       reject(error);
     };
     const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
+      if (keep) chunks.push(chunk);
       size += chunk.length;
       if (size > maxBytes) {
         req.pause();
@@ -77,11 +90,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, options: ReadBo
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+    // A request an earlier read left paused flows again.
+    req.resume();
   });
-}
-
-/** Reads and drops the rest of a request body; resolves at its end (so the client has sent it all and can read the answer). */
-export async function discardBody(req: IncomingMessage): Promise<void> {
-  req.resume();
-  await finished(req);
 }

@@ -46,11 +46,13 @@ export const DEFAULT_BOUNDS = { timeoutMs: 15_000, maxBytes: 1024 * 1024 } as co
 /** Sends `init` to `url` within `bounds`; resolves with the whole body as text. */
 export async function exchange(fetch: FetchLike, url: string, init: RequestInit, bounds: Bounds): Promise<Exchange> {
   const controller = new AbortController();
+  // Built first: a request the constructor refuses (a bad URL, a GET with a body) throws its TypeError
+  // before there is a timer or a listener to release.
+  const request = new Request(url, { ...init, redirect: 'manual', signal: controller.signal });
   const timer = setTimeout(() => controller.abort(new HttpFailure('timeout', `no complete response within ${bounds.timeoutMs} ms`)), bounds.timeoutMs);
   const onAbort = () => controller.abort(new HttpFailure('aborted', 'cancelled'));
   if (bounds.signal?.aborted) onAbort();
   bounds.signal?.addEventListener('abort', onAbort, { once: true });
-  const request = new Request(url, { ...init, redirect: 'manual', signal: controller.signal });
   inflight.add(request);
   try {
     const response = await waitOrAbort(fetch(request), controller.signal);

@@ -29,6 +29,9 @@ export async function createMock(description: Description = loadDescription()): 
   return createMockHandler(description, prism, await prismOperations(description));
 }
 
+/** How much of a body over the cap the mock reads and drops before answering, in multiples of the cap. */
+const DRAIN_FACTOR = 8;
+
 function write(res: ServerResponse, r: MockResponse): void {
   // A known length, not chunked: writeHead fixes the framing before end() sees the body.
   const headers = { ...r.headers, 'Content-Length': String(r.body === undefined ? 0 : Buffer.byteLength(r.body)) };
@@ -45,8 +48,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     let response: MockResponse;
     try {
       const { bytes, tooLarge } = await readBody(req, max);
-      // Over the cap, the rest is read and dropped before answering, so the client gets to read the answer.
-      if (tooLarge) await discardBody(req);
+      // Over the cap, the rest is read and dropped before answering, so a client that sends it all gets
+      // to read the answer; but only up to DRAIN_FACTOR times the cap (a client may stream without end):
+      // past that it is answered while still sending, and the connection closes behind the answer.
+      if (tooLarge) await discardBody(req, DRAIN_FACTOR * max);
       response = handle({ method, target, headers: req.headers, ...(tooLarge ? { bodyError: `body larger than ${max} bytes` } : bytes.length ? { body: bytes } : {}) });
       if (tooLarge) response.headers.Connection = 'close';
     } catch (error) {
@@ -65,7 +70,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     url,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
-      server.closeIdleConnections();
+      // Every connection, not only idle ones: Node stops enforcing requestTimeout once close() begins,
+      // so a client mid-body (or one not reading its answers) would hold it open for ever. An answer
+      // is written whole as soon as its request is read, so no answer of the mock's is cut short.
+      server.closeAllConnections();
     }),
   };
 }

@@ -26,7 +26,10 @@ export interface ProxyOptions {
   description?: Description;
   /** Values to redact from reports besides what the proxy learns from traffic. */
   secrets?: string[];
-  /** Deadline for the upstream's whole answer (ms, default 30 s); then 504 to the client. */
+  /**
+   * Deadline for the upstream's whole answer (ms, default 30 s), then 504 to the client; and for the
+   * client's request body, then 408.
+   */
   timeoutMs?: number;
   /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are streamed through, not checked. */
   maxBytes?: number;
@@ -112,6 +115,24 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     })
     : undefined;
 
+  /**
+   * The client's body within the proxy's deadline too (Node's own requestTimeout is 300 s): a client
+   * that stops sending mid-body gets 408 and the connection closes. Undefined when the request is over.
+   */
+  const readClientBody = async (req: IncomingMessage, res: ServerResponse) => {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`no complete request within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      return await readBody(req, maxBytes, { signal: deadline.signal });
+    } catch {
+      if (deadline.signal.aborted && !res.destroyed) res.writeHead(408, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`pass-contract proxy: the request did not arrive within ${timeoutMs} ms\n`);
+      else res.destroy();
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const t0 = performance.now();
     const startedAt = Date.now();
@@ -123,7 +144,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const name = `${method} ${url.pathname} #${n}`;
     const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;
     // Over maxBytes (read or declared) the reading stops with the request paused: what came so far goes first, the rest streams through.
-    const body = await readBody(req, maxBytes);
+    const body = await readClientBody(req, res);
+    if (!body) return;
     learnFrom(redactor, req.headers, body.tooLarge ? '' : body.bytes.toString('utf8'), req.headers['content-type']);
 
     // Raw name/value pairs keep the client's order and case; only Host names the upstream.
@@ -162,6 +184,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (entry) record({ ...entry, outcome: 'error', drifts: [], error: redactor.text(`upstream ${timedOut ? 'timeout' : 'failure'}: ${error.code ?? ''} ${error.message}`.trim()), durationMs: performance.now() - t0 });
     };
     upstreamReq.once('error', fail);
+    // A client that leaves before its answer has ended: the upstream is let go at once. Waited for,
+    // it would be held until the deadline and reported as the upstream's timeout.
+    res.once('close', () => {
+      if (res.writableFinished || failed) return;
+      failed = true;
+      clearTimeout(timer);
+      upstreamReq.destroy();
+    });
     upstreamReq.once('response', (up) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, forwardable(up.rawHeaders));
       const chunks: Buffer[] = [];
@@ -230,7 +260,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     await recording?.close();
     throw error;
   }
-  await writer.write(report('running'));
+  try {
+    await writer.write(report('running'));
+  } catch (error) {
+    // A proxy that cannot report does not start: nothing is left listening or open.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await recording?.close();
+    throw error;
+  }
   return {
     url,
     results,

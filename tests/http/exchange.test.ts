@@ -6,9 +6,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchange } from '../../src/http/exchange.ts';
 import { projectRoot } from '../../src/description/document.ts';
+
+afterEach(() => void vi.useRealTimers());
 
 describe('exchange()', () => {
   it('times out under constant garbage collection (node --expose-gc)', async () => {
@@ -32,6 +35,16 @@ describe('exchange()', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('that cannot build its request leaves no timer running and no listener on the caller\'s signal', async () => {
+    vi.useFakeTimers();
+    const run = new AbortController();
+    // A GET with a body: the Request constructor refuses it.
+    await expect(exchange(() => Promise.reject(new Error('not called')), 'http://127.0.0.1:9/', { method: 'GET', body: 'x' }, { timeoutMs: 60_000, maxBytes: 1, signal: run.signal })).rejects.toThrow(TypeError);
+    await expect(exchange(() => Promise.reject(new Error('not called')), 'not a url', {}, { timeoutMs: 60_000, maxBytes: 1, signal: run.signal })).rejects.toThrow(TypeError);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 
   it('is cancelled by the caller\'s signal', async () => {

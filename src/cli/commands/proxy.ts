@@ -14,7 +14,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
     .option('-p, --port <port>', 'port (0 picks a free one)', parsePort, 4011)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-r, --report <dir>', 'report directory (rewritten as calls come in)', 'reports')
-    .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer; then 504', seconds('--upstream-timeout'), 30)
+    .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer (then 504) and for the client\'s request body (then 408)', seconds('--upstream-timeout'), 30)
     .option('--record <file>', 'also write every exchange to this HAR 1.2 file (secrets redacted; valid after each exchange) for `pass-contract audit`')
     .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number; record?: string }) => {
       let upstream: URL;
