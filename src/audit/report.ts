@@ -4,6 +4,7 @@ import { writeReportFiles } from '../report/files.ts';
 import { annotation } from '../report/github.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
+import { oneLine } from '../report/text.ts';
 import { failing, type AuditReport, type RuleOutcome } from './audit.ts';
 import type { Finding } from './rule.ts';
 
@@ -70,9 +71,9 @@ export function renderGithubAnnotations(report: AuditReport): string[] {
   )));
 }
 
-/** One line per finding for a terminal or a CI log. */
+/** One line per finding for a terminal or a CI log (line breaks the traffic sent become spaces). */
 export function renderText(report: AuditReport): string[] {
-  return report.rules.flatMap((r) => r.findings.map((f) => `${blocking(report, f) ? '✗' : '!'} ${r.level} ${r.id} · ${f.device}: ${f.message} [${f.requests.slice(0, 8).join(', ')}${f.requests.length > 8 ? ', …' : ''}]`));
+  return report.rules.flatMap((r) => r.findings.map((f) => oneLine(`${blocking(report, f) ? '✗' : '!'} ${r.level} ${r.id} · ${f.device}: ${f.message} [${f.requests.slice(0, 8).join(', ')}${f.requests.length > 8 ? ', …' : ''}]`)));
 }
 
 /** Writes summary.md, report.json and junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */

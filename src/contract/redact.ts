@@ -9,8 +9,10 @@ import { REDACTED, SecretForms } from 'pass-contract-client';
 // client_id is among them, and the check learns the client id wherever it sees one: the reports
 // are CI artifacts, often public (the decision for every redactor: pass-contract-client's secret-forms.ts).
 const SENSITIVE_KEYS = /^(authorization|proxy-authorization|cookie|set-cookie|client_id|samlresponse)$|secret|password|statement|token$/i;
-// `scheme://user:password@host` and `Bearer <token>` wherever they appear in text.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi;
+// `scheme://user:password@host` and `Bearer <token>` wherever they appear in text. The scheme is
+// at most 32 characters (real ones are under 20): unbounded, each word of `a.a.a.…` was tried as
+// a scheme against the rest of the text, quadratic (a host's 1 MiB body took minutes).
+const USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@?#]*@/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
 
 /** The password of a URL, as given and decoded (both are secrets). */

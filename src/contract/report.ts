@@ -6,6 +6,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { writeReportFiles } from '../report/files.ts';
+import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
 import type { AcceptedDrift } from './drift-file.ts';
@@ -106,11 +107,7 @@ export function renderSummary(report: RunReport): string {
     '| Operation | Status | Results | Pass | Breaking | Additions | Error | Not checked |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
-  const rows = new Map<string, CaseResult[]>();
-  for (const r of report.results) {
-    const key = `${r.operationId}\u0000${r.status ?? '–'}`;
-    rows.set(key, [...(rows.get(key) ?? []), r]);
-  }
+  const rows = groupBy(report.results, (r) => `${r.operationId}\u0000${r.status ?? '–'}`);
   for (const [key, rs] of rows) {
     const [op, status] = key.split('\u0000');
     const n = (f: (r: CaseResult) => boolean) => rs.filter(f).length;

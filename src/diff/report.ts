@@ -1,6 +1,7 @@
 // Renders a diff as Markdown (humans, step summaries), JSON (tools; the documented shape), JUnit (CI) and
 // GitHub workflow annotations; decides the exit code from --fail-on.
 import { annotation, type AnnotationLevel } from '../report/github.ts';
+import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
 import type { Change } from './change.ts';
@@ -80,8 +81,7 @@ export function renderMarkdown(report: DiffReport): string {
 export function renderJunit(report: DiffReport, failOn: FailOn): string {
   const builder = newJunitBuilder();
   const suite = builder.testSuite().name('pass-contract diff');
-  const byOperation = new Map<string, Change[]>();
-  for (const c of report.changes) byOperation.set(c.operation ?? '(document)', [...(byOperation.get(c.operation ?? '(document)') ?? []), c]);
+  const byOperation = groupBy(report.changes, (c) => c.operation ?? '(document)');
   if (byOperation.size === 0) suite.testCase().className('diff').name('no changes');
   for (const [operation, changes] of [...byOperation].sort(([a], [b]) => a.localeCompare(b))) {
     const test = suite.testCase().className('diff').name(operation);

@@ -1,6 +1,7 @@
 // Runs the upstream comparison (Adobe's published files vs ours, waivers applied) and renders it.
 import { basename } from 'node:path';
 import { writeReportFiles } from '../report/files.ts';
+import { groupBy } from '../report/group.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
 import { load, type Source } from './index.ts';
 import { describeSource, type LoadOptions } from './load.ts';
@@ -61,8 +62,7 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
   }
   if (waived.length) {
     // One row per waiver: what it matches, how many findings, why.
-    const byWaiver = new Map<Waiver, typeof waived>();
-    for (const f of waived) byWaiver.set(f.waiver!, [...(byWaiver.get(f.waiver!) ?? []), f]);
+    const byWaiver = groupBy(waived, (f) => f.waiver!);
     lines.push(`<details><summary><strong>Waived (${waived.length})</strong></summary>`, '', '| Waiver | Findings | Why |', '|---|---:|---|');
     for (const [w, fs] of byWaiver) lines.push(`| ${codeCell(w.what)} | ${fs.length} | ${cell(w.why)}${w.errata ? ` (ERRATA ${w.errata.join(', ')})` : ''} |`);
     lines.push('', '</details>', '');

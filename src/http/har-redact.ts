@@ -20,13 +20,46 @@ const SECRET_HEADERS = new Set([
  */
 const SECRET_FIELDS = /^(access_token|refresh_token|id_token|client_secret|software_statement|serializedtoken|samlresponse|password|assertion|code_verifier)$/i;
 
-/** A JWT (software statements and Adobe's access tokens are JWTs), or the first two parts of one, anywhere in free text. */
-const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
+/** Runs of the characters JWTs are made of (their parts), and one such run, possibly empty, at a given place. */
+const TOKEN_RUN = /[A-Za-z0-9_-]+/g;
+const TOKEN_RUN_HERE = /[A-Za-z0-9_-]*/y;
+
+/**
+ * Each JWT in `text` (software statements and Adobe's access tokens are JWTs), or the first two
+ * parts of one, replaced by `replace(jwt)`: what /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g
+ * finds. That expression tries each `eyJ` of a run against the rest of the run, quadratic in a body
+ * such as `eyJeyJeyJ…` (120 KB: 4.4 s); this reads each run once or twice: a match starts at the
+ * first `eyJ` of a run that has 4 more characters after it, a dot and a run of 4 or more.
+ */
+function replaceJwts(text: string, replace: (jwt: string) => string): string {
+  const runs = new RegExp(TOKEN_RUN);
+  let out = '';
+  let done = 0;
+  for (let first = runs.exec(text); first; first = runs.exec(text)) {
+    const at = first[0].indexOf('eyJ');
+    const dot = first.index + first[0].length;
+    if (at < 0 || first[0].length - at < 7 || text[dot] !== '.') continue;
+    const second = runs.exec(text);
+    if (!second || second.index !== dot + 1 || second[0].length < 4) {
+      // The run after the dot (if any) may start a JWT of its own.
+      runs.lastIndex = dot + 1;
+      continue;
+    }
+    let end = second.index + second[0].length;
+    if (text[end] === '.') {
+      TOKEN_RUN_HERE.lastIndex = end + 1;
+      end = end + 1 + TOKEN_RUN_HERE.exec(text)![0].length;
+    }
+    out += text.slice(done, first.index + at) + replace(text.slice(first.index + at, end));
+    done = runs.lastIndex = end;
+  }
+  return out + text.slice(done);
+}
 
 /** What an already redacted value looks like (our own recordings read back). */
 const REDACTED_REF = /^\[redacted(?::[0-9a-f]{8})?\]$/;
 
-/** Learned secrets kept for scrubbing echoes; the oldest are forgotten first. */
+/** Secrets learned from the traffic kept for scrubbing echoes; the oldest are forgotten first (the configured ones never). */
 const MAX_LEARNED = 256;
 
 export class HarRedactor {
@@ -35,7 +68,7 @@ export class HarRedactor {
 
   constructor(options: { key?: Buffer; secrets?: string[] } = {}) {
     this.key = options.key ?? randomBytes(32);
-    for (const s of options.secrets ?? []) this.learn(s);
+    for (const s of options.secrets ?? []) if (!REDACTED_REF.test(s)) this.learned.learn(s, this.ref(s), { keep: true });
   }
 
   /** The reference that stands for `secret` in this recording. */
@@ -71,7 +104,7 @@ export class HarRedactor {
 
   /** Replaces every learned secret and every JWT in free text. */
   text(value: string): string {
-    return this.learned.replace(value).replace(JWT, (jwt) => this.learn(jwt));
+    return replaceJwts(this.learned.replace(value), (jwt) => this.learn(jwt));
   }
 
   headers(headers: Header[]): Header[] {

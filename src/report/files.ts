@@ -1,5 +1,7 @@
-// Writes a report's files into a directory, each atomically (write-file-atomic: temp file + rename,
-// the temp file removed if the process is stopped), so a reader never sees half a file.
+// Writes a report's files into a directory, each atomically (write-file-atomic: temp file, fsync,
+// rename; the temp file removed on an error, an exit or a catchable signal, not after kill -9), so
+// a reader never sees half a file. The files are replaced one after another: a reader between two
+// may see one new file beside an older one.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';

@@ -1,11 +1,12 @@
 // Escapes for text the reports put into GitHub-flavoured Markdown (summary.md, diff.md, upstream.md).
-
-const oneLine = (s: string) => s.replace(/\r\n|\r|\n/g, ' ');
+import { oneLine } from './text.ts';
 
 /**
  * Text in a table cell (safe in any inline text): a backslash is doubled first, so that a pipe
  * after it is still escaped and the backslash still shows; a pipe would end the cell; a line
- * break would end the row.
+ * break would end the row. Backticks are left: the reports' messages mark code with them, and GFM
+ * splits a row into cells before it reads code spans, so a stray one from a host changes only how
+ * its own cell looks.
  */
 export const cell = (s: string): string => oneLine(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 

@@ -1,6 +1,6 @@
-// A hostile host that echoes the client's secrets back encoded — JSON-escaped (also with `\/`),
-// %-encoded, form-encoded, base64 and base64url, on their own and inside longer base64 — in error
-// bodies and headers. The real client talks to it through the real proxy (which checks the traffic
+// A hostile host that echoes the client's secrets back encoded — JSON-escaped (also with `\/`, and
+// as .NET escapes), %-encoded (also with lower-case hex), form-encoded, base64 and base64url, on
+// their own and inside longer base64 — in error bodies and headers. The real client talks to it through the real proxy (which checks the traffic
 // and records it), and an application logs every answer through the client's Redactor. No canary
 // may reach a thrown error, a log entry, a logged line, the HAR recording or the check's report:
 // not whole, not as a 16-character slice, in none of those forms.
@@ -19,6 +19,7 @@ import { createPassClient, DcrTokenManager, Redactor, type LogEntry } from '../.
 import { loadDescription } from '../../src/description/index.ts';
 import { startProxy } from '../../src/proxy/server.ts';
 import { readValidHar } from '../support/har-file.ts';
+import { loggingFetch } from './support/logging-fetch.ts';
 import { deviceInfo, exposed, header, rejection } from './support/pass.ts';
 
 const CANARY = {
@@ -35,6 +36,7 @@ function echoes(secret: string): Record<string, string> {
   return {
     raw: secret, // JSON.stringify escapes it on the wire: `\"`, `\\`
     uri: encodeURIComponent(secret),
+    lowerhex: encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
     form: new URLSearchParams({ v: secret }).toString().slice(2),
     b64: b64(secret),
     b64url: b64url(secret),
@@ -45,7 +47,13 @@ function echoes(secret: string): Record<string, string> {
   };
 }
 
-/** A JSON body as PHP writes it (`\/` for `/`) with every echo of every secret, and the same as headers. */
+/** A JSON string's contents as .NET's System.Text.Json writes them: <>&'"`+ and non-ASCII as \uXXXX (upper-case hex), \ as \\. */
+const dotnet = (s: string) => s.replace(/[\\<>&'"`+\u0080-\uffff]/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+
+/**
+ * A JSON body as PHP writes it (`\/` for `/`) with every echo of every secret, one of them as .NET
+ * escapes it (`dotnet<i>`), and the same as headers.
+ */
 function echoReply(res: ServerResponse, status: number, fields: Record<string, unknown>, secrets: string[]): void {
   const echo: Record<string, string> = {};
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -56,7 +64,13 @@ function echoReply(res: ServerResponse, status: number, fields: Record<string, u
     }
   });
   headers['WWW-Authenticate'] = `Basic realm="pass", error="${echo.b640}"`;
-  res.writeHead(status, headers).end(JSON.stringify({ ...fields, echo }).replace(/\//g, '\\/'));
+  secrets.forEach((secret, i) => {
+    echo[`dotnet${i}`] = `DOTNET-${i}`;
+    headers[`X-Echo-dotnet-${i}`] = dotnet(secret);
+  });
+  let body = JSON.stringify({ ...fields, echo }).replace(/\//g, '\\/');
+  secrets.forEach((secret, i) => (body = body.replace(`"DOTNET-${i}"`, `"${dotnet(secret)}"`)));
+  res.writeHead(status, headers).end(body);
 }
 
 /**
@@ -99,7 +113,7 @@ async function hostileHost(cleanup: (() => Promise<unknown>)[]) {
 function leaks(text: string): string[] {
   const found = new Set<string>();
   for (const [name, secret] of Object.entries(CANARY)) {
-    const forms = { ...echoes(secret), json: JSON.stringify(secret).slice(1, -1), php: JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/') };
+    const forms = { ...echoes(secret), json: JSON.stringify(secret).slice(1, -1), php: JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'), dotnet: dotnet(secret) };
     for (const [form, value] of Object.entries(forms)) {
       for (let i = 0; i + Math.min(16, value.length) <= value.length; i++) {
         if (text.includes(value.slice(i, i + 16))) found.add(`${name} (${form}: ${value.slice(i, i + 16)})`);
@@ -125,19 +139,11 @@ it('no echoed secret reaches errors, log entries, logged lines, the HAR recordin
 
   // The application's own logging: every answer, redacted by the Redactor the token manager fills.
   const redactor = new Redactor();
-  const raw: string[] = [];
-  const logged: string[] = [];
-  const loggingFetch = async (request: Request) => {
-    const response = await fetch(request);
-    const text = [response.status, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), await response.clone().text()].join('\n');
-    raw.push(text);
-    logged.push(redactor.text(text));
-    return response;
-  };
+  const { fetch: logging, raw, logged } = loggingFetch(redactor);
   const entries: LogEntry[] = [];
   const logger = (e: LogEntry) => entries.push(e);
-  const tokens = new DcrTokenManager({ baseUrl: proxy.url, deviceInfo, softwareStatement: CANARY.statement, redactor, fetch: loggingFetch, logger });
-  const pass = createPassClient({ baseUrl: proxy.url, tokens, fetch: loggingFetch, logger, retry: false });
+  const tokens = new DcrTokenManager({ baseUrl: proxy.url, deviceInfo, softwareStatement: CANARY.statement, redactor, fetch: logging, logger });
+  const pass = createPassClient({ baseUrl: proxy.url, tokens, fetch: logging, logger, retry: false });
 
   const errors: Error[] = [];
   errors.push(await rejection(tokens.getAccessToken()));
@@ -154,6 +160,8 @@ it('no echoed secret reaches errors, log entries, logged lines, the HAR recordin
       expect(sent).toContain(`"${form}${i}":"${php(value)}"`);
       expect(sent).toContain(`x-echo-${form}-${i}: ${form === 'raw' ? JSON.stringify(value).slice(1, -1) : value}`);
     }
+    expect(sent).toContain(`"dotnet${i}":"${dotnet(secret)}"`);
+    expect(sent).toContain(`x-echo-dotnet-${i}: ${dotnet(secret)}`);
   });
   expect(b64(CANARY.clientSecret)).toMatch(/^[a-z]+$/);
   expect(sent).toContain(`"error":"${b64(CANARY.clientSecret)}"`);

@@ -1,18 +1,33 @@
 // The redaction core every redactor shares: the forms a secret is learned in, the minimum length,
-// longest first, and forgetting the oldest. Expected forms are written out by hand; base64 inside
-// longer base64 text is checked against Node's own encoder (Buffer), not ours.
+// longest first, overlapping echoes as one, forgetting the oldest (and never a kept one). Expected
+// forms are written out by hand or printed by other languages' encoders; base64 inside longer
+// base64 text is checked against Node's own encoder (Buffer), random texts against a reference
+// written in the test, not ours.
 import { describe, expect, it } from 'vitest';
-import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/index.ts';
+import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/secret-forms.ts';
 
 describe('SecretForms', () => {
-  it('learns a secret as is, %-encoded, form-encoded, JSON-escaped, base64, and each with \\/ for /', () => {
+  it('learns a secret as is, %-encoded (upper- and lower-case hex), form-encoded, JSON-escaped (also \\uXXXX), base64, and each with \\/ for /', () => {
     expect(encodedForms('a b/c"é+d')).toEqual([
       'a b/c"é+d',
       'a b\\/c"é+d',
+      // %-encoded (encodeURIComponent), then with lower-case hex; with / kept (Python's quote), in
+      // both cases; form-encoded, in both cases. (RFC 3986's stricter form is the same here.)
       'a%20b%2Fc%22%C3%A9%2Bd',
+      'a%20b%2fc%22%c3%a9%2bd',
+      'a%20b/c%22%C3%A9%2Bd',
+      'a%20b\\/c%22%C3%A9%2Bd',
+      'a%20b/c%22%c3%a9%2bd',
+      'a%20b\\/c%22%c3%a9%2bd',
       'a+b%2Fc%22%C3%A9%2Bd',
+      'a+b%2fc%22%c3%a9%2bd',
+      // JSON: JSON.stringify's, Python's (é as \u00e9), .NET's (", é and + as \uXXXX, upper case).
       'a b/c\\"é+d',
       'a b\\/c\\"é+d',
+      'a b/c\\"\\u00e9+d',
+      'a b\\/c\\"\\u00e9+d',
+      'a b/c\\u0022\\u00E9\\u002Bd',
+      'a b\\/c\\u0022\\u00E9\\u002Bd',
       // base64 of the UTF-8 bytes, padded and not; then what shows of it after 0, 1 and 2 other bytes.
       'YSBiL2Miw6krZA==',
       'YSBiL2Miw6krZA',
@@ -24,6 +39,29 @@ describe('SecretForms', () => {
     expect(encodedForms('plainvalue')).toEqual(['plainvalue', 'cGxhaW52YWx1ZQ==', 'cGxhaW52YWx1ZQ', 'cGxhaW52YWx1Z', 'BsYWludmFsdW', 'wbGFpbnZhbHVl']);
     // base64url where base64 has + and /: '>>>?' is Pj4+Pw, '???' is Pz8/.
     expect(encodedForms('>>>???>>>???')).toEqual(expect.arrayContaining(['Pj4+Pz8/Pj4+Pz8/', 'Pj4-Pz8_Pj4-Pz8_', 'Pj4+Pz8\\/Pj4+Pz8\\/']));
+  });
+
+  // Echoes as other servers' encoders write them. The %-forms were printed by Python 3
+  // (urllib.parse.quote with safe='' and default, quote_plus) and Java (URLEncoder.encode); the
+  // JSON forms are Python's json.dumps, PHP's json_encode, Go's encoding/json (<>& as \u003c) and
+  // .NET's System.Text.Json (<>&'"`+ and non-ASCII as \u002B, upper-case hex), as each documents.
+  it('replaces the secret %-encoded with lower-case hex, RFC 3986-encoded, and JSON-escaped with \\uXXXX', () => {
+    const secret = 'a+b/c<é>"!*~ x';
+    const echoes = {
+      lowerHex: 'a%2bb%2fc%3c%c3%a9%3e%22!*~%20x',
+      pythonQuoteStrict: 'a%2Bb%2Fc%3C%C3%A9%3E%22%21%2A~%20x',
+      pythonQuote: 'a%2Bb/c%3C%C3%A9%3E%22%21%2A~%20x',
+      pythonQuotePlus: 'a%2Bb%2Fc%3C%C3%A9%3E%22%21%2A~+x',
+      javaUrlEncoderLower: 'a%2bb%2fc%3c%c3%a9%3e%22%21*%7e+x',
+      pythonJson: 'a+b/c<\\u00e9>\\"!*~ x',
+      phpJson: 'a+b\\/c<\\u00e9>\\"!*~ x',
+      goJson: 'a+b/c\\u003cé\\u003e\\"!*~ x',
+      dotnetJson: 'a\\u002Bb/c\\u003C\\u00E9\\u003E\\u0022!*~ x',
+    };
+    const forms = new SecretForms();
+    forms.learn(secret);
+    const text = Object.entries(echoes).map(([k, v]) => `${k}=${v};`).join(' ');
+    expect(forms.replace(text)).toBe(Object.keys(echoes).map((k) => `${k}=[redacted];`).join(' '));
   });
 
   it('replaces every form of what it learned', () => {
@@ -92,6 +130,62 @@ describe('SecretForms', () => {
     expect(forms.replace('a token-abcdef-refresh b token-abcdef')).toBe('a [redacted] b [redacted]');
   });
 
+  it('replaces occurrences that overlap as one, so that neither secret keeps a character', () => {
+    const forms = new SecretForms();
+    forms.learn('secret-alpha-123');
+    forms.learn('123-beta-secret');
+    // One after the other: 'secret-alpha-123' then 'beta-secret' would be left of the other, or the reverse.
+    expect(forms.replace('x secret-alpha-123-beta-secret y')).toBe('x [redacted] y');
+    // Side by side without overlapping: two replacements.
+    expect(forms.replace('secret-alpha-123123-beta-secret')).toBe('[redacted][redacted]');
+  });
+
+  it('replaces every occurrence: random text with planted echoes (some overlapping), against a reference written here', () => {
+    let seed = 0x5eed;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const printable = (n: number) => String.fromCharCode(...Array.from({ length: n }, () => 33 + next(94)));
+    let checked = 0;
+    for (let round = 0; round < 300; round++) {
+      // Pairs of secrets where the second starts with the end of the first, so that `a + b.slice(k)` holds both, overlapping.
+      const pairs = Array.from({ length: 1 + next(3) }, () => {
+        const a = printable(MIN_SECRET_LENGTH + next(30));
+        const k = 1 + next(MIN_SECRET_LENGTH - 1);
+        return { a, b: a.slice(-k) + printable(MIN_SECRET_LENGTH + next(10)), k };
+      });
+      const secrets = pairs.flatMap(({ a, b }) => [a, b]);
+      const forms = new SecretForms();
+      for (const secret of secrets) forms.learn(secret);
+      const echoes = secrets.flatMap((s) => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')]);
+      const pieces: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        pieces.push(' '.repeat(next(3)) + 'lorem ipsum dolor'.slice(0, next(18)));
+        const { a, b, k } = pairs[next(pairs.length)]!;
+        pieces.push(next(3) === 0 ? a + b.slice(k) : echoes[next(echoes.length)]!);
+      }
+      const text = pieces.join('');
+      // The reference: every occurrence of every echo, overlapping ones merged, each run replaced once.
+      const spans: [number, number][] = [];
+      for (const e of echoes) for (let at = text.indexOf(e); at >= 0; at = text.indexOf(e, at + 1)) spans.push([at, at + e.length]);
+      spans.sort((x, y) => x[0] - y[0]);
+      const merged: [number, number][] = [];
+      for (const [from, to] of spans) {
+        const top = merged[merged.length - 1];
+        if (top && from < top[1]) top[1] = Math.max(top[1], to);
+        else merged.push([from, to]);
+      }
+      let expected = '';
+      let at = 0;
+      for (const [from, to] of merged) {
+        expected += `${text.slice(at, from)}[redacted]`;
+        at = to;
+      }
+      expected += text.slice(at);
+      expect(forms.replace(text)).toBe(expected);
+      checked += merged.length;
+    }
+    expect(checked).toBeGreaterThan(300 * 10);
+  });
+
   it('replaces each secret by its own replacement (the HAR recorder\'s references)', () => {
     const forms = new SecretForms();
     forms.learn('first-secret', '[ref:1]');
@@ -106,5 +200,15 @@ describe('SecretForms', () => {
     forms.learn('secret-one'); // seen again: now the newest
     forms.learn('secret-three');
     expect(forms.replace('secret-one secret-two secret-three')).toBe('[redacted] secret-two [redacted]');
+  });
+
+  it('never forgets a secret learned to be kept, nor counts it against the bound', () => {
+    const forms = new SecretForms(2);
+    forms.learn('kept-secret', '[kept]', { keep: true });
+    forms.learn('secret-one');
+    forms.learn('kept-secret', '[kept]'); // seen again without `keep`: still kept
+    forms.learn('secret-two');
+    forms.learn('secret-three');
+    expect(forms.replace('kept-secret secret-one secret-two secret-three')).toBe('[kept] secret-one [redacted] [redacted]');
   });
 });

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DcrTokenManager, Redactor, safeCode, type LogEntry } from '../../packages/client/src/index.ts';
 import { enhanced, SECRET_PREFIX, startFakeAdobe, STATEMENT, type FakeAdobe, type Hit, type Reply } from './support/fake-adobe.ts';
+import { loggingFetch } from './support/logging-fetch.ts';
 import { configuration, deviceInfo, exposed, logout, passFor, rejection } from './support/pass.ts';
 
 let adobe: FakeAdobe;
@@ -93,16 +94,8 @@ describe('secrets never reach messages or logs', () => {
   it('from a host that echoes the client secret JSON-escaped and base64-encoded (errors, and logs through the Redactor)', async () => {
     adobe = await startFakeAdobe({ overrides: { token: oddEcho } });
     const redactor = new Redactor();
-    const raw: string[] = [];
-    const logged: string[] = [];
-    // What an application's own logging around `fetch` does: every response, redacted by the manager's Redactor.
-    const fetchAndLog = async (request: Request) => {
-      const response = await fetch(request);
-      const text = [response.status, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), await response.clone().text()].join('\n');
-      raw.push(text);
-      logged.push(redactor.text(text));
-      return response;
-    };
+    // The application logs every response through the manager's Redactor.
+    const { fetch: fetchAndLog, raw, logged } = loggingFetch(redactor);
     const manager = new DcrTokenManager({ baseUrl: adobe.baseUrl, deviceInfo, clientCredentials: { clientId: 'client-odd', clientSecret: ODD_SECRET }, clock: adobe.clock, fetch: fetchAndLog, redactor });
     const error = await rejection(manager.getAccessToken());
 
@@ -139,6 +132,17 @@ describe('secrets never reach messages or logs', () => {
     // What was learned goes wherever it shows up later, in any form; short values are not learned.
     expect(redactor.text('echo s/cr"t 1ong, s%2Fcr%22t%201ong, s%2Fcr%22t+1ong, cy9jciJ0IDFvbmc=; tiny stays')).toBe('echo [redacted], [redacted], [redacted], [redacted]; tiny stays');
     expect(redactor.text('grant_type=client_credentials&client_id=client-7&client_secret=x%2By&refresh_token=')).toBe('grant_type=client_credentials&client_id=client-7&client_secret=[redacted]&refresh_token=[redacted]');
+  });
+
+  it('the Redactor keeps at most 256 values learned from text (the oldest go first), and always what it was given', () => {
+    const redactor = new Redactor();
+    // Letters only, so that the token-like rule cannot be what removes them.
+    const given = 'given-statement-words';
+    const value = (i: number) => `learned-${String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26))}-value`;
+    redactor.add(given);
+    for (let i = 0; i < 300; i++) expect(redactor.text(`{"refresh_token":"${value(i)}"}`)).toBe('{"refresh_token":"[redacted]"}');
+    // 300 learned: the first 44 are forgotten, the last 256 are not; the given one stays.
+    expect(redactor.text(`${value(0)} ${value(43)} ${value(44)} ${value(299)} ${given}`)).toBe(`${value(0)} ${value(43)} [redacted] [redacted] [redacted]`);
   });
 
   it('keeps real error codes, drops anything token-like or known', () => {

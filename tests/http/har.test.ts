@@ -174,6 +174,19 @@ describe('HarRecorder', () => {
     expect(leaks(await readFile(path, 'utf8'), { secret, cookie: CANARY.cookie })).toEqual([]);
   });
 
+  it('keeps scrubbing the secrets it was configured with after more than 256 tokens were learned from the traffic', async () => {
+    const path = join(await dir(), 'rec.har');
+    const configured = 'configured-client-secret-5c2e';
+    const recorder = await HarRecorder.create(path, { secrets: [configured] });
+    // 300 devices, each with its own token: the recorder learns each and forgets the oldest past 256.
+    for (let i = 0; i < 300; i++) {
+      await recorder.record(exchange({ request: { method: 'GET', url: 'https://sp.auth.adobe.com/api/v2/REF30/configuration', headers: { authorization: `Bearer device-token-${i}-${'x'.repeat(20)}` } } }));
+    }
+    await recorder.record(exchange({ response: { status: 400, headers: { 'content-type': 'text/plain' }, body: `you sent ${configured}` } }));
+    await recorder.close();
+    expect(leaks(await readFile(path, 'utf8'), { configured })).toEqual([]);
+  });
+
   it('replaces a secret that contains another one whole, whichever was learned first', async () => {
     const path = join(await dir(), 'rec.har');
     const short = 'canary-secret-4d1f';

@@ -97,7 +97,7 @@ export {
   type EnhancedError, type ErrorAction, type PassErrorKind,
 } from './errors.ts';
 export { Redactor } from './redact.ts';
-export { SecretForms, encodedForms, MIN_SECRET_LENGTH, REDACTED } from './secret-forms.ts';
+export { SecretForms, REDACTED } from './secret-forms.ts';
 export { systemClock, type Clock } from './clock.ts';
 export { waitOrAbort } from './abort.ts';
 export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';

@@ -30,19 +30,25 @@ function decoded(json: string | undefined, form: string | undefined): string | u
   }
 }
 
+/**
+ * Values a Redactor learns from credential fields of the text it is shown, at most (the oldest
+ * forgotten first): an application may show it every answer of a long-running process. What it is
+ * given (`add`: the manager's statement, client secret and tokens) is kept.
+ */
+const MAX_LEARNED_FROM_TEXT = 256;
+
 /** The secrets one client knows; `text` removes them (in each encoded form), credential fields and token-like runs. */
 export class Redactor {
-  private readonly secrets = new SecretForms();
+  private readonly secrets = new SecretForms(MAX_LEARNED_FROM_TEXT);
 
   add(...values: (string | undefined)[]): void {
-    for (const value of values) if (value) this.secrets.learn(value);
+    for (const value of values) if (value) this.secrets.learn(value, REDACTED, { keep: true });
   }
 
   text(text: string): string {
     // Credential fields first teach their values (echoes elsewhere in the text go too), then lose them whatever their length.
     for (const m of text.matchAll(CREDENTIAL_FIELD)) {
-      const value = decoded(m[2], m[4]);
-      this.add(value, m[2] ?? m[4]);
+      for (const value of [decoded(m[2], m[4]), m[2] ?? m[4]]) if (value) this.secrets.learn(value);
     }
     const fieldsGone = text.replace(CREDENTIAL_FIELD, (_, jsonKey?: string, _json?: string, formKey?: string) => (jsonKey !== undefined ? `${jsonKey}${REDACTED}"` : `${formKey}${REDACTED}`));
     return redactTokenLike(this.secrets.replace(fieldsGone));

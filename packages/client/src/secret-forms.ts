@@ -1,7 +1,7 @@
 // The core every redactor of the project shares (the client's, the check's, the HAR recorder's):
-// a secret is learned together with the forms in which a server may echo it, and every form is
-// replaced, longest first. Each redactor adds only its own rules around it (token-like runs,
-// credential fields and headers, bearer tokens, passwords in URLs).
+// a secret is learned together with the forms in which a server may echo it, and every occurrence
+// of every form is replaced, in one pass over the text. Each redactor adds only its own rules
+// around it (token-like runs, credential fields and headers, bearer tokens, passwords in URLs).
 //
 // What counts as a secret: the software statement, client secrets, access tokens (and any other
 // credential a redactor finds under a credential field or header) and passwords in URLs, once
@@ -25,21 +25,18 @@ export const REDACTED = '[redacted]';
 
 /**
  * The forms in which text may carry `secret`:
- * - as is, %-encoded (URLs), form-encoded (`+` for a space), inside a JSON string;
+ * - as is;
+ * - %-encoded as encoders write it (percentForms), with upper- and lower-case hex;
+ * - inside a JSON string as encoders write it (jsonForms), `\uXXXX` escapes included;
  * - base64 and base64url of its UTF-8 bytes, with and without padding, and also the part of it
  *   that shows when the secret sits at any of the three byte positions inside a longer base64
  *   text (`Basic base64(id:secret)`, a base64 JSON blob);
  * - each of these with `/` written `\/`, as PHP's JSON encoder does.
- * Forms shorter than MIN_SECRET_LENGTH are left out.
+ * Forms shorter than MIN_SECRET_LENGTH are left out; a secret with nothing to escape has only a
+ * few (its base64 ones).
  */
 export function encodedForms(secret: string): string[] {
-  const forms = [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-    ...base64Forms(new TextEncoder().encode(secret)),
-  ];
+  const forms = [secret, ...percentForms(secret), ...jsonForms(secret), ...base64Forms(new TextEncoder().encode(secret))];
   const out = new Set<string>();
   for (const form of forms) {
     if (form.length < MIN_SECRET_LENGTH) continue;
@@ -47,6 +44,45 @@ export function encodedForms(secret: string): string[] {
     if (form.includes('/')) out.add(form.replace(/\//g, '\\/'));
   }
   return [...out];
+}
+
+/** `%XX` for a character of one byte. */
+const pct = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * %-encodings: encodeURIComponent's (JavaScript); RFC 3986's, which also encodes `!'()*` (PHP's
+ * rawurlencode, Go's PathEscape, Python's quote with safe=''), and with `/` left alone (Python's
+ * quote); the form encodings, a space as `+`: WHATWG's (URLSearchParams, Java's URLEncoder: `*`
+ * kept, `~` encoded) and RFC 3986's (Go's QueryEscape, Python's quote_plus). Each also with
+ * lower-case hex, which some encoders write and every decoder reads.
+ */
+function percentForms(secret: string): string[] {
+  const component = encodeURIComponent(secret);
+  const rfc3986 = component.replace(/[!'()*]/g, pct);
+  const forms = [component, rfc3986, rfc3986.replace(/%2F/g, '/'), new URLSearchParams({ v: secret }).toString().slice(2), rfc3986.replace(/%20/g, '+')];
+  return forms.flatMap((f) => [f, f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())]);
+}
+
+/** `\uXXXX` for one UTF-16 code unit. */
+const unicodeEscape = (c: string, upper: boolean) => {
+  const hex = c.charCodeAt(0).toString(16).padStart(4, '0');
+  return `\\u${upper ? hex.toUpperCase() : hex}`;
+};
+
+/**
+ * The contents of a JSON string holding `secret`: JSON.stringify's (JavaScript, Jackson), and what
+ * encoders that escape more write: every non-ASCII character as `\u00e9` (Python's json.dumps,
+ * PHP's json_encode), `<>&` as `\u003c` (Go's encoding/json), `<>&'"`+` and every non-ASCII
+ * character as `\u002B` (.NET's System.Text.Json).
+ */
+function jsonForms(secret: string): string[] {
+  const plain = JSON.stringify(secret).slice(1, -1);
+  return [
+    plain,
+    plain.replace(/[^\x00-\x7f]/g, (c) => unicodeEscape(c, false)),
+    plain.replace(/[<>&\u2028\u2029]/g, (c) => unicodeEscape(c, false)),
+    secret.replace(/[\x00-\x1f"\\<>&'`+\x7f-\uffff]/g, (c) => (c === '\\' || '\b\f\n\r\t'.includes(c) ? JSON.stringify(c).slice(1, -1) : unicodeEscape(c, true))),
+  ];
 }
 
 /** base64 (padded and not) and base64url, then for each byte offset 0–2 the characters that depend on `bytes` alone. */
@@ -70,39 +106,125 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Learned secrets, each with its replacement; past `maxSecrets` the one learned (or seen) longest ago is forgotten. */
+/** Every form is at least this long: the scan looks each window of this many characters up. */
+const WINDOW = MIN_SECRET_LENGTH;
+/** The multiplier of the windows' polynomial hash (mod 2^32): the FNV prime, odd and bit-spreading. */
+const BASE = 0x01000193;
+/** BASE^(WINDOW-1) (mod 2^32): the weight of a window's first character, taken out as the window slides. */
+const FIRST_WEIGHT = Array.from({ length: WINDOW - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
+/** A bit per 2^16 hash slots, so that most windows are passed over without a Map lookup. */
+const FILTER_BITS = 16;
+const slot = (hash: number) => (hash ^ (hash >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1);
+
+/** The hash of text[at, at + WINDOW) (an int32). */
+function windowHash(text: string, at: number): number {
+  let h = 0;
+  for (let k = at; k < at + WINDOW; k++) h = (Math.imul(h, BASE) + text.charCodeAt(k)) | 0;
+  return h;
+}
+
+/** A learned secret: what replaces it, and its forms (computed once). */
+interface Learned {
+  replacement: string;
+  forms: string[];
+}
+
+/** Every form, under the hash of its first WINDOW characters, longest first; and which filter slots are taken. */
+interface FormIndex {
+  byWindow: Map<number, [form: string, replacement: string][]>;
+  filter: Uint8Array;
+}
+
+/**
+ * Learned secrets, each with its replacement. Past `maxSecrets` the one learned (or seen) longest
+ * ago is forgotten, unless it was learned to be kept: what a redactor is given (the software
+ * statement, its client secret) must outlive whatever a host sends to fill the bound.
+ *
+ * `replace` reads the text once, whatever the number of secrets: a rolling hash of each window of
+ * WINDOW characters is looked up among the forms' first windows (most windows stop at a bit
+ * filter), and only a form that starts with that window is compared. At each position the longest
+ * form wins, and occurrences that overlap (two secrets, or two forms of one) become one replacement,
+ * so that no character of any occurrence survives.
+ */
 export class SecretForms {
-  /** Secret → replacement, oldest first. */
-  private readonly secrets = new Map<string, string>();
-  /** Every form of every secret, longest first (so a secret that contains another is replaced whole); rebuilt after a change. */
-  private longestFirst: [string, string][] | undefined;
+  /** Secrets learned to be kept. */
+  private readonly kept = new Map<string, Learned>();
+  /** The others, oldest first: what replaces each and its forms. */
+  private readonly recent = new Map<string, Learned>();
+  /** Rebuilt after a secret is learned, forgotten or given a new replacement. */
+  private index: FormIndex | undefined;
 
   constructor(private readonly maxSecrets = Infinity) {}
 
-  /** Learns `secret`, to be replaced (in each of its forms) by `replacement`; false when it is too short to learn. */
-  learn(secret: string, replacement = REDACTED): boolean {
+  /**
+   * Learns `secret`, to be replaced (in each of its forms) by `replacement`, and with `keep` never
+   * to be forgotten; false when it is too short to learn.
+   */
+  learn(secret: string, replacement = REDACTED, { keep = false }: { keep?: boolean } = {}): boolean {
     if (secret.length < MIN_SECRET_LENGTH) return false;
-    const had = this.secrets.get(secret);
-    // Seen again: it becomes the newest; the forms change only with a new secret or a new replacement.
-    this.secrets.delete(secret);
-    this.secrets.set(secret, replacement);
-    if (had !== replacement) this.longestFirst = undefined;
-    if (this.secrets.size > this.maxSecrets) {
-      this.secrets.delete(this.secrets.keys().next().value!);
-      this.longestFirst = undefined;
+    const had = this.kept.get(secret) ?? this.recent.get(secret);
+    const learned = { replacement, forms: had?.forms ?? encodedForms(secret) };
+    // The index changes only with a new secret or a new replacement.
+    if (had?.replacement !== replacement) this.index = undefined;
+    // Seen again: it becomes the newest (and once kept, stays kept).
+    this.recent.delete(secret);
+    if (keep || this.kept.has(secret)) this.kept.set(secret, learned);
+    else {
+      this.recent.set(secret, learned);
+      if (this.recent.size > this.maxSecrets) {
+        this.recent.delete(this.recent.keys().next().value!);
+        this.index = undefined;
+      }
     }
     return true;
   }
 
-  /** `text` with every form of every learned secret replaced. */
+  /** `text` with every occurrence of every form of every learned secret replaced. */
   replace(text: string): string {
-    if (!this.longestFirst) {
-      const forms = new Map<string, string>();
-      for (const [secret, replacement] of this.secrets) for (const form of encodedForms(secret)) forms.set(form, replacement);
-      this.longestFirst = [...forms].sort(([a], [b]) => b.length - a.length);
+    const { byWindow, filter } = (this.index ??= this.buildIndex());
+    if (byWindow.size === 0 || text.length < WINDOW) return text;
+    let out = '';
+    /** text[0, done) is in `out`. */
+    let done = 0;
+    /** The occurrence (or overlapping occurrences) found last, not yet in `out`. */
+    let run: { start: number; end: number; replacement: string } | undefined;
+    const last = text.length - WINDOW;
+    let h = windowHash(text, 0);
+    for (let i = 0; ; i++) {
+      if (filter[slot(h)]) {
+        for (const [form, replacement] of byWindow.get(h) ?? []) {
+          if (!text.startsWith(form, i)) continue;
+          const end = i + form.length;
+          if (run && i < run.end) run.end = Math.max(run.end, end);
+          else {
+            if (run) {
+              out += text.slice(done, run.start) + run.replacement;
+              done = run.end;
+            }
+            run = { start: i, end, replacement };
+          }
+          break;
+        }
+      }
+      if (i === last) break;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), FIRST_WEIGHT), BASE) + text.charCodeAt(i + WINDOW)) | 0;
     }
-    let out = text;
-    for (const [form, replacement] of this.longestFirst) if (out.includes(form)) out = out.split(form).join(replacement);
-    return out;
+    return run ? out + text.slice(done, run.start) + run.replacement + text.slice(run.end) : text;
+  }
+
+  private buildIndex(): FormIndex {
+    // A form two secrets share goes to a kept one, or else to the one learned (or seen) last.
+    const forms = new Map<string, string>();
+    for (const { replacement, forms: own } of [...this.recent.values(), ...this.kept.values()]) for (const form of own) forms.set(form, replacement);
+    const byWindow = new Map<number, [string, string][]>();
+    const filter = new Uint8Array(1 << FILTER_BITS);
+    for (const [form, replacement] of [...forms].sort(([a], [b]) => b.length - a.length)) {
+      const h = windowHash(form, 0);
+      filter[slot(h)] = 1;
+      const list = byWindow.get(h);
+      if (list) list.push([form, replacement]);
+      else byWindow.set(h, [[form, replacement]]);
+    }
+    return { byWindow, filter };
   }
 }
