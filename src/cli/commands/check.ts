@@ -7,6 +7,7 @@ import type { CaseResult } from '../../contract/results.ts';
 import { fails, type FailOn } from '../../contract/rules.ts';
 import { parseTarget } from '../../contract/target.ts';
 import { annotation } from '../../report/github.ts';
+import { oneLine } from '../../report/text.ts';
 import type { CommandContext } from '../io.ts';
 import { seconds } from './options.ts';
 
@@ -21,9 +22,10 @@ function progressLine(operationId: string, results: CaseResult[], done: number, 
 const MARK: Record<CaseResult['outcome'], string> = { pass: '✓', drift: '✗', error: '!', 'not-checked': '?' };
 
 /** One line per result, then one indented line per drift that is not accepted (CI logs). */
+/** The log lines of one result. Each is one line whatever the host sent: CI runners read a line starting with `::` as a command. */
 export function resultLines(r: CaseResult): string[] {
   const head = `${MARK[r.outcome]} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`;
-  return [head, ...r.drifts.filter((d) => !d.accepted).map((d) => `    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`)];
+  return [head, ...r.drifts.filter((d) => !d.accepted).map((d) => `    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`)].map(oneLine);
 }
 
 /** `::error` for drift that fails the run, `::warning` for other additions, `::notice` for notes. */

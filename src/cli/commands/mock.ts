@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../io.ts';
 import { parsePort } from './options.ts';
+import { oneLine } from '../../report/text.ts';
 
 export function mockCommand({ io }: CommandContext): Command {
   return new Command('mock')
@@ -14,7 +15,7 @@ export function mockCommand({ io }: CommandContext): Command {
       const { startMock } = await import('../../mock/server.ts');
       const mock = await startMock({
         port: opts.port, host: opts.host,
-        ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`) } : {}),
+        ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(oneLine(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`)) } : {}),
       });
       io.out(`mock listening on ${mock.url} (Prefer: example=<name> / code=<status> selects a documented situation)`);
       await io.stopped();
