@@ -169,12 +169,7 @@ export function codeOwners(traffic: Traffic): Map<string, Exchange> {
   return owners;
 }
 
-/** Adds `value` to the list under `key` (in place: recordings are long). */
-export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
+export { append } from '../report/group.ts';
 
 /** The exchanges of `xs` (sorted by start) that start in [from, to), found by binary search. */
 export function startingBetween(xs: Exchange[], from: number, to: number): Exchange[] {
