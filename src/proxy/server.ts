@@ -70,7 +70,8 @@ function decode(bytes: Buffer, encoding: string | undefined): string {
 /** Credentials the traffic carries: bearer tokens, DCR request fields, DCR response fields. */
 function learnFrom(redactor: Redactor, headers: IncomingHttpHeaders, body: string, contentType: string | undefined): void {
   const auth = headers.authorization;
-  if (auth) redactor.learn(auth.replace(/^\s*\w+\s+/, ''), auth);
+  // The credential after the scheme; every text holding the whole header value holds it too.
+  if (auth) redactor.learn(auth.replace(/^\s*\w+\s+/, ''));
   if (!body) return;
   try {
     const values: Record<string, unknown> = /json/i.test(contentType ?? '') ? (JSON.parse(body) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(body));
