@@ -44,11 +44,26 @@ for (const s of samples) {
   if (!s.test(s.value)) throw new Error(`a documented example does not validate: ${s.op.operationId} ${s.status}`);
   if (checker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length > 0) throw new Error(`a documented example drifts: ${s.op.operationId} ${s.status}`);
 }
+/** The least any validator does: look at every value's type once, every key and every string's length. */
+function visit(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (typeof v !== 'object' || v === null) return 1;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const item of v) n += visit(item);
+    return n;
+  }
+  for (const k in v) n += k.length + visit((v as Record<string, unknown>)[k]);
+  return n;
+}
 let sink = 0;
 const fns: Record<string, () => void> = {
   parse: () => { for (const s of samples) sink += JSON.parse(s.text) ? 1 : 0; },
   validate: () => { for (const s of samples) sink += s.test(s.value) ? 1 : 0; },
   check: () => { for (const s of samples) sink += checker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length; },
+  // The check without its plumbing, and the floor under any validator, both on freshly parsed bodies.
+  parseValidate: () => { for (const s of samples) sink += s.test(JSON.parse(s.text)) ? 1 : 0; },
+  parseVisit: () => { for (const s of samples) sink += visit(JSON.parse(s.text)); },
 };
 const baseline = process.env.BENCH_BASELINE ? baselineTree(process.env.BENCH_BASELINE) : undefined;
 if (baseline) {
@@ -70,6 +85,7 @@ console.log(`JSON.parse ${us(t.parse!)} µs/body · validate ${us(t.validate!)} 
 console.log(`ratio validate/parse: ${(t.validate! / t.parse!).toFixed(3)} (goal ≤ 0.7, full format strictness)`);
 console.log(`ratio whole check/parse: ${(t.check! / t.parse!).toFixed(3)} (goal ≤ 1.5: status, media type, headers, parse and body)`);
 console.log(`ratio whole check minus its own JSON.parse, over parse: ${((t.check! - t.parse!) / t.parse!).toFixed(3)} (status, media type, headers and body validation on freshly parsed values)`);
+console.log(`where it goes, each over parse: JSON.parse then visit every value ${(t.parseVisit! / t.parse!).toFixed(3)} (the floor under any validator) · JSON.parse then validate ${(t.parseValidate! / t.parse!).toFixed(3)} · whole check ${(t.check! / t.parse!).toFixed(3)} (plus status, media type, headers)`);
 if (baseline) {
   console.log(`baseline ${baseline.commit}: whole response check ${us(t.baseline!)} µs/body, ratio whole check/parse ${(t.baseline! / t.parse!).toFixed(3)} (this tree ${(t.check! / t.parse!).toFixed(3)}, same chunks)`);
   baseline.remove();
