@@ -50,12 +50,9 @@ interface ResponsePlan {
   mediaList: string;
   /** `Content-Type` values seen so far → their documented media (null: not documented); bounded. */
   byContentType: Map<string, MediaPlan | null>;
-  /** The last `Content-Type` judged and its media: a host sends the same one again and again. */
-  lastContentType: string | undefined;
-  lastMedia: MediaPlan | null;
 }
-/** Per operation: the plan of every status seen so far (null: not documented), indexed by the status number. */
-interface OperationPlan { byStatus: (ResponsePlan | null | undefined)[]; documented: string }
+/** Per operation: the plan of every status seen so far (null: not documented), keyed by the status number. */
+interface OperationPlan { byStatus: Map<number, ResponsePlan | null>; documented: string }
 
 /** How many distinct `Content-Type` values a response plan remembers (a hostile host could send endless variants). */
 const CONTENT_TYPES_KEPT = 16;
@@ -81,7 +78,7 @@ export class ResponseChecker {
   private operationPlan(op: Operation): OperationPlan {
     let plan = this.plans.get(op);
     if (!plan) {
-      plan = { byStatus: [], documented: Object.keys(op.node.responses as JsonObject).join(', ') };
+      plan = { byStatus: new Map(), documented: Object.keys(op.node.responses as JsonObject).join(', ') };
       this.plans.set(op, plan);
     }
     return plan;
@@ -95,9 +92,7 @@ export class ResponseChecker {
   }
 
   private responsePlan(plan: OperationPlan, op: Operation, status: number): ResponsePlan | null {
-    // An index (a status is a three-digit integer; anything else is worked out on every call).
-    const indexed = Number.isInteger(status) && status >= 100 && status <= 999;
-    let built = indexed ? plan.byStatus[status] : undefined;
+    let built = plan.byStatus.get(status);
     if (built !== undefined) return built;
     const response = this.responseFor(op, status);
     built = null;
@@ -114,22 +109,19 @@ export class ResponseChecker {
         const pointer = `${response.pointer}/content/${pointerSegment(m)}/schema`;
         media.set(m.toLowerCase(), { json: /\bjson\b/i.test(m), pointer, test: this.validator.testerAt(pointer) });
       }
-      built = { headers, documentedHeaders: new Set(headers.map((h) => h.name)), media, mediaList: [...media.keys()].join(' or '), byContentType: new Map(), lastContentType: undefined, lastMedia: null };
+      built = { headers, documentedHeaders: new Set(headers.map((h) => h.name)), media, mediaList: [...media.keys()].join(' or '), byContentType: new Map() };
     }
-    if (indexed) plan.byStatus[status] = built;
+    plan.byStatus.set(status, built);
     return built;
   }
 
   /** The documented media for a `Content-Type` value (parameters and case ignored), remembered per response. */
   private mediaFor(plan: ResponsePlan, contentType: string): MediaPlan | null {
-    if (contentType === plan.lastContentType) return plan.lastMedia;
     let media = plan.byContentType.get(contentType);
     if (media === undefined) {
       media = plan.media.get(mediaTypeOf(contentType)) ?? null;
       if (plan.byContentType.size < CONTENT_TYPES_KEPT) plan.byContentType.set(contentType, media);
     }
-    plan.lastContentType = contentType;
-    plan.lastMedia = media;
     return media;
   }
 
@@ -150,10 +142,9 @@ export class ResponseChecker {
     let contentType: string | null = null;
     let documented: Map<string, string> | undefined;
     let undocumented: [string, string][] | undefined;
-    const anyDocumented = plan.headers.length > 0;
     for (const [name, value] of observed.headers) {
       if (name === 'content-type') contentType = value;
-      if (anyDocumented && plan.documentedHeaders.has(name)) (documented ??= new Map()).set(name, value);
+      if (plan.documentedHeaders.has(name)) (documented ??= new Map()).set(name, value);
       else if (name.startsWith('ap-')) (undocumented ??= []).push([name, value]);
     }
     const drifts: Drift[] = plan.headers.length > 0 || undocumented ? this.checkHeaders(plan, documented, undocumented, observed, redactor) : [];
