@@ -4,6 +4,7 @@
 // calls), as the median of alternating chunks, so both sides see the same machine state.
 // BENCH_BASELINE=<commit> also times that commit's whole response check in the same chunks
 // (its checker and validators, loaded from a temporary worktree), for a before/after in one run.
+import { randomBytes } from 'node:crypto';
 import { median } from './stats.ts';
 import { buildCases } from '../src/contract/cases.ts';
 import { ResponseChecker } from '../src/contract/check-response.ts';
@@ -66,16 +67,20 @@ const fns: Record<string, () => void> = {
   parseVisit: () => { for (const s of samples) sink += visit(JSON.parse(s.text)); },
 };
 const baseline = process.env.BENCH_BASELINE ? baselineTree(process.env.BENCH_BASELINE) : undefined;
+type Checker = { check: (op: unknown, observed: { status: number; headers: Headers; body: string }) => unknown[] };
+let oldChecker: Checker | undefined;
+let oldOps: Map<string, unknown> | undefined;
 if (baseline) {
-  type Checker = { check: (op: unknown, observed: { status: number; headers: Headers; body: string }) => unknown[] };
   const old = await baseline.load<{ loadDescription: () => typeof description }>('src/description/index.ts');
   const { ResponseChecker: OldChecker } = await baseline.load<{ ResponseChecker: new (d: unknown, v: unknown) => Checker }>('src/contract/check-response.ts');
   const oldDescription = old.loadDescription();
-  const oldChecker = new OldChecker(oldDescription.doc, oldDescription.validator);
-  const oldOps = new Map(oldDescription.operations.map((o) => [o.operationId, o]));
-  const oldSamples = samples.map((s) => ({ ...s, op: oldOps.get(s.op.operationId)! }));
-  for (const s of oldSamples) if (oldChecker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length > 0) throw new Error(`baseline: a documented example drifts: ${s.op.operationId}`);
-  fns.baseline = () => { for (const s of oldSamples) sink += oldChecker.check(s.op, { status: s.status, headers: s.headers, body: s.text }).length; };
+  const before = new OldChecker(oldDescription.doc, oldDescription.validator);
+  const ops = new Map(oldDescription.operations.map((o) => [o.operationId, o as unknown]));
+  const oldSamples = samples.map((s) => ({ ...s, oldOp: ops.get(s.op.operationId)! }));
+  for (const s of oldSamples) if (before.check(s.oldOp, { status: s.status, headers: s.headers, body: s.text }).length > 0) throw new Error(`baseline: a documented example drifts: ${s.op.operationId}`);
+  fns.baseline = () => { for (const s of oldSamples) sink += before.check(s.oldOp, { status: s.status, headers: s.headers, body: s.text }).length; };
+  oldChecker = before;
+  oldOps = ops;
 }
 const t = race(fns);
 const bytes = samples.reduce((n, s) => n + s.text.length, 0);
@@ -86,10 +91,34 @@ console.log(`ratio validate/parse: ${(t.validate! / t.parse!).toFixed(3)} (goal 
 console.log(`ratio whole check/parse: ${(t.check! / t.parse!).toFixed(3)} (goal ≤ 1.5: status, media type, headers, parse and body)`);
 console.log(`ratio whole check minus its own JSON.parse, over parse: ${((t.check! - t.parse!) / t.parse!).toFixed(3)} (status, media type, headers and body validation on freshly parsed values)`);
 console.log(`where it goes, each over parse: JSON.parse then visit every value ${(t.parseVisit! / t.parse!).toFixed(3)} (the floor under any validator) · JSON.parse then validate ${(t.parseValidate! / t.parse!).toFixed(3)} · whole check ${(t.check! / t.parse!).toFixed(3)} (plus status, media type, headers)`);
-if (baseline) {
-  console.log(`baseline ${baseline.commit}: whole response check ${us(t.baseline!)} µs/body, ratio whole check/parse ${(t.baseline! / t.parse!).toFixed(3)} (this tree ${(t.check! / t.parse!).toFixed(3)}, same chunks)`);
-  baseline.remove();
+if (baseline) console.log(`baseline ${baseline.commit}: whole response check ${us(t.baseline!)} µs/body, ratio whole check/parse ${(t.baseline! / t.parse!).toFixed(3)} (this tree ${(t.check! / t.parse!).toFixed(3)}, same chunks)`);
+
+// Field-shaped bodies: Adobe's samples truncate the media token (`PHNpZ25hdHVyZUluZm8...`), but a
+// real one is a PKI-signed token (its RSA signature alone is 344 base64 characters). The
+// documented authorization decision, its token replaced by base64 of 512, 1,024 and 2,048 random bytes.
+const decisions = operations.find((o) => o.operationId === 'retrieveAuthorizationDecisions')!;
+const permit = decisions.responseExamples.find((e) => e.status === '200' && JSON.stringify(e.value).includes('"serializedToken"'))!;
+const withToken = (bytes: number): string => JSON.stringify(permit.value, (key, value: unknown) => (key === 'serializedToken' ? randomBytes(bytes).toString('base64') : value));
+const REPEAT = 10;
+for (const bytes of [512, 1024, 2048]) {
+  const text = withToken(bytes);
+  const headers = new Headers({ 'Content-Type': permit.mediaType! });
+  const observed = { status: 200, headers, body: text };
+  if (checker.check(decisions, observed).length > 0) throw new Error(`the decision with a ${bytes}-byte token drifts`);
+  const sized: Record<string, () => void> = {
+    parse: () => { for (let i = 0; i < REPEAT; i++) sink += JSON.parse(text) ? 1 : 0; },
+    check: () => { for (let i = 0; i < REPEAT; i++) sink += checker.check(decisions, observed).length; },
+  };
+  const oldOp = oldOps?.get('retrieveAuthorizationDecisions');
+  if (oldChecker && oldOp) {
+    const before = oldChecker;
+    sized.baseline = () => { for (let i = 0; i < REPEAT; i++) sink += before.check(oldOp, observed).length; };
+  }
+  const ts = race(sized);
+  const per = (ms: number) => ((ms / PER_CHUNK / REPEAT) * 1000).toFixed(2);
+  console.log(`decision with a ${bytes}-byte media token (${text.length} characters): JSON.parse ${per(ts.parse!)} µs · whole check ${per(ts.check!)} µs · ratio ${(ts.check! / ts.parse!).toFixed(3)}${ts.baseline ? ` (baseline ${baseline!.commit}: ${(ts.baseline / ts.parse!).toFixed(3)})` : ''}`);
 }
+baseline?.remove();
 
 // Harness vs raw fetch, same requests to the same mock, alternating rounds.
 const cases = buildCases(doc, operations, 'mock');

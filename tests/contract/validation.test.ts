@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/contract/classify.ts';
 import { isConstOneOf, withConstEnums } from '../../src/description/const-enums.ts';
 import type { Json, JsonObject } from '../../src/description/document.ts';
+import { FAST_PATTERNS } from '../../src/description/fast-base64.ts';
 import { fastLengthOk } from '../../src/description/fast-length.ts';
 import { DescriptionValidator, isBase64, usesKeyword } from '../../src/description/validator.ts';
 import { FAST_ABSOLUTE_PATH, FAST_ABSOLUTE_URI } from '../../src/description/uri.ts';
@@ -89,15 +90,81 @@ describe('length bounds on the pass path count exactly what Ajv counts', () => {
   });
 });
 
-describe('base64 assertion', () => {
-  it('without the separate "nothing after =" check, accepts exactly what it accepted with it (20,000 seeded strings)', () => {
-    const previous = (value: string) => value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && !/=[^=]/.test(value);
-    const alphabet = ['A', 'z', '0', '+', '/', '=', '==', '-', '_', ' ', 'é'];
-    const rnd = random(11);
-    const strings = Array.from({ length: 20_000 }, () => Array.from({ length: Math.floor(rnd() * 10) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
+describe('base64 on the pass path', () => {
+  // The oracles are regexes written here, not the code under test: the base64 regex the check used
+  // before, and each description pattern compiled as Ajv compiles it.
+  const PREVIOUS = /^[A-Za-z0-9+/]*={0,2}$/;
+  const previous = (value: string) => value.length % 4 === 0 && PREVIOUS.test(value) && !/=[^=]/.test(value);
+  const rnd = random(11);
+  const soup = Array.from({ length: 10_000 }, () => Array.from({ length: Math.floor(rnd() * 10) }, () => ['A', 'z', '0', '+', '/', '=', '==', '-', '_', ' ', 'é'][Math.floor(rnd() * 11)]).join(''));
+  // Real base64 of 1–12 bytes and of 1–3,000 bytes (token length), each with one slip (none, a
+  // stray `=`, a base64url character, padding removed or doubled, a space, a non-ASCII letter, one character fewer).
+  const slips: ((s: string, at: number) => string)[] = [
+    (s) => s,
+    (s, at) => `${s.slice(0, at)}=${s.slice(at + 1)}`,
+    (s, at) => `${s.slice(0, at)}-${s.slice(at + 1)}`,
+    (s) => s.replace(/=+$/, ''),
+    (s) => `${s}==`,
+    (s, at) => `${s.slice(0, at)} ${s.slice(at)}`,
+    (s, at) => `${s.slice(0, at)}é${s.slice(at + 1)}`,
+    (s) => s.slice(1),
+  ];
+  const slipped = (count: number, maxBytes: number) => Array.from({ length: count }, (_, i) => {
+    const s = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * maxBytes) }, () => Math.floor(rnd() * 256))).toString('base64');
+    return slips[i % slips.length]!(s, Math.floor(rnd() * s.length));
+  });
+  const strings = ['', '=', '==', '===', 'A', 'A=', 'AA==', 'AAA=', 'AAAA', 'A===', '=AAA', 'AA=A', ...soup, ...slipped(10_000, 12), ...slipped(2_000, 3_000)];
+
+  it('isBase64 accepts exactly what the base64 regex accepted (22,012 seeded strings, 2,000 of token length)', () => {
     const accepted = strings.filter(previous);
-    expect(accepted.length).toBeGreaterThan(200);
+    expect(accepted.length).toBeGreaterThan(1_000);
+    expect(strings.length - accepted.length).toBeGreaterThan(1_000);
     expect(strings.filter((s) => isBase64(s) !== previous(s))).toEqual([]);
+  });
+
+  it('each fast pattern accepts exactly what its pattern accepts, and only base64-shaped strings where it says so', () => {
+    expect(FAST_PATTERNS.size).toBeGreaterThan(0);
+    for (const [pattern, fast] of FAST_PATTERNS) {
+      const re = new RegExp(pattern, 'u');
+      const accepted = strings.filter((s) => re.test(s));
+      expect(accepted.length, pattern).toBeGreaterThan(500);
+      expect(strings.length - accepted.length, pattern).toBeGreaterThan(500);
+      expect(strings.filter((s) => fast.test(s) !== re.test(s)), pattern).toEqual([]);
+      if (fast.base64) expect(accepted.filter((s) => !PREVIOUS.test(s)), pattern).toEqual([]);
+    }
+  });
+
+  it('every fast pattern is a pattern of the description (the table does not outlive the schemas)', () => {
+    const patterns = new Set<string>();
+    const walk = (node: Json) => {
+      if (!node || typeof node !== 'object') return;
+      if (!Array.isArray(node) && typeof node.pattern === 'string') patterns.add(node.pattern);
+      for (const v of Object.values(node)) walk(v);
+    };
+    walk(doc);
+    expect([...FAST_PATTERNS.keys()].filter((p) => !patterns.has(p))).toEqual([]);
+  });
+
+  it('a media token and a SAML request: the pass path agrees with plain Ajv plus the base64 regex', () => {
+    const plain = new Ajv2020({ strict: false });
+    addFormats.default(plain);
+    plain.addSchema(doc as object, 'https://plain.invalid/o.json');
+    const targets = [
+      { pointer: '#/components/schemas/MediaToken', wrap: (s: string) => ({ notBefore: 1, notAfter: 2, serializedToken: s }) },
+      { pointer: '#/components/schemas/PartnerAuthenticationRequest', wrap: (s: string) => ({ type: 'saml', request: s, attributesNames: ['uid'] }) },
+    ];
+    for (const { pointer, wrap } of targets) {
+      const oracle = plain.compile({ $ref: `https://plain.invalid/o.json${pointer}` });
+      const tester = validator.testerAt(pointer);
+      let passing = 0;
+      const differing = strings.filter((s) => {
+        const expected = (oracle(wrap(s)) as boolean) && previous(s);
+        if (expected) passing++;
+        return tester(wrap(s)) !== expected;
+      });
+      expect(differing, pointer).toEqual([]);
+      expect(passing, pointer).toBeGreaterThan(1_000);
+    }
   });
 });
 
@@ -163,9 +230,17 @@ describe('classifier', () => {
   });
 
   it('contentEncoding base64 is asserted', () => {
-    const v = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas: { T: { type: 'string', contentEncoding: 'base64' }, U: { type: 'string', contentEncoding: 'base32' } } } });
+    const v = new DescriptionValidator({ openapi: '3.1.0', paths: {}, components: { schemas: {
+      T: { type: 'string', contentEncoding: 'base64' },
+      U: { type: 'string', contentEncoding: 'base32' },
+      // A pattern that is not one of the base64 patterns leaves the characters to the encoding check.
+      V: { type: 'string', pattern: '^[a-z0-9!=]+$', contentEncoding: 'base64' },
+    } } });
     expect(v.validate('#/components/schemas/T', 'e30=').valid).toBe(true);
     expect(v.testerAt('#/components/schemas/T')('e30')).toBe(false);
+    expect(v.testerAt('#/components/schemas/T')('e3!=')).toBe(false);
+    expect(v.testerAt('#/components/schemas/V')('e30=')).toBe(true);
+    expect(v.testerAt('#/components/schemas/V')('e3!=')).toBe(false);
     // Other encodings stay annotations, as JSON Schema says.
     expect(v.testerAt('#/components/schemas/U')('not base32!')).toBe(true);
     expect(v.validate('#/components/schemas/T', 'PHNpZ25hdHVyZUluZm8...').violations).toEqual([{ path: '', message: 'must be base64-encoded', keyword: 'contentEncoding' }]);
