@@ -4,6 +4,8 @@
 // calls), as the median of alternating chunks, so both sides see the same machine state.
 // BENCH_BASELINE=<commit> also times that commit's whole response check in the same chunks
 // (its checker and validators, loaded from a temporary worktree), for a before/after in one run.
+// A second checker in the process moves both figures by a few hundredths: for small differences,
+// bench/contract-ab.ts runs each tree's bench in its own process, alternately, and compares medians.
 import { randomBytes } from 'node:crypto';
 import { median } from './stats.ts';
 import { buildCases } from '../src/contract/cases.ts';
@@ -92,6 +94,11 @@ console.log(`ratio whole check/parse: ${(t.check! / t.parse!).toFixed(3)} (goal 
 console.log(`ratio whole check minus its own JSON.parse, over parse: ${((t.check! - t.parse!) / t.parse!).toFixed(3)} (status, media type, headers and body validation on freshly parsed values)`);
 console.log(`where it goes, each over parse: JSON.parse then visit every value ${(t.parseVisit! / t.parse!).toFixed(3)} (the floor under any validator) · JSON.parse then validate ${(t.parseValidate! / t.parse!).toFixed(3)} · whole check ${(t.check! / t.parse!).toFixed(3)} (plus status, media type, headers)`);
 if (baseline) console.log(`baseline ${baseline.commit}: whole response check ${us(t.baseline!)} µs/body, ratio whole check/parse ${(t.baseline! / t.parse!).toFixed(3)} (this tree ${(t.check! / t.parse!).toFixed(3)}, same chunks)`);
+// bench/contract-ab.ts wants only the figures above, from many short processes.
+if (process.env.BENCH_BODIES_ONLY === '1') {
+  baseline?.remove();
+  process.exit(0);
+}
 
 // Field-shaped bodies: Adobe's samples truncate the media token (`PHNpZ25hdHVyZUluZm8...`), but a
 // real one is a PKI-signed token (its RSA signature alone is 344 base64 characters). The
