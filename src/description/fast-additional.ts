@@ -11,11 +11,10 @@ import { _, type CodeKeywordDefinition, type KeywordCxt } from 'ajv/dist/2020.js
 import ajvDefinition from 'ajv/dist/vocabularies/applicator/additionalProperties.js';
 import { not, or, type Name } from 'ajv/dist/compile/codegen/index.js';
 import names from 'ajv/dist/compile/names.js';
+import { cjsDefault } from './cjs-default.ts';
 
-/** Node's ESM loader hands these CommonJS modules over as `{ default: x }`, bundlers and vitest as `x`. */
-const unwrap = <T>(m: unknown): T => ((m as { default?: T }).default ?? m) as T;
-const ajvAdditional = unwrap<CodeKeywordDefinition>(ajvDefinition);
-const ERRORS = unwrap<{ errors: Name }>(names).errors;
+const ajvAdditional = cjsDefault<CodeKeywordDefinition>(ajvDefinition);
+const ERRORS = cjsDefault<{ errors: Name }>(names).errors;
 
 export const fastAdditionalKeyword: CodeKeywordDefinition = {
   ...ajvAdditional,

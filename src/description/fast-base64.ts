@@ -10,10 +10,9 @@
 // against the pattern); a pattern without an entry keeps Ajv's own code.
 import { _, type CodeKeywordDefinition, type KeywordCxt } from 'ajv/dist/2020.js';
 import ajvPattern from 'ajv/dist/vocabularies/validation/pattern.js';
+import { cjsDefault } from './cjs-default.ts';
 
-/** Node's ESM loader hands this CommonJS module over as `{ default: x }`, bundlers and vitest as `x`. */
-const unwrap = <T>(m: unknown): T => ((m as { default?: T }).default ?? m) as T;
-const ajvPatternKeyword = unwrap<CodeKeywordDefinition>(ajvPattern);
+const ajvPatternKeyword = cjsDefault<CodeKeywordDefinition>(ajvPattern);
 
 const ALPHABET_OR_PAD = /^[A-Za-z0-9+/=]*$/;
 

@@ -10,10 +10,10 @@
 import { _, str, type CodeKeywordDefinition, type KeywordCxt } from 'ajv/dist/2020.js';
 import ucs2 from 'ajv/dist/runtime/ucs2length.js';
 import { useFunc } from 'ajv/dist/compile/util.js';
+import { cjsDefault } from './cjs-default.ts';
 
-/** Ajv's own code-point counter (what its `minLength` / `maxLength` compare). Node's ESM loader
- * hands this CommonJS module over as `{ default: fn }`, bundlers and vitest as `fn`. */
-export const ucs2length = ((ucs2 as unknown as { default?: typeof ucs2.default }).default ?? ucs2) as typeof ucs2.default;
+/** Ajv's own code-point counter (what its `minLength` / `maxLength` compare). */
+export const ucs2length = cjsDefault<typeof ucs2.default>(ucs2);
 
 /** The same answer, counting only when the UTF-16 length does not decide. */
 export function fastLengthOk(keyword: 'minLength' | 'maxLength', bound: number, s: string): boolean {

@@ -28,8 +28,6 @@ export interface ValidationResult {
 
 export type { ErrorObject };
 
-export { isBase64 };
-
 function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Violation[] {
   const seen = new Set<string>();
   const out: Violation[] = [];

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/contract/classify.ts';
 import { isConstOneOf, withConstEnums } from '../../src/description/const-enums.ts';
 import type { Json, JsonObject } from '../../src/description/document.ts';
-import { FAST_PATTERNS } from '../../src/description/fast-base64.ts';
+import { FAST_PATTERNS, isBase64 } from '../../src/description/fast-base64.ts';
 import { fastLengthOk } from '../../src/description/fast-length.ts';
-import { DescriptionValidator, isBase64, usesKeyword } from '../../src/description/validator.ts';
+import { DescriptionValidator, usesKeyword } from '../../src/description/validator.ts';
 import { FAST_ABSOLUTE_PATH, FAST_ABSOLUTE_URI } from '../../src/description/uri.ts';
 import { description } from './support.ts';
 
