@@ -100,31 +100,43 @@ if (process.env.BENCH_BODIES_ONLY === '1') {
   process.exit(0);
 }
 
-// Field-shaped bodies: Adobe's samples truncate the media token (`PHNpZ25hdHVyZUluZm8...`), but a
-// real one is a PKI-signed token (its RSA signature alone is 344 base64 characters). The
-// documented authorization decision, its token replaced by base64 of 512, 1,024 and 2,048 random bytes.
-const decisions = operations.find((o) => o.operationId === 'retrieveAuthorizationDecisions')!;
-const permit = decisions.responseExamples.find((e) => e.status === '200' && JSON.stringify(e.value).includes('"serializedToken"'))!;
-const withToken = (bytes: number): string => JSON.stringify(permit.value, (key, value: unknown) => (key === 'serializedToken' ? randomBytes(bytes).toString('base64') : value));
+type Op = (typeof operations)[number];
 const REPEAT = 10;
-for (const bytes of [512, 1024, 2048]) {
-  const text = withToken(bytes);
-  const headers = new Headers({ 'Content-Type': permit.mediaType! });
-  const observed = { status: 200, headers, body: text };
-  if (checker.check(decisions, observed).length > 0) throw new Error(`the decision with a ${bytes}-byte token drifts`);
+/** One field-shaped body, checked and parsed in alternating chunks (and the baseline's check, if any). */
+function fieldShaped(label: string, op: Op, text: string, mediaType: string): void {
+  const observed = { status: 200, headers: new Headers({ 'Content-Type': mediaType }), body: text };
+  if (checker.check(op, observed).length > 0) throw new Error(`${label} drifts`);
   const sized: Record<string, () => void> = {
     parse: () => { for (let i = 0; i < REPEAT; i++) sink += JSON.parse(text) ? 1 : 0; },
-    check: () => { for (let i = 0; i < REPEAT; i++) sink += checker.check(decisions, observed).length; },
+    check: () => { for (let i = 0; i < REPEAT; i++) sink += checker.check(op, observed).length; },
   };
-  const oldOp = oldOps?.get('retrieveAuthorizationDecisions');
+  const oldOp = oldOps?.get(op.operationId);
   if (oldChecker && oldOp) {
     const before = oldChecker;
     sized.baseline = () => { for (let i = 0; i < REPEAT; i++) sink += before.check(oldOp, observed).length; };
   }
   const ts = race(sized);
   const per = (ms: number) => ((ms / PER_CHUNK / REPEAT) * 1000).toFixed(2);
-  console.log(`decision with a ${bytes}-byte media token (${text.length} characters): JSON.parse ${per(ts.parse!)} µs · whole check ${per(ts.check!)} µs · ratio ${(ts.check! / ts.parse!).toFixed(3)}${ts.baseline ? ` (baseline ${baseline!.commit}: ${(ts.baseline / ts.parse!).toFixed(3)})` : ''}`);
+  console.log(`${label} (${text.length} characters): JSON.parse ${per(ts.parse!)} µs · whole check ${per(ts.check!)} µs · ratio ${(ts.check! / ts.parse!).toFixed(3)}${ts.baseline ? ` (baseline ${baseline!.commit}: ${(ts.baseline / ts.parse!).toFixed(3)})` : ''}`);
 }
+const documented200 = (operationId: string, has: string) => {
+  const op = operations.find((o) => o.operationId === operationId)!;
+  return { op, example: op.responseExamples.find((e) => e.status === '200' && JSON.stringify(e.value).includes(has))! };
+};
+
+// Field-shaped bodies: Adobe's samples truncate the media token (`PHNpZ25hdHVyZUluZm8...`), but a
+// real one is a PKI-signed token (its RSA signature alone is 344 base64 characters). The
+// documented authorization decision, its token replaced by base64 of 512, 1,024 and 2,048 random bytes.
+const permit = documented200('retrieveAuthorizationDecisions', '"serializedToken"');
+const withToken = (bytes: number): string => JSON.stringify(permit.example.value, (key, value: unknown) => (key === 'serializedToken' ? randomBytes(bytes).toString('base64') : value));
+for (const bytes of [512, 1024, 2048]) fieldShaped(`decision with a ${bytes}-byte media token`, permit.op, withToken(bytes), permit.example.mediaType!);
+// Every logout URL carries a %-encoded redirect_url: the documented one, and one whose
+// redirect_url is a programmer's page with a query of its own.
+const logout = documented200('initiateLogout', 'redirect_url=');
+const redirect = encodeURIComponent('https://www.example-programmer.com/app/signed-out?session=1b614390-6610-4d14-9421-6565f6e75958&ref=home&lang=en-US');
+const withRedirect = JSON.stringify(logout.example.value, (key, value: unknown) => (key === 'url' && typeof value === 'string' ? value.replace(/redirect_url=.*$/, `redirect_url=${redirect}`) : value));
+fieldShaped('documented logout (an encoded redirect_url)', logout.op, JSON.stringify(logout.example.value), logout.example.mediaType!);
+fieldShaped(`logout with a ${redirect.length}-character encoded redirect_url`, logout.op, withRedirect, logout.example.mediaType!);
 baseline?.remove();
 
 // Harness vs raw fetch, same requests to the same mock, alternating rounds.

@@ -39,11 +39,36 @@ describe('URI fast paths are subsets of the full RFC 3986 formats', () => {
     expect(accepted.filter((s) => !fullRef.test(s))).toEqual([]);
   });
 
+  // URL-shaped strings dense in escapes and broken escapes: the fast regexes take `%XX` in paths, queries and fragments.
+  const pick = <T,>(list: T[]) => list[Math.floor(rnd() * list.length)]!;
+  const good = ['%2F', '%3a', '%Ab', '%41', 'a', '/', '/', '?', '=', '&', '@', ':', '-', '#'];
+  const broken = ['%', '%2', '%G1', '%%', '%2%', '%é', 'é', ' '];
+  const starts = ['https://sp.auth.adobe.com', 'http://x.test:8080', 'urn:x', '/', '/%41', '//', ''];
+  // One token in 20 is a broken escape or a character no URI has.
+  const escaped = Array.from({ length: 20_000 }, () => pick(starts) + Array.from({ length: Math.floor(rnd() * 10) }, () => pick(rnd() < 0.05 ? broken : good)).join(''));
+
+  it('with %-escapes: every string the fast regexes accept, the full formats accept (20,000 seeded strings)', () => {
+    const uris = escaped.filter((s) => FAST_ABSOLUTE_URI.test(s));
+    const refs = escaped.filter((s) => FAST_ABSOLUTE_URI.test(s) || FAST_ABSOLUTE_PATH.test(s));
+    // Enough accepted strings with escapes in them for the comparison to mean something.
+    expect(uris.filter((s) => s.includes('%')).length).toBeGreaterThan(500);
+    expect(refs.filter((s) => s.startsWith('/') && s.includes('%')).length).toBeGreaterThan(2000);
+    expect(uris.filter((s) => !fullUri(s))).toEqual([]);
+    expect(refs.filter((s) => !fullRef.test(s))).toEqual([]);
+  });
+
+  it('a logout URL with an encoded redirect_url, as Adobe documents it, takes the fast path', () => {
+    const documented = JSON.stringify(doc).match(/https:\/\/sp\.auth\.adobe\.com\/adobe-services\/logout\?[^"]*redirect_url=[^"]*%[^"]*/)?.[0];
+    expect(documented).toBeDefined();
+    expect(FAST_ABSOLUTE_URI.test(documented!)).toBe(true);
+    expect(FAST_ABSOLUTE_PATH.test(new URL(documented!).pathname + new URL(documented!).search)).toBe(true);
+  });
+
   it('the validator still rejects what the full format rejects', () => {
     const pointer = '#/components/schemas/ClientCredentials';
     const creds = (uri: string) => ({ client_id: 'a', client_secret: 'b', client_id_issued_at: 1, redirect_uris: [uri], grant_types: [], scopes: [] });
     expect(validator.validate(pointer, creds('https://adobe.com/x?y=1#z')).valid).toBe(true);
-    for (const bad of ['https://exa mple.com', 'https://x.test/%G1', 'no-scheme', 'http://[::1', '/relative']) expect(validator.validate(pointer, creds(bad)).valid, bad).toBe(false);
+    for (const bad of ['https://exa mple.com', 'https://x.test/%G1', 'https://x.test/a?b=%2', 'https://x.test/a#%', 'no-scheme', 'http://[::1', '/relative']) expect(validator.validate(pointer, creds(bad)).valid, bad).toBe(false);
   });
 });
 
