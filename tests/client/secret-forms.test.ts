@@ -42,10 +42,12 @@ describe('SecretForms', () => {
   });
 
   // Echoes as other servers' encoders write them. The %-forms were printed by Python 3
-  // (urllib.parse.quote with safe='' and default, quote_plus) and Java (URLEncoder.encode); the
+  // (urllib.parse.quote with safe='' and default, quote_plus) and Java (URLEncoder.encode), or
+  // follow PHP's urlencode (php_url_encode: letters, digits and -._ kept, upper-case hex) and
+  // .NET's HttpUtility / WebUtility.UrlEncode (IsUrlSafeChar: also !*() kept; lower- / upper-case hex); the
   // JSON forms are Python's json.dumps, PHP's json_encode, Go's encoding/json (<>& as \u003c) and
   // .NET's System.Text.Json (<>&'"`+ and non-ASCII as \u002B, upper-case hex), as each documents.
-  it('replaces the secret %-encoded with lower-case hex, RFC 3986-encoded, and JSON-escaped with \\uXXXX', () => {
+  it('replaces the secret %-encoded with lower-case hex, RFC 3986-encoded, form-encoded by PHP and .NET, and JSON-escaped with \\uXXXX', () => {
     const secret = 'a+b/c<é>"!*~ x';
     const echoes = {
       lowerHex: 'a%2bb%2fc%3c%c3%a9%3e%22!*~%20x',
@@ -53,6 +55,9 @@ describe('SecretForms', () => {
       pythonQuote: 'a%2Bb/c%3C%C3%A9%3E%22%21%2A~%20x',
       pythonQuotePlus: 'a%2Bb%2Fc%3C%C3%A9%3E%22%21%2A~+x',
       javaUrlEncoderLower: 'a%2bb%2fc%3c%c3%a9%3e%22%21*%7e+x',
+      phpUrlencode: 'a%2Bb%2Fc%3C%C3%A9%3E%22%21%2A%7E+x',
+      dotnetHttpUtility: 'a%2bb%2fc%3c%c3%a9%3e%22!*%7e+x',
+      dotnetWebUtility: 'a%2Bb%2Fc%3C%C3%A9%3E%22!*%7E+x',
       pythonJson: 'a+b/c<\\u00e9>\\"!*~ x',
       phpJson: 'a+b\\/c<\\u00e9>\\"!*~ x',
       goJson: 'a+b/c\\u003cé\\u003e\\"!*~ x',

@@ -53,13 +53,24 @@ const pct = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padSta
  * %-encodings: encodeURIComponent's (JavaScript); RFC 3986's, which also encodes `!'()*` (PHP's
  * rawurlencode, Go's PathEscape, Python's quote with safe=''), and with `/` left alone (Python's
  * quote); the form encodings, a space as `+`: WHATWG's (URLSearchParams, Java's URLEncoder: `*`
- * kept, `~` encoded) and RFC 3986's (Go's QueryEscape, Python's quote_plus). Each also with
- * lower-case hex, which some encoders write and every decoder reads.
+ * kept, `~` encoded), RFC 3986's (Go's QueryEscape, Python's quote_plus), PHP's urlencode (only
+ * letters, digits and `-._` kept) and .NET's HttpUtility.UrlEncode and WebUtility.UrlEncode
+ * (`!()*` kept, `'` and `~` encoded). Each also with lower-case hex, which some encoders write
+ * (HttpUtility) and every decoder reads.
  */
 function percentForms(secret: string): string[] {
   const component = encodeURIComponent(secret);
   const rfc3986 = component.replace(/[!'()*]/g, pct);
-  const forms = [component, rfc3986, rfc3986.replace(/%2F/g, '/'), new URLSearchParams({ v: secret }).toString().slice(2), rfc3986.replace(/%20/g, '+')];
+  const plus = (f: string) => f.replace(/%20/g, '+');
+  const forms = [
+    component,
+    rfc3986,
+    rfc3986.replace(/%2F/g, '/'),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    plus(rfc3986),
+    plus(rfc3986.replace(/~/g, pct)),
+    plus(component.replace(/[~']/g, pct)),
+  ];
   return forms.flatMap((f) => [f, f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())]);
 }
 
