@@ -1,6 +1,6 @@
 // A hostile host that echoes the client's secrets back encoded — JSON-escaped (also with `\/`, and
 // as .NET escapes), %-encoded (also with lower-case hex), form-encoded, base64 and base64url, on
-// their own and inside longer base64 — in error bodies and headers. The real client talks to it through the real proxy (which checks the traffic
+// their own, inside longer base64 and wrapped across lines as MIME base64 — in error bodies and headers. The real client talks to it through the real proxy (which checks the traffic
 // and records it), and an application logs every answer through the client's Redactor. No canary
 // may reach a thrown error, a log entry, a logged line, the HAR recording or the check's report:
 // not whole, not as a 16-character slice, in none of those forms.
@@ -31,6 +31,18 @@ const CANARY = {
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
 
+/**
+ * The secret inside a MIME base64 blob (76 characters a line, CRLF), after 45 bytes that fill the
+ * first 60 characters, so a line break falls inside it; and the characters that carry only the
+ * secret, line by line (joined by NUL, which no output has, so that no slice spans a break).
+ */
+function mime(secret: string): { wrapped: string; pieces: string } {
+  const text = b64(`${'x'.repeat(45)}${secret}`);
+  const core = text.slice(60, Math.floor((8 * (45 + Buffer.byteLength(secret))) / 6));
+  const pieces = [core.slice(0, 16), ...(core.slice(16).match(/.{1,76}/g) ?? [])];
+  return { wrapped: text.match(/.{1,76}/g)!.join('\r\n'), pieces: pieces.join('\0') };
+}
+
 /** Every way the host echoes `secret`, by name: what a value in a JSON body or a header may carry. */
 function echoes(secret: string): Record<string, string> {
   return {
@@ -44,6 +56,8 @@ function echoes(secret: string): Record<string, string> {
     basic: b64(`client-1:${secret}`),
     at1: b64(`{${secret}}`),
     at2: b64url(`["${secret}`),
+    // Wrapped across lines (bodies only: a header has no line breaks).
+    mime: mime(secret).wrapped,
   };
 }
 
@@ -60,7 +74,7 @@ function echoReply(res: ServerResponse, status: number, fields: Record<string, u
   secrets.forEach((secret, i) => {
     for (const [form, value] of Object.entries(echoes(secret))) {
       echo[`${form}${i}`] = value;
-      headers[`X-Echo-${form}-${i}`] = form === 'raw' ? JSON.stringify(secret).slice(1, -1) : value;
+      if (form !== 'mime') headers[`X-Echo-${form}-${i}`] = form === 'raw' ? JSON.stringify(secret).slice(1, -1) : value;
     }
   });
   headers['WWW-Authenticate'] = `Basic realm="pass", error="${echo.b640}"`;
@@ -113,7 +127,7 @@ async function hostileHost(cleanup: (() => Promise<unknown>)[]) {
 function leaks(text: string): string[] {
   const found = new Set<string>();
   for (const [name, secret] of Object.entries(CANARY)) {
-    const forms = { ...echoes(secret), json: JSON.stringify(secret).slice(1, -1), php: JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'), dotnet: dotnet(secret) };
+    const forms = { ...echoes(secret), mime: mime(secret).pieces, json: JSON.stringify(secret).slice(1, -1), php: JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'), dotnet: dotnet(secret) };
     for (const [form, value] of Object.entries(forms)) {
       for (let i = 0; i + Math.min(16, value.length) <= value.length; i++) {
         if (text.includes(value.slice(i, i + 16))) found.add(`${name} (${form}: ${value.slice(i, i + 16)})`);
@@ -158,7 +172,7 @@ it('no echoed secret reaches errors, log entries, logged lines, the HAR recordin
   Object.values(CANARY).forEach((secret, i) => {
     for (const [form, value] of Object.entries(echoes(secret))) {
       expect(sent).toContain(`"${form}${i}":"${php(value)}"`);
-      expect(sent).toContain(`x-echo-${form}-${i}: ${form === 'raw' ? JSON.stringify(value).slice(1, -1) : value}`);
+      if (form !== 'mime') expect(sent).toContain(`x-echo-${form}-${i}: ${form === 'raw' ? JSON.stringify(value).slice(1, -1) : value}`);
     }
     expect(sent).toContain(`"dotnet${i}":"${dotnet(secret)}"`);
     expect(sent).toContain(`x-echo-dotnet-${i}: ${dotnet(secret)}`);

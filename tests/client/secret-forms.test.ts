@@ -120,6 +120,68 @@ describe('SecretForms', () => {
     expect(checked).toBe(20 * 6 * 4 * 2);
   });
 
+  it('replaces an echo wrapped across lines (MIME at 76 with CRLF, Python\'s encodebytes at 76, PEM at 64; real breaks and JSON escapes), wherever the breaks fall, and keeps every break outside it', () => {
+    let seed = 0x51c3a7;
+    const byte = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+    const random = (n: number) => Buffer.from(Uint8Array.from({ length: n }, byte));
+    const secret = Buffer.from(random(30).map((b) => 33 + (b % 94)));
+    const flipped = Buffer.from(secret.map((b) => b ^ 0xff));
+    const forms = new SecretForms();
+    forms.learn(secret.toString('latin1'));
+    let checked = 0;
+    for (const [width, eol] of [[76, '\r\n'], [76, '\n'], [64, '\n']] as const) {
+      const wrap = (b64: string) => b64.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol);
+      /** Where the character at `k` of the unwrapped text sits in the wrapped one. */
+      const pos = (k: number) => k + Math.floor(k / width) * eol.length;
+      // The secret starts at every character of a line: the breaks fall everywhere inside it.
+      for (let before = 0; before < (width / 4) * 3; before++) {
+        const [head, tail] = [random(before), random(60)];
+        const text = Buffer.concat([head, secret, tail]).toString('base64');
+        const other = Buffer.concat([head, flipped, tail]).toString('base64');
+        let lo = 0;
+        while (text[lo] === other[lo]) lo++;
+        let hi = text.length;
+        while (text[hi - 1] === other[hi - 1]) hi--;
+        const wrapped = wrap(text);
+        const out = forms.replace(wrapped);
+        // Before and after the echo, the text is as it was, line breaks included.
+        const [kept, keptAfter] = [wrapped.slice(0, pos(lo)), wrapped.slice(pos(hi - 1) + 1)];
+        expect(out.startsWith(kept)).toBe(true);
+        expect(out.endsWith(keptAfter)).toBe(true);
+        // In between: the replacement, at most one character each side that mixes the secret's
+        // first or last bits with a neighbour's, and the breaks around those.
+        const middle = out.slice(kept.length, out.length - keptAfter.length);
+        expect(middle).toContain('[redacted]');
+        expect(middle.replace(/[\r\n]/g, '').length).toBeLessThanOrEqual('[redacted]'.length + 2);
+        // The same text around another secret is left alone.
+        expect(forms.replace(wrap(other))).toBe(wrap(other));
+        // In raw JSON the breaks are escapes: the echo goes all the same.
+        const json = forms.replace(JSON.stringify({ blob: wrapped }));
+        expect(json).toContain('[redacted]');
+        expect(JSON.parse(json).blob.replace(/[\r\n]/g, '').length - lo - (text.length - hi)).toBeLessThanOrEqual('[redacted]'.length + 2);
+        checked++;
+      }
+    }
+    expect(checked).toBe(57 + 57 + 48);
+  });
+
+  it('finds a secret that has line breaks of its own whichever line endings the echo uses, also as JSON escapes', () => {
+    const pem = '-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END KEY-----';
+    const forms = new SecretForms();
+    forms.learn(pem);
+    for (const echo of [pem, pem.replace(/\n/g, '\r\n')]) {
+      expect(forms.replace(`key: ${echo} (end)`)).toBe('key: [redacted] (end)');
+      // In raw JSON, as escapes.
+      expect(forms.replace(`{"key": ${JSON.stringify(echo)}}`)).toBe('{"key": "[redacted]"}');
+    }
+    // In raw JSON with escaped breaks, a secret that starts with n right after an escaped backslash
+    // (or ends with a backslash before an n) is found all the same.
+    const windowsy = new SecretForms();
+    windowsy.learn('new-secret-7f3a9c');
+    windowsy.learn('7f3a9c-old-secret\\');
+    expect(windowsy.replace(JSON.stringify({ a: 'line\nC:\\new-secret-7f3a9c', b: '7f3a9c-old-secret\\new' }))).toBe('{"a":"line\\nC:\\\\[redacted]","b":"[redacted]new"}');
+  });
+
   it('does not learn values shorter than 6 characters', () => {
     expect(MIN_SECRET_LENGTH).toBe(6);
     const forms = new SecretForms();
