@@ -21,11 +21,15 @@ function progressLine(operationId: string, results: CaseResult[], done: number, 
 
 const MARK: Record<CaseResult['outcome'], string> = { pass: '✓', drift: '✗', error: '!', 'not-checked': '?' };
 
-/** One line per result, then one indented line per drift that is not accepted (CI logs). */
-/** The log lines of one result. Each is one line whatever the host sent: CI runners read a line starting with `::` as a command. */
+/** A result's first log line (the check's and the proxy's): outcome, id, status, tier, error. */
+export const resultHead = (r: CaseResult): string => oneLine(`${MARK[r.outcome]} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`);
+
+/**
+ * The log lines of one result: its head, then one indented line per drift that is not accepted.
+ * Each is one line whatever the host sent: CI runners read a line starting with `::` as a command.
+ */
 export function resultLines(r: CaseResult): string[] {
-  const head = `${MARK[r.outcome]} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`;
-  return [head, ...r.drifts.filter((d) => !d.accepted).map((d) => `    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`)].map(oneLine);
+  return [resultHead(r), ...r.drifts.filter((d) => !d.accepted).map((d) => oneLine(`    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`))];
 }
 
 /** `::error` for drift that fails the run, `::warning` for other additions, `::notice` for notes. */

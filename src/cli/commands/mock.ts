@@ -1,8 +1,7 @@
 // `pass-contract mock`: the description served by Prism, with Adobe-shaped errors, until Ctrl-C.
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../io.ts';
-import { parsePort } from './options.ts';
-import { oneLine } from '../../report/text.ts';
+import { parsePort, requestLine } from './options.ts';
 
 export function mockCommand({ io }: CommandContext): Command {
   return new Command('mock')
@@ -15,7 +14,7 @@ export function mockCommand({ io }: CommandContext): Command {
       const { startMock } = await import('../../mock/server.ts');
       const mock = await startMock({
         port: opts.port, host: opts.host,
-        ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(oneLine(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`)) } : {}),
+        ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(requestLine(e)) } : {}),
       });
       io.out(`mock listening on ${mock.url} (Prefer: example=<name> / code=<status> selects a documented situation)`);
       await io.stopped();

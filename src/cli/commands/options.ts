@@ -1,6 +1,7 @@
 // Option parsers shared by the commands (commander calls them; a bad value is a usage error).
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../contract/usage-error.ts';
+import { oneLine } from '../../report/text.ts';
 
 /** A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`); `name` goes in the error. */
 export const seconds = (name: string) => (value: string): number => {
@@ -20,6 +21,10 @@ export function parseTimeout(value: string): number {
   if (!/^\d+$/.test(value) || ms < 1 || ms > 600_000) throw new InvalidArgumentError(`expected milliseconds from 1 to 600000, got "${value}"`);
   return ms;
 }
+
+/** The `--verbose` line of a request the mock or the simulator answered (one line whatever the client sent). */
+export const requestLine = (e: { method: string; path: string; status: number; violation?: string }): string =>
+  oneLine(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`);
 
 /** Load errors (missing file, bad YAML, unreachable URL, not OpenAPI 3) are usage errors: exit 2 with the reason. */
 export function asUsageError(error: unknown): never {

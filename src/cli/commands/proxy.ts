@@ -6,7 +6,7 @@ import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
 import { parsePort, seconds } from './options.ts';
-import { oneLine } from '../../report/text.ts';
+import { resultHead } from './check.ts';
 
 export function proxyCommand({ io, setExitCode }: CommandContext): Command {
   return new Command('proxy')
@@ -27,7 +27,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
       if (!/^https?:$/.test(upstream.protocol)) throw new UsageError(`--upstream must be an http(s) URL, got "${safeUrl(opts.upstream)}"`);
       const proxy = await startProxy({
         upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: opts.upstreamTimeout * 1000,
-        onRecord: (r) => io.out(oneLine(`${r.outcome === 'pass' ? '✓' : '✗'} ${r.id} → ${r.status ?? r.outcome}${r.tier ? ` [${r.tier}]` : ''}${r.error ? `: ${r.error}` : ''}`)),
+        onRecord: (r) => io.out(resultHead(r)),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract proxy: ${e.message} (the proxy goes on forwarding)`) } : {}),
       }).catch((error: unknown) => {
         throw error instanceof RecordingError ? new UsageError(error.message) : error;

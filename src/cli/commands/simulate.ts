@@ -6,8 +6,7 @@ import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { loadScenario, ScenarioError, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator } from '../../simulator/server.ts';
 import type { CommandContext } from '../io.ts';
-import { parsePort } from './options.ts';
-import { oneLine } from '../../report/text.ts';
+import { parsePort, requestLine } from './options.ts';
 
 /** What a user needs to point an application at the simulator. */
 export function describeScenario(url: string, scenario: Scenario): string[] {
@@ -54,7 +53,7 @@ export function simulateCommand({ io }: CommandContext): Command {
       if (!opts.throttle) scenario.throttle.enabled = false;
       const sim = await startSimulator({
         port: opts.port, host: opts.host, description, scenario,
-        ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(oneLine(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`)) } : {}),
+        ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(requestLine(e)) } : {}),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract simulate: ${e.message} (the simulator goes on serving)`) } : {}),
       }).catch((error: unknown) => {
         throw error instanceof RecordingError ? new UsageError(error.message) : error;
