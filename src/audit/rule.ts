@@ -169,8 +169,6 @@ export function codeOwners(traffic: Traffic): Map<string, Exchange> {
   return owners;
 }
 
-export { append } from '../report/group.ts';
-
 /** The exchanges of `xs` (sorted by start) that start in [from, to), found by binary search. */
 export function startingBetween(xs: Exchange[], from: number, to: number): Exchange[] {
   let lo = 0;

@@ -1,5 +1,6 @@
 // Configuration phase: fetch the configuration only to let the user pick an MVPD, and cache it.
-import { codeOwners, duration, PAGES, perDevice, type RawFinding, type Rule, append, plural } from '../rule.ts';
+import { codeOwners, duration, PAGES, perDevice, type RawFinding, type Rule, plural } from '../rule.ts';
+import { append } from '../../report/group.ts';
 import type { Exchange } from '../traffic.ts';
 
 const PROFILE_OPERATIONS = new Set(['retrieveProfiles', 'retrieveProfileForMvpd', 'retrieveProfileForCode', 'retrievePartnerProfile']);

@@ -1,7 +1,8 @@
 // Parameters and headers: send only what the API reference documents (taken from the loaded description).
 import { deref, type JsonObject, type Operation } from '../../description/document.ts';
 import type { Description } from '../../description/index.ts';
-import { PAGES, perDevice, type Rule, append, plural } from '../rule.ts';
+import { PAGES, perDevice, type Rule, plural } from '../rule.ts';
+import { append } from '../../report/group.ts';
 import type { Exchange } from '../traffic.ts';
 
 /**

@@ -1,5 +1,6 @@
 // Authentication phase: poll for the profile every 3–5 seconds, and stop on success, expiry or a new code.
-import { codeOwners, duration, PAGES, retryable, type RawFinding, type Rule, append, plural } from '../rule.ts';
+import { codeOwners, duration, PAGES, retryable, type RawFinding, type Rule, plural } from '../rule.ts';
+import { append } from '../../report/group.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
 const POLL_SOURCES = {

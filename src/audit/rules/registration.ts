@@ -1,5 +1,6 @@
 // Registration phase: client credentials registered once, access tokens reused until they expire.
-import { duration, PAGES, perDevice, type RawFinding, type Rule, append, startingBetween, plural } from '../rule.ts';
+import { duration, PAGES, perDevice, type RawFinding, type Rule, startingBetween, plural } from '../rule.ts';
+import { append } from '../../report/group.ts';
 import type { Exchange } from '../traffic.ts';
 
 const ok = (x: Exchange) => x.status >= 200 && x.status < 300;

@@ -1,6 +1,7 @@
 // Throttling: stay within Adobe's per-device limit, and wait at least a second after a 429.
 import { throttleStep, type ThrottleState } from '../../description/throttle.ts';
-import { duration, PAGES, type RawFinding, type Rule, type Thresholds, append, startingBetween, plural } from '../rule.ts';
+import { duration, PAGES, type RawFinding, type Rule, type Thresholds, startingBetween, plural } from '../rule.ts';
+import { append } from '../../report/group.ts';
 import type { Exchange, Traffic } from '../traffic.ts';
 
 const THROTTLE_SOURCE = 'Actual limits and endpoints / API response changes and response';
