@@ -257,15 +257,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   let url: string;
   try {
     url = await listen(server, o.port ?? 4011, o.host ?? '127.0.0.1');
-  } catch (error) {
-    await recording?.close();
-    throw error;
-  }
-  try {
     await writer.write(report('running'));
   } catch (error) {
-    // A proxy that cannot report does not start: nothing is left listening or open.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // A proxy that cannot listen or report does not start: nothing is left listening or open.
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     await recording?.close();
     throw error;
   }
