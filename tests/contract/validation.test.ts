@@ -61,7 +61,8 @@ describe('URI fast paths are subsets of the full RFC 3986 formats', () => {
     const documented = JSON.stringify(doc).match(/https:\/\/sp\.auth\.adobe\.com\/adobe-services\/logout\?[^"]*redirect_url=[^"]*%[^"]*/)?.[0];
     expect(documented).toBeDefined();
     expect(FAST_ABSOLUTE_URI.test(documented!)).toBe(true);
-    expect(FAST_ABSOLUTE_PATH.test(new URL(documented!).pathname + new URL(documented!).search)).toBe(true);
+    const { pathname, search } = new URL(documented!);
+    expect(FAST_ABSOLUTE_PATH.test(pathname + search)).toBe(true);
   });
 
   it('the validator still rejects what the full format rejects', () => {

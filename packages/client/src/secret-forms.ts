@@ -285,9 +285,9 @@ export class SecretForms {
 
 /** Line breaks, real or as JSON escapes (`\n`, `\r`). */
 const LINE_BREAKS = /[\r\n]|\\[rn]/g;
-/** Whether `text` has a line break, real or escaped (one class test first: most texts have none). */
 const ESCAPED_BREAK = /\\[rn]/;
 const BREAK_OR_BACKSLASH = /[\r\n\\]/;
+/** Whether `text` has a line break, real or escaped (one class test first: most texts have none). */
 const hasLineBreak = (text: string) => BREAK_OR_BACKSLASH.test(text) && (text.includes('\n') || text.includes('\r') || ESCAPED_BREAK.test(text));
 
 /** An occurrence (or overlapping occurrences, merged) of forms: text[start, end) and what replaces it. */
