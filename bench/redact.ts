@@ -1,7 +1,7 @@
 // Benchmark: the redaction core (SecretForms) against the algorithm it replaced, side by side in one
 // run: one split/join pass over the text per form, longest first, every secret's forms computed again
-// after each change. Same forms (encodedForms), same texts: a 256 KiB body (with echoes) with 16, 256 and
-// 2,048 secrets learned, a JSON body's 1,000 short strings, and a HAR recording's churn (a new 1 KiB token
+// after each change. Same forms (encodedForms), same texts: a 256 KiB body (with echoes) in 76-character lines with 16, 256
+// and 2,048 secrets learned, and on one line with 16, a JSON body's 1,000 short strings, and a HAR recording's churn (a new 1 KiB token
 // learned, then a short string redacted); and the HAR redactor's JWT rule and the check's URL rule on
 // hostile bodies against the regular expressions they replaced. Medians after a warm-up; ratios old / new.
 // Usage: tsx bench/redact.ts
@@ -84,7 +84,13 @@ for (const n of [16, 256, 2048]) {
   const [old, now] = [learned(() => new SequentialForms(), n), learned(() => new SecretForms(), n)];
   // The same echoes replaced (none of them overlap, where the two differ).
   if (old.replace(body) !== now.replace(body) || now.replace(body) === body) throw new Error('the two cores disagree');
-  rows.push([`256 KiB body, ${n} secrets`, timed(() => old.replace(body)), timed(() => now.replace(body))]);
+  rows.push([`256 KiB body in 76-character lines, ${n} secrets`, timed(() => old.replace(body)), timed(() => now.replace(body))]);
+}
+{
+  // The same body on one line: the core reads it once (with line breaks, a second time without them).
+  const oneLine = body.replace(/\n/g, ' ');
+  const [old, now] = [learned(() => new SequentialForms(), 16), learned(() => new SecretForms(), 16)];
+  rows.push(['256 KiB body on one line, 16 secrets', timed(() => old.replace(oneLine)), timed(() => now.replace(oneLine))]);
 }
 {
   const [old, now] = [learned(() => new SequentialForms(), 256), learned(() => new SecretForms(), 256)];
