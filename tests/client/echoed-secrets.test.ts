@@ -1,7 +1,8 @@
 // A hostile host that echoes the client's secrets back encoded — JSON-escaped (also with `\/`, and
 // as .NET escapes), %-encoded (also with lower-case hex), form-encoded, base64 and base64url, on
-// their own, inside longer base64 and wrapped across lines as MIME base64 — in error bodies and headers. The real client talks to it through the real proxy (which checks the traffic
-// and records it), and an application logs every answer through the client's Redactor. No canary
+// their own, inside longer base64, wrapped across lines as MIME base64 and as JSON inside a JSON
+// string — in error bodies and headers. The real client talks to it through the real proxy (which
+// checks the traffic and records it), and an application logs every answer through the client's Redactor. No canary
 // may reach a thrown error, a log entry, a logged line, the HAR recording or the check's report:
 // not whole, not as a 16-character slice, in none of those forms.
 //
@@ -58,6 +59,8 @@ function echoes(secret: string): Record<string, string> {
     at2: b64url(`["${secret}`),
     // Wrapped across lines (bodies only: a header has no line breaks).
     mime: mime(secret).wrapped,
+    // JSON in JSON: the request's JSON put into a string, which the body escapes once more.
+    nested: JSON.stringify({ s: secret }),
   };
 }
 
@@ -127,7 +130,8 @@ async function hostileHost(cleanup: (() => Promise<unknown>)[]) {
 function leaks(text: string): string[] {
   const found = new Set<string>();
   for (const [name, secret] of Object.entries(CANARY)) {
-    const forms = { ...echoes(secret), mime: mime(secret).pieces, json: JSON.stringify(secret).slice(1, -1), php: JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'), dotnet: dotnet(secret) };
+    const json = JSON.stringify(secret).slice(1, -1);
+    const forms = { ...echoes(secret), mime: mime(secret).pieces, json, php: json.replace(/\//g, '\\/'), nestedPhp: JSON.stringify(json).slice(1, -1).replace(/\//g, '\\/'), dotnet: dotnet(secret) };
     for (const [form, value] of Object.entries(forms)) {
       for (let i = 0; i + Math.min(16, value.length) <= value.length; i++) {
         if (text.includes(value.slice(i, i + 16))) found.add(`${name} (${form}: ${value.slice(i, i + 16)})`);

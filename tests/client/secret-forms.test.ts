@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/secret-forms.ts';
 
 describe('SecretForms', () => {
-  it('learns a secret as is, %-encoded (upper- and lower-case hex), form-encoded, JSON-escaped (also \\uXXXX), base64, and each with \\/ for /', () => {
-    expect(encodedForms('a b/c"é+d')).toEqual([
+  it('learns a secret as is, %-encoded (upper- and lower-case hex), form-encoded, JSON-escaped (also \\uXXXX), base64, and each with \\/ for /; then JSON in JSON', () => {
+    const all = encodedForms('a b/c"é+d');
+    expect(all.slice(0, 21)).toEqual([
       'a b/c"é+d',
       'a b\\/c"é+d',
       // %-encoded (encodeURIComponent), then with lower-case hex; with / kept (Python's quote), in
@@ -35,6 +36,16 @@ describe('SecretForms', () => {
       'EgYi9jIsOpK2',
       'hIGIvYyLDqStk',
     ]);
+    // Then JSON in JSON: every JSON form that escapes something (the six above), inside a JSON
+    // string again as each encoder writes it. Some of them, written out:
+    expect(all.slice(21)).toEqual(expect.arrayContaining([
+      'a b/c\\\\\\"é+d', // JSON.stringify twice
+      'a b\\\\\\/c\\\\\\"\\\\u00e9+d', // PHP's json_encode twice
+      'a b/c\\\\\\"\\\\u00e9+d', // Python's json.dumps twice
+      'a b/c\\\\u0022\\\\u00E9\\\\u002Bd', // System.Text.Json twice
+      'a b/c\\\\\\u0022\\u00E9\\u002Bd', // JSON.stringify, then System.Text.Json (\ as \\, " é + as \uXXXX)
+    ]));
+    expect(all.slice(21).every((f) => f.includes('\\\\'))).toBe(true);
     // Nothing to escape, and no + or / in its base64 (so base64url is the same).
     expect(encodedForms('plainvalue')).toEqual(['plainvalue', 'cGxhaW52YWx1ZQ==', 'cGxhaW52YWx1ZQ', 'cGxhaW52YWx1Z', 'BsYWludmFsdW', 'wbGFpbnZhbHVl']);
     // base64url where base64 has + and /: '>>>?' is Pj4+Pw, '???' is Pz8/.
@@ -62,6 +73,27 @@ describe('SecretForms', () => {
       phpJson: 'a+b\\/c<\\u00e9>\\"!*~ x',
       goJson: 'a+b/c\\u003cé\\u003e\\"!*~ x',
       dotnetJson: 'a\\u002Bb/c\\u003C\\u00E9\\u003E\\u0022!*~ x',
+    };
+    const forms = new SecretForms();
+    forms.learn(secret);
+    const text = Object.entries(echoes).map(([k, v]) => `${k}=${v};`).join(' ');
+    expect(forms.replace(text)).toBe(Object.keys(echoes).map((k) => `${k}=[redacted];`).join(' '));
+  });
+
+  // JSON inside a JSON string (a server that puts the request's JSON body into its JSON error
+  // message), each layer written by one of the encoders above: the inner layer's escapes are
+  // escaped again by the outer one (\ as \\, " as \", and PHP's / as \/ on either layer).
+  it('replaces the secret JSON-escaped twice, whichever encoders wrote the two layers', () => {
+    const secret = 'a+b/c<é>"!*~ x';
+    const echoes = {
+      javascript: 'a+b/c<é>\\\\\\"!*~ x',
+      python: 'a+b/c<\\\\u00e9>\\\\\\"!*~ x',
+      php: 'a+b\\\\\\/c<\\\\u00e9>\\\\\\"!*~ x',
+      phpInJavascript: 'a+b\\\\/c<\\\\u00e9>\\\\\\"!*~ x',
+      javascriptInPhp: 'a+b\\/c<\\u00e9>\\\\\\"!*~ x',
+      javascriptInDotnet: 'a\\u002Bb/c\\u003C\\u00E9\\u003E\\\\\\u0022!*~ x',
+      go: 'a+b/c\\\\u003cé\\\\u003e\\\\\\"!*~ x',
+      dotnet: 'a\\\\u002Bb/c\\\\u003C\\\\u00E9\\\\u003E\\\\u0022!*~ x',
     };
     const forms = new SecretForms();
     forms.learn(secret);

@@ -85,13 +85,15 @@ describe('secrets never reach messages or logs', () => {
   const ODD_SECRET = 'nIcjKsvW"rLazX\\jYenHirJo';
   const ODD_JSON = 'nIcjKsvW\\"rLazX\\\\jYenHirJo';
   const ODD_BASE64 = 'bkljaktzdlcickxhelhcalllbkhpckpv';
+  /** JSON in JSON: the request's JSON put into a string field, escaped again by the body. */
+  const ODD_NESTED = 'nIcjKsvW\\\\\\"rLazX\\\\\\\\jYenHirJo';
   const oddEcho = (): Reply => ({
     status: 400,
-    json: { error: ODD_BASE64, error_description: `client_secret ${ODD_SECRET} is not valid` },
+    json: { error: ODD_BASE64, error_description: `client_secret ${ODD_SECRET} is not valid`, request: JSON.stringify({ secret: ODD_SECRET }) },
     headers: { 'WWW-Authenticate': `Basic realm="pass", error="${ODD_BASE64}"`, 'X-Echo': ODD_JSON },
   });
 
-  it('from a host that echoes the client secret JSON-escaped and base64-encoded (errors, and logs through the Redactor)', async () => {
+  it('from a host that echoes the client secret JSON-escaped (also twice) and base64-encoded (errors, and logs through the Redactor)', async () => {
     adobe = await startFakeAdobe({ overrides: { token: oddEcho } });
     const redactor = new Redactor();
     // The application logs every response through the manager's Redactor.
@@ -103,12 +105,14 @@ describe('secrets never reach messages or logs', () => {
     expect(raw.join('\n')).toContain(`"error":"${ODD_BASE64}"`);
     expect(raw.join('\n')).toContain(`"error_description":"client_secret ${ODD_JSON} is not valid"`);
     expect(raw.join('\n')).toContain(`x-echo: ${ODD_JSON}`);
+    expect(raw.join('\n')).toContain(`"request":"{\\"secret\\":\\"${ODD_NESTED}\\"}"`);
     expect(raw.join('\n')).toContain(`www-authenticate: Basic realm="pass", error="${ODD_BASE64}"`);
     expect(error.message).toBe('DCR token request failed: HTTP 400');
     expect(logged.join('\n')).toContain('client_secret [redacted] is not valid');
     expect(logged.join('\n')).toContain('x-echo: [redacted]');
     const written = [exposed(error), ...logged].join('\n');
-    for (const form of [ODD_SECRET, ODD_JSON, ODD_BASE64]) expect(written).not.toContain(form.slice(0, 8));
+    expect(logged.join('\n')).toContain('"request":"{\\"secret\\":\\"[redacted]\\"}"');
+    for (const form of [ODD_SECRET, ODD_JSON, ODD_NESTED, ODD_BASE64]) expect(written).not.toContain(form.slice(0, 8));
     expect(written).not.toContain('rLazX');
   });
 

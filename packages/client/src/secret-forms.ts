@@ -31,19 +31,29 @@ export const REDACTED = '[redacted]';
  * - base64 and base64url of its UTF-8 bytes, with and without padding, and also the part of it
  *   that shows when the secret sits at any of the three byte positions inside a longer base64
  *   text (`Basic base64(id:secret)`, a base64 JSON blob);
+ * - the JSON forms that escape something, inside a JSON string once more as each JSON encoder
+ *   writes it: JSON in JSON, from a server that puts a request's JSON body into its JSON error
+ *   message or log line;
  * - each of these with `/` written `\/`, as PHP's JSON encoder does.
  * Forms shorter than MIN_SECRET_LENGTH are left out; a secret with nothing to escape has only a
  * few (its base64 ones).
  */
 export function encodedForms(secret: string): string[] {
-  const forms = [secret, ...percentForms(secret), ...jsonForms(secret), ...base64Forms(new TextEncoder().encode(secret))];
+  const json = jsonForms(secret);
+  const nested = [...json, ...json.map(phpSlashes)].filter((f) => /["\\]/.test(f)).flatMap(jsonForms);
+  const forms = [secret, ...percentForms(secret), ...json, ...base64Forms(new TextEncoder().encode(secret)), ...nested];
   const out = new Set<string>();
   for (const form of forms) {
     if (form.length < MIN_SECRET_LENGTH) continue;
     out.add(form);
-    if (form.includes('/')) out.add(form.replace(/\//g, '\\/'));
+    if (form.includes('/')) out.add(phpSlashes(form));
   }
   return [...out];
+}
+
+/** `/` written `\/`, as PHP's json_encode writes it. */
+function phpSlashes(form: string): string {
+  return form.replace(/\//g, '\\/');
 }
 
 /** `%XX` for a character of one byte. */
