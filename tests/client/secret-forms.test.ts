@@ -6,6 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { encodedForms, MIN_SECRET_LENGTH, SecretForms } from '../../packages/client/src/secret-forms.ts';
 
+/** Learns `secret`, then expects each named echo in a text (`name=echo;`) to be replaced whole and nothing else to change. */
+function expectEveryEchoReplaced(secret: string, echoes: Record<string, string>): void {
+  const forms = new SecretForms();
+  forms.learn(secret);
+  const text = Object.entries(echoes).map(([k, v]) => `${k}=${v};`).join(' ');
+  expect(forms.replace(text)).toBe(Object.keys(echoes).map((k) => `${k}=[redacted];`).join(' '));
+}
+
 describe('SecretForms', () => {
   it('learns a secret as is, %-encoded (upper- and lower-case hex), form-encoded, JSON-escaped (also \\uXXXX), base64, and each with \\/ for /; then JSON in JSON', () => {
     const all = encodedForms('a b/c"é+d');
@@ -74,10 +82,7 @@ describe('SecretForms', () => {
       goJson: 'a+b/c\\u003cé\\u003e\\"!*~ x',
       dotnetJson: 'a\\u002Bb/c\\u003C\\u00E9\\u003E\\u0022!*~ x',
     };
-    const forms = new SecretForms();
-    forms.learn(secret);
-    const text = Object.entries(echoes).map(([k, v]) => `${k}=${v};`).join(' ');
-    expect(forms.replace(text)).toBe(Object.keys(echoes).map((k) => `${k}=[redacted];`).join(' '));
+    expectEveryEchoReplaced(secret, echoes);
   });
 
   // JSON inside a JSON string (a server that puts the request's JSON body into its JSON error
@@ -95,10 +100,7 @@ describe('SecretForms', () => {
       go: 'a+b/c\\\\u003cé\\\\u003e\\\\\\"!*~ x',
       dotnet: 'a\\\\u002Bb/c\\\\u003C\\\\u00E9\\\\u003E\\\\u0022!*~ x',
     };
-    const forms = new SecretForms();
-    forms.learn(secret);
-    const text = Object.entries(echoes).map(([k, v]) => `${k}=${v};`).join(' ');
-    expect(forms.replace(text)).toBe(Object.keys(echoes).map((k) => `${k}=[redacted];`).join(' '));
+    expectEveryEchoReplaced(secret, echoes);
   });
 
   it('replaces every form of what it learned', () => {
