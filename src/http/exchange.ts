@@ -63,7 +63,10 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
     if (reason instanceof HttpFailure) throw reason;
     if (error instanceof HttpFailure) throw error;
     const e = error as Error & { cause?: { code?: string; message?: string } };
-    throw new HttpFailure('connection', e.cause?.code ?? e.cause?.message ?? e.message);
+    const cause = e.cause?.code ?? e.cause?.message ?? e.message;
+    // fetch refuses the Fetch standard's "bad ports" (6000, 6665–6669, 10080, …) before connecting, saying only "bad port".
+    if (cause === 'bad port') throw new HttpFailure('connection', `fetch refuses port ${new URL(url).port} (one of the Fetch standard's blocked ports); serve it on another port`);
+    throw new HttpFailure('connection', cause);
   } finally {
     clearTimeout(timer);
     bounds.signal?.removeEventListener('abort', onAbort);
