@@ -86,8 +86,14 @@ export class PassTimeoutError extends PassError {
 }
 
 export class PassNetworkError extends PassError {
-  constructor(operation: string, readonly causeCode: string | undefined) {
-    super(`${operation}: the connection failed${causeCode ? ` (${causeCode})` : ''}`, { kind: 'network', operation });
+  /**
+   * @param causeCode Node's error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when it has one
+   * @param blockedPort the port, when fetch refused it as one of the Fetch standard's blocked ports
+   *   (6000, 6665–6669, 10080, …): fetch says only "bad port" and gives no code
+   */
+  constructor(operation: string, readonly causeCode: string | undefined, readonly blockedPort?: string) {
+    const why = causeCode ?? (blockedPort ? `fetch refuses port ${blockedPort}, one of the Fetch standard's blocked ports` : undefined);
+    super(`${operation}: the connection failed${why ? ` (${why})` : ''}`, { kind: 'network', operation });
     this.name = 'PassNetworkError';
   }
 }

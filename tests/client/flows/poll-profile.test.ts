@@ -1,7 +1,7 @@
 // Polling for the profile after a second-screen sign-in: every 3–5 s, through transient failures,
 // never past notAfter — against a loopback host that fails in the ways production hosts do.
 import { afterEach, describe, expect, it } from 'vitest';
-import { clampPollInterval, pollProfileByCode, systemClock } from '../../../packages/client/src/index.ts';
+import { clampPollInterval, PassNetworkError, pollProfileByCode, systemClock } from '../../../packages/client/src/index.ts';
 import { enhanced, startFakeAdobe, type FakeAdobe, type Override } from '../support/fake-adobe.ts';
 import { passFor, rejection } from '../support/pass.ts';
 
@@ -83,6 +83,18 @@ describe('pollProfileByCode', () => {
     adobe = await startFakeAdobe({ overrides: { profileForCode: () => enhanced(403, 'authenticated_profile_expired', 'authentication') } });
     const { pass } = passFor(adobe);
     expect(await poll(pass, 60_000)).toMatchObject({ status: 'failed', httpStatus: 403, error: { code: 'authenticated_profile_expired' }, attempts: 1 });
+  });
+
+  it('gives up at once on a port fetch refuses (a wrong base URL, not a passing failure)', async () => {
+    adobe = await startFakeAdobe();
+    // Port 6000 is one of the Fetch standard's blocked ports: fetch refuses it before connecting.
+    const tokens = { getAccessToken: async () => 'token-for-the-blocked-port', invalidate: async () => {} };
+    const { pass } = passFor(adobe, { baseUrl: 'http://127.0.0.1:6000', tokens });
+    const start = adobe.clock.now();
+    const error = await rejection(poll(pass, 60_000));
+    expect(error).toBeInstanceOf(PassNetworkError);
+    expect(error).toMatchObject({ blockedPort: '6000' });
+    expect(adobe.clock.now() - start).toBe(0);
   });
 
   it('clamps the interval to 3–5 s', () => {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
+import { createPassClient, PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
 import { bundleScript } from '../support/bundle.ts';
 import { SECRET_PREFIX, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
 import { configuration, exposed, passFor, rejection } from '../support/pass.ts';
@@ -110,6 +110,16 @@ describe('bodies', () => {
     const error = await rejection(configuration(pass));
     expect(error).toBeInstanceOf(PassResponseError);
     expect(error.message).toMatch(/body larger than 10000 bytes \(maxResponseBytes\)/);
+  });
+
+  it('says which port fetch refused when the base URL is on one of the Fetch standard\'s blocked ports', async () => {
+    // Node's global fetch (no injected one), which refuses port 6000 (X11) before connecting.
+    const tokens = { getAccessToken: async () => 'token-for-the-blocked-port', invalidate: async () => {} };
+    const pass = createPassClient({ baseUrl: 'http://127.0.0.1:6000', tokens, retry: false });
+    const error = await rejection(configuration(pass));
+    expect(error).toBeInstanceOf(PassNetworkError);
+    expect(error).toMatchObject({ causeCode: undefined, blockedPort: '6000' });
+    expect(error.message).toBe('GET /api/v2/{serviceProvider}/configuration: the connection failed (fetch refuses port 6000, one of the Fetch standard\'s blocked ports)');
   });
 
   it('reports a connection closed without an answer as PassNetworkError', async () => {

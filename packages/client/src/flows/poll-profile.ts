@@ -2,7 +2,7 @@
 // through transient failures, never past the code's `notAfter`.
 import type { components, paths } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { isEnhancedError, PassError, PassRateLimitError, type EnhancedError } from '../errors.ts';
+import { isEnhancedError, PassError, PassNetworkError, PassRateLimitError, type EnhancedError } from '../errors.ts';
 import type { TypedClient } from '../typed.ts';
 
 type Profile = components['schemas']['Profile'];
@@ -41,9 +41,9 @@ function transientAnswer(status: number, error: unknown): boolean {
   return status >= 500 && !FINAL_ACTIONS.has(action ?? '');
 }
 
-/** A thrown error worth polling through: timeouts, broken connections, 429s, a 5xx HTML page. */
+/** A thrown error worth polling through: timeouts, broken connections, 429s, a 5xx HTML page. A port fetch refuses is not one. */
 function transientError(error: unknown): boolean {
-  if (!(error instanceof PassError)) return false;
+  if (!(error instanceof PassError) || (error instanceof PassNetworkError && error.blockedPort)) return false;
   if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'rate-limited') return true;
   return error.kind === 'unexpected-response' && (error.status ?? 0) >= 500;
 }

@@ -138,8 +138,10 @@ export function transport(o: TransportOptions = {}): Send {
       if (error instanceof PassResponseError) throw error;
       // Whatever fetch threw after an abort, the abort's reason says what happened.
       if (controller.signal.aborted) throw controller.signal.reason;
-      const code = (error as { cause?: { code?: unknown } }).cause?.code;
-      throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined);
+      const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+      const code = cause?.code;
+      const blockedPort = cause?.message === 'bad port' ? new URL(call.url).port : undefined;
+      throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined, blockedPort);
     } finally {
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
