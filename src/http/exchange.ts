@@ -4,7 +4,7 @@
 // (src/diff/fetch.ts). The deadline is a timer we hold for the whole exchange (an
 // AbortSignal.timeout() on a temporary Request stops firing once the signal is garbage-collected;
 // see TOOLCHAIN.md).
-import { waitOrAbort } from 'pass-contract-client';
+import { blockedPortOf, blockedPortReason, waitOrAbort } from 'pass-contract-client';
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
@@ -62,11 +62,10 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
     const reason = controller.signal.reason as unknown;
     if (reason instanceof HttpFailure) throw reason;
     if (error instanceof HttpFailure) throw error;
+    const port = blockedPortOf(error, url);
+    if (port) throw new HttpFailure('connection', `${blockedPortReason(port)}; serve it on another port`);
     const e = error as Error & { cause?: { code?: string; message?: string } };
-    const cause = e.cause?.code ?? e.cause?.message ?? e.message;
-    // fetch refuses the Fetch standard's "bad ports" (6000, 6665–6669, 10080, …) before connecting, saying only "bad port".
-    if (cause === 'bad port') throw new HttpFailure('connection', `fetch refuses port ${new URL(url).port} (one of the Fetch standard's blocked ports); serve it on another port`);
-    throw new HttpFailure('connection', cause);
+    throw new HttpFailure('connection', e.cause?.code ?? e.cause?.message ?? e.message);
   } finally {
     clearTimeout(timer);
     bounds.signal?.removeEventListener('abort', onAbort);

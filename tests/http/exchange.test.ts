@@ -50,7 +50,7 @@ describe('exchange()', () => {
   it('says which port Node\'s fetch refuses, and what to do, where fetch itself says only "bad port"', async () => {
     // 6000 (X11) is on the Fetch standard's list of blocked ports; fetch fails before connecting.
     const refused = exchange(globalThis.fetch, 'http://127.0.0.1:6000/openapi.json', {}, { timeoutMs: 10_000, maxBytes: 1024 });
-    await expect(refused).rejects.toMatchObject({ kind: 'connection', message: 'fetch refuses port 6000 (one of the Fetch standard\'s blocked ports); serve it on another port' });
+    await expect(refused).rejects.toMatchObject({ kind: 'connection', message: 'fetch refuses port 6000, one of the Fetch standard\'s blocked ports; serve it on another port' });
   });
 
   it('is cancelled by the caller\'s signal', async () => {

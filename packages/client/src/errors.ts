@@ -85,14 +85,24 @@ export class PassTimeoutError extends PassError {
   }
 }
 
+/**
+ * The port of `url` when fetch refused it as one of the Fetch standard's blocked ports (6000,
+ * 6665–6669, 10080, …): fetch fails before connecting, says only "bad port" and gives no code.
+ */
+export function blockedPortOf(error: unknown, url: string): string | undefined {
+  return (error as { cause?: { message?: unknown } } | undefined)?.cause?.message === 'bad port' ? new URL(url).port : undefined;
+}
+
+/** Why a blocked port failed, in our words. */
+export const blockedPortReason = (port: string) => `fetch refuses port ${port}, one of the Fetch standard's blocked ports`;
+
 export class PassNetworkError extends PassError {
   /**
    * @param causeCode Node's error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when it has one
-   * @param blockedPort the port, when fetch refused it as one of the Fetch standard's blocked ports
-   *   (6000, 6665–6669, 10080, …): fetch says only "bad port" and gives no code
+   * @param blockedPort the port, when fetch refused it as a blocked port (blockedPortOf)
    */
   constructor(operation: string, readonly causeCode: string | undefined, readonly blockedPort?: string) {
-    const why = causeCode ?? (blockedPort ? `fetch refuses port ${blockedPort}, one of the Fetch standard's blocked ports` : undefined);
+    const why = causeCode ?? (blockedPort ? blockedPortReason(blockedPort) : undefined);
     super(`${operation}: the connection failed${why ? ` (${why})` : ''}`, { kind: 'network', operation });
     this.name = 'PassNetworkError';
   }

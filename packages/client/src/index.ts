@@ -93,7 +93,7 @@ export { DcrTokenManager, type DcrOptions } from './dcr.ts';
 export { MemoryTokenStore, Mutex, type TokenStore, type TokenState, type ClientCredentials, type AccessToken, type LockOptions } from './stores.ts';
 export * from './device.ts';
 export {
-  PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode,
+  PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode, blockedPortOf, blockedPortReason,
   type EnhancedError, type ErrorAction, type PassErrorKind,
 } from './errors.ts';
 export { Redactor } from './redact.ts';

@@ -1,7 +1,7 @@
 // The innermost layer: one HTTP exchange with a timeout, the caller's signal, no redirects
 // followed, and a bounded body that must be JSON.
 import { waitOrAbort } from '../abort.ts';
-import { PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
+import { blockedPortOf, PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
 import type { Call, Send } from './call.ts';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -138,10 +138,8 @@ export function transport(o: TransportOptions = {}): Send {
       if (error instanceof PassResponseError) throw error;
       // Whatever fetch threw after an abort, the abort's reason says what happened.
       if (controller.signal.aborted) throw controller.signal.reason;
-      const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-      const code = cause?.code;
-      const blockedPort = cause?.message === 'bad port' ? new URL(call.url).port : undefined;
-      throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined, blockedPort);
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined, blockedPortOf(error, call.url));
     } finally {
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
