@@ -2,7 +2,7 @@
 // in every place a server can put text — OAuth `error` / `error_description`, enhanced-error
 // fields, HTML pages, plain bodies, headers. None may reach an error message or a log entry.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DcrTokenManager, Redactor, safeCode, type LogEntry } from '../../packages/client/src/index.ts';
+import { createPassClient, createTypedClient, DcrTokenManager, Redactor, safeCode, type LogEntry } from '../../packages/client/src/index.ts';
 import { enhanced, SECRET_PREFIX, startFakeAdobe, STATEMENT, type FakeAdobe, type Hit, type Reply } from './support/fake-adobe.ts';
 import { loggingFetch } from './support/logging-fetch.ts';
 import { configuration, deviceInfo, exposed, logout, passFor, rejection } from './support/pass.ts';
@@ -147,6 +147,36 @@ describe('secrets never reach messages or logs', () => {
     for (let i = 0; i < 300; i++) expect(redactor.text(`{"refresh_token":"${value(i)}"}`)).toBe('{"refresh_token":"[redacted]"}');
     // 300 learned: the first 44 are forgotten, the last 256 are not; the given one stays.
     expect(redactor.text(`${value(0)} ${value(43)} ${value(44)} ${value(299)} ${given}`)).toBe(`${value(0)} ${value(43)} [redacted] [redacted] [redacted]`);
+  });
+
+  it('a base URL with a password is refused when the client is built, without repeating it (fetch would quote the whole URL at the first call)', async () => {
+    const canary = `${SECRET_PREFIX}-url-password`;
+    const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
+    // Left to fetch, the password reaches the error: what the client used to throw at the first call.
+    const fromFetch = await rejection(Promise.resolve().then(() => new Request(`https://pass-user:${canary}@sp.auth-staging.adobe.com/api/v2/REF30/configuration`)));
+    expect(exposed(fromFetch)).toContain(canary);
+    for (const baseUrl of [`https://pass-user:${canary}@sp.auth-staging.adobe.com`, `http://pass-user:${canary}@127.0.0.1:99999`, `https://${canary}@sp.auth-staging.adobe.com`]) {
+      const builds = {
+        createPassClient: () => createPassClient({ baseUrl, tokens }),
+        createTypedClient: () => createTypedClient({ baseUrl }),
+        DcrTokenManager: () => new DcrTokenManager({ baseUrl, deviceInfo, softwareStatement: STATEMENT }),
+      };
+      for (const [owner, build] of Object.entries(builds)) {
+        let error: unknown;
+        try {
+          build();
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `${owner} with ${baseUrl.replace(canary, '…')}`).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toMatch(new RegExp(`^${owner}: baseUrl (must not carry a user or password|is not a URL)`));
+        expect(exposed(error)).not.toContain(canary.slice(0, 12));
+        expect(exposed(error)).not.toContain('pass-user');
+      }
+    }
+    // A relative base URL (openapi-fetch allows one in a browser) and a plain host are still fine.
+    expect(() => createTypedClient({ baseUrl: '/adobe' })).not.toThrow();
+    expect(() => createPassClient({ baseUrl: 'https://sp.auth-staging.adobe.com', tokens })).not.toThrow();
   });
 
   it('keeps real error codes, drops anything token-like or known', () => {

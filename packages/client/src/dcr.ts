@@ -2,6 +2,7 @@
 // store, however many callers, instances or processes share it.
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/schema.d.ts';
+import { checkBaseUrl } from './base-url.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { PassError, safeCode } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -57,6 +58,7 @@ export class DcrTokenManager {
   private state: TokenState | undefined;
 
   constructor(private readonly options: DcrOptions) {
+    checkBaseUrl('DcrTokenManager', options.baseUrl);
     this.store = options.store ?? new MemoryTokenStore();
     this.clock = options.clock ?? systemClock;
     this.redactor = options.redactor ?? new Redactor();

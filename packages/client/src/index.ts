@@ -4,6 +4,7 @@ import createClient, { type ClientOptions } from 'openapi-fetch';
 import { operations } from '../generated/operations.ts';
 import type { paths } from '../generated/schema.d.ts';
 import { DecisionCache, type DecisionCacheOptions } from './cache/decisions.ts';
+import { checkBaseUrl } from './base-url.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DcrTokenManager, type DcrOptions } from './dcr.ts';
 import type { Logger } from './log.ts';
@@ -26,6 +27,7 @@ export type { TypedClient } from './typed.ts';
  * and redirects not followed. No timeouts, retries or tokens: that is `createPassClient`.
  */
 export function createTypedClient(options: ClientOptions = {}): TypedClient {
+  checkBaseUrl('createTypedClient', options.baseUrl);
   const client = createClient<paths>({ headers: { Accept: 'application/json' }, redirect: 'manual', ...options });
   client.use(contentTypeMiddleware(operations));
   return client as TypedClient;
@@ -65,6 +67,7 @@ export type PassClient = TypedClient & {
 export const needsAccessToken = (method: string, schemaPath: string): boolean => operations[`${method} ${schemaPath}`]?.bearer ?? false;
 
 export function createPassClient(options: PassClientOptions): PassClient {
+  checkBaseUrl('createPassClient', options.baseUrl);
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const limit = options.limit ?? false;
