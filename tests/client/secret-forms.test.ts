@@ -216,6 +216,13 @@ describe('SecretForms', () => {
     expect(windowsy.replace(JSON.stringify({ a: 'line\nC:\\new-secret-7f3a9c', b: '7f3a9c-old-secret\\new' }))).toBe('{"a":"line\\nC:\\\\[redacted]","b":"[redacted]new"}');
   });
 
+  it('learns a secret with white space around it also trimmed (a value pasted with its line break)', () => {
+    expect(encodedForms('\tpasted-value\r\n')).toEqual(expect.arrayContaining(['\tpasted-value\r\n', '%09pasted-value%0D%0A', 'pasted-value', 'cGFzdGVkLXZhbHVl']));
+    expectEveryEchoReplaced('pasted secret \n', { raw: 'pasted secret \n', trimmed: 'pasted secret', form: 'pasted+secret', json: 'pasted secret \\n' });
+    // Nothing around it: no second value.
+    expect(encodedForms('plainvalue')).toHaveLength(6);
+  });
+
   it('does not learn values shorter than 6 characters', () => {
     expect(MIN_SECRET_LENGTH).toBe(6);
     const forms = new SecretForms();

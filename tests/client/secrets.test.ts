@@ -116,6 +116,24 @@ describe('secrets never reach messages or logs', () => {
     expect(written).not.toContain('rLazX');
   });
 
+  it('a client secret pasted with its line break, echoed trimmed by a host that trims what it reads', async () => {
+    // Lower case and underscores, so that it even passes for an error code; no digit, so the token-like rule leaves it.
+    const pasted = 'pasted_client_secret_words\n';
+    const trimmed = pasted.trim();
+    adobe = await startFakeAdobe({
+      overrides: { token: () => ({ status: 400, json: { error: trimmed, error_description: `client_secret ${trimmed} is not valid` }, headers: { 'X-Echo': trimmed } }) },
+    });
+    const redactor = new Redactor();
+    const { fetch: fetchAndLog, raw, logged } = loggingFetch(redactor);
+    const manager = new DcrTokenManager({ baseUrl: adobe.baseUrl, deviceInfo, clientCredentials: { clientId: 'client-pasted', clientSecret: pasted }, clock: adobe.clock, fetch: fetchAndLog, redactor });
+    const error = await rejection(manager.getAccessToken());
+    expect(raw.join('\n')).toContain(`"error_description":"client_secret ${trimmed} is not valid"`);
+    expect(error.message).toBe('DCR token request failed: HTTP 400');
+    const written = [exposed(error), ...logged].join('\n');
+    expect(written).not.toContain('pasted_client');
+    expect(written).not.toContain('secret_words');
+  });
+
   it('a secret issued at registration and echoed base64-encoded where the error code belongs', async () => {
     adobe = await startFakeAdobe({
       overrides: {

@@ -25,6 +25,11 @@ describe('check Redactor', () => {
     expect(r.show('a'.repeat(300), 10)).toBe(`"${'a'.repeat(9)}…`);
   });
 
+  it('a secret from the environment with white space around it (pasted with its line break) also goes where it shows trimmed', () => {
+    const r = new Redactor(['Xk2-pasted-canary\n', ' pw-spaced-canary ']);
+    expect(r.text('trimmed Xk2-pasted-canary; sent Xk2-pasted-canary%0A; b64 WGsyLXBhc3RlZC1jYW5hcnk=; spaced pw-spaced-canary.')).toBe('trimmed [redacted]; sent [redacted]; b64 [redacted]; spaced [redacted].');
+  });
+
   it('leaves a megabyte of dotted words from a hostile host as it is', () => {
     const body = 'a.'.repeat(512 * 1024);
     expect(new Redactor().text(body)).toBe(body);

@@ -35,18 +35,24 @@ export const REDACTED = '[redacted]';
  *   writes it: JSON in JSON, from a server that puts a request's JSON body into its JSON error
  *   message or log line;
  * - each of these with `/` written `\/`, as PHP's JSON encoder does.
- * Forms shorter than MIN_SECRET_LENGTH are left out; a secret with nothing to escape has only a
- * few (its base64 ones).
+ * A secret with white space around it (a value pasted into an environment variable or a CI secret
+ * with its line break) also has the forms of its trimmed value: what a server that trims, or an
+ * echo that cuts at white space, shows. Forms shorter than MIN_SECRET_LENGTH are left out; a
+ * secret with nothing to escape has only a few (its base64 ones).
  */
 export function encodedForms(secret: string): string[] {
-  const json = jsonForms(secret);
-  const nested = [...json, ...json.map(phpSlashes)].filter((f) => /["\\]/.test(f)).flatMap(jsonForms);
-  const forms = [secret, ...percentForms(secret), ...json, ...base64Forms(new TextEncoder().encode(secret)), ...nested];
+  const trimmed = secret.trim();
+  const values = trimmed !== secret ? [secret, trimmed] : [secret];
   const out = new Set<string>();
-  for (const form of forms) {
-    if (form.length < MIN_SECRET_LENGTH) continue;
-    out.add(form);
-    if (form.includes('/')) out.add(phpSlashes(form));
+  for (const value of values) {
+    const json = jsonForms(value);
+    const nested = [...json, ...json.map(phpSlashes)].filter((f) => /["\\]/.test(f)).flatMap(jsonForms);
+    const forms = [value, ...percentForms(value), ...json, ...base64Forms(new TextEncoder().encode(value)), ...nested];
+    for (const form of forms) {
+      if (form.length < MIN_SECRET_LENGTH) continue;
+      out.add(form);
+      if (form.includes('/')) out.add(phpSlashes(form));
+    }
   }
   return [...out];
 }
