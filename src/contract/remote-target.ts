@@ -22,6 +22,17 @@ export const ENV = {
   deviceInfo: 'PASS_DEVICE_INFO',
 } as const;
 
+/**
+ * The environment with each PASS_* value trimmed, and a blank one unset: a credential pasted into a
+ * CI secret often keeps its line break, which no software statement, client secret or id has, and
+ * which Adobe would refuse (the redactor learns both, as given and trimmed).
+ */
+export function passEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of Object.values(ENV)) out[name] = env[name]?.trim() || undefined;
+  return out;
+}
+
 export interface RemoteOptions {
   url: URL;
   label: string;
@@ -69,8 +80,11 @@ export class RemoteTarget implements Target {
   private readonly dcrOps: { register?: Operation; token?: Operation };
   private dcr: DcrSession | undefined;
 
+  /** The PASS_* values as the run uses them (passEnv). */
+  private readonly env: Record<string, string | undefined>;
+
   constructor(private readonly o: RemoteOptions) {
-    const env = o.env;
+    const env = (this.env = passEnv(o.env));
     const missing: string[] = [];
     if (!env[ENV.softwareStatement] && !(env[ENV.clientId] && env[ENV.clientSecret])) missing.push(`${ENV.softwareStatement} (or ${ENV.clientId} and ${ENV.clientSecret})`);
     if (!env[ENV.serviceProvider]) missing.push(ENV.serviceProvider);
@@ -96,7 +110,7 @@ export class RemoteTarget implements Target {
 
   async open({ signal, emit }: OpenContext): Promise<void> {
     await probe(this.o.url, this.o.probeTimeoutMs ?? 5000, signal);
-    const env = this.o.env;
+    const env = this.env;
     this.dcr = new DcrSession({
       ...this.dcrOps,
       ...(env[ENV.softwareStatement] ? { softwareStatement: env[ENV.softwareStatement] } : {}),
@@ -142,7 +156,7 @@ export class RemoteTarget implements Target {
   }
 
   private async prepare(request: CaseRequest, signal: AbortSignal): Promise<CaseRequest | { unavailable: string }> {
-    const env = this.o.env;
+    const env = this.env;
     const headers = { ...request.headers };
     // Sent from this machine, not relayed for a device: Adobe must see our own address.
     delete headers['X-Forwarded-For'];

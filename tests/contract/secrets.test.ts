@@ -54,6 +54,19 @@ describe('no secret reaches a report or a log line', () => {
     expectNoSecret(run.texts, [STATEMENT, PASSWORD, ...run.issued]);
   });
 
+  it('values pasted with their line breaks (as CI secrets often are) are used trimmed, and shown in neither form', async () => {
+    const run = await cliRun({ echo: true }, { PASS_SOFTWARE_STATEMENT: `${STATEMENT}\n`, PASS_SERVICE_PROVIDER: ' REF30\n', PASS_MVPD: 'Cablevision\r\n' });
+    // Registration took the statement (the host accepts only the exact one) and issued credentials and a token.
+    expect(run.issued.length).toBeGreaterThanOrEqual(3);
+    const register = run.fake.received.filter((r) => r.operationId === 'retrieveClientCredentials' && r.body.includes(STATEMENT.slice(0, 40)));
+    expect(register.length).toBeGreaterThan(0);
+    for (const r of register) expect(JSON.parse(r.body).software_statement).toBe(STATEMENT);
+    const paths = run.fake.received.map((r) => r.path).filter((p) => p.includes('REF30'));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((p) => /%0D|%0A|%20/i.test(p))).toEqual([]);
+    expectNoSecret(run.texts, [STATEMENT, PASSWORD, ...run.issued]);
+  });
+
   it('a host that puts secrets into documented fields, headers and DCR error messages', async () => {
     let token = '';
     const run = await cliRun({
