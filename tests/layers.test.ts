@@ -45,8 +45,9 @@ const MAY_IMPORT: Record<string, readonly string[] | typeof ANY> = {
  * a scope). Everything else from npm is free to use where it is needed.
  */
 const PACKAGE_USERS: Record<string, readonly string[]> = {
-  // The client is its own package; the tools use it by name (http's exchange shares its abortable wait).
-  'pass-contract-client': ['http', 'contract', 'mock', 'simulator', 'cli', '.'],
+  // The client is its own package; the tools use it by name (http's exchange shares its abortable
+  // wait and blocked-port message, the report writers its mkdir -p).
+  'pass-contract-client': ['http', 'report', 'contract', 'mock', 'simulator', 'cli', '.'],
   '@stoplight/': ['prism', 'mock'],
   commander: ['cli'],
 };

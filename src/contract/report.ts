@@ -2,10 +2,11 @@
 // (a GitHub step summary), report.json for tools. Written atomically, again after every case, so a
 // run that is killed or times out still leaves a report that says it did not finish.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirectory } from 'pass-contract-client/node';
 import writeFileAtomic from 'write-file-atomic';
-import { writeReportFiles } from '../report/files.ts';
+import { reportDirMessage, writeReportFiles } from '../report/files.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
@@ -194,13 +195,11 @@ export const REPORT_FILES = ['junit.xml', 'summary.md', 'report.json'] as const;
 /** Checks, before anything is sent, that the report directory can be created and written. */
 export async function prepareReportDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
-    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await makeDirectory(dir);
     await writeFileAtomic(join(dir, '.pass-contract-write-test'), '');
     await rm(join(dir, '.pass-contract-write-test'), { force: true });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`--report ${dir} cannot hold the report: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : (e.code ?? e.message)}`);
+    throw new UsageError(reportDirMessage(dir, error));
   }
 }
 

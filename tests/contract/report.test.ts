@@ -64,6 +64,8 @@ describe('report files', () => {
       await writeFile(file, 'x');
       await expect(runCheck({ target: host.baseUrl, reportDir: file, env: ENV, description, driftFile: false })).rejects.toThrow(/--report .*a-file cannot hold the report: a file is in the way/);
       await expect(runCheck({ target: host.baseUrl, reportDir: join(file, 'sub'), env: ENV, description, driftFile: false })).rejects.toThrow(/cannot hold the report/);
+      // Under /proc, where Node's own recursive mkdir spins forever: a clear answer instead.
+      await expect(runCheck({ target: host.baseUrl, reportDir: '/proc/pass-contract-report/sub', env: ENV, description, driftFile: false })).rejects.toThrow(/--report \/proc\/pass-contract-report\/sub cannot hold the report: (ENOENT|EACCES|EPERM)/);
       expect(host.received).toEqual([]);
     } finally {
       await host.close();

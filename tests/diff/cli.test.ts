@@ -1,5 +1,5 @@
 // `pass-contract diff` through main(): output formats, the JSON shape, exit codes by --fail-on, report files.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,16 @@ describe('pass-contract diff', () => {
     const junit = await readFile(join(dir, 'diff.junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase classname="diff" name="GET \/things\/\{thingId\}"[^>]*>\s*<failure message="breaking response-property-became-optional/);
     expect(await readFile(join(dir, 'diff.md'), 'utf8')).toBe(`${t.out.join('\n')}\n`);
+  });
+
+  it('exits 2 with the reason when --report cannot hold the report: a file in the way, a path under /proc', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'diff-cli-')), 'a-file');
+    await writeFile(file, 'x');
+    for (const [dir, reason] of [[file, 'a file is in the way'], [join(file, 'sub'), 'a file is in the way'], ['/proc/pass-contract-diff/sub', 'ENOENT']] as const) {
+      const t = io();
+      expect(await main(['diff', base, revision, '--report', dir], t.io)).toBe(2);
+      expect(t.err).toEqual([`pass-contract: --report ${dir} cannot hold the report: ${reason}`]);
+    }
   });
 
   it('exits 2 with the reason when a description cannot be loaded', async () => {

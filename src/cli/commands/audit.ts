@@ -7,6 +7,7 @@ import { UsageError } from '../../contract/usage-error.ts';
 import { loadDescription } from '../../description/index.ts';
 import { HarReadError } from '../../http/har.ts';
 import type { CommandContext } from '../io.ts';
+import { asUsageError } from './options.ts';
 
 interface Options { report: string; format: 'text' | 'github'; failOn: FailOn; serverToServer: boolean; host?: string[]; allowHeader?: string[] }
 
@@ -40,7 +41,7 @@ export function auditCommand({ io, setExitCode }: CommandContext): Command {
         throw error;
       }
       for (const line of opts.format === 'github' ? renderGithubAnnotations(report) : renderText(report)) io.out(line);
-      const written = await writeAuditReports(opts.report, report);
+      const written = await writeAuditReports(opts.report, report).catch(asUsageError);
       const c = report.counts;
       const t = report.traffic;
       io.out(`${t.exchanges} requests from ${t.devices} device${t.devices === 1 ? '' : 's'} (${t.ignored} other entries ignored); ${c.rules} rules: ${c.pass} pass, ${c.fail} fail, ${c.notExercised} not exercised, ${c.undecided} undecided; ${c.notCheckable} not checkable from traffic`);

@@ -21,7 +21,7 @@ export function diffCommand({ io, setExitCode }: CommandContext): Command {
       const text = render(report, opts.format, opts.failOn);
       if (text) io.out(text.trimEnd());
       if (opts.report) {
-        const files = await writeDiffReports(opts.report, report, opts.failOn);
+        const files = await writeDiffReports(opts.report, report, opts.failOn).catch(asUsageError);
         io.err(`report: ${files.join(', ')}`);
       }
       setExitCode(exitCodeFor(report.changes, opts.failOn));

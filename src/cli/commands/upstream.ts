@@ -43,7 +43,7 @@ export function upstreamCommand({ io, setExitCode }: CommandContext): Command {
       for (const w of report.warnings) io.err(`warning: ${w}`);
       io.out((opts.format === 'json' ? renderUpstreamJson(report) : renderUpstreamMarkdown(report)).trimEnd());
       if (opts.report) {
-        const files = await writeUpstreamReports(opts.report, report);
+        const files = await writeUpstreamReports(opts.report, report).catch(asUsageError);
         io.err(`report: ${files.join(', ')}`);
       }
       setExitCode(report.counts.new > 0 ? 1 : 0);

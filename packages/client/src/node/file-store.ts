@@ -7,11 +7,14 @@
 // file with the secret in it, and proper-lockfile recognises a dead holder only once its lock's
 // mtime is `stale` old (10 s by default), blocking every process sharing the store until then.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Mutex, type LockOptions, type TokenState, type TokenStore } from '../stores.ts';
 import { PassError } from '../errors.ts';
 import { isRunning, lockLeftover, thisHost, withFileLock, type FileLockOptions } from './file-lock.ts';
+import { makeDirectory } from './make-dir.ts';
+
+export { makeDirectory };
 
 export interface FileTokenStoreOptions extends FileLockOptions {
   /** Test seam: runs after the temp file is written and before the rename. */
@@ -58,7 +61,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async save(state: TokenState): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.dir, 0o700);
     const temp = join(this.dir, `.${this.base}.${HOST_TAG}.${process.pid}.${randomUUID()}.tmp`);
     try {
       const handle = await open(temp, 'wx', 0o600);
@@ -87,7 +90,7 @@ export class FileTokenStore implements TokenStore {
     let queue = processQueues.get(this.path);
     if (!queue) processQueues.set(this.path, (queue = new Mutex()));
     const run = async () => {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await makeDirectory(this.dir, 0o700);
       return withFileLock(
         this.lockPath,
         async () => {

@@ -1,0 +1,60 @@
+// makeDirectory, the `mkdir -p` the token store and every report writer use: it creates what is
+// missing, takes races and existing directories, and answers with an error where Node's own
+// recursive mkdir never answers (a path under /proc, shown here in a child process with a deadline).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileTokenStore, makeDirectory } from '../../../packages/client/src/node/file-store.ts';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+const tmp = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'pass-make-dir-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('makeDirectory', () => {
+  it('creates every missing parent with the mode given, and takes a directory that exists', async () => {
+    const root = await tmp();
+    const deep = join(root, 'a', 'b', 'c');
+    await makeDirectory(deep, 0o700);
+    for (const d of [join(root, 'a'), join(root, 'a', 'b'), deep]) {
+      const s = await stat(d);
+      expect(s.isDirectory()).toBe(true);
+      expect(s.mode & 0o077).toBe(0); // nothing for group or others
+    }
+    await expect(makeDirectory(deep)).resolves.toBeUndefined();
+    await expect(makeDirectory(root)).resolves.toBeUndefined();
+  });
+
+  it('takes twenty calls racing for the same new path', async () => {
+    const deep = join(await tmp(), 'x', 'y', 'z');
+    await Promise.all(Array.from({ length: 20 }, () => makeDirectory(deep)));
+    expect((await stat(deep)).isDirectory()).toBe(true);
+  });
+
+  it('says ENOTDIR when a file is in the way, at the path or above it', async () => {
+    const file = join(await tmp(), 'a-file');
+    await writeFile(file, 'x');
+    await expect(makeDirectory(file)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(makeDirectory(join(file, 'sub', 'deeper'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  it('answers under /proc, where a mkdir of a new entry says ENOENT (Linux) and Node\'s recursive mkdir spins forever; so does the token store', async () => {
+    await expect(makeDirectory('/proc/pass-contract-make-dir/sub')).rejects.toMatchObject({ code: 'ENOENT' });
+    // The token store on such a path: an error, for saving and for its lock.
+    const store = new FileTokenStore('/proc/pass-contract-store/tokens.json');
+    await expect(store.save({})).rejects.toMatchObject({ code: expect.stringMatching(/^(ENOENT|EACCES|EPERM|EROFS)$/) });
+    await expect(store.withLock(async () => 'locked')).rejects.toMatchObject({ code: expect.stringMatching(/^(ENOENT|EACCES|EPERM|EROFS)$/) });
+    // The adversary, in a child so that its spinning thread dies with it: still no answer after 2 s.
+    const script = "require('node:fs').promises.mkdir('/proc/pass-contract-make-dir/sub', { recursive: true }).then(() => console.log('made'), (e) => console.log(e.code))";
+    const child = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 2000, killSignal: 'SIGKILL' }).then(() => 'answered', (e: { killed?: boolean }) => (e.killed ? 'killed at the deadline' : 'failed'));
+    expect(child).toBe('killed at the deadline');
+  });
+});
