@@ -23,17 +23,19 @@ const MAY_IMPORT: Record<string, readonly string[] | typeof ANY> = {
   // Leaves: shared HTTP plumbing (bounded exchange, body reader, listen/close) and report writers.
   http: [],
   report: [],
+  // Bounded reads of the files a user names (descriptions, scenarios, waivers, accepted drift).
+  files: [],
   // The loaded, compiled description: the object every layer above receives.
   description: ['http'],
   // Prism, loaded once for the mock.
   prism: ['description'],
   // Siblings over the description: none imports another; the top layer starts them and passes the description down.
   mock: ['description', 'http', 'prism', 'report'],
-  simulator: ['description', 'http', 'report'],
-  contract: ['description', 'http', 'report'],
+  simulator: ['description', 'files', 'http', 'report'],
+  contract: ['description', 'files', 'http', 'report'],
   // The drift proxy checks live traffic with the contract's response checker.
   proxy: ['contract', 'description', 'http', 'report'],
-  diff: ['description', 'http', 'report'],
+  diff: ['description', 'files', 'http', 'report'],
   audit: ['description', 'http', 'report'],
   // The top layer: commands and library entries wire the layers together.
   cli: ANY,
@@ -147,7 +149,7 @@ describe('src/ dependencies', () => {
     expect(edges.length).toBeGreaterThan(200);
     // A file that imports a sibling's server, wherever it sits, is named with the import.
     expect(violations(join(SRC, 'contract', 'x.ts'), "import { startMock } from '../mock/server.ts';")).toEqual([
-      "src/contract/x.ts imports '../mock/server.ts' (src/mock), which src/contract may not import (it may import: src/description, src/http, src/report)",
+      "src/contract/x.ts imports '../mock/server.ts' (src/mock), which src/contract may not import (it may import: src/description, src/files, src/http, src/report)",
     ]);
     expect(violations(join(SRC, 'contract', 'x.ts'), "const { startSimulator } = await import('../simulator/server.ts');")).toHaveLength(1);
     expect(violations(join(SRC, 'simulator', 'x.ts'), "import type { Target } from '../contract/target.ts';")).toHaveLength(1);

@@ -1,12 +1,12 @@
 // The accepted-drift file (`pass-contract.drift.yaml`): drifts the user knows about, each with a
 // reason and an expiry date. A matching drift is reported as accepted; an expired entry fails the run.
-import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { Drift } from './check-response.ts';
 import { RULES, type RuleId } from './rules.ts';
 import type { CaseResult } from './results.ts';
 import { settle } from './results.ts';
+import { readTextFile, type InputFileError } from '../files/read-text.ts';
 import { UsageError } from './target.ts';
 
 export const DEFAULT_DRIFT_FILE = 'pass-contract.drift.yaml';
@@ -55,9 +55,9 @@ const validate = new Ajv2020({ allErrors: true }).compile(SCHEMA);
 export async function loadAcceptances(file: string, operationIds: string[]): Promise<Acceptances> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextFile(file);
   } catch (error) {
-    throw new UsageError(`cannot read the accepted-drift file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot read the accepted-drift file ${file}: ${(error as InputFileError).reason}`);
   }
   return parseAcceptances(text, file, operationIds);
 }

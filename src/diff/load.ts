@@ -1,10 +1,10 @@
 // Loads an OpenAPI 3.0/3.1 document from a file or URL (JSON or YAML, multi-file) with every $ref resolved.
 // @apidevtools/json-schema-ref-parser resolves the references; `yaml` parses; fetch.ts bounds the network.
-import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
 import { getByPointer, pointerSegment, type Json } from '../description/document.ts';
+import { readTextFile } from '../files/read-text.ts';
 import { DEFAULT_LIMITS, displayUrl, fetchResource, fetchText, isHttpUrl, type FetchLimits } from './fetch.ts';
 
 /** A parsed document whose $refs are replaced by the objects they point at (cycles stay cycles). */
@@ -46,9 +46,9 @@ function parseText(text: string, where: string): unknown {
 async function readSource(source: string, limits: FetchLimits): Promise<string> {
   if (isHttpUrl(source)) return fetchText(source, limits);
   try {
-    return await readFile(source, 'utf8');
+    return await readTextFile(source, limits.maxBytes);
   } catch (error) {
-    throw new LoadError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new LoadError((error as Error).message);
   }
 }
 

@@ -1,6 +1,6 @@
 // The waiver list (openapi/UPSTREAM-WAIVERS.yaml): known differences from Adobe's published files, each with why.
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { readTextFile, type InputFileError } from '../files/read-text.ts';
 import type { Finding } from './upstream.ts';
 
 export interface Waiver {
@@ -40,9 +40,9 @@ export function parseWaivers(text: string, where: string): Waiver[] {
 export async function loadWaivers(path: string): Promise<Waiver[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextFile(path);
   } catch (error) {
-    throw new WaiverError(`cannot read waivers ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new WaiverError(`cannot read waivers ${path}: ${(error as InputFileError).reason}`);
   }
   return parseWaivers(text, path);
 }

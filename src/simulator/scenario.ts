@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { projectRoot, type JsonObject } from '../description/document.ts';
+import { readTextFileSync, type InputFileError } from '../files/read-text.ts';
 import type { Description } from '../description/index.ts';
 
 export const scenarioSchemaPath = join(projectRoot, 'schemas', 'scenario.schema.json');
@@ -276,9 +277,9 @@ export function parseScenario(text: string, source: string, description: Descrip
 export function loadScenario(description: Description, path: string = defaultScenarioPath): Scenario {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFileSync(path);
   } catch (error) {
-    throw new ScenarioError(path, [{ pointer: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    throw new ScenarioError(path, [{ pointer: '', message: `cannot read the file (${(error as InputFileError).reason})` }]);
   }
   return parseScenario(text, path, description, { schema: path !== defaultScenarioPath });
 }
