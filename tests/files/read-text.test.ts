@@ -3,22 +3,15 @@
 // ever by the simulator), a directory is named as one, and at most the cap is read. Then every
 // command that takes such a file, through main(), and `diff` reading a pipe (process substitution).
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.ts';
 import { InputFileError, readTextFile, readTextFileSync } from '../../src/files/read-text.ts';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-const tmp = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'pass-read-text-'));
-  dirs.push(d);
-  return d;
-};
+// Under the test run's own TMPDIR (tests/support/tmp-root.ts), removed when the run ends.
+const tmp = () => mkdtemp(join(tmpdir(), 'pass-read-text-'));
 /** Both readers, the synchronous one behind a promise. */
 const readers = { async: readTextFile, sync: (path: string, max?: number) => Promise.resolve().then(() => readTextFileSync(path, max)) };
 

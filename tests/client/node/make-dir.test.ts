@@ -2,22 +2,15 @@
 // missing, takes races and existing directories, and answers with an error where Node's own
 // recursive mkdir never answers (a path under /proc, shown here in a child process with a deadline).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileTokenStore, makeDirectory } from '../../../packages/client/src/node/file-store.ts';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-const tmp = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'pass-make-dir-'));
-  dirs.push(d);
-  return d;
-};
+// Under the test run's own TMPDIR (tests/support/tmp-root.ts), removed when the run ends.
+const tmp = () => mkdtemp(join(tmpdir(), 'pass-make-dir-'));
 
 describe('makeDirectory', () => {
   it('creates every missing parent with the mode given, and takes a directory that exists', async () => {
