@@ -2,6 +2,8 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.ts';
 import { projectRoot } from '../../src/description/document.ts';
@@ -43,6 +45,21 @@ describe('pass-contract CLI', () => {
     const t = io();
     expect(await main(['mock', '--port', '80000'], t.io)).toBe(2);
     expect(t.err.join('\n')).toContain('expected a port number from 0 to 65535, got "80000"');
+  });
+
+  it('mock, simulate and proxy on a port already taken exit 2 and say so in words', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      for (const args of [['mock', '--port', port], ['simulate', '--port', port], ['proxy', '--upstream', 'http://127.0.0.1:9', '--port', port, '--report', join(tmpdir(), 'pass-cli-port-taken')]]) {
+        const t = io();
+        expect(await main(args, t.io), args[0]).toBe(2);
+        expect(t.err).toEqual([`pass-contract: cannot listen on 127.0.0.1:${port}: the port is in use (another server listens there); choose another port, or 0 for a free one`]);
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('exits 2 on an unknown option and on a bad target, saying what is wrong', async () => {

@@ -1,7 +1,7 @@
 // `pass-contract mock`: the description served by Prism, with Adobe-shaped errors, until Ctrl-C.
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../io.ts';
-import { parsePort, requestLine } from './options.ts';
+import { asUsageError, parsePort, requestLine } from './options.ts';
 
 export function mockCommand({ io }: CommandContext): Command {
   return new Command('mock')
@@ -15,7 +15,7 @@ export function mockCommand({ io }: CommandContext): Command {
       const mock = await startMock({
         port: opts.port, host: opts.host,
         ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(requestLine(e)) } : {}),
-      });
+      }).catch(asUsageError);
       io.out(`mock listening on ${mock.url} (Prefer: example=<name> / code=<status> selects a documented situation)`);
       await io.stopped();
       await mock.close();

@@ -29,6 +29,6 @@ export const requestLine = (e: { method: string; path: string; status: number; v
 /** Load errors (missing file, bad YAML, unreachable URL, not OpenAPI 3) are usage errors: exit 2 with the reason. */
 export function asUsageError(error: unknown): never {
   const e = error as Error;
-  if (e.name === 'LoadError' || e.name === 'FetchError' || e.name === 'ReportDirError') throw new UsageError(e.message);
+  if (e.name === 'LoadError' || e.name === 'FetchError' || e.name === 'ReportDirError' || e.name === 'ListenError') throw new UsageError(e.message);
   throw error;
 }

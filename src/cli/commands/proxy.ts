@@ -5,7 +5,7 @@ import { UsageError } from '../../contract/target.ts';
 import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
-import { parsePort, seconds } from './options.ts';
+import { asUsageError, parsePort, seconds } from './options.ts';
 import { resultHead } from './check.ts';
 
 export function proxyCommand({ io, setExitCode }: CommandContext): Command {
@@ -30,7 +30,8 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
         onRecord: (r) => io.out(resultHead(r)),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract proxy: ${e.message} (the proxy goes on forwarding)`) } : {}),
       }).catch((error: unknown) => {
-        throw error instanceof RecordingError ? new UsageError(error.message) : error;
+        if (error instanceof RecordingError) throw new UsageError(error.message);
+        return asUsageError(error);
       });
       io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/${opts.record ? `; recording to ${opts.record}` : ''}`);
       await io.stopped();

@@ -6,7 +6,7 @@ import { RecordingError, recordingSummary } from '../../http/recording.ts';
 import { loadScenario, ScenarioError, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator } from '../../simulator/server.ts';
 import type { CommandContext } from '../io.ts';
-import { parsePort, requestLine } from './options.ts';
+import { asUsageError, parsePort, requestLine } from './options.ts';
 
 /** What a user needs to point an application at the simulator. */
 export function describeScenario(url: string, scenario: Scenario): string[] {
@@ -56,7 +56,8 @@ export function simulateCommand({ io }: CommandContext): Command {
         ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(requestLine(e)) } : {}),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract simulate: ${e.message} (the simulator goes on serving)`) } : {}),
       }).catch((error: unknown) => {
-        throw error instanceof RecordingError ? new UsageError(error.message) : error;
+        if (error instanceof RecordingError) throw new UsageError(error.message);
+        return asUsageError(error);
       });
       for (const line of describeScenario(sim.url, scenario)) io.out(line);
       if (sim.recording) io.out(`recording every exchange to ${sim.recording.path} (HAR 1.2, secrets redacted)`);
