@@ -2,7 +2,7 @@
 // reused until shortly before expiry, and every wait for a token cancellable.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPassClient, DcrTokenManager, MemoryTokenStore, systemClock } from '../../packages/client/src/index.ts';
-import { startFakeAdobe, STATEMENT, type FakeAdobe } from './support/fake-adobe.ts';
+import { enhanced, startFakeAdobe, STATEMENT, type FakeAdobe } from './support/fake-adobe.ts';
 import { deviceInfo, logout, passFor, rejection } from './support/pass.ts';
 
 let adobe: FakeAdobe;
@@ -30,6 +30,26 @@ describe('DCR tokens', () => {
     clock.advance(2);
     await logout(pass);
     expect(adobe.tokensIssued()).toBe(2);
+  });
+
+  // expires_in is required in the description; a host may still omit it or send nonsense. Its
+  // token is then used until the host refuses it, not renewed before every call (which doubled the
+  // traffic and spent the token endpoint's throttle).
+  it.each([['missing (null)', NaN], ['zero', 0], ['negative', -5], ['not a number', 'soon']])('a token whose expires_in is %s is used until the host refuses it', async (_, lifetime) => {
+    let refuse = false;
+    adobe = await startFakeAdobe({
+      tokenLifetimeS: lifetime as number,
+      overrides: { logout: () => (refuse ? ((refuse = false), enhanced(401, 'invalid_access_token_expired', 'none')) : undefined) },
+    });
+    const { pass, clock } = passFor(adobe);
+    for (let i = 0; i < 3; i++) expect((await logout(pass)).response.status).toBe(200);
+    clock.advance(30 * 24 * 3600_000);
+    expect((await logout(pass)).response.status).toBe(200);
+    expect(adobe.tokensIssued()).toBe(1);
+    // Refused: one renewal, and the call goes through with the new token.
+    refuse = true;
+    expect((await logout(pass)).response.status).toBe(200);
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 2]);
   });
 
   it('registers once for several clients sharing one store', async () => {

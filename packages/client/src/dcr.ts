@@ -47,6 +47,9 @@ export interface DcrOptions {
 type Requested = AccessToken | 'invalid_client';
 
 /** Owns the DCR state: one registration, one token request at a time, tokens reused until shortly before expiry. */
+/** The expiry of a token whose lifetime the host did not say: later than any clock, and stored as a number (JSON has no Infinity). */
+const UNKNOWN_EXPIRY = Number.MAX_SAFE_INTEGER;
+
 export class DcrTokenManager {
   private readonly store: TokenStore;
   private readonly clock: Clock;
@@ -160,7 +163,11 @@ export class DcrTokenManager {
       throw this.failure('DCR token request', 'POST /o/client/token', response.status, error);
     }
     this.redactor.add(data.access_token);
-    const lifetimeMs = data.expires_in * 1000;
+    // A lifetime the host omits or sends as nonsense (not a positive number of seconds) is unknown:
+    // the token is used until the host refuses it (a 401 renews it), not renewed before every call.
+    const seconds = Number(data.expires_in);
+    if (!(Number.isFinite(seconds) && seconds > 0)) return { value: data.access_token, expiresAt: UNKNOWN_EXPIRY };
+    const lifetimeMs = seconds * 1000;
     const margin = this.options.refreshMarginMs ?? Math.min(5 * 60_000, lifetimeMs / 10);
     return { value: data.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
   }
