@@ -97,6 +97,15 @@ describe('pollProfileByCode', () => {
     expect(adobe.clock.now() - start).toBe(0);
   });
 
+  it('refuses a notAfter that is not a time (Number() of a session without one), before sending anything', async () => {
+    adobe = await startFakeAdobe();
+    const { pass } = passFor(adobe);
+    for (const notAfter of [NaN, Infinity]) {
+      await expect(pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter, clock: adobe.clock })).rejects.toThrow(new TypeError(`pollProfileByCode: notAfter must be a time in epoch milliseconds (the session's notAfter), not ${notAfter}`));
+    }
+    expect(polls()).toEqual([]);
+  });
+
   it('clamps the interval to 3–5 s', () => {
     expect([100, 3000, 4200, 60_000].map(clampPollInterval)).toEqual([3000, 3000, 4200, 5000]);
   });

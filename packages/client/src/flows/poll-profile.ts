@@ -57,6 +57,8 @@ class Deadline extends Error {}
  */
 export async function pollProfileByCode(client: TypedClient, o: PollProfileOptions): Promise<PollResult> {
   const clock = o.clock ?? systemClock;
+  // Number(session.notAfter) of a session without one is NaN: say so rather than poll once and call it expired.
+  if (!Number.isFinite(o.notAfter)) throw new TypeError(`pollProfileByCode: notAfter must be a time in epoch milliseconds (the session's notAfter), not ${o.notAfter}`);
   const interval = clampPollInterval(o.intervalMs ?? 4000);
   let attempts = 0;
   let transientFailures = 0;
