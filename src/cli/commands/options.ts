@@ -26,7 +26,11 @@ export function parseTimeout(value: string): number {
 export const requestLine = (e: { method: string; path: string; status: number; violation?: string }): string =>
   oneLine(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`);
 
-/** Load errors (missing file, bad YAML, unreachable URL, not OpenAPI 3) are usage errors: exit 2 with the reason. */
+/**
+ * Errors of what the user gave are usage errors, exit 2 with the reason: a description that does not
+ * load (missing file, bad YAML, unreachable URL, not OpenAPI 3), a report directory that cannot hold
+ * the report, an address the server cannot listen on.
+ */
 export function asUsageError(error: unknown): never {
   const e = error as Error;
   if (e.name === 'LoadError' || e.name === 'FetchError' || e.name === 'ReportDirError' || e.name === 'ListenError') throw new UsageError(e.message);

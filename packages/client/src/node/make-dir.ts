@@ -1,5 +1,5 @@
-// `mkdir -p` that always ends. Node's own recursive mkdir (`fs.mkdir(dir, { recursive: true })`,
-// Node 20 to 24) loops forever at 100% CPU where a parent exists but a mkdir of its child says
+// `mkdir -p` that always ends. Node's own recursive mkdir (`fs.mkdir(dir, { recursive: true })`;
+// seen here on Node 20, and reported on 18 and 22) loops forever at 100% CPU where a parent exists but a mkdir of its child says
 // ENOENT, as procfs does (`/proc/x`): the synchronous call never returns, the promise never
 // settles, and a process waiting on it ignores a polite SIGTERM. make-dir, mkdirp and fs-extra all
 // call it, so the walk is written here: each missing directory is created with one plain mkdir, and
