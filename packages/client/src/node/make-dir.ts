@@ -1,9 +1,9 @@
 // `mkdir -p` that always ends. Node's own recursive mkdir (`fs.mkdir(dir, { recursive: true })`;
-// seen here on Node 20, and reported on 18 and 22) loops forever at 100% CPU where a parent exists but a mkdir of its child says
-// ENOENT, as procfs does (`/proc/x`): the synchronous call never returns, the promise never
-// settles, and a process waiting on it ignores a polite SIGTERM. make-dir, mkdirp and fs-extra all
-// call it, so the walk is written here: each missing directory is created with one plain mkdir, and
-// its error is the answer.
+// seen here on Node 20, reported on 18 and 22) loops forever at 100% CPU where a parent exists but
+// a mkdir of its child says ENOENT, as procfs does (`/proc/x`): the synchronous call never returns,
+// the promise never settles, and a process waiting on it ignores a polite SIGTERM. make-dir,
+// mkdirp and fs-extra all call it, so the walk is written here: each missing directory is created
+// with one plain mkdir, and its error is the answer.
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
