@@ -1,8 +1,8 @@
 // makeDirectory, the `mkdir -p` the token store and every report writer use: it creates what is
 // missing, takes races and existing directories, and answers with an error where Node's own
 // recursive mkdir never answers (a path under /proc, shown here in a child process with a deadline).
-import { execFile } from 'node:child_process';
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,30 @@ import { FileTokenStore, makeDirectory } from '../../../packages/client/src/node
 
 // Under the test run's own TMPDIR (tests/support/tmp-root.ts), removed when the run ends.
 const tmp = () => mkdtemp(join(tmpdir(), 'pass-make-dir-'));
+
+describe('FileTokenStore on a path that is not a file', () => {
+  // A device such as /dev/null is the case that matters (as root, saving renamed a file holding the
+  // client secret over it); a named pipe and a directory stand in for it here, since a test must
+  // never risk the machine's /dev/null.
+  it('refuses a named pipe or a directory for loading, saving and locking, and leaves it as it was', async () => {
+    const dir = await tmp();
+    const fifo = join(dir, 'tokens.json');
+    execFileSync('mkfifo', [fifo]);
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder);
+    for (const [path, what] of [[fifo, 'a named pipe'], [folder, 'a directory']] as const) {
+      const store = new FileTokenStore(path);
+      const refusal = { name: 'PassError', kind: 'store', message: `Token store ${path} is ${what}, not a file; give the store the path of a file (MemoryTokenStore keeps nothing on disk).` };
+      await expect(store.load()).rejects.toMatchObject(refusal);
+      await expect(store.save({ clientCredentials: { clientId: 'c', clientSecret: 'never-written-secret' } })).rejects.toMatchObject(refusal);
+      await expect(store.withLock(async () => 'locked')).rejects.toMatchObject(refusal);
+    }
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect((await lstat(folder)).isDirectory()).toBe(true);
+    // Nothing was written beside them: no temp file, no lock.
+    expect((await readdir(dir)).sort()).toEqual(['a-folder', 'tokens.json']);
+  });
+});
 
 describe('makeDirectory', () => {
   it('creates every missing parent with the mode given, and takes a directory that exists', async () => {

@@ -7,7 +7,8 @@
 // file with the secret in it, and proper-lockfile recognises a dead holder only once its lock's
 // mtime is `stale` old (10 s by default), blocking every process sharing the store until then.
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Mutex, type LockOptions, type TokenState, type TokenStore } from '../stores.ts';
 import { PassError } from '../errors.ts';
@@ -41,6 +42,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async load(): Promise<TokenState | undefined> {
+    await this.assertFilePath();
     await this.removeLeftovers(false);
     let text: string;
     try {
@@ -61,6 +63,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async save(state: TokenState): Promise<void> {
+    await this.assertFilePath();
     await makeDirectory(this.dir, 0o700);
     const temp = join(this.dir, `.${this.base}.${HOST_TAG}.${process.pid}.${randomUUID()}.tmp`);
     try {
@@ -86,10 +89,29 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * Refuses a path that is there as something other than a file or a link: saving renames a file
+   * over it, and as root that replaced /dev/null (a store path meant as "keep nothing") with a file
+   * holding the client secret, for every process on the machine.
+   */
+  private async assertFilePath(): Promise<void> {
+    let info: Stats;
+    try {
+      info = await lstat(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    if (info.isFile() || info.isSymbolicLink()) return;
+    const what = info.isDirectory() ? 'a directory' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isFIFO() ? 'a named pipe' : 'not a file';
+    throw new PassError(`Token store ${this.path} is ${what}${what === 'not a file' ? '' : ', not a file'}; give the store the path of a file (MemoryTokenStore keeps nothing on disk).`, { kind: 'store' });
+  }
+
   withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
     let queue = processQueues.get(this.path);
     if (!queue) processQueues.set(this.path, (queue = new Mutex()));
     const run = async () => {
+      await this.assertFilePath();
       await makeDirectory(this.dir, 0o700);
       return withFileLock(
         this.lockPath,
