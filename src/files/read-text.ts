@@ -4,7 +4,7 @@
 // scenario), and at most `maxBytes` are read. A pipe is read like a file, so `<(git show …)` works;
 // like `cat`, it waits for its writer.
 import { open, stat } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 /** The most a named input may hold: the bounded fetch's cap for URLs too (src/diff/fetch.ts). */
 export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
@@ -66,11 +66,11 @@ class Collector {
 /** The file's text (UTF-8), read at most `maxBytes` (+1 to tell that there is more). */
 export async function readTextFile(path: string, maxBytes = MAX_INPUT_BYTES): Promise<string> {
   try {
-    // By path first: opening a device or a socket is what must not happen.
+    // By path, before opening: opening a device or a socket is what must not happen. (Swapped for
+    // one in between, it is still read no further than the cap.)
     refuse(path, await stat(path));
     const handle = await open(path, 'r');
     try {
-      refuse(path, await handle.stat());
       const into = new Collector(path, maxBytes);
       for (let b = into.buffer(); into.add(b, (await handle.read(b, 0, b.length, null)).bytesRead); b = into.buffer());
       return into.text();
@@ -88,7 +88,6 @@ export function readTextFileSync(path: string, maxBytes = MAX_INPUT_BYTES): stri
     refuse(path, statSync(path));
     const fd = openSync(path, 'r');
     try {
-      refuse(path, fstatSync(fd));
       const into = new Collector(path, maxBytes);
       for (let b = into.buffer(); into.add(b, readSync(fd, b, 0, b.length, null)); b = into.buffer());
       return into.text();

@@ -27,12 +27,15 @@ export const requestLine = (e: { method: string; path: string; status: number; v
   oneLine(`${e.method} ${e.path} → ${e.status}${e.violation ? ` (${e.violation})` : ''}`);
 
 /**
- * Errors of what the user gave are usage errors, exit 2 with the reason: a description that does not
- * load (missing file, bad YAML, unreachable URL, not OpenAPI 3), a report directory that cannot hold
- * the report, an address the server cannot listen on.
+ * Errors of what the user gave, by name: a description that does not load (missing file, bad YAML,
+ * unreachable URL, not OpenAPI 3), a report directory that cannot hold the report, an address the
+ * server cannot listen on, a recording path that cannot be written.
  */
+const USAGE_ERRORS = new Set(['LoadError', 'FetchError', 'ReportDirError', 'ListenError', 'RecordingError']);
+
+/** Answers a usage error (above) as one: exit 2 with the reason; rethrows anything else. */
 export function asUsageError(error: unknown): never {
   const e = error as Error;
-  if (e.name === 'LoadError' || e.name === 'FetchError' || e.name === 'ReportDirError' || e.name === 'ListenError') throw new UsageError(e.message);
+  if (USAGE_ERRORS.has(e.name)) throw new UsageError(e.message);
   throw error;
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { safeUrl } from '../../contract/redact.ts';
 import { UsageError } from '../../contract/target.ts';
-import { RecordingError, recordingSummary } from '../../http/recording.ts';
+import { recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
 import { asUsageError, parsePort, seconds } from './options.ts';
@@ -29,10 +29,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
         upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: opts.upstreamTimeout * 1000,
         onRecord: (r) => io.out(resultHead(r)),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract proxy: ${e.message} (the proxy goes on forwarding)`) } : {}),
-      }).catch((error: unknown) => {
-        if (error instanceof RecordingError) throw new UsageError(error.message);
-        return asUsageError(error);
-      });
+      }).catch(asUsageError);
       io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/${opts.record ? `; recording to ${opts.record}` : ''}`);
       await io.stopped();
       const verdict = await proxy.close();

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../contract/usage-error.ts';
 import { loadDescription } from '../../description/index.ts';
-import { RecordingError, recordingSummary } from '../../http/recording.ts';
+import { recordingSummary } from '../../http/recording.ts';
 import { loadScenario, ScenarioError, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator } from '../../simulator/server.ts';
 import type { CommandContext } from '../io.ts';
@@ -55,10 +55,7 @@ export function simulateCommand({ io }: CommandContext): Command {
         port: opts.port, host: opts.host, description, scenario,
         ...(opts.verbose ? { onRequest: (e: { method: string; path: string; status: number; violation?: string }) => io.out(requestLine(e)) } : {}),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract simulate: ${e.message} (the simulator goes on serving)`) } : {}),
-      }).catch((error: unknown) => {
-        if (error instanceof RecordingError) throw new UsageError(error.message);
-        return asUsageError(error);
-      });
+      }).catch(asUsageError);
       for (const line of describeScenario(sim.url, scenario)) io.out(line);
       if (sim.recording) io.out(`recording every exchange to ${sim.recording.path} (HAR 1.2, secrets redacted)`);
       await io.stopped();
