@@ -34,6 +34,26 @@ describe('FileTokenStore on a path that is not a file', () => {
     // Nothing was written beside them: no temp file, no lock.
     expect((await readdir(dir)).sort()).toEqual(['a-folder', 'tokens.json']);
   });
+
+  // The device itself, as a node of our own: the null device's numbers (1, 3) under a scratch name,
+  // made with mknod. Only root can make one, and only root could rename over /dev/null; without
+  // root, both are refused by the system.
+  it('refuses a device node (as root; without root, the system refuses to make one)', async () => {
+    const node = join(await tmp(), 'null-device');
+    let made = true;
+    try {
+      execFileSync('mknod', ['-m', '666', node, 'c', '1', '3'], { stdio: 'ignore' });
+    } catch {
+      made = false;
+    }
+    expect(made).toBe(process.getuid?.() === 0);
+    if (!made) return;
+    const store = new FileTokenStore(node);
+    const refusal = { name: 'PassError', kind: 'store', message: `Token store ${node} is a device, not a file; give the store the path of a file (MemoryTokenStore keeps nothing on disk).` };
+    await expect(store.save({ clientCredentials: { clientId: 'c', clientSecret: 'never-written-secret' } })).rejects.toMatchObject(refusal);
+    await expect(store.load()).rejects.toMatchObject(refusal);
+    expect((await lstat(node)).isCharacterDevice()).toBe(true);
+  });
 });
 
 describe('makeDirectory', () => {
