@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPassClient, PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
 import { bundleScript } from '../support/bundle.ts';
@@ -110,6 +111,22 @@ describe('bodies', () => {
     const error = await rejection(configuration(pass));
     expect(error).toBeInstanceOf(PassResponseError);
     expect(error.message).toMatch(/body larger than 10000 bytes \(maxResponseBytes\)/);
+  });
+
+  it.each(['gzip', 'br'] as const)('counts a %s body as it decodes: a small encoded body that decodes past maxResponseBytes is cut off', async (coding) => {
+    const encode = (value: unknown) => (coding === 'gzip' ? gzipSync : brotliCompressSync)(Buffer.from(JSON.stringify(value)));
+    const reply = (bytes: Uint8Array) => ({ bytes, headers: { 'Content-Type': 'application/json', 'Content-Encoding': coding, 'Content-Length': String(bytes.byteLength) } });
+    // A decompression bomb: 8 MiB of JSON that travels as a few KiB, with an honest Content-Length.
+    const bomb = encode({ requestor: { id: 'REF30', mvpds: [], pad: ' '.repeat(8 * 1024 * 1024) } });
+    expect(bomb.byteLength).toBeLessThan(100_000);
+    const small = { requestor: { id: 'REF30', mvpds: [] } };
+    adobe = await startFakeAdobe({ overrides: { configuration: (_, n) => reply(n === 1 ? bomb : encode(small)) } });
+    const { pass } = passFor(adobe, { maxResponseBytes: 1024 * 1024, cache: false });
+    const error = await rejection(configuration(pass));
+    expect(error).toBeInstanceOf(PassResponseError);
+    expect(error.message).toMatch(/body larger than 1048576 bytes \(maxResponseBytes\)/);
+    // An encoded body within the bound, with its Content-Length, still arrives decoded.
+    expect((await configuration(pass)).data).toEqual(small);
   });
 
   it('says which port fetch refused when the base URL is on one of the Fetch standard\'s blocked ports', async () => {

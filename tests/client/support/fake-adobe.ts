@@ -51,6 +51,8 @@ export type Reply =
   | { status?: number; json: unknown; headers?: Record<string, string> }
   | { status?: number; html: string; headers?: Record<string, string> }
   | { status?: number; text: string; contentType?: string; headers?: Record<string, string> }
+  /** Sent as is, with exactly these headers (e.g. a gzip body with its Content-Encoding). */
+  | { status?: number; bytes: Uint8Array; headers: Record<string, string> }
   | { hang: true }
   | { dripBody: string; everyMs: number; status?: number }
   | { destroy: true };
@@ -107,6 +109,11 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
         }
         res.end();
       })();
+    }
+    if ('bytes' in reply) {
+      res.writeHead(reply.status ?? 200, reply.headers);
+      res.end(reply.bytes);
+      return;
     }
     const [type, body] = 'json' in reply ? ['application/json;charset=UTF-8', JSON.stringify(reply.json)] : 'html' in reply ? ['text/html', reply.html] : [reply.contentType ?? 'text/plain', reply.text];
     res.writeHead(reply.status ?? 200, { 'Content-Type': type, ...reply.headers });

@@ -28,13 +28,21 @@ const shown = (type: string) => (KNOWN_TYPES.has(type) ? type : undefined);
 
 const isJson = (type: string) => type === 'application/json' || (/^application\/[a-z0-9.-]+\+json$/.test(type));
 
+/** The body travelled with a content coding (gzip, deflate, br) that fetch undoes. */
+function encoded(response: Response): boolean {
+  const coding = response.headers.get('content-encoding');
+  return coding !== null && coding.trim().toLowerCase() !== 'identity';
+}
+
 /** Reads the body, failing once it passes `max` bytes (and aborting the exchange with that failure). */
 async function readBounded(response: Response, max: number, fail: (bytes: number) => never): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) fail(declared);
   if (!response.body) return new Uint8Array(0);
-  // Declared and within the bound: one read (a server sending more than it declared is cut off by fetch).
-  if (Number.isFinite(declared) && response.headers.has('content-length')) return new Uint8Array(await response.arrayBuffer());
+  // Declared, within the bound and not encoded: one read (a server sending more than it declared is
+  // cut off by fetch). An encoded body's length is what travelled: fetch decodes it, and a small
+  // gzip or brotli body can decode to gigabytes, so it is counted as it decodes.
+  if (Number.isFinite(declared) && response.headers.has('content-length') && !encoded(response)) return new Uint8Array(await response.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = response.body.getReader();
