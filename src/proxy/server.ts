@@ -61,9 +61,14 @@ function forwardable(raw: string[]): string[] {
   return out;
 }
 
-function decode(bytes: Buffer, encoding: string | undefined): string {
+/**
+ * The body as text, decoded from its content coding into at most `maxBytes`: a small gzip or
+ * brotli body can decode to gigabytes. Over the bound zlib throws ERR_BUFFER_TOO_LARGE.
+ */
+function decode(bytes: Buffer, encoding: string | undefined, maxBytes: number): string {
   const e = (encoding ?? '').trim().toLowerCase();
-  const plain = e === 'gzip' || e === 'x-gzip' ? gunzipSync(bytes) : e === 'deflate' ? inflateSync(bytes) : e === 'br' ? brotliDecompressSync(bytes) : bytes;
+  const bound = { maxOutputLength: maxBytes };
+  const plain = e === 'gzip' || e === 'x-gzip' ? gunzipSync(bytes, bound) : e === 'deflate' ? inflateSync(bytes, bound) : e === 'br' ? brotliDecompressSync(bytes, bound) : bytes;
   return plain.toString('utf8');
 }
 
@@ -218,7 +223,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         let decodeError: Error | undefined;
         if (size <= maxBytes) {
           try {
-            text = decode(bytes, encoding);
+            text = decode(bytes, encoding, maxBytes);
           } catch (error) {
             decodeError = error as Error;
           }
@@ -231,7 +236,11 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
           return;
         }
         if (text === undefined) {
-          record({ ...entry, outcome: 'error', status, drifts: [], error: `cannot decode the ${encoding} body: ${decodeError?.message}`, durationMs: performance.now() - t0 });
+          const error =
+            (decodeError as NodeJS.ErrnoException | undefined)?.code === 'ERR_BUFFER_TOO_LARGE'
+              ? `${encoding} body of ${size} bytes forwarded but not checked (it decodes to over ${maxBytes} bytes)`
+              : `cannot decode the ${encoding} body: ${decodeError?.message}`;
+          record({ ...entry, outcome: 'error', status, drifts: [], error, durationMs: performance.now() - t0 });
           return;
         }
         if (url.pathname.endsWith(REGISTER_PATH) || url.pathname.endsWith(TOKEN_PATH)) learnFrom(redactor, {}, text, contentType);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../src/proxy/server.ts';
 import { startFakeAdobe } from '../support/fake-adobe/index.ts';
@@ -67,6 +67,29 @@ describe('pass-contract proxy', () => {
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.mode).toBe('proxy');
     expect(report.results[0].drifts.map((d: { rule: string; pointer: string }) => [d.rule, d.pointer])).toContainEqual(['field-missing', '/logouts/Dish/url']);
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const)('forwards a %s body that decodes past maxBytes, and records it unchecked without decoding it all', async (coding, encode) => {
+    // A decompression bomb: 8 MiB of JSON that travels as a few KiB.
+    const bytes = encode(Buffer.from(JSON.stringify({ logouts: { Dish: { pad: ' '.repeat(8 * 1024 * 1024) } } })));
+    expect(bytes.byteLength).toBeLessThan(100_000);
+    const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': coding }).end(bytes));
+    const { proxy, dir } = await proxyTo(up.url, { maxBytes: 100_000 });
+    const raw = await new Promise<Buffer>((resolve, reject) => {
+      httpGet(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }).on('error', reject);
+    });
+    expect(raw.equals(bytes)).toBe(true);
+    await proxy.flush();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.results[0]).toMatchObject({ outcome: 'error', error: `${coding} body of ${bytes.byteLength} bytes forwarded but not checked (it decodes to over 100000 bytes)` });
   });
 
   it('passes a redirect back to the client instead of following it', async () => {
