@@ -59,7 +59,9 @@ export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_L
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       if (hop >= limits.maxRedirects) throw new FetchError(`${displayUrl(url)}: more than ${limits.maxRedirects} redirects`);
-      const next = new URL(location, current);
+      const next = URL.parse(location, current);
+      // The Location is the server's text: named, not repeated.
+      if (!next) throw new FetchError(`${displayUrl(current)}: HTTP ${response.status} redirects to a Location that is not a URL`);
       if (next.username || next.password) throw new FetchError(`${displayUrl(current)}: redirected to a URL with credentials; refused`);
       current = next;
       continue;

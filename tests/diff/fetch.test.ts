@@ -56,4 +56,10 @@ describe('fetchText()', () => {
       ['http://spec.invalid/next.yaml', 'manual', null, null],
     ]);
   });
+
+  it('says a redirect went to a Location that is not a URL, without repeating it', async () => {
+    const badLocation = async () => new Response(null, { status: 302, headers: { location: 'http://[::1/Canary-Loc-41c7' } });
+    await expect(fetchText('http://spec.invalid/start.yaml', limits({ fetch: badLocation })))
+      .rejects.toThrow(/^http:\/\/spec\.invalid\/start\.yaml: HTTP 302 redirects to a Location that is not a URL$/);
+  });
 });
