@@ -30,6 +30,10 @@ export function safeUrl(url: string): string {
   return url.replace(USERINFO, (_, scheme: string) => scheme);
 }
 
+/** How deep `Redactor.value` copies; real bodies and reports nest less than 10 levels. */
+export const MAX_DEPTH = 64;
+const TOO_DEEP = `(nested deeper than ${MAX_DEPTH} levels)`;
+
 export class Redactor {
   private readonly secrets = new SecretForms();
 
@@ -47,16 +51,21 @@ export class Redactor {
     return this.secrets.replace(text).replace(USERINFO, (_, scheme: string) => `${scheme}${REDACTED}@`).replace(BEARER, (_, scheme: string) => `${scheme} ${REDACTED}`);
   }
 
-  /** A deep copy with every string redacted and every value under a sensitive key replaced. */
+  /**
+   * A deep copy with every string redacted and every value under a sensitive key replaced. An array
+   * or object nested deeper than MAX_DEPTH is replaced by a note: a host's `[[[[…]]]]` 100,000 deep
+   * parses, but walking or printing it overflows the stack.
+   */
   value<T>(value: T): T {
-    const scrub = (v: unknown, key?: string): unknown => {
+    const scrub = (v: unknown, depth: number, key?: string): unknown => {
       if (key !== undefined && SENSITIVE_KEYS.test(key) && v !== undefined && v !== null) return REDACTED;
       if (typeof v === 'string') return this.text(v);
-      if (Array.isArray(v)) return v.map((x) => scrub(x));
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x, k)]));
+      if (v && typeof v === 'object' && depth >= MAX_DEPTH) return TOO_DEEP;
+      if (Array.isArray(v)) return v.map((x) => scrub(x, depth + 1));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x, depth + 1, k)]));
       return v;
     };
-    return scrub(value) as T;
+    return scrub(value, 0) as T;
   }
 
   /** A value shown in a report: redacted first, then cut to `max` characters. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/contract/check.ts';
+import type { Answer } from '../support/fake-adobe/index.ts';
 import { checkAgainst, description, ENV } from './support.ts';
 
 const FAST = { requestTimeoutMs: 300 };
@@ -114,6 +115,23 @@ describe('a host that does not answer', () => {
     const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(json.status).toBe('timed-out');
     expect(json.verdict.headline).toMatch(/run timed-out: the run exceeded --timeout/);
+  });
+});
+
+describe('a host whose body nests deeper than anything walks', () => {
+  it('arrays 100,000 deep (JSON.parse takes them; a recursive copy or JSON.stringify overflows): the drift is reported, its value cut at 64 levels', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const nested = (a: Answer): Answer => (a.status === 200 ? { ...a, headers: { 'Content-Type': 'application/json' }, body: `{"requestor":{"id":"REF30","name":"REF30","mvpds":${deep}}}` } : a);
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { drift: nested } } }, { operations: ['retrieveConfiguration'] });
+    const examples = r.find('retrieveConfiguration', 'example');
+    expect(examples.length).toBeGreaterThan(0);
+    for (const result of examples) {
+      expect(result.outcome).toBe('drift');
+      const row = result.drifts.find((d) => d.pointer === '/requestor/mvpds/0');
+      expect(row).toMatchObject({ rule: 'field-type', expected: 'type object' });
+      // 64 levels copied, a note in place of the rest.
+      expect(row!.actual).toBe(`${'['.repeat(64)}"(nested deeper than 64 levels)"${']'.repeat(64)}`);
+    }
   });
 });
 
