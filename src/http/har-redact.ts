@@ -137,7 +137,10 @@ export class HarRedactor {
       try {
         return JSON.stringify(this.scrubJson(JSON.parse(text)));
       } catch {
-        // Not JSON after all: fall through to text.
+        // Not JSON after all, or JSON nested too deep to copy and print (JSON.parse takes
+        // `[[[[…]]]]` 100,000 deep; a recursive copy and JSON.stringify overflow the stack):
+        // replaced as text, after learning each secret field's value wherever it is.
+        for (const value of secretFieldValues(text, mimeType)) this.learn(value);
       }
     }
     if (isForm(mimeType)) {
@@ -189,15 +192,23 @@ function secretFieldValues(text: string, mimeType: string): string[] {
     for (const [n, v] of new URLSearchParams(text)) if (SECRET_FIELDS.test(n) && v) found.push(v);
     return found;
   }
+  let root: unknown;
   try {
-    const walk = (value: unknown, key?: string): void => {
-      if (typeof value === 'string' && key && SECRET_FIELDS.test(key) && value) found.push(value);
-      else if (Array.isArray(value)) value.forEach((v) => walk(v));
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
-    };
-    walk(JSON.parse(text));
+    root = JSON.parse(text);
   } catch {
-    // Not JSON: only the JWT pattern applies to it.
+    return found; // Not JSON: only the JWT pattern applies to it.
+  }
+  // A loop over a stack of [key, value], not recursion: however deep a host nests, every field is reached.
+  const stack: [string | undefined, unknown][] = [[undefined, root]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [key, value] = item;
+    if (typeof value === 'string') {
+      if (key && SECRET_FIELDS.test(key) && value) found.push(value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) stack.push([undefined, v]);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) stack.push([k, v]);
+    }
   }
   return found;
 }

@@ -174,6 +174,22 @@ describe('HarRecorder', () => {
     expect(leaks(await readFile(path, 'utf8'), { secret, cookie: CANARY.cookie })).toEqual([]);
   });
 
+  it('scrubs secret fields of a JSON body nested 50,000 deep, before the nesting or after it', async () => {
+    // JSON.parse takes such a body; a recursive walk, a recursive copy and JSON.stringify overflow the
+    // stack (from ≈5,000 levels). Twice 50,000 stays under the recorder's 256 KiB body limit.
+    const path = join(await dir(), 'rec.har');
+    const recorder = await HarRecorder.create(path);
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const secret = 'cs-Deep-Canary-4d1e9b';
+    const body = `{"nested":${deep},"access_token":"${CANARY.accessToken}","more":[{"client_secret":"${secret}","x":${deep}}]}`;
+    await recorder.record(exchange({ response: { status: 201, headers: { 'content-type': 'application/json' }, body } }));
+    await recorder.close();
+    const { text, entries } = await readValidHar(path);
+    expect(leaks(text, { token: CANARY.accessToken, secret })).toEqual([]);
+    // The body is kept whole (its nesting included), each secret replaced by its reference.
+    expect(entries[0]!.response.content.text).toMatch(/^\{"nested":\[{50000}\]{50000},"access_token":"\[redacted:[0-9a-f]{8}\]","more":\[\{"client_secret":"\[redacted:[0-9a-f]{8}\]","x":\[{50000}\]{50000}\}\]\}$/);
+  });
+
   it('keeps scrubbing the secrets it was configured with after more than 256 tokens were learned from the traffic', async () => {
     const path = join(await dir(), 'rec.har');
     const configured = 'configured-client-secret-5c2e';
