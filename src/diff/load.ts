@@ -53,6 +53,24 @@ async function readSource(source: string, limits: FetchLimits): Promise<string> 
 }
 
 /** Checks the parsed root is an OpenAPI 3.0 or 3.1 document, saying what it is otherwise. */
+/** Deeper than any real description nests (ours: 14 levels, Adobe's: 10). */
+export const MAX_NESTING = 256;
+
+/**
+ * Refuses a document nested deeper than MAX_NESTING. JSON.parse takes `{"items":{"items":…}}` 100,000
+ * deep, but cloning, resolving and comparing it overflow the stack ("Maximum call stack size exceeded",
+ * naming no file). A loop over a stack, so the check itself cannot overflow.
+ */
+function assertNesting(doc: unknown, where: string): void {
+  const stack: [unknown, number][] = [[doc, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (!node || typeof node !== 'object') continue;
+    if (depth > MAX_NESTING) throw new LoadError(`${where}: objects and arrays nested deeper than ${MAX_NESTING} levels; not a description to compare`);
+    for (const child of Object.values(node)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+}
+
 function assertOpenApi3(doc: unknown, where: string): asserts doc is Resolved {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new LoadError(`${where}: not an OpenAPI document (the root is not an object)`);
   const d = doc as Record<string, unknown>;
@@ -101,6 +119,7 @@ function refuseLocalRefs(node: unknown, where: string): void {
 export async function resolveDocument(doc: unknown, location: string, options: LoadOptions = {}): Promise<Loaded> {
   const where = describeSource(location);
   assertOpenApi3(doc, where);
+  assertNesting(doc, where);
   const copy = structuredClone(doc);
   const warnings = patchDanglingRefs(copy, where);
   const limits: FetchLimits = { ...DEFAULT_LIMITS, ...options };
@@ -134,6 +153,7 @@ export async function resolveDocument(doc: unknown, location: string, options: L
           canParse: true,
           parse: kept((file: { url: string; data: unknown }) => {
             const parsed = parseText(Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data), describeSource(file.url));
+            assertNesting(parsed, describeSource(file.url));
             if (isHttpUrl(file.url)) refuseLocalRefs(parsed, describeSource(file.url));
             return parsed;
           }),

@@ -123,6 +123,22 @@ describe('loading descriptions', () => {
     await expect(loadDocument(join(dir, 'missing.yaml'))).rejects.toThrow(/cannot read .*missing\.yaml: ENOENT/);
   });
 
+  it('refuses a description nested deeper than 256 levels, itself or in a file it refers to, naming the file', async () => {
+    // JSON.parse takes 100,000 levels of {"items":…}; cloning, resolving and comparing them overflowed
+    // the stack with "Maximum call stack size exceeded", naming no file.
+    const dir = await mkdtemp(join(tmpdir(), 'diff-deep-'));
+    const schema = (levels: number) => `${'{"items":'.repeat(levels)}{"type":"string"}${'}'.repeat(levels)}`;
+    const description = (s: string) => `{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"d","content":{"application/json":{"schema":${s}}}}}}}}}`;
+    await writeFile(join(dir, 'deep.json'), description(schema(100_000)));
+    await writeFile(join(dir, 'schema.json'), schema(3_000));
+    await writeFile(join(dir, 'refers.json'), description('{"$ref":"schema.json"}'));
+    await writeFile(join(dir, 'deep-but-fine.json'), description(schema(200)));
+    await expect(loadDocument(join(dir, 'deep.json'))).rejects.toThrow(/deep\.json: objects and arrays nested deeper than 256 levels; not a description to compare$/);
+    await expect(loadDocument(join(dir, 'refers.json'))).rejects.toThrow(/schema\.json: objects and arrays nested deeper than 256 levels; not a description to compare$/);
+    const report = await runDiff(join(dir, 'deep-but-fine.json'), join(dir, 'deep-but-fine.json'));
+    expect(report.changes).toEqual([]);
+  });
+
   it('compares recursive schemas without looping', async () => {
     const doc = (extra: object) => ({
       openapi: '3.1.0', info: { title: 't', version: '1' },
