@@ -74,7 +74,13 @@ export function parseAcceptances(text: string, file: string, operationIds: strin
     const e = doc.errors[0]!;
     throw new UsageError(`${at(e.pos[0])}: not valid YAML: ${e.message.split('\n')[0]}`);
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // Parsed, but not buildable: `yaml` refuses an alias bomb here ("Excessive alias count …").
+    throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
   const where = (path: (string | number)[]) => {
     const node = doc.getIn(path, true);
     return at(isNode(node) ? node.range?.[0] : undefined);

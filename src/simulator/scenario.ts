@@ -263,7 +263,13 @@ export function parseScenario(text: string, source: string, description: Descrip
       return { pointer: '', line, column: col, message: `YAML: ${e.message.split('\n')[0]}` };
     }));
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    // Parsed, but not buildable: `yaml` refuses an alias bomb here ("Excessive alias count …").
+    throw new ScenarioError(source, [{ pointer: '', line: 1, column: 1, message: `YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
   if (!isMap(doc.contents) && !(raw && typeof raw === 'object' && !Array.isArray(raw)) || isSeq(doc.contents)) {
     throw new ScenarioError(source, [{ pointer: '', line: 1, column: 1, message: 'must be a mapping (service providers, MVPDs, users…), see schemas/scenario.schema.json' }]);
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAcceptances } from '../../src/contract/drift-file.ts';
 import type { JsonObject } from '../../src/description/document.ts';
 import type { Injection } from '../support/fake-adobe/index.ts';
+import { ALIAS_BOMB } from '../support/yaml-bomb.ts';
 import { checkAgainst, description } from './support.ts';
 
 const ids = description.operations.map((op) => op.operationId);
@@ -55,6 +56,7 @@ describe('accepted drift', () => {
 describe('a bad accepted-drift file', () => {
   it.each([
     ['not YAML', 'accepted: [\n  - {operation: x', /^the accepted-drift file|f\.yaml:\d+:\d+: not valid YAML/],
+    ['an alias bomb', ALIAS_BOMB, /^f\.yaml: not valid YAML: Excessive alias count indicates a resource exhaustion attack$/],
     ['a missing reason', 'accepted:\n  - operation: retrieveConfiguration\n    pointer: /device\n    rule: field-type\n    expires: 2030-01-01\n', /f\.yaml:2:5: accepted\.0: missing "reason"/],
     ['an unknown rule', entry('2030-01-01').replace('field-type', 'field-typo'), /f\.yaml:4:11: accepted\.0\.rule: must be a rule id \(status-undocumented,/],
     ['an unknown operation', entry('2030-01-01').replace('retrieveConfiguration', 'retrieveConfig'), /f\.yaml:2:16: accepted\.0\.operation: unknown operationId "retrieveConfig"/],

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/main.ts';
 import { defaultScenarioPath, loadScenario, parseDuration, parseScenario, ScenarioError, scenarioSchemaPath } from '../../src/simulator/scenario.ts';
+import { ALIAS_BOMB } from '../support/yaml-bomb.ts';
 import { sharedDescription } from './support.ts';
 
 const problems = (text: string) => {
@@ -58,6 +59,10 @@ describe('scenario files', () => {
 
   it('says where a YAML syntax error is', () => {
     expect(problems('mvpds: [a,\n  b: c\n')[0]).toMatch(/^bad\.yaml:\d+:\d+ \(root\): YAML: /);
+  });
+
+  it('refuses an alias bomb naming the file, as a scenario problem', () => {
+    expect(problems(ALIAS_BOMB)).toEqual(['bad.yaml:1:1 (root): YAML: Excessive alias count indicates a resource exhaustion attack']);
   });
 
   it('lists every schema problem with line, column and field', () => {
