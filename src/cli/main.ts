@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../contract/usage-error.ts';
 import { projectRoot } from '../description/document.ts';
+import { printable } from '../report/text.ts';
 import { processIo, type CommandContext, type Io } from './io.ts';
 
 export type { Io } from './io.ts';
@@ -27,7 +28,9 @@ const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Runs the CLI and returns the exit code: 0 success / no drift, 1 drift, 2 usage or connection errors. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], given: Io = processIo): Promise<number> {
+  // Every line goes out printable, whichever command wrote it and whatever a host put into it.
+  const io: Io = { ...given, out: (line) => given.out(printable(line)), err: (line) => given.err(printable(line)) };
   let exitCode = 0;
   const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
   const program = new Command('pass-contract')

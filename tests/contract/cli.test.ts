@@ -1,6 +1,6 @@
 // `pass-contract check` as CI runs it: one line per case or drift, GitHub annotations, exit codes
 // from --fail-on, usage errors for bad options.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,32 @@ async function cli(args: string[]) {
     await host.close();
   }
 }
+
+describe('text a host sends is shown, never obeyed by the terminal or the log viewer', () => {
+  // Field names that set the window title (OSC), hide what follows (SGR 8), go back over the line (CR,
+  // which a line gets as a space, an annotation as %0D), reorder what is shown (RLO, Trojan Source), NUL and C1.
+  const odd = { '\u001b]0;owned\u0007': 1, '\u001b[8mhidden': 2, 'back\rover': 3, 'left\u202etfel': 4, 'nul\u0000del\u007fcsi\u009b': 5 };
+  const unprintable = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
+
+  it.each(['text', 'github'])('--format %s: every line printable, each such character written as its \\u escape, the Markdown summary too', async (format) => {
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? { ...a, body: { ...(a.body as JsonObject), ...odd } } : a) } } });
+    process.env = { ...saved, ...ENV };
+    const lines: string[] = [];
+    const io: Io = { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+    const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
+    try {
+      expect(await main(['check', '-t', host.baseUrl, '-r', dir, '--rate', '1000', '-o', 'retrieveConfiguration', '--fail-on', 'addition', '--format', format], io)).toBe(1);
+    } finally {
+      await host.close();
+    }
+    expect(lines.filter((l) => unprintable.test(l))).toEqual([]);
+    const shown = lines.join('\n');
+    for (const escaped of ['\\u001b]0;owned\\u0007', '\\u001b[8mhidden', 'left\\u202etfel', 'nul\\u0000del\\u007fcsi\\u009b']) expect(shown).toContain(escaped);
+    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(summary).not.toMatch(unprintable);
+    expect(summary).toContain('u001b]0;owned');
+  });
+});
 
 describe('check on CI', () => {
   it('prints one line per result and one per drift (not a TTY)', async () => {
