@@ -52,6 +52,26 @@ describe('DCR tokens', () => {
     expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 2]);
   });
 
+  // The description requires these fields; a host may still answer 201 without them. The client
+  // stored such credentials and then reported invalid_client, or sent `Bearer undefined` on every call.
+  it.each([
+    ['a registration without client_secret', { register: () => ({ status: 201, json: { client_id: 'client-1' } }) }, 'DCR registration: HTTP 201 without a usable client_secret (missing, empty or not a string)', ['register']],
+    ['a registration of {}', { register: () => ({ status: 201, json: {} }) }, 'DCR registration: HTTP 201 without a usable client_id and client_secret (missing, empty or not a string)', ['register']],
+    ['a token without access_token', { token: () => ({ status: 201, json: { token_type: 'bearer', expires_in: 3600 } }) }, 'DCR token request: HTTP 201 without a usable access_token (missing, empty or not a string)', ['register', 'token']],
+    ['a token whose access_token is a number', { token: () => ({ status: 201, json: { access_token: 12345678, token_type: 'bearer', expires_in: 3600 } }) }, 'DCR token request: HTTP 201 without a usable access_token (missing, empty or not a string)', ['register', 'token']],
+    ['a token whose access_token is empty', { token: () => ({ status: 201, json: { access_token: '', token_type: 'bearer', expires_in: 3600 } }) }, 'DCR token request: HTTP 201 without a usable access_token (missing, empty or not a string)', ['register', 'token']],
+  ] as const)('%s is a protocol error that says which field, and nothing unusable is stored or sent', async (_, overrides, message, ops) => {
+    adobe = await startFakeAdobe({ overrides });
+    const store = new MemoryTokenStore();
+    const { pass } = passFor(adobe, { retry: false, dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
+    const error = await rejection(logout(pass));
+    expect(error).toMatchObject({ kind: 'protocol', message });
+    expect(adobe.hits.map((h) => h.op)).toEqual(ops);
+    const stored = await store.load();
+    expect(stored?.accessToken).toBeUndefined();
+    if (ops.length === 1) expect(stored?.clientCredentials).toBeUndefined();
+  });
+
   it('registers once for several clients sharing one store', async () => {
     adobe = await startFakeAdobe();
     const store = new MemoryTokenStore();

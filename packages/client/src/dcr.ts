@@ -144,6 +144,7 @@ export class DcrTokenManager {
       signal,
     });
     if (!data) throw this.failure('DCR registration', 'POST /o/client/register', response.status, error);
+    unusable('DCR registration', 'POST /o/client/register', response.status, data, ['client_id', 'client_secret']);
     const credentials = { clientId: data.client_id, clientSecret: data.client_secret };
     this.redactor.add(credentials.clientSecret);
     // Saved at once: a process that dies before its token request must not make the next one register again.
@@ -162,6 +163,7 @@ export class DcrTokenManager {
       if ((error as { error?: unknown } | undefined)?.error === 'invalid_client') return 'invalid_client';
       throw this.failure('DCR token request', 'POST /o/client/token', response.status, error);
     }
+    unusable('DCR token request', 'POST /o/client/token', response.status, data, ['access_token']);
     this.redactor.add(data.access_token);
     // A lifetime the host omits or sends as nonsense (not a positive number of seconds) is unknown:
     // the token is used until the host refuses it (a 401 renews it), not renewed before every call.
@@ -185,4 +187,18 @@ export class DcrTokenManager {
       ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}),
     };
   }
+}
+
+/**
+ * Throws when a successful DCR answer lacks a field the client goes on with, or holds one that is
+ * not a non-empty string: without it the client stored credentials that could never work and
+ * reported the next refusal as `invalid_client`, or sent `Bearer undefined` on every call. Names
+ * the fields, never their values.
+ */
+function unusable(what: string, operation: string, status: number, data: object, fields: string[]): void {
+  const bad = fields.filter((f) => {
+    const value = (data as Record<string, unknown>)[f];
+    return typeof value !== 'string' || value === '';
+  });
+  if (bad.length > 0) throw new PassError(`${what}: HTTP ${status} without a usable ${bad.join(' and ')} (missing, empty or not a string)`, { kind: 'protocol', status, operation });
 }
