@@ -1,7 +1,7 @@
 // Decisions within the per-request limits, item-level `retry` re-requested for those items only,
 // permits served from the cache while valid — against a loopback host.
 import { afterEach, describe, expect, it } from 'vitest';
-import { chunk, retrieveDecisions } from '../../../packages/client/src/index.ts';
+import { chunk, PassError, retrieveDecisions } from '../../../packages/client/src/index.ts';
 import { startFakeAdobe, type FakeAdobe, type Hit } from '../support/fake-adobe.ts';
 import { header, passFor } from '../support/pass.ts';
 
@@ -64,6 +64,19 @@ describe('retrieveDecisions', () => {
     expect(sent('authorize')).toEqual([['a'], ['b']]);
     expect(result.failed).toEqual({ b: { httpStatus: 403, error: expect.objectContaining({ code: 'authenticated_profile_missing' }) } });
     expect(Object.keys(result.decisions)).toEqual(['a']);
+  });
+
+  it.each([
+    ['no decisions', {}],
+    ['decisions as an object', { decisions: {} }],
+    ['a decision that is null', { decisions: [null] }],
+    ['a decision without its resource', { decisions: [{ authorized: true }] }],
+  ])('a 200 with %s is a protocol error that says so (not a TypeError from inside)', async (_, json) => {
+    adobe = await startFakeAdobe({ overrides: { preauthorize: () => ({ json }) } });
+    const { pass } = passFor(adobe);
+    const error = await retrieveDecisions(pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['a'], headers: header }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PassError);
+    expect(error).toMatchObject({ kind: 'protocol', status: 200, message: 'POST /api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}: HTTP 200 without a decisions list of objects that name their resource' });
   });
 
   it('rejects a non-positive chunk size', () => {

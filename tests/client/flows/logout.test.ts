@@ -19,6 +19,14 @@ describe('interpretLogout on the documented logout examples', () => {
     expect(interpretLogout(example(name))).toEqual([expect.objectContaining({ do: 'nothing', reason: 'complete' })]);
   });
 
+  it.each([
+    ['no logouts at all', {}, 'logouts: missing or not an object'],
+    ['logouts as a list', { logouts: [] }, 'logouts: missing or not an object'],
+    ['an action that is null', { logouts: { X: null } }, 'logouts.X: not an object'],
+  ])('says what is wrong with an answer with %s (not a TypeError from inside)', (_, response, message) => {
+    expect(() => interpretLogout(response as never)).toThrow(new Error(message));
+  });
+
   it('rejects a logout action without url', () => {
     expect(() => interpretLogout({ logouts: { X: { actionName: 'logout', actionType: 'interactive', mvpd: 'X' } } } as never)).toThrow('logouts.X: actionName "logout" without url');
   });

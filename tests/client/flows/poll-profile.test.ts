@@ -1,7 +1,7 @@
 // Polling for the profile after a second-screen sign-in: every 3–5 s, through transient failures,
 // never past notAfter — against a loopback host that fails in the ways production hosts do.
 import { afterEach, describe, expect, it } from 'vitest';
-import { clampPollInterval, PassNetworkError, pollProfileByCode, systemClock } from '../../../packages/client/src/index.ts';
+import { clampPollInterval, PassError, PassNetworkError, pollProfileByCode, systemClock } from '../../../packages/client/src/index.ts';
 import { enhanced, startFakeAdobe, type FakeAdobe, type Override } from '../support/fake-adobe.ts';
 import { passFor, rejection } from '../support/pass.ts';
 
@@ -83,6 +83,15 @@ describe('pollProfileByCode', () => {
     adobe = await startFakeAdobe({ overrides: { profileForCode: () => enhanced(403, 'authenticated_profile_expired', 'authentication') } });
     const { pass } = passFor(adobe);
     expect(await poll(pass, 60_000)).toMatchObject({ status: 'failed', httpStatus: 403, error: { code: 'authenticated_profile_expired' }, attempts: 1 });
+  });
+
+  it.each([['no profiles', {}], ['profiles as a list', { profiles: [] }], ['profiles null', { profiles: null }]])('a 200 with %s is a protocol error, after one request (not a TypeError from inside)', async (_, json) => {
+    adobe = await startFakeAdobe({ overrides: { profileForCode: () => ({ json }) } });
+    const { pass } = passFor(adobe);
+    const error = await rejection(poll(pass, 60_000));
+    expect(error).toBeInstanceOf(PassError);
+    expect(error).toMatchObject({ kind: 'protocol', status: 200, message: 'GET /api/v2/{serviceProvider}/profiles/code/{code}: HTTP 200 without a profiles map' });
+    expect(polls()).toHaveLength(1);
   });
 
   it('gives up at once on a port fetch refuses (a wrong base URL, not a passing failure)', async () => {

@@ -4,7 +4,7 @@
 import type { components, paths } from '../../generated/schema.d.ts';
 import { DecisionCache } from '../cache/decisions.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { isEnhancedError, type EnhancedError } from '../errors.ts';
+import { isEnhancedError, PassError, type EnhancedError } from '../errors.ts';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, backoffDelay } from '../pipeline/retry.ts';
 import type { TypedClient } from '../typed.ts';
 
@@ -70,7 +70,15 @@ export async function retrieveDecisions(client: TypedClient, o: RetrieveDecision
       o.kind === 'preauthorize'
         ? await client.POST('/api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}', { params: { path: pathParams, header: o.headers }, body: { resources }, ...signal })
         : await client.POST('/api/v2/{serviceProvider}/decisions/authorize/{mvpd}', { params: { path: pathParams, header: o.headers }, body: { resources }, ...signal });
-    return { decisions: answer.data?.decisions as Decision[] | undefined, error: answer.error as unknown, status: answer.response.status };
+    const status = answer.response.status;
+    if (!answer.data) return { decisions: undefined, error: answer.error as unknown, status };
+    // The description requires a list of decisions, each naming its resource: say so when a host sends otherwise.
+    const decisions: unknown = answer.data.decisions;
+    if (!Array.isArray(decisions) || !decisions.every((d) => d !== null && typeof d === 'object' && typeof (d as Decision).resource === 'string')) {
+      const operation = `POST /api/v2/{serviceProvider}/decisions/${o.kind}/{mvpd}`;
+      throw new PassError(`${operation}: HTTP ${status} without a decisions list of objects that name their resource`, { kind: 'protocol', status, operation });
+    }
+    return { decisions: decisions as Decision[], error: undefined, status };
   };
 
   let pending: string[] = [];

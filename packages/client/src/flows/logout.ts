@@ -16,7 +16,10 @@ export type LogoutStep =
  * `baseUrl`, the Adobe host the request went to.
  */
 export function interpretLogout(response: LogoutResponse, baseUrl?: string): LogoutStep[] {
-  return Object.entries(response.logouts).map(([key, action]): LogoutStep => {
+  const logouts: unknown = response?.logouts;
+  if (!logouts || typeof logouts !== 'object' || Array.isArray(logouts)) throw new Error('logouts: missing or not an object');
+  return Object.entries(logouts as LogoutResponse['logouts']).map(([key, action]): LogoutStep => {
+    if (!action || typeof action !== 'object') throw new Error(`logouts.${key}: not an object`);
     const mvpd = action.mvpd || key;
     switch (action.actionName) {
       case 'logout': {

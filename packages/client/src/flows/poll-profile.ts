@@ -82,7 +82,12 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
         signal: bound.signal,
       });
       if (data) {
-        const first = Object.entries(data.profiles)[0];
+        const profiles: unknown = data.profiles;
+        if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) {
+          const operation = 'GET /api/v2/{serviceProvider}/profiles/code/{code}';
+          throw new PassError(`${operation}: HTTP ${response.status} without a profiles map`, { kind: 'protocol', status: response.status, operation });
+        }
+        const first = Object.entries(profiles as Record<string, Profile>)[0];
         if (first) return { status: 'authenticated', mvpd: first[0], profile: first[1], attempts, transientFailures };
       } else if (transientAnswer(response.status, error)) {
         transientFailures++;
