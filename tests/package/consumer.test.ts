@@ -146,7 +146,9 @@ let client: { pkg: PackageJson; file: string };
 const sizes: Record<string, { packages: number; bytes: number }> = {};
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'pass-consumer-'));
+  // A space and a non-ASCII letter in the path, as under "Application Support" or a user's name:
+  // a file URL turned into a path by hand (`%20`, `%C3%A9`) would break every installed command.
+  scratch = mkdtempSync(join(tmpdir(), 'pass consumer é-'));
   // `npm pack` runs `prepare` (the build of both packages), so the tarballs hold the current source.
   const packedTools = await sh(projectRoot, 'npm', ['pack', '--json', '--pack-destination', scratch]);
   expect(packedTools.code, packedTools.stderr).toBe(0);
