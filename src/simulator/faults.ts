@@ -1,4 +1,5 @@
 // Faults a scenario or the control API injects: latency, hangs and errors, per operation.
+import { systemClock } from 'pass-contract-client';
 import type { SimRandom } from './random.ts';
 import type { Fault } from './scenario.ts';
 
@@ -23,21 +24,11 @@ export function planFaults(faults: Fault[], operationId: string, random: SimRand
   return plan;
 }
 
-/** Resolves after `ms`, or rejects as soon as `signal` aborts (client gone, simulator closing). */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/**
+ * Resolves after `ms`, or rejects as soon as `signal` aborts (client gone, simulator closing). The
+ * client's clock chains timers past 24.8 days, where one setTimeout fires after 1 ms.
+ */
+export const delay = (ms: number, signal: AbortSignal): Promise<void> => systemClock.sleep(ms, signal);
 
 /** Never resolves on its own: a hung request ends when `signal` aborts. */
 export function hang(signal: AbortSignal): Promise<never> {

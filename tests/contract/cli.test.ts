@@ -89,6 +89,8 @@ describe('check on CI', () => {
   it.each([
     [['--fail-on', 'note'], /argument 'note' is invalid. Allowed choices are breaking, addition/],
     [['--timeout', 'soon'], /--timeout must be a positive number of seconds, got "soon"/],
+    // Longer than Node's longest timer, which then fires after 1 ms: every request timed out at once.
+    [['--request-timeout', '99999999999'], /--request-timeout must be at most 2147483 seconds \(24\.8 days, the longest timer Node keeps\), got "99999999999"/],
     [['--format', 'xml'], /Allowed choices are text, github/],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const err: string[] = [];

@@ -5,19 +5,31 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The longest delay setTimeout keeps (2^31 − 1 ms, 24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
+  // A wait longer than one timer holds is a chain of timers (Infinity: until aborted).
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      let left = ms > 0 ? ms : 0;
+      let timer: ReturnType<typeof setTimeout>;
+      const arm = () => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        timer = setTimeout(() => {
+          left -= step;
+          if (left > 0) return arm();
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, step);
+      };
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal!.reason);
       };
+      arm();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

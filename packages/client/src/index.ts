@@ -101,7 +101,7 @@ export {
 } from './errors.ts';
 export { Redactor } from './redact.ts';
 export { SecretForms, REDACTED } from './secret-forms.ts';
-export { systemClock, type Clock } from './clock.ts';
+export { systemClock, MAX_TIMER_MS, type Clock } from './clock.ts';
 export { waitOrAbort } from './abort.ts';
 export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';
 export { compose, toFetch, type Call, type Layer, type Send } from './pipeline/call.ts';

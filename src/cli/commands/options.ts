@@ -1,12 +1,20 @@
 // Option parsers shared by the commands (commander calls them; a bad value is a usage error).
 import { InvalidArgumentError } from 'commander';
+import { MAX_TIMER_MS } from 'pass-contract-client';
 import { UsageError } from '../../contract/usage-error.ts';
 import { oneLine } from '../../report/text.ts';
+
+/**
+ * The longest timer Node keeps (2^31 − 1 ms, 24.8 days), in whole seconds: a longer one fires after
+ * 1 ms, so `--request-timeout 99999999999` timed every request out at once.
+ */
+export const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 /** A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`); `name` goes in the error. */
 export const seconds = (name: string) => (value: string): number => {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got "${value}"`);
+  if (n > MAX_SECONDS) throw new InvalidArgumentError(`${name} must be at most ${MAX_SECONDS} seconds (24.8 days, the longest timer Node keeps), got "${value}"`);
   return n;
 };
 

@@ -94,6 +94,13 @@ describe('pollProfileByCode', () => {
     expect(polls()).toHaveLength(1);
   });
 
+  it('polls a code valid for 30 days (longer than one timer holds: the bound on its request fired after 1 ms)', async () => {
+    // Real time: the host answers after 50 ms; a deadline timer of 30 days that fires at once called the code expired.
+    adobe = await startFakeAdobe({ clock: systemClock, overrides: { profileForCode: async () => (await new Promise((r) => setTimeout(r, 50)), profile) } });
+    const { pass } = passFor(adobe);
+    expect(await poll(pass, 30 * 24 * 3600_000)).toMatchObject({ status: 'authenticated', attempts: 1 });
+  });
+
   it('gives up at once on a port fetch refuses (a wrong base URL, not a passing failure)', async () => {
     adobe = await startFakeAdobe();
     // Port 6000 is one of the Fetch standard's blocked ports: fetch refuses it before connecting.

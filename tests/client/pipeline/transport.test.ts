@@ -49,6 +49,30 @@ describe('timeouts', () => {
   });
 });
 
+describe('bounds that cannot work are refused when the client is built', () => {
+  it.each([
+    ['timeoutMs', 2 ** 31, /^timeoutMs must be a number of milliseconds from 1 to 2147483647/],
+    ['timeoutMs', 0, /^timeoutMs must be/],
+    ['timeoutMs', Number.NaN, /^timeoutMs must be/],
+    ['maxResponseBytes', Number.NaN, /^maxResponseBytes must be a positive whole number of bytes, got NaN$/],
+    ['maxResponseBytes', -1, /^maxResponseBytes must be/],
+  ])('%s: %d', (option, value, message) => {
+    const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
+    const built = () => createPassClient({ baseUrl: 'http://127.0.0.1:9', tokens, [option]: value });
+    expect(built).toThrow(RangeError);
+    expect(built).toThrow(message);
+  });
+
+  it('a timeout Node cannot hold would have timed out a 50 ms answer (what the refusal prevents)', async () => {
+    // Node's own behaviour, which the check above is for: a delay over 2^31 − 1 ms fires after 1 ms.
+    const fired = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), 2 ** 31);
+      setTimeout(() => (clearTimeout(timer), resolve(false)), 50);
+    });
+    expect(fired).toBe(true);
+  });
+});
+
 describe('an injected fetch that drops the signal', () => {
   // A common wrapper bug: method, URL, headers and body are forwarded, the Request's signal is not, so
   // nothing aborts the exchange underneath. The timeout and the caller's signal still end the call.
