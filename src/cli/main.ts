@@ -53,6 +53,12 @@ export async function main(argv: string[], given: Io = processIo): Promise<numbe
     return 2;
   }
 
+  const empty = emptyArgument(argv);
+  if (empty) {
+    io.err(`pass-contract: ${empty} (an unset variable?); see pass-contract ${first} --help`);
+    return 2;
+  }
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -62,4 +68,20 @@ export async function main(argv: string[], given: Io = processIo): Promise<numbe
     io.err(`pass-contract: ${e instanceof UsageError ? '' : `${e.name}: `}${e.message}`);
     return 2;
   }
+}
+
+/**
+ * What was given empty, if anything: `--report "$DIR"` with DIR unset wrote the reports into the
+ * working directory, `--scenario ""` ran the default scenario, `--record ""` recorded nothing, and
+ * `diff "" x` said "cannot read : ENOENT". No option or argument of ours takes an empty value.
+ */
+function emptyArgument(argv: string[]): string | undefined {
+  for (const [i, arg] of argv.entries()) {
+    const inline = /^(--[^=]+)=$/.exec(arg);
+    if (inline) return `${inline[1]} was given an empty value`;
+    if (arg !== '') continue;
+    const before = argv[i - 1];
+    return before?.startsWith('-') && !before.includes('=') ? `${before} was given an empty value` : `argument ${i} of ${argv[0]} is empty`;
+  }
+  return undefined;
 }

@@ -41,6 +41,22 @@ describe('pass-contract CLI', () => {
     expect(t.err.join('\n')).toMatch(/Usage: pass-contract[\s\S]*Commands:[\s\S]*check[\s\S]*mock[\s\S]*proxy[\s\S]*audit/);
   });
 
+  it.each([
+    [['check', '--report', ''], '--report was given an empty value'],
+    [['check', '--report='], '--report was given an empty value'],
+    [['simulate', '--scenario', '', '--port', '0'], '--scenario was given an empty value'],
+    [['proxy', '--upstream', 'http://127.0.0.1:9', '--record', '', '--port', '0'], '--record was given an empty value'],
+    [['diff', 'openapi.yaml', ''], 'argument 2 of diff is empty'],
+    [['audit', ''], 'argument 1 of audit is empty'],
+  ])('%j: an empty value (an unset variable in a CI script) is a usage error, not a default', async (args, what) => {
+    // Before: the reports went into the working directory, the default scenario ran, nothing was
+    // recorded, and diff said "cannot read : ENOENT".
+    const t = io();
+    expect(await main(args, t.io)).toBe(2);
+    expect(t.err).toEqual([`pass-contract: ${what} (an unset variable?); see pass-contract ${args[0]} --help`]);
+    expect(t.out).toEqual([]);
+  });
+
   it('exits 2 on a bad port', async () => {
     const t = io();
     expect(await main(['mock', '--port', '80000'], t.io)).toBe(2);
