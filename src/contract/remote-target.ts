@@ -1,7 +1,7 @@
 // A real host as a target: credentials and ids from the environment, the run's own DCR, pacing
 // that never causes a 429, and a 429 that is waited out and retried a bounded number of times.
 import { connect } from 'node:net';
-import { retryAfterMs } from 'pass-contract-client';
+import { decodeDeviceInfo, HeaderFormatError, retryAfterMs } from 'pass-contract-client';
 import type { JsonObject, Operation } from '../description/document.ts';
 import type { Description } from '../description/index.ts';
 import type { Case, CaseRequest } from './cases.ts';
@@ -90,6 +90,17 @@ export class RemoteTarget implements Target {
     if (!env[ENV.serviceProvider]) missing.push(ENV.serviceProvider);
     if (!env[ENV.mvpd]) missing.push(ENV.mvpd);
     if (missing.length > 0) throw new UsageError(`--target ${o.label} needs these environment variables: ${missing.join(', ')}`);
+    // A value Adobe refuses (400 invalid_header_device_info on every call) would read as drift of
+    // every operation; it is the environment that is wrong, so the run does not start.
+    const givenDeviceInfo = env[ENV.deviceInfo];
+    if (givenDeviceInfo !== undefined) {
+      try {
+        decodeDeviceInfo(givenDeviceInfo);
+      } catch (error) {
+        if (!(error instanceof HeaderFormatError)) throw error;
+        throw new UsageError(`${ENV.deviceInfo} is not an X-Device-Info value (base64 of a JSON object with model, version, osName, osVersion and connectionType): ${error.message.replace(/^X-Device-Info: /, '')}`);
+      }
+    }
     this.label = o.label;
     const base = new URL(o.url.href);
     base.username = '';

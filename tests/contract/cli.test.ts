@@ -99,6 +99,24 @@ describe('check on CI', () => {
     expect(err.join('\n')).toMatch(message);
   });
 
+  it.each([
+    ['not base64', 'device-info-from-a-wiki', 'value is not base64 (RFC 4648, padded)'],
+    ['base64 of text', Buffer.from('AppleTV').toString('base64'), 'decoded value is not JSON'],
+    ['without its required fields', Buffer.from(JSON.stringify({ model: 'TV' })).toString('base64'), 'missing required field(s) version, osName, osVersion, connectionType'],
+  ])('PASS_DEVICE_INFO %s is a usage error before any request, not drift of every operation', async (_, value, why) => {
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT });
+    process.env = { ...saved, ...ENV, PASS_DEVICE_INFO: value };
+    const err: string[] = [];
+    const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+    try {
+      expect(await main(['check', '-t', host.baseUrl, '-r', await mkdtemp(join(tmpdir(), 'pass-cli-')), '--rate', '1000'], io)).toBe(2);
+      expect(host.received).toEqual([]);
+    } finally {
+      await host.close();
+    }
+    expect(err.join('\n')).toContain(`pass-contract: PASS_DEVICE_INFO is not an X-Device-Info value (base64 of a JSON object with model, version, osName, osVersion and connectionType): ${why}`);
+  });
+
   it('a password in the target URL never reaches a usage error', async () => {
     const err: string[] = [];
     const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
