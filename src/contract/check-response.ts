@@ -4,6 +4,7 @@
 import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator } from '../description/validator.ts';
 import { classify } from './classify.ts';
+import { groupFindings } from './group.ts';
 import { Redactor } from './redact.ts';
 import { RULES, type RuleId, type Tier } from './rules.ts';
 
@@ -30,6 +31,11 @@ export interface Drift {
   message: string;
   /** For additions: what to add to the description. */
   hint?: string;
+  /**
+   * How many more findings this row stands for: the same rule and expectation at the same place in
+   * other items of a list, or, past a body's first 100 rows, the rest of this rule (the message says which).
+   */
+  more?: number;
   /** Set when the accepted-drift file lists this drift. */
   accepted?: { reason: string; expires: string };
 }
@@ -168,8 +174,11 @@ export class ResponseChecker {
       }
     }
     if (media.test(body)) return drifts;
-    for (const f of classify(this.validator.errors(media.pointer, body), body, (schema) => this.validator.pointerOf(schema))) {
-      drifts.push(drift(f.rule, 'body', f.pointer, f.expected, redactor.show(f.actual), redactor.text(f.message), f.hint && redactor.text(f.hint)));
+    const findings = classify(this.validator.errors(media.pointer, body), body, (schema) => this.validator.pointerOf(schema));
+    for (const f of groupFindings(findings, body)) {
+      const also = f.more === 0 ? '' : f.unlisted ? ` (and ${f.more} more ${f.rule} in this body, not listed)` : f.items ? ` (the same in ${f.more} more items: \`${f.items}\`)` : '';
+      const row = drift(f.rule, 'body', f.pointer, f.expected, redactor.show(f.actual), redactor.text(`${f.message}${also}`), f.hint && redactor.text(f.hint));
+      drifts.push(f.more === 0 ? row : { ...row, more: f.more });
     }
     return drifts;
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/contract/check.ts';
+import type { JsonObject } from '../../src/description/document.ts';
 import type { Answer } from '../support/fake-adobe/index.ts';
 import { checkAgainst, description, ENV } from './support.ts';
 
@@ -132,6 +133,34 @@ describe('a host whose body nests deeper than anything walks', () => {
       // 64 levels copied, a note in place of the rest.
       expect(row!.actual).toBe(`${'['.repeat(64)}"(nested deeper than 64 levels)"${']'.repeat(64)}`);
     }
+  });
+});
+
+describe('a host that repeats one difference in every item of a list, or sends thousands', () => {
+  it('a field added to each of 600 MVPDs is one row with the count (was 600 rows); another difference in one item keeps its own row', async () => {
+    const mvpds = (a: Answer) => {
+      const body = a.body as JsonObject;
+      const first = ((body.requestor as JsonObject).mvpds as JsonObject[])[0]!;
+      const list: JsonObject[] = Array.from({ length: 600 }, (_, i) => ({ ...first, id: `MVPD${i}`, colour: 'web' }));
+      delete list[1]!.id;
+      return { ...a, body: { ...body, requestor: { ...(body.requestor as JsonObject), mvpds: list } } };
+    };
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? mvpds(a) : a) } } }, { operations: ['retrieveConfiguration'] });
+    const [result] = r.find('retrieveConfiguration', 'example');
+    const rows = result!.drifts.map((d) => [d.rule, d.pointer, d.more ?? 0]);
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual(expect.arrayContaining([['field-undocumented', '/requestor/mvpds/0/colour', 599], ['field-missing', '/requestor/mvpds/1/id', 0]]));
+    expect(result!.drifts.find((d) => d.rule === 'field-undocumented')!.message).toBe('`/requestor/mvpds/0/colour` is not in the description (the same in 599 more items: `/requestor/mvpds/*/colour`)');
+  });
+
+  it('40,000 unknown fields in one body: 100 rows and one that counts the rest (was 40,000 rows, a 15 MB report)', async () => {
+    const many = (a: Answer) => ({ ...a, body: { ...(a.body as JsonObject), ...Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`f${i}`, i])) } });
+    const r = await checkAgainst({ inject: { retrieveConfiguration: { drift: (a) => (a.status === 200 ? many(a) : a) } } }, { operations: ['retrieveConfiguration'] });
+    const [result] = r.find('retrieveConfiguration', 'example');
+    const added = result!.drifts.filter((d) => d.rule === 'field-undocumented');
+    expect(added).toHaveLength(101);
+    expect(added.slice(0, 100).map((d) => d.pointer)).toEqual(Array.from({ length: 100 }, (_, i) => `/f${i}`));
+    expect(added[100]).toMatchObject({ pointer: '/f100', more: 39_899, message: '`/f100` is not in the description (and 39899 more field-undocumented in this body, not listed)' });
   });
 });
 

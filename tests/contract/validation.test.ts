@@ -4,7 +4,8 @@ import { mulberry32 } from '../support/prng.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/contract/classify.ts';
+import { classify, type Finding } from '../../src/contract/classify.ts';
+import { groupFindings, listPattern } from '../../src/contract/group.ts';
 import { isConstOneOf, withConstEnums } from '../../src/description/const-enums.ts';
 import type { Json, JsonObject } from '../../src/description/document.ts';
 import { FAST_PATTERNS, isBase64 } from '../../src/description/fast-base64.ts';
@@ -228,6 +229,28 @@ describe('oneOf of constants as enum accepts exactly the same values', () => {
       }
     }
     expect(checked).toBeGreaterThan(400);
+  });
+});
+
+describe('rows of one body', () => {
+  const finding = (rule: Finding['rule'], pointer: string, expected = 'not in the description'): Finding => ({ rule, pointer, expected, actual: 1, message: `${pointer} ${rule}` });
+
+  it('past 100 rows keeps the breaking ones first, whatever their order, and counts the rest per rule', () => {
+    const findings = [...Array.from({ length: 150 }, (_, i) => finding('field-undocumented', `/f${i}`)), finding('field-type', '/x', 'type string')];
+    const rows = groupFindings(findings, {}, 100);
+    expect(rows.map((r) => [r.rule, r.pointer, r.more, r.unlisted ?? false])).toEqual([
+      ['field-type', '/x', 0, false],
+      ...Array.from({ length: 99 }, (_, i) => ['field-undocumented', `/f${i}`, 0, false]),
+      ['field-undocumented', '/f99', 50, true],
+    ]);
+  });
+
+  it('groups list items only: an index into a list is `*`, a map key that looks like a number is not', () => {
+    const body = { list: [{ a: 1 }, { a: 2 }, { a: 3 }], map: { '0': { a: 1 }, '1': { a: 2 } } };
+    expect(listPattern('/list/2/a', body)).toBe('/list/*/a');
+    expect(listPattern('/map/1/a', body)).toBe('/map/1/a');
+    const rows = groupFindings(['/list/0/a', '/list/1/a', '/list/2/a', '/map/0/a', '/map/1/a'].map((p) => finding('field-type', p, 'type string')), body);
+    expect(rows.map((r) => [r.pointer, r.more, r.items])).toEqual([['/list/0/a', 2, '/list/*/a'], ['/map/0/a', 0, undefined], ['/map/1/a', 0, undefined]]);
   });
 });
 
