@@ -1,7 +1,11 @@
 // Keeps the configuration response for a short while, as Adobe's checklist recommends ("store the
 // configuration response in memory … for a short period of time (e.g. 3-5 minutes)").
-// Keyed by URL: the configuration is per service provider, not per device. A call with `cache: 'no-store'` neither reads nor writes the cache;
-// `cache: 'reload'` or `'no-cache'` skips the read and stores the fresh answer.
+// Keyed by URL and by the headers Adobe identifies the device platform from (X-Device-Info and
+// User-Agent): the answer says which platform asked (`device`, `os`) and carries, per MVPD, that
+// platform's single sign-on settings (`enablePlatformServices`, `displayInPlatformPicker`, …). A
+// programmer service asking for Apple TVs and Android phones must not hand one the other's.
+// Not by device identifier: devices of one platform share an answer. A call with `cache: 'no-store'`
+// neither reads nor writes the cache; `cache: 'reload'` or `'no-cache'` skips the read and stores the fresh answer.
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { setRecent } from '../lru.ts';
@@ -15,7 +19,7 @@ interface Entry { bytes: ArrayBuffer; status: number; headers: [string, string][
 export interface ConfigurationCacheOptions {
   /** How long an answer is reused. Default 5 minutes. */
   ttlMs?: number;
-  /** Distinct URLs kept (oldest forgotten). Default 100. */
+  /** Answers kept, one per URL, X-Device-Info and User-Agent (the least recently used forgotten). Default 100. */
   maxEntries?: number;
 }
 
@@ -30,7 +34,7 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
   return (next) => (call) => (call.method !== 'GET' || call.operation !== CONFIGURATION || call.cache === 'no-store' ? next(call) : cached(next, call));
 
   async function cached(next: Send, call: Call): Promise<Response> {
-    const key = call.url;
+    const key = `${call.url}\u0000${call.headers.get('x-device-info') ?? ''}\u0000${call.headers.get('user-agent') ?? ''}`;
     const readable = call.cache !== 'reload' && call.cache !== 'no-cache';
     const hit = entries.get(key);
     if (readable && hit && clock.now() < hit.expiresAt) {
