@@ -67,8 +67,10 @@ const EAGER_FORBIDDEN: Record<string, readonly string[]> = {
   // `check` (`npm start`) against a remote host loads neither Prism nor the simulator, and no other tool.
   'cli/commands/check.ts': ON_DEMAND,
   'check.ts': ON_DEMAND,
-  // `pass-contract mock` (and `--help`, which loads every command module) load the mock when it runs.
-  'cli/commands/mock.ts': ON_DEMAND,
+  // `pass-contract mock` (and `--help`, which loads every command module) load the mock when it runs;
+  // the mock itself answers from the description and loads nothing of the client (its start-up is measured).
+  'cli/commands/mock.ts': [...ON_DEMAND, 'pass-contract-client'],
+  'mock/server.ts': ['pass-contract-client'],
 };
 
 /** The src/ folder of a path under src/ (`.` for src/'s own files), or undefined outside src/. */
