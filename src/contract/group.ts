@@ -18,7 +18,7 @@ export interface GroupedFinding extends Finding {
   unlisted?: true;
 }
 
-/** `pointer` with each index into a list of `body` written `*`: `/requestor/mvpds/3/colour` → `/requestor/mvpds/*​/colour`. */
+/** `pointer` with each index into a list of `body` written `*`, so that every item's `colour` in `/requestor/mvpds` has one place. */
 export function listPattern(pointer: string, body: Json): string {
   if (pointer === '') return pointer;
   let node: Json | undefined = body;
