@@ -52,7 +52,6 @@ async function readSource(source: string, limits: FetchLimits): Promise<string> 
   }
 }
 
-/** Checks the parsed root is an OpenAPI 3.0 or 3.1 document, saying what it is otherwise. */
 /** Deeper than any real description nests (ours: 14 levels, Adobe's: 10). */
 export const MAX_NESTING = 256;
 
@@ -71,6 +70,7 @@ function assertNesting(doc: unknown, where: string): void {
   }
 }
 
+/** Checks the parsed root is an OpenAPI 3.0 or 3.1 document, saying what it is otherwise. */
 function assertOpenApi3(doc: unknown, where: string): asserts doc is Resolved {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new LoadError(`${where}: not an OpenAPI document (the root is not an object)`);
   const d = doc as Record<string, unknown>;
