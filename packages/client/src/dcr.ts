@@ -16,6 +16,13 @@ import { Redactor } from './redact.ts';
 import { SharedFlight } from './shared-flight.ts';
 import { MemoryTokenStore, Mutex, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
 
+/**
+ * How long client credentials that replaced refused ones are not replaced again (1 hour): Adobe
+ * wants an application to register once, and a refusal that survives a new registration is not
+ * about the registration.
+ */
+export const REREGISTER_COOLDOWN_MS = 60 * 60_000;
+
 export interface DcrOptions {
   baseUrl: string;
   /** X-Device-Info sent on the DCR calls (the DCR pages require it). */
@@ -117,26 +124,34 @@ export class DcrTokenManager {
       const canRegister = !this.options.clientCredentials && !!this.options.softwareStatement;
       // Register again only if the stored registration is the one whose token was refused.
       const registrationRefused = reregister && failed !== undefined && current?.value === failed;
+      // ...and not if that registration already replaced a refused one a moment ago: a refusal that
+      // survives a new registration (a service provider the software statement does not cover:
+      // invalid_access_token_service_provider) made every call register again. The caller gets the
+      // refusal instead (the same token back: nothing is sent again).
+      const again = state.reregisteredAt !== undefined && this.clock.now() - state.reregisteredAt < REREGISTER_COOLDOWN_MS;
+      if (registrationRefused && again && current && this.isFresh(current)) return current.value;
+      let reregisteredAt = registrationRefused && canRegister && !again ? this.clock.now() : state.reregisteredAt;
       let registered = false;
-      let credentials = this.options.clientCredentials ?? (registrationRefused && canRegister ? undefined : state.clientCredentials);
+      let credentials = this.options.clientCredentials ?? (registrationRefused && canRegister && !again ? undefined : state.clientCredentials);
       if (!credentials) {
-        credentials = await this.register(signal);
+        credentials = await this.register(signal, reregisteredAt);
         registered = true;
       }
       let token = await this.requestToken(credentials, signal);
       if (token === 'invalid_client' && canRegister && !registered) {
         // Stored credentials were revoked or expired: register again, once.
-        credentials = await this.register(signal);
+        reregisteredAt = this.clock.now();
+        credentials = await this.register(signal, reregisteredAt);
         token = await this.requestToken(credentials, signal);
       }
       if (token === 'invalid_client') throw new PassError('DCR token request refused the client credentials (invalid_client)', { kind: 'credentials', status: 400, code: 'invalid_client', operation: 'POST /o/client/token' });
-      this.state = { clientCredentials: credentials, accessToken: token };
+      this.state = { clientCredentials: credentials, accessToken: token, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) };
       await this.store.save(this.state);
       return token.value;
     }, signal);
   }
 
-  private async register(signal: AbortSignal): Promise<ClientCredentials> {
+  private async register(signal: AbortSignal, reregisteredAt: number | undefined): Promise<ClientCredentials> {
     if (!this.options.softwareStatement) throw new PassError('No client credentials stored and no software statement to register with', { kind: 'credentials' });
     const { data, error, response } = await this.dcr.POST('/o/client/register', {
       params: { header: this.headers() },
@@ -148,7 +163,7 @@ export class DcrTokenManager {
     const credentials = { clientId: data.client_id, clientSecret: data.client_secret };
     this.redactor.add(credentials.clientSecret);
     // Saved at once: a process that dies before its token request must not make the next one register again.
-    this.state = { clientCredentials: credentials };
+    this.state = { clientCredentials: credentials, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) };
     await this.store.save(this.state);
     return credentials;
   }

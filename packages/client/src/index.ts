@@ -92,7 +92,7 @@ export function createPassClient(options: PassClientOptions): PassClient {
   return Object.assign(client, { tokens, ...(decisionCache ? { decisionCache } : {}) });
 }
 
-export { DcrTokenManager, type DcrOptions } from './dcr.ts';
+export { DcrTokenManager, REREGISTER_COOLDOWN_MS, type DcrOptions } from './dcr.ts';
 export { MemoryTokenStore, Mutex, type TokenStore, type TokenState, type ClientCredentials, type AccessToken, type LockOptions } from './stores.ts';
 export * from './device.ts';
 export {

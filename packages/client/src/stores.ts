@@ -16,6 +16,12 @@ export interface AccessToken {
 export interface TokenState {
   clientCredentials?: ClientCredentials;
   accessToken?: AccessToken;
+  /**
+   * When these client credentials were registered because Adobe refused the ones before (epoch ms);
+   * absent for a first registration. Credentials that were themselves such a replacement are not
+   * replaced again within REREGISTER_COOLDOWN_MS.
+   */
+  reregisteredAt?: number;
 }
 
 export interface LockOptions {

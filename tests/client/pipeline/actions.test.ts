@@ -1,9 +1,9 @@
 // Every action of Adobe's enhanced errors, followed: `retry` retried (bounded, jittered backoff),
 // `application-registration` registers again once, the others come back to the caller unchanged.
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock, type LogEntry } from '../../../packages/client/src/index.ts';
-import { enhanced, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
-import { logout, passFor, rejection } from '../support/pass.ts';
+import { MemoryTokenStore, REREGISTER_COOLDOWN_MS, systemClock, type LogEntry } from '../../../packages/client/src/index.ts';
+import { enhanced, startFakeAdobe, STATEMENT, type FakeAdobe } from '../support/fake-adobe.ts';
+import { deviceInfo, logout, passFor, rejection } from '../support/pass.ts';
 
 let adobe: FakeAdobe;
 afterEach(() => adobe?.close());
@@ -84,6 +84,40 @@ describe('action: application-registration', () => {
     expect(error).toEqual((reply as { json: unknown }).json);
     expect(adobe.count('logout')).toBe(2);
     expect(adobe.registrations()).toBe(2);
+  });
+});
+
+describe('a refusal that survives a new registration', () => {
+  // A service provider the software statement does not cover: Adobe answers every call 401
+  // invalid_access_token_service_provider with action application-registration, and registering
+  // again does not change that. Before, each call registered again (5 calls: 6 registrations,
+  // 6 tokens, 10 requests); Adobe wants an application to register once.
+  it('registers again once, then hands the refusal back without registering or sending again, until an hour has passed', async () => {
+    const reply = enhanced(401, 'invalid_access_token_service_provider', 'application-registration');
+    adobe = await startFakeAdobe({ overrides: { logout: () => reply } });
+    const { pass, clock, entries } = passFor(adobe);
+    for (let i = 0; i < 5; i++) {
+      const { error, response } = await logout(pass);
+      expect(response.status).toBe(401);
+      expect(error).toEqual((reply as { json: unknown }).json);
+    }
+    expect([adobe.registrations(), adobe.tokensIssued(), adobe.count('logout')]).toEqual([2, 2, 6]);
+    expect(story(entries)).toEqual(['first → 401', 're-registration → 401', ...Array(4).fill('first → 401')]);
+    // An hour later a refusal may mean the registration again: one more.
+    clock.advance(REREGISTER_COOLDOWN_MS);
+    await logout(pass);
+    expect(adobe.registrations()).toBe(3);
+  });
+
+  it('the store carries it: another instance sharing the store does not register again either', async () => {
+    const reply = enhanced(401, 'invalid_access_token_service_provider', 'application-registration');
+    adobe = await startFakeAdobe({ overrides: { logout: () => reply } });
+    const store = new MemoryTokenStore();
+    const [a, b] = [passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } }).pass, passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } }).pass];
+    await logout(a);
+    await logout(b);
+    await logout(a);
+    expect([adobe.registrations(), adobe.count('logout')]).toEqual([2, 4]);
   });
 });
 

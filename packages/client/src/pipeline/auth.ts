@@ -36,7 +36,11 @@ export function auth({ tokens, needsToken, logger }: AuthOptions): Layer {
     const reregister = error?.action === 'application-registration';
     if (!reregister && !error?.code.startsWith('invalid_access_token_')) return response;
     await failingAt(log, call, 'token', () => tokens.invalidate(used, { reregister, ...signal }));
-    call.headers.set('Authorization', `Bearer ${await token()}`);
+    const renewed = await token();
+    // The source kept the refused token (it would not register again so soon): sending the call
+    // again with it would only be refused again.
+    if (renewed === used) return response;
+    call.headers.set('Authorization', `Bearer ${renewed}`);
     call.reason = reregister ? 're-registration' : 'token-refresh';
     // Exactly one more attempt: a second refusal goes back to the caller unchanged.
     return next(call);
