@@ -1,7 +1,8 @@
 // Every action of Adobe's enhanced errors, followed: `retry` retried (bounded, jittered backoff),
 // `application-registration` registers again once, the others come back to the caller unchanged.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore, REREGISTER_COOLDOWN_MS, systemClock, type LogEntry } from '../../../packages/client/src/index.ts';
+import { createPassClient, MemoryTokenStore, REREGISTER_COOLDOWN_MS, systemClock, type LogEntry } from '../../../packages/client/src/index.ts';
+import { DEVICE_INFO, startTestSimulator } from '../../simulator/support.ts';
 import { enhanced, startFakeAdobe, STATEMENT, type FakeAdobe } from '../support/fake-adobe.ts';
 import { deviceInfo, logout, passFor, rejection } from '../support/pass.ts';
 
@@ -107,6 +108,26 @@ describe('a refusal that survives a new registration', () => {
     clock.advance(REREGISTER_COOLDOWN_MS);
     await logout(pass);
     expect(adobe.registrations()).toBe(3);
+  });
+
+  it('against the simulator: a service provider outside the software statement costs one more registration, not one per call', async () => {
+    // The simulator refuses a token for a service provider its statement does not list, as Adobe does.
+    const seen: string[] = [];
+    const sim = await startTestSimulator({
+      tune: (s) => void (s.serviceProviders.REF99 = { ...s.serviceProviders.REF30!, id: 'REF99', name: 'Not in the statement' }),
+      onRequest: (e) => void seen.push(`${e.operationId} ${e.status}`),
+    });
+    try {
+      const pass = createPassClient({ baseUrl: sim.url, dcr: { softwareStatement: sim.scenario.softwareStatements[0]!.statement, deviceInfo: DEVICE_INFO } });
+      for (let i = 0; i < 5; i++) {
+        const { error, response } = await pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF99' }, header: { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': DEVICE_INFO } } });
+        expect([response.status, (error as { code?: string } | undefined)?.code]).toEqual([401, 'invalid_access_token_service_provider']);
+      }
+      const count = (what: string) => seen.filter((s) => s === what).length;
+      expect([count('retrieveClientCredentials 201'), count('retrieveAccessToken 201'), count('retrieveConfiguration 401')]).toEqual([2, 2, 6]);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('the store carries it: another instance sharing the store does not register again either', async () => {
