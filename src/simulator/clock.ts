@@ -10,6 +10,9 @@ export interface SimClock {
   reset(): void;
 }
 
+/** The last epoch millisecond a Date can hold (ECMAScript: 8.64e15). */
+const LAST_DATE_MS = 8.64e15;
+
 /** A clock over `base` (default `Date.now`), advanced by the control API or by tests. */
 export function createVirtualClock(base: () => number = Date.now): SimClock {
   let offset = 0;
@@ -17,6 +20,8 @@ export function createVirtualClock(base: () => number = Date.now): SimClock {
     now: () => base() + offset,
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`cannot advance the clock by ${ms} ms (a finite, non-negative number is needed)`);
+      // Past it, every date the simulator writes (tokens, profiles, a recording's times) is invalid.
+      if (base() + offset + ms > LAST_DATE_MS) throw new RangeError(`cannot advance the clock by ${ms} ms: simulated time would pass the last date JavaScript represents (+275760-09-13)`);
       offset += ms;
     },
     offset: () => offset,

@@ -61,9 +61,14 @@ export async function controlApi(sim: Simulator, method: string, pathname: strin
     let ms: number;
     try {
       ms = typeof advance === 'number' || typeof advance === 'string' ? parseDuration(advance) : Number.NaN;
-      ctx.clock.advance(ms);
     } catch {
-      return problem(400, 'body must be {"advance": <milliseconds or a duration such as "31m">}');
+      ms = Number.NaN;
+    }
+    if (!Number.isFinite(ms) || ms < 0) return problem(400, 'body must be {"advance": <milliseconds or a duration such as "31m">}');
+    try {
+      ctx.clock.advance(ms);
+    } catch (error) {
+      return problem(400, (error as Error).message);
     }
     return json(200, { now: ctx.clock.now(), offsetMs: ctx.clock.offset() });
   }

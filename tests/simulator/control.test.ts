@@ -44,6 +44,16 @@ describe('control API', () => {
     expect(await t.call('POST', '/_sim/clock', { headers: { 'Content-Type': 'application/json' }, unchecked: true, json: undefined })).toMatchObject({ status: 400 });
   });
 
+  it('refuses to move the clock past the last date JavaScript represents, and keeps its time', async () => {
+    // A typo such as "999999999999999999999d" took simulated time to 8.64e28 ms, where every date it writes is invalid.
+    const before = (await t.call('GET', '/_sim/clock', { unchecked: true })).body.offsetMs as number;
+    for (const advance of ['999999999999999999999d', 1e308]) {
+      expect(await t.call('POST', '/_sim/clock', { json: { advance }, unchecked: true })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^cannot advance the clock by \S+ ms: simulated time would pass the last date JavaScript represents/) } });
+    }
+    expect((await t.call('GET', '/_sim/clock', { unchecked: true })).body.offsetMs).toBe(before);
+    expect(new Date((await t.call('GET', '/_sim/clock', { unchecked: true })).body.now as number).toISOString()).toMatch(/^\d{4}-/);
+  });
+
   it('answers unknown endpoints and malformed JSON with a message', async () => {
     expect(await t.call('GET', '/_sim/nothing', { unchecked: true })).toMatchObject({ status: 404, body: { error: expect.stringContaining('GET /_sim lists them') } });
     const bad = await fetch(`${t.url}/_sim/faults`, { method: 'PUT', body: '{', headers: { 'Content-Type': 'application/json' } });
