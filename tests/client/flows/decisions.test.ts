@@ -67,12 +67,14 @@ describe('retrieveDecisions', () => {
   });
 
   it.each([
-    ['no decisions', {}],
-    ['decisions as an object', { decisions: {} }],
-    ['a decision that is null', { decisions: [null] }],
-    ['a decision without its resource', { decisions: [{ authorized: true }] }],
-  ])('a 200 with %s is a protocol error that says so (not a TypeError from inside)', async (_, json) => {
-    adobe = await startFakeAdobe({ overrides: { preauthorize: () => ({ json }) } });
+    ['no decisions', { json: {} }],
+    ['decisions as an object', { json: { decisions: {} } }],
+    ['a decision that is null', { json: { decisions: [null] } }],
+    ['a decision without its resource', { json: { decisions: [{ authorized: true }] } }],
+    ['a body of null', { json: null }],
+    ['an empty body', { text: '', contentType: 'application/json' }],
+  ])('a 200 with %s is a protocol error that says so (not a TypeError from inside, nor a request "failed" with HTTP 200)', async (_, reply) => {
+    adobe = await startFakeAdobe({ overrides: { preauthorize: () => reply } });
     const { pass } = passFor(adobe);
     const error = await retrieveDecisions(pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['a'], headers: header }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PassError);

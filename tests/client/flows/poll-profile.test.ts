@@ -85,8 +85,14 @@ describe('pollProfileByCode', () => {
     expect(await poll(pass, 60_000)).toMatchObject({ status: 'failed', httpStatus: 403, error: { code: 'authenticated_profile_expired' }, attempts: 1 });
   });
 
-  it.each([['no profiles', {}], ['profiles as a list', { profiles: [] }], ['profiles null', { profiles: null }]])('a 200 with %s is a protocol error, after one request (not a TypeError from inside)', async (_, json) => {
-    adobe = await startFakeAdobe({ overrides: { profileForCode: () => ({ json }) } });
+  it.each([
+    ['no profiles', { json: {} }],
+    ['profiles as a list', { json: { profiles: [] } }],
+    ['profiles null', { json: { profiles: null } }],
+    ['a body of null', { json: null }],
+    ['an empty body', { text: '', contentType: 'application/json' }],
+  ])('a 200 with %s is a protocol error, after one request (not a TypeError from inside, nor "failed" with HTTP 200)', async (_, reply) => {
+    adobe = await startFakeAdobe({ overrides: { profileForCode: () => reply } });
     const { pass } = passFor(adobe);
     const error = await rejection(poll(pass, 60_000));
     expect(error).toBeInstanceOf(PassError);

@@ -71,9 +71,10 @@ export async function retrieveDecisions(client: TypedClient, o: RetrieveDecision
         ? await client.POST('/api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}', { params: { path: pathParams, header: o.headers }, body: { resources }, ...signal })
         : await client.POST('/api/v2/{serviceProvider}/decisions/authorize/{mvpd}', { params: { path: pathParams, header: o.headers }, body: { resources }, ...signal });
     const status = answer.response.status;
-    if (!answer.data) return { decisions: undefined, error: answer.error as unknown, status };
-    // The description requires a list of decisions, each naming its resource: say so when a host sends otherwise.
-    const decisions: unknown = answer.data.decisions;
+    if (!answer.response.ok) return { decisions: undefined, error: answer.error as unknown, status };
+    // The description requires a list of decisions, each naming its resource: say so when a host
+    // sends otherwise (an empty body or `null` included).
+    const decisions: unknown = (answer.data as { decisions?: unknown } | null | undefined)?.decisions;
     if (!Array.isArray(decisions) || !decisions.every((d) => d !== null && typeof d === 'object' && typeof (d as Decision).resource === 'string')) {
       const operation = `POST /api/v2/{serviceProvider}/decisions/${o.kind}/{mvpd}`;
       throw new PassError(`${operation}: HTTP ${status} without a decisions list of objects that name their resource`, { kind: 'protocol', status, operation });

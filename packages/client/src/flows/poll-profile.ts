@@ -81,8 +81,9 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
         params: { path: { serviceProvider: o.serviceProvider, code: o.code }, ...(o.headers ? { header: o.headers } : {}) },
         signal: bound.signal,
       });
-      if (data) {
-        const profiles: unknown = data.profiles;
+      if (response.ok) {
+        // A success must carry the profiles map (empty: not yet); an empty body or `null` does not.
+        const profiles: unknown = (data as { profiles?: unknown } | null | undefined)?.profiles;
         if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) {
           const operation = 'GET /api/v2/{serviceProvider}/profiles/code/{code}';
           throw new PassError(`${operation}: HTTP ${response.status} without a profiles map`, { kind: 'protocol', status: response.status, operation });
