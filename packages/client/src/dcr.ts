@@ -158,9 +158,9 @@ export class DcrTokenManager {
       body: { software_statement: this.options.softwareStatement, ...(this.options.redirectUri ? { redirect_uri: this.options.redirectUri } : {}) },
       signal,
     });
-    if (!data) throw this.failure('DCR registration', 'POST /o/client/register', response.status, error);
-    unusable('DCR registration', 'POST /o/client/register', response.status, data, ['client_id', 'client_secret']);
-    const credentials = { clientId: data.client_id, clientSecret: data.client_secret };
+    if (!response.ok) throw this.failure('DCR registration', 'POST /o/client/register', response.status, error);
+    const body = unusable('DCR registration', 'POST /o/client/register', response.status, data, ['client_id', 'client_secret']);
+    const credentials = { clientId: body.client_id, clientSecret: body.client_secret };
     this.redactor.add(credentials.clientSecret);
     // Saved at once: a process that dies before its token request must not make the next one register again.
     this.state = { clientCredentials: credentials, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) };
@@ -174,19 +174,19 @@ export class DcrTokenManager {
       body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, grant_type: 'client_credentials' },
       signal,
     });
-    if (!data) {
+    if (!response.ok) {
       if ((error as { error?: unknown } | undefined)?.error === 'invalid_client') return 'invalid_client';
       throw this.failure('DCR token request', 'POST /o/client/token', response.status, error);
     }
-    unusable('DCR token request', 'POST /o/client/token', response.status, data, ['access_token']);
-    this.redactor.add(data.access_token);
+    const body = unusable('DCR token request', 'POST /o/client/token', response.status, data, ['access_token']);
+    this.redactor.add(body.access_token);
     // A lifetime the host omits or sends as nonsense (not a positive number of seconds) is unknown:
     // the token is used until the host refuses it (a 401 renews it), not renewed before every call.
-    const seconds = Number(data.expires_in);
-    if (!(Number.isFinite(seconds) && seconds > 0)) return { value: data.access_token, expiresAt: UNKNOWN_EXPIRY };
+    const seconds = Number(body.expires_in);
+    if (!(Number.isFinite(seconds) && seconds > 0)) return { value: body.access_token, expiresAt: UNKNOWN_EXPIRY };
     const lifetimeMs = seconds * 1000;
     const margin = this.options.refreshMarginMs ?? Math.min(5 * 60_000, lifetimeMs / 10);
-    return { value: data.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
+    return { value: body.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
   }
 
   /** Only the OAuth error code, and only if it looks like one: the body may echo a secret. */
@@ -210,10 +210,11 @@ export class DcrTokenManager {
  * reported the next refusal as `invalid_client`, or sent `Bearer undefined` on every call. Names
  * the fields, never their values.
  */
-function unusable(what: string, operation: string, status: number, data: object, fields: string[]): void {
+function unusable<T extends object>(what: string, operation: string, status: number, data: T | null | undefined, fields: (keyof T & string)[]): T {
   const bad = fields.filter((f) => {
-    const value = (data as Record<string, unknown>)[f];
+    const value = (data as Record<string, unknown> | null | undefined)?.[f];
     return typeof value !== 'string' || value === '';
   });
-  if (bad.length > 0) throw new PassError(`${what}: HTTP ${status} without a usable ${bad.join(' and ')} (missing, empty or not a string)`, { kind: 'protocol', status, operation });
+  if (bad.length > 0 || !data) throw new PassError(`${what}: HTTP ${status} without a usable ${bad.join(' and ')} (missing, empty or not a string)`, { kind: 'protocol', status, operation });
+  return data;
 }
