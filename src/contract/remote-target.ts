@@ -25,11 +25,13 @@ export const ENV = {
 /**
  * The environment with each PASS_* value trimmed, and a blank one unset: a credential pasted into a
  * CI secret often keeps its line break, which no software statement, client secret or id has, and
- * which Adobe would refuse (the redactor learns both, as given and trimmed).
+ * which Adobe would refuse (the redactor learns both, as given and trimmed). PASS_DEVICE_INFO, a
+ * base64 value, loses every line break and space: `base64 device.json` wraps its output every 76
+ * characters, and a header cannot hold a line break (fetch refused every request).
  */
 export function passEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of Object.values(ENV)) out[name] = env[name]?.trim() || undefined;
+  for (const name of Object.values(ENV)) out[name] = (name === ENV.deviceInfo ? env[name]?.replace(/\s+/g, '') : env[name]?.trim()) || undefined;
   return out;
 }
 
@@ -110,7 +112,7 @@ export class RemoteTarget implements Target {
     this.fetch = o.fetch ?? ((r) => globalThis.fetch(r));
     // Without PASS_DEVICE_INFO, the description's own example of X-Device-Info.
     const param = o.description.operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
-    this.deviceInfo = env[ENV.deviceInfo] ?? String(param?.example ?? '');
+    this.deviceInfo = givenDeviceInfo ?? String(param?.example ?? '');
     this.dcrOps = {
       register: o.description.operations.find((op) => op.path === REGISTER_PATH),
       token: o.description.operations.find((op) => op.path === TOKEN_PATH),

@@ -103,6 +103,7 @@ describe('check on CI', () => {
     ['not base64', 'device-info-from-a-wiki', 'value is not base64 (RFC 4648, padded)'],
     ['base64 of text', Buffer.from('AppleTV').toString('base64'), 'decoded value is not JSON'],
     ['without its required fields', Buffer.from(JSON.stringify({ model: 'TV' })).toString('base64'), 'missing required field(s) version, osName, osVersion, connectionType'],
+
   ])('PASS_DEVICE_INFO %s is a usage error before any request, not drift of every operation', async (_, value, why) => {
     const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT });
     process.env = { ...saved, ...ENV, PASS_DEVICE_INFO: value };
@@ -115,6 +116,22 @@ describe('check on CI', () => {
       await host.close();
     }
     expect(err.join('\n')).toContain(`pass-contract: PASS_DEVICE_INFO is not an X-Device-Info value (base64 of a JSON object with model, version, osName, osVersion and connectionType): ${why}`);
+  });
+
+  it('PASS_DEVICE_INFO wrapped as `base64 device.json` wraps it (every 76 characters) is sent on one line', async () => {
+    const info = Buffer.from(JSON.stringify({ primaryHardwareType: 'SetTopBox', model: 'AppleTV', version: '5,3', manufacturer: 'Apple', osName: 'tvOS', osVendor: 'Apple', osVersion: '17.0', connectionType: 'WiFi' })).toString('base64');
+    expect(info.length).toBeGreaterThan(76);
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT });
+    process.env = { ...saved, ...ENV, PASS_DEVICE_INFO: `${info.replace(/.{76}/g, '$&\n')}\n` };
+    const lines: string[] = [];
+    const io: Io = { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+    try {
+      expect(await main(['check', '-t', host.baseUrl, '-r', await mkdtemp(join(tmpdir(), 'pass-cli-')), '--rate', '1000', '-o', 'retrieveConfiguration'], io), lines.join('\n')).toBe(0);
+      const sent = new Set(host.received.map((r) => r.headers['x-device-info']));
+      expect([...sent]).toEqual([info]);
+    } finally {
+      await host.close();
+    }
   });
 
   it('a password in the target URL never reaches a usage error', async () => {
