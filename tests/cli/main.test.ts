@@ -2,6 +2,7 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,22 @@ describe('pass-contract CLI', () => {
     expect(t.err).toEqual([`pass-contract: ${what} (an unset variable?); see pass-contract ${args[0]} --help`]);
     expect(t.out).toEqual([]);
   });
+
+  it('`check | head`: a reader that goes away ends the printing, not the run (reports written, its own exit code, no EPIPE)', async () => {
+    // Before: the next write after the pipe closed threw EPIPE as an unhandled 'error' event, with a
+    // stack trace and exit code 1, which reads as drift.
+    const dir = await mkdtemp(join(tmpdir(), 'pass-cli-pipe-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), 'check', '--report', dir, '--format', 'github'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close the pipe as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+  }, 60_000);
 
   it('exits 2 on a bad port', async () => {
     const t = io();
