@@ -128,6 +128,16 @@ describe('pollProfileByCode', () => {
     expect(polls()).toEqual([]);
   });
 
+  it('refuses an interval that is not a number (Number() of a missing setting), before sending anything', async () => {
+    // NaN passed every clamp and made each wait 0 ms: a poll as fast as the host answers.
+    adobe = await startFakeAdobe({ clock: systemClock });
+    const { pass } = passFor(adobe);
+    for (const intervalMs of [NaN, Infinity]) {
+      await expect(pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: Date.now() + 1000, intervalMs, clock: systemClock })).rejects.toThrow(new TypeError(`pollProfileByCode: intervalMs must be a number of milliseconds (clamped to 3000–5000), not ${intervalMs}`));
+    }
+    expect(polls()).toEqual([]);
+  });
+
   it('clamps the interval to 3–5 s', () => {
     expect([100, 3000, 4200, 60_000].map(clampPollInterval)).toEqual([3000, 3000, 4200, 5000]);
   });

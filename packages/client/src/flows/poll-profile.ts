@@ -59,6 +59,8 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
   const clock = o.clock ?? systemClock;
   // Number(session.notAfter) of a session without one is NaN: say so rather than poll once and call it expired.
   if (!Number.isFinite(o.notAfter)) throw new TypeError(`pollProfileByCode: notAfter must be a time in epoch milliseconds (the session's notAfter), not ${o.notAfter}`);
+  // NaN passed every clamp and made each wait 0 ms: a poll as fast as the host answers.
+  if (o.intervalMs !== undefined && !Number.isFinite(o.intervalMs)) throw new TypeError(`pollProfileByCode: intervalMs must be a number of milliseconds (clamped to 3000–5000), not ${o.intervalMs}`);
   const interval = clampPollInterval(o.intervalMs ?? 4000);
   let attempts = 0;
   let transientFailures = 0;
