@@ -81,6 +81,14 @@ describe('retrieveDecisions', () => {
     expect(error).toMatchObject({ kind: 'protocol', status: 200, message: 'POST /api/v2/{serviceProvider}/decisions/preauthorize/{mvpd}: HTTP 200 without a decisions list of objects that name their resource' });
   });
 
+  it('refuses maxItemRetries that is not a whole number (NaN never ended the rounds while the MVPD said retry)', async () => {
+    adobe = await startFakeAdobe({ overrides: { preauthorize: decide(() => true) } });
+    const { pass } = passFor(adobe);
+    await expect(retrieveDecisions(pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['flaky-1'], headers: header, maxItemRetries: Number.NaN, clock: adobe.clock }))
+      .rejects.toThrow(new RangeError('retrieveDecisions: maxItemRetries must be a whole number from 0 up, got NaN'));
+    expect(sent('preauthorize')).toEqual([]);
+  });
+
   it('rejects a non-positive chunk size', () => {
     expect(() => chunk([1], 0)).toThrow(/positive integer/);
   });

@@ -63,6 +63,19 @@ describe('bounds that cannot work are refused when the client is built', () => {
     expect(built).toThrow(message);
   });
 
+  // NaN compares false with everything: 429s were retried for ever, any Retry-After waited out.
+  it.each([
+    ['rateLimit.maxRetries NaN', { rateLimit: { maxRetries: Number.NaN } }, /^rateLimit\.maxRetries must be a whole number from 0 up, got NaN$/],
+    ['rateLimit.maxWaitMs NaN', { rateLimit: { maxWaitMs: Number.NaN } }, /^rateLimit\.maxWaitMs must be a finite number of milliseconds from 0 up, got NaN$/],
+    ['retry.maxRetries Infinity', { retry: { maxRetries: Number.POSITIVE_INFINITY } }, /^retry\.maxRetries must be a whole number from 0 up, got Infinity$/],
+    ['retry.maxDelayMs -1', { retry: { maxDelayMs: -1 } }, /^retry\.maxDelayMs must be/],
+  ])('a retry or wait bound that bounds nothing is refused: %s', (_, options, message) => {
+    const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
+    const built = () => createPassClient({ baseUrl: 'http://127.0.0.1:9', tokens, ...options });
+    expect(built).toThrow(RangeError);
+    expect(built).toThrow(message);
+  });
+
   it('a timeout Node cannot hold would have timed out a 50 ms answer (what the refusal prevents)', async () => {
     // Node's own behaviour, which the check above is for: a delay over 2^31 − 1 ms fires after 1 ms.
     const fired = await new Promise<boolean>((resolve) => {
