@@ -69,7 +69,12 @@ describe('bounds that cannot work are refused when the client is built', () => {
     ['rateLimit.maxWaitMs NaN', { rateLimit: { maxWaitMs: Number.NaN } }, /^rateLimit\.maxWaitMs must be a finite number of milliseconds from 0 up, got NaN$/],
     ['retry.maxRetries Infinity', { retry: { maxRetries: Number.POSITIVE_INFINITY } }, /^retry\.maxRetries must be a whole number from 0 up, got Infinity$/],
     ['retry.maxDelayMs -1', { retry: { maxDelayMs: -1 } }, /^retry\.maxDelayMs must be/],
-  ])('a retry or wait bound that bounds nothing is refused: %s', (_, options, message) => {
+    // And memory: a cache or device table bounded by NaN never forgot anything.
+    ['limit.maxDevices NaN', { limit: { maxDevices: Number.NaN } }, /^limit\.maxDevices must be a whole number from 0 up, got NaN$/],
+    ['limit.ratePerSecond 0', { limit: { ratePerSecond: 0 } }, /^limit\.ratePerSecond must be a finite number above 0, got 0$/],
+    ['cache.configuration.maxEntries NaN', { cache: { configuration: { maxEntries: Number.NaN } } }, /^cache\.configuration\.maxEntries must be a whole number from 0 up, got NaN$/],
+    ['cache.decisions.maxEntries NaN', { cache: { decisions: { maxEntries: Number.NaN } } }, /^cache\.decisions\.maxEntries must be a whole number from 0 up, got NaN$/],
+  ])('a retry, wait or memory bound that bounds nothing is refused: %s', (_, options, message) => {
     const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
     const built = () => createPassClient({ baseUrl: 'http://127.0.0.1:9', tokens, ...options });
     expect(built).toThrow(RangeError);

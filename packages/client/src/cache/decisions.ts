@@ -6,6 +6,7 @@
 // whichever comes first, so a cached permit never hands out an expired media token; a
 // preauthorization permit carries no validity, so it is kept for `preauthorizationTtlMs`. Denies
 // are never kept.
+import { milliseconds, wholeNumber } from '../bounds.ts';
 import type { components } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { setRecent } from '../lru.ts';
@@ -39,8 +40,8 @@ export class DecisionCache {
   private readonly clock: Clock;
 
   constructor(o: DecisionCacheOptions = {}) {
-    this.ttl = o.preauthorizationTtlMs ?? DEFAULT_PREAUTHORIZATION_TTL_MS;
-    this.max = o.maxEntries ?? 10_000;
+    this.ttl = milliseconds('cache.decisions.preauthorizationTtlMs', o.preauthorizationTtlMs ?? DEFAULT_PREAUTHORIZATION_TTL_MS);
+    this.max = wholeNumber('cache.decisions.maxEntries', o.maxEntries ?? 10_000);
     this.clock = o.clock ?? systemClock;
   }
 

@@ -2,7 +2,7 @@
 // permits served from the cache while valid, item-level `action: retry` re-requested (only those
 // resources, a bounded number of times).
 import type { components, paths } from '../../generated/schema.d.ts';
-import { retriesBound } from '../bounds.ts';
+import { wholeNumber } from '../bounds.ts';
 import { DecisionCache } from '../cache/decisions.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, PassError, type EnhancedError } from '../errors.ts';
@@ -59,7 +59,7 @@ const cacheOf = (client: TypedClient): DecisionCache | undefined => {
 /** Sends the resources in chunks, one request after another (the device throttle applies to each). */
 export async function retrieveDecisions(client: TypedClient, o: RetrieveDecisionsOptions): Promise<DecisionsResult> {
   const size = o.maxPerRequest ?? DEFAULT_RESOURCE_LIMITS[o.kind];
-  const maxItemRetries = retriesBound('retrieveDecisions: maxItemRetries', o.maxItemRetries ?? 2);
+  const maxItemRetries = wholeNumber('retrieveDecisions: maxItemRetries', o.maxItemRetries ?? 2);
   const clock = o.clock ?? systemClock;
   const cache = o.cache === false ? undefined : (o.decisionCache ?? cacheOf(client));
   const keyOf = (resource: string) => ({ kind: o.kind, device: o.headers['AP-Device-Identifier'], serviceProvider: o.serviceProvider, mvpd: o.mvpd, resource });

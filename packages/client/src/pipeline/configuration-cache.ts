@@ -6,6 +6,7 @@
 // programmer service asking for Apple TVs and Android phones must not hand one the other's.
 // Not by device identifier: devices of one platform share an answer. A call with `cache: 'no-store'`
 // neither reads nor writes the cache; `cache: 'reload'` or `'no-cache'` skips the read and stores the fresh answer.
+import { milliseconds, wholeNumber } from '../bounds.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { setRecent } from '../lru.ts';
@@ -24,8 +25,8 @@ export interface ConfigurationCacheOptions {
 }
 
 export function configurationCache(o: ConfigurationCacheOptions & { clock?: Clock; logger?: Logger } = {}): Layer {
-  const ttl = o.ttlMs ?? DEFAULT_CONFIGURATION_TTL_MS;
-  const maxEntries = o.maxEntries ?? 100;
+  const ttl = milliseconds('cache.configuration.ttlMs', o.ttlMs ?? DEFAULT_CONFIGURATION_TTL_MS);
+  const maxEntries = wholeNumber('cache.configuration.maxEntries', o.maxEntries ?? 100);
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
   const entries = new Map<string, Entry>();

@@ -1,6 +1,6 @@
 // Throttle gate and 429 handling: wait for the device's slot, and after a 429 pause the device
 // (at least 1 s, or Retry-After up to a cap), then send again — a bounded number of times.
-import { millisecondsBound, retriesBound } from '../bounds.ts';
+import { milliseconds, wholeNumber } from '../bounds.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { PassRateLimitError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -25,8 +25,8 @@ const perDevice = (operation: string) => operation.startsWith('/api/v2/') && !op
 
 export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; clock?: Clock; logger?: Logger }): Layer {
   const { throttle } = o;
-  const maxRetries = retriesBound('rateLimit.maxRetries', o.maxRetries ?? 2);
-  const maxWaitMs = millisecondsBound('rateLimit.maxWaitMs', o.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+  const maxRetries = wholeNumber('rateLimit.maxRetries', o.maxRetries ?? 2);
+  const maxWaitMs = milliseconds('rateLimit.maxWaitMs', o.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
   const warned = new Set<string>();

@@ -1,6 +1,6 @@
 // Sends a call again only when Adobe's enhanced error says `action: retry`: bounded, with
 // exponential backoff and jitter, and the waits cancelled by the caller's signal.
-import { millisecondsBound, retriesBound } from '../bounds.ts';
+import { milliseconds, wholeNumber } from '../bounds.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { readEnhancedError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -26,9 +26,9 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 
 export function retryOnAction(o: RetryOptions & { clock?: Clock; logger?: Logger } = {}): Layer {
   const { random = Math.random } = o;
-  const maxRetries = retriesBound('retry.maxRetries', o.maxRetries ?? 2);
-  const baseDelayMs = millisecondsBound('retry.baseDelayMs', o.baseDelayMs ?? BACKOFF_BASE_MS);
-  const maxDelayMs = millisecondsBound('retry.maxDelayMs', o.maxDelayMs ?? BACKOFF_MAX_MS);
+  const maxRetries = wholeNumber('retry.maxRetries', o.maxRetries ?? 2);
+  const baseDelayMs = milliseconds('retry.baseDelayMs', o.baseDelayMs ?? BACKOFF_BASE_MS);
+  const maxDelayMs = milliseconds('retry.maxDelayMs', o.maxDelayMs ?? BACKOFF_MAX_MS);
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
   return (next) => async (call) => {

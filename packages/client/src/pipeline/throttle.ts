@@ -9,6 +9,7 @@
 // requests arrive closer together than they were sent (a new TLS connection for one, a reused one
 // for the next; queueing; timer lateness). The burst is not given back after a quiet period,
 // because under the second reading it never comes back.
+import { milliseconds, positive, wholeNumber } from '../bounds.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { setRecent } from '../lru.ts';
 
@@ -56,9 +57,9 @@ export class DeviceThrottle {
   private readonly clock: Clock;
 
   constructor(private readonly limit: boolean, o: DeviceLimiterOptions = {}) {
-    this.interval = 1000 / (o.ratePerSecond ?? 1) + (o.marginMs ?? DEFAULT_MARGIN_MS);
-    this.burst = o.burst ?? 10;
-    this.maxDevices = o.maxDevices ?? 100_000;
+    this.interval = 1000 / positive('limit.ratePerSecond', o.ratePerSecond ?? 1) + milliseconds('limit.marginMs', o.marginMs ?? DEFAULT_MARGIN_MS);
+    this.burst = wholeNumber('limit.burst', o.burst ?? 10);
+    this.maxDevices = wholeNumber('limit.maxDevices', o.maxDevices ?? 100_000);
     this.clock = o.clock ?? systemClock;
   }
 
