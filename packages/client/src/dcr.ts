@@ -3,6 +3,7 @@
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/schema.d.ts';
 import { checkBaseUrl } from './base-url.ts';
+import { milliseconds } from './bounds.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { PassError, safeCode } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -69,6 +70,8 @@ export class DcrTokenManager {
 
   constructor(private readonly options: DcrOptions) {
     checkBaseUrl('DcrTokenManager', options.baseUrl);
+    // NaN made every token expire at once (a token request before every call).
+    if (options.refreshMarginMs !== undefined) milliseconds('dcr.refreshMarginMs', options.refreshMarginMs);
     this.store = options.store ?? new MemoryTokenStore();
     this.clock = options.clock ?? systemClock;
     this.redactor = options.redactor ?? new Redactor();

@@ -74,6 +74,8 @@ describe('bounds that cannot work are refused when the client is built', () => {
     ['limit.ratePerSecond 0', { limit: { ratePerSecond: 0 } }, /^limit\.ratePerSecond must be a finite number above 0, got 0$/],
     ['cache.configuration.maxEntries NaN', { cache: { configuration: { maxEntries: Number.NaN } } }, /^cache\.configuration\.maxEntries must be a whole number from 0 up, got NaN$/],
     ['cache.decisions.maxEntries NaN', { cache: { decisions: { maxEntries: Number.NaN } } }, /^cache\.decisions\.maxEntries must be a whole number from 0 up, got NaN$/],
+    // And the token's life: every token expired at once, a token request before every call.
+    ['dcr.refreshMarginMs NaN', { tokens: undefined, dcr: { softwareStatement: 'statement', deviceInfo: 'e30=', refreshMarginMs: Number.NaN } }, /^dcr\.refreshMarginMs must be a finite number of milliseconds from 0 up, got NaN$/],
   ])('a retry, wait or memory bound that bounds nothing is refused: %s', (_, options, message) => {
     const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
     const built = () => createPassClient({ baseUrl: 'http://127.0.0.1:9', tokens, ...options });
