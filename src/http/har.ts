@@ -117,7 +117,15 @@ export async function* readHarEntries(source: string | Readable, options: ReadHa
   };
 
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    let first = true;
+    for await (let chunk of stream as AsyncIterable<string>) {
+      // A byte order mark, as Windows tools write one before UTF-8 JSON: not JSON, so the tokenizer
+      // refused the whole file at character 0.
+      if (first && chunk.charCodeAt(0) === 0xfeff) {
+        chunk = chunk.slice(1);
+        read++;
+      }
+      first = false;
       feed(parse(chunk));
       read += chunk.length;
       while (ready.length) yield ready.shift()!;

@@ -37,6 +37,13 @@ describe('readHarEntries', () => {
     expect(await collect(join(d, 'a.har'))).toEqual(JSON.parse(text).log.entries);
   });
 
+  it('reads a file that starts with a byte order mark, as Windows tools write one', async () => {
+    const file = join(await dir(), 'bom.har');
+    await writeFile(file, `\ufeff${har([entry(1), entry(2)])}`);
+    expect(await collect(file)).toEqual(JSON.parse(har([entry(1), entry(2)])).log.entries);
+    expect(await collect(Readable.from([`\ufeff${har([entry(3)])}`]))).toEqual([entry(3)]);
+  });
+
   it('reassembles entries cut anywhere by the stream, multi-byte characters included', async () => {
     const text = har([entry(1), entry(2)]);
     const chunks = Buffer.from(text).reduce<Buffer[]>((acc, _b, i, all) => (i % 7 === 0 ? [...acc, Buffer.from(all.subarray(i, i + 7))] : acc), []);
