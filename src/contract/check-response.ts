@@ -72,6 +72,12 @@ const mediaTypeOf = (contentType: string | null) => {
 export const drift = (rule: RuleId, kind: DriftKind, pointer: string, expected: string, actual: string, message: string, hint?: string): Drift =>
   ({ rule, tier: RULES[rule].tier, kind, pointer, expected, actual, message, ...(hint ? { hint } : {}) });
 
+/** Bad gateway, service unavailable, gateway timeout: what a load balancer or CDN answers for a host that is down. */
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+
+/** The error a case gets for such an answer. */
+export const unavailableMessage = (status: number): string => `the host answered HTTP ${status} (a gateway, or the host unavailable; not an answer of the API): not checked`;
+
 export class ResponseChecker {
   private readonly plans = new Map<Operation, OperationPlan>();
   private readonly defaultRedactor = new Redactor();
@@ -88,6 +94,15 @@ export class ResponseChecker {
       this.plans.set(op, plan);
     }
     return plan;
+  }
+
+  /**
+   * A gateway's answer (502, 503, 504) that the operation does not document: the host or a front
+   * end in front of it is unavailable, which says nothing about the API. The run reports it as an
+   * error, not as drift (an outage during a nightly check is not a broken contract).
+   */
+  unavailable(op: Operation, status: number): boolean {
+    return GATEWAY_STATUSES.has(status) && !this.responseFor(op, status);
   }
 
   /** The documented response for a status: exact code, then `4XX`-style range, then `default`. */

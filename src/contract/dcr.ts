@@ -2,7 +2,7 @@
 // at most MAX_TOKEN_REQUESTS tokens, and check both responses like any case (reported under their
 // operations). Everything they issue is learned by the redactor before anything is shown.
 import type { Json, Operation } from '../description/document.ts';
-import type { ResponseChecker } from './check-response.ts';
+import { unavailableMessage, type ResponseChecker } from './check-response.ts';
 import { HttpFailure, type Exchange } from '../http/exchange.ts';
 import type { Redactor } from './redact.ts';
 import { settle, type CaseResult } from './results.ts';
@@ -140,6 +140,11 @@ export class DcrSession {
       return undefined;
     }
     const { exchange } = sent;
+    if (op && this.o.checker.unavailable(op, exchange.status)) {
+      this.failure ??= `${name}: ${unavailableMessage(exchange.status)}`;
+      this.o.emit({ ...base, outcome: 'error', status: exchange.status, error: unavailableMessage(exchange.status), attempts: sent.attempts, durationMs: performance.now() - t0 });
+      return undefined;
+    }
     const body = parse(exchange.body);
     // Learn before anything is shown: the issued id, secret and token, under whatever field names.
     this.o.redactor.learn(...['client_id', 'client_secret', 'access_token'].map((k) => field(body, k)).filter((v): v is string => typeof v === 'string'), ...strings(body));

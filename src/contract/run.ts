@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Json, Operation } from '../description/document.ts';
 import type { Case } from './cases.ts';
-import { drift, type Drift, type ResponseChecker } from './check-response.ts';
+import { drift, unavailableMessage, type Drift, type ResponseChecker } from './check-response.ts';
 import type { AcceptanceMatcher } from './drift-file.ts';
 import { HttpFailure, type Exchange } from '../http/exchange.ts';
 import { Redactor } from './redact.ts';
@@ -93,6 +93,10 @@ export async function runCases(cases: Case[], ctx: RunContext): Promise<RunOutco
       const request = { method: sent.request.method, path: requestPath(sent.request) };
       if ('notChecked' in sent) {
         result = { ...base, request, outcome: 'not-checked', drifts: [], error: redactor.text(sent.notChecked), attempts: sent.attempts, durationMs: performance.now() - t0 };
+      } else if (ctx.checker.unavailable(op, sent.exchange.status)) {
+        // An outage, not drift; and like a timeout, a run of them stops the check.
+        streak.count++;
+        result = { ...base, request, outcome: 'error', status: sent.exchange.status, drifts: [], error: unavailableMessage(sent.exchange.status), attempts: sent.attempts, durationMs: performance.now() - t0 };
       } else {
         streak.count = 0;
         const ex = sent.exchange;

@@ -6,7 +6,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type In
 import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { ResponseChecker } from '../contract/check-response.ts';
+import { ResponseChecker, unavailableMessage } from '../contract/check-response.ts';
 import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
 import { Redactor, safeUrl, urlPasswords } from '../contract/redact.ts';
 import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type Verdict } from '../contract/report.ts';
@@ -241,6 +241,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
               ? `${encoding} body of ${size} bytes forwarded but not checked (it decodes to over ${maxBytes} bytes)`
               : `cannot decode the ${encoding} body: ${decodeError?.message}`;
           record({ ...entry, outcome: 'error', status, drifts: [], error, durationMs: performance.now() - t0 });
+          return;
+        }
+        if (checker.unavailable(match!.op, status)) {
+          record({ ...entry, outcome: 'error', status, drifts: [], error: unavailableMessage(status), durationMs: performance.now() - t0 });
           return;
         }
         if (url.pathname.endsWith(REGISTER_PATH) || url.pathname.endsWith(TOKEN_PATH)) learnFrom(redactor, {}, text, contentType);

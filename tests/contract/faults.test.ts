@@ -119,6 +119,37 @@ describe('a host that does not answer', () => {
   });
 });
 
+describe('a host behind a gateway that answers 502, 503 or 504', () => {
+  const gateway = (status: number) => ({ fault: { status, body: `<html><body><h1>${status}</h1>The service is unavailable.</body></html>`, headers: { 'Content-Type': 'text/html' } } });
+
+  it.each([502, 503, 504])('%d on the configuration cases: errors, not breaking drift (exit 2)', async (status) => {
+    // Before: each such case was breaking drift (status and media type), exit 1: an outage read as a broken contract.
+    const r = await checkAgainst({ inject: { retrieveConfiguration: gateway(status) } }, { operations: ['retrieveConfiguration'] });
+    const cases = r.find('retrieveConfiguration');
+    const answered = cases.filter((c) => c.status === status);
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    for (const c of answered) expect(c).toMatchObject({ outcome: 'error', drifts: [], error: `the host answered HTTP ${status} (a gateway, or the host unavailable; not an answer of the API): not checked` });
+    expect(r.result.report.results.flatMap((c) => c.drifts)).toEqual([]);
+    expect(r.result.exitCode).toBe(2);
+  });
+
+  it('three in a row stop the run, as three timeouts do', async () => {
+    // retrieveProfiles' three documented examples come first, one after another.
+    const r = await checkAgainst({ inject: { retrieveProfiles: gateway(503) } }, { operations: ['retrieveProfiles'] });
+    expect(r.find('retrieveProfiles', 'example').map((c) => [c.outcome, c.status])).toEqual([['error', 503], ['error', 503], ['error', 503]]);
+    expect(r.result.report.status).toBe('stopped');
+    expect(r.result.report.statusDetail).toMatch(/stopped answering: 3 requests in a row failed \(last: the host answered HTTP 503/);
+    expect(r.result.exitCode).toBe(2);
+  });
+
+  it('a token endpoint behind such a gateway: the DCR case is an error, the bearer cases are not checked', async () => {
+    const r = await checkAgainst({ inject: { retrieveAccessToken: gateway(503) } }, { operations: ['retrieveConfiguration'] });
+    expect(r.find('retrieveAccessToken', 'dcr')).toMatchObject([{ outcome: 'error', status: 503, drifts: [] }]);
+    expect(r.find('retrieveConfiguration', 'example').every((x) => x.outcome === 'not-checked')).toBe(true);
+    expect(r.result.exitCode).toBe(2);
+  });
+});
+
 describe('a host whose body nests deeper than anything walks', () => {
   it('arrays 100,000 deep (JSON.parse takes them; a recursive copy or JSON.stringify overflows): the drift is reported, its value cut at 64 levels', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;

@@ -92,6 +92,16 @@ describe('pass-contract proxy', () => {
     expect(report.results[0]).toMatchObject({ outcome: 'error', error: `${coding} body of ${bytes.byteLength} bytes forwarded but not checked (it decodes to over 100000 bytes)` });
   });
 
+  it('records a 503 from a gateway as an error, not as drift, and forwards it', async () => {
+    const up = await listen((_, res) => res.writeHead(503, { 'Content-Type': 'text/html' }).end('<html>Service Unavailable</html>'));
+    const { proxy, dir } = await proxyTo(up.url);
+    const res = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect([res.status, await res.text()]).toEqual([503, '<html>Service Unavailable</html>']);
+    await proxy.flush();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.results[0]).toMatchObject({ operationId: 'retrieveConfiguration', outcome: 'error', status: 503, drifts: [] });
+  });
+
   it('passes a redirect back to the client instead of following it', async () => {
     const elsewhere = await listen((_, res) => res.writeHead(200).end('followed'));
     const up = await listen((_, res) => res.writeHead(302, { Location: `${elsewhere.url}/login?state=1` }).end());
