@@ -47,6 +47,23 @@ describe('accepted drift', () => {
     expect(r.result.exitCode).toBe(1);
   });
 
+  it('a * entry accepts the one row that stands for a field in every item of a list', async () => {
+    // A field with the wrong type in each of 300 MVPDs: one row (more: 299), accepted by one entry.
+    const everyMvpd: Injection = {
+      drift: (a) => {
+        if (a.status !== 200) return a;
+        const body = a.body as JsonObject;
+        const first = ((body.requestor as JsonObject).mvpds as JsonObject[])[0]!;
+        return { ...a, body: { ...body, requestor: { ...(body.requestor as JsonObject), mvpds: Array.from({ length: 300 }, (_, i) => ({ ...first, id: `M${i}`, displayName: i })) } } };
+      },
+    };
+    const accept = entry('2026-06-01', '/requestor/mvpds/*/displayName');
+    const r = await checkAgainst({ inject: { retrieveConfiguration: everyMvpd } }, { operations: ['retrieveConfiguration'], driftFile: await fileWith(accept), now: () => NOW });
+    const [row] = r.find('retrieveConfiguration', 'example')[0]!.drifts;
+    expect(row).toMatchObject({ rule: 'field-type', pointer: '/requestor/mvpds/0/displayName', more: 299, accepted: { expires: '2026-06-01' } });
+    expect(r.result.exitCode).toBe(0);
+  });
+
   it('a * segment matches any one segment of the pointer', () => {
     const a = parseAcceptances(entry('2030-01-01', '/logouts/*/url'), 'f.yaml', ids);
     expect(a.entries[0]!.pointer).toBe('/logouts/*/url');
