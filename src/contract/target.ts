@@ -26,6 +26,11 @@ export function parseTarget(value: string | undefined): TargetSpec {
     throw new UsageError(`--target must be "mock", "simulator" or an http(s) base URL, got "${safeUrl(value)}"`);
   }
   if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--target must be an http(s) URL, got "${safeUrl(value)}"`);
+  // Each request appends its own path and query to the base: a query or fragment here broke every
+  // URL (404s that read as drift) and went into the reports, where a token in it does not belong.
+  if (url.search || url.hash) {
+    throw new UsageError(`--target must be a base URL without a query or fragment (each request adds its own path and query), got "${safeUrl(`${url.origin}${url.pathname}`)}" with ${url.search ? 'a query' : ''}${url.search && url.hash ? ' and ' : ''}${url.hash ? 'a fragment' : ''}`);
+  }
   const label = new URL(url.href);
   label.username = '';
   label.password = '';

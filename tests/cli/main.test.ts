@@ -104,6 +104,16 @@ describe('pass-contract CLI', () => {
     expect(b.err).toEqual(['pass-contract: --target must be "mock", "simulator" or an http(s) base URL, got "staging"']);
   });
 
+  it('refuses a target with a query or fragment, without repeating them (each request adds its own path and query)', async () => {
+    // Before: every request URL was broken (404s that read as drift), and the query went into the reports.
+    for (const [target, what] of [['https://sp.auth-staging.adobe.com/?token=Canary-Q-81c2', 'a query'], ['https://sp.auth-staging.adobe.com/base#Canary-F-81c2', 'a fragment'], ['https://sp.auth-staging.adobe.com/?token=Canary-Q-81c2#x', 'a query and a fragment']]) {
+      const t = io();
+      expect(await main(['check', '--target', target!], t.io)).toBe(2);
+      expect(t.err).toEqual([`pass-contract: --target must be a base URL without a query or fragment (each request adds its own path and query), got "${new URL(target!).origin}${new URL(target!).pathname}" with ${what}`]);
+      expect(t.err.join('\n')).not.toContain('Canary');
+    }
+  });
+
   it('runs the check against the embedded mock: one progress line per operation on a TTY, exit 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
     const t = io(true, true);
