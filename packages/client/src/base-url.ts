@@ -4,7 +4,8 @@
 
 /**
  * Throws a TypeError, naming `owner` and never repeating the URL, when `baseUrl` does not parse
- * (relative ones, as openapi-fetch allows in a browser, are fine) or carries a user or password.
+ * (relative ones, as openapi-fetch allows in a browser, are fine), carries a user or password, or a
+ * query or fragment.
  */
 export function checkBaseUrl(owner: string, baseUrl: string | undefined): void {
   if (baseUrl === undefined) return;
@@ -17,4 +18,6 @@ export function checkBaseUrl(owner: string, baseUrl: string | undefined): void {
   if (url.username || url.password) {
     throw new TypeError(`${owner}: baseUrl must not carry a user or password (user:password@host): fetch refuses such URLs, and the client authenticates with DCR tokens`);
   }
+  // Each call appends its path to the base as text: `https://host/?x=1` gave `https://host/?x=1/api/v2/…`.
+  if (url.search || url.hash) throw new TypeError(`${owner}: baseUrl must not carry a query or fragment: each call adds its own path and query`);
 }

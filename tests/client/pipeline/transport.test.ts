@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPassClient, PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
+import { createPassClient, createTypedClient, DcrTokenManager, PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
 import { bundleScript } from '../support/bundle.ts';
 import { SECRET_PREFIX, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
 import { configuration, exposed, passFor, rejection } from '../support/pass.ts';
@@ -81,6 +81,21 @@ describe('bounds that cannot work are refused when the client is built', () => {
     const built = () => createPassClient({ baseUrl: 'http://127.0.0.1:9', tokens, ...options });
     expect(built).toThrow(RangeError);
     expect(built).toThrow(message);
+  });
+
+  it('a base URL with a query or fragment: each call appended its path to it as text (`/?x=1/api/v2/…`)', () => {
+    const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
+    for (const baseUrl of ['https://sp.auth-staging.adobe.com/?token=Canary-Q-5d0e', 'https://sp.auth-staging.adobe.com#Canary-F-5d0e']) {
+      const builds = {
+        createPassClient: () => createPassClient({ baseUrl, tokens }),
+        createTypedClient: () => createTypedClient({ baseUrl }),
+        DcrTokenManager: () => new DcrTokenManager({ baseUrl, deviceInfo: 'e30=', softwareStatement: 'statement' }),
+      };
+      for (const [owner, build] of Object.entries(builds)) {
+        expect(build).toThrow(new TypeError(`${owner}: baseUrl must not carry a query or fragment: each call adds its own path and query`));
+      }
+    }
+    expect(() => createTypedClient({ baseUrl: 'https://sp.auth-staging.adobe.com/prefix' })).not.toThrow();
   });
 
   it('a timeout Node cannot hold would have timed out a 50 ms answer (what the refusal prevents)', async () => {
