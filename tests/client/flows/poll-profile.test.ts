@@ -128,6 +128,20 @@ describe('pollProfileByCode', () => {
     expect(polls()).toEqual([]);
   });
 
+  it('refuses a notAfter in epoch seconds, which it took for a code long expired and polled nothing for', async () => {
+    adobe = await startFakeAdobe();
+    const { pass } = passFor(adobe);
+    const seconds = Math.floor(adobe.clock.now() / 1000) + 1800;
+    await expect(pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: seconds, clock: adobe.clock })).rejects.toThrow(new TypeError(`pollProfileByCode: notAfter ${seconds} reads as ${new Date(seconds).toISOString()}: pass epoch milliseconds (the session's notAfter), not seconds`));
+    expect(polls()).toEqual([]);
+    // A clock that starts at 0 (sinon's fake timers do) may ask for small times: those are polled.
+    const start = Date.now();
+    const fromZero = { now: () => Date.now() - start, sleep: systemClock.sleep };
+    const result = await pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: 500, clock: fromZero });
+    expect(result).toMatchObject({ status: 'expired', attempts: 1 });
+    expect(polls()).toHaveLength(1);
+  });
+
   it('refuses an interval that is not a number (Number() of a missing setting), before sending anything', async () => {
     // NaN passed every clamp and made each wait 0 ms: a poll as fast as the host answers.
     adobe = await startFakeAdobe({ clock: systemClock });

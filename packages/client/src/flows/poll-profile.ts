@@ -59,6 +59,10 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
   const clock = o.clock ?? systemClock;
   // Number(session.notAfter) of a session without one is NaN: say so rather than poll once and call it expired.
   if (!Number.isFinite(o.notAfter)) throw new TypeError(`pollProfileByCode: notAfter must be a time in epoch milliseconds (the session's notAfter), not ${o.notAfter}`);
+  // Epoch seconds (a JWT's exp, a `Date.now() / 1000`) fall in 1970 read as milliseconds: the code
+  // counted as long expired, nothing was polled, and the sign-in was never seen. (Only against a
+  // clock of this century: a fake clock that starts at 0 may well ask for small times.)
+  if (Math.abs(o.notAfter) < 1e11 && clock.now() >= 1e12) throw new TypeError(`pollProfileByCode: notAfter ${o.notAfter} reads as ${new Date(o.notAfter).toISOString()}: pass epoch milliseconds (the session's notAfter), not seconds`);
   // NaN passed every clamp and made each wait 0 ms: a poll as fast as the host answers.
   if (o.intervalMs !== undefined && !Number.isFinite(o.intervalMs)) throw new TypeError(`pollProfileByCode: intervalMs must be a number of milliseconds (clamped to 3000–5000), not ${o.intervalMs}`);
   const interval = clampPollInterval(o.intervalMs ?? 4000);
