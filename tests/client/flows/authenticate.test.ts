@@ -46,5 +46,8 @@ describe('authenticationUrl', () => {
     expect(authenticationUrl('https://sp.auth.adobe.com/', 'REF30', '8ER640M')).toBe('https://sp.auth.adobe.com/api/v2/authenticate/REF30/8ER640M');
     expect(authenticationUrl('https://sp.auth.adobe.com', 'REF 30', 'a/b')).toBe('https://sp.auth.adobe.com/api/v2/authenticate/REF%2030/a%2Fb');
     expect(() => authenticationUrl('https://sp.auth.adobe.com', 'REF30', '')).toThrow(/must be non-empty/);
+    // A query would swallow the path (`/?x=1/api/v2/…`), a password would go to the user's browser.
+    expect(() => authenticationUrl('https://sp.auth.adobe.com/?x=1', 'REF30', '8ER640M')).toThrow(new TypeError('authenticationUrl: baseUrl must not carry a query or fragment: each call adds its own path and query'));
+    expect(() => authenticationUrl('https://user:Canary-pw-77@sp.auth.adobe.com', 'REF30', '8ER640M')).toThrow(/^authenticationUrl: baseUrl must not carry a user or password/);
   });
 });

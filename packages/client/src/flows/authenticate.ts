@@ -1,5 +1,6 @@
 // The authentication URL a user agent opens, and a server-side look at where it redirects —
 // without following it (the redirect leads to the MVPD's login page, an HTML page for a person).
+import { checkBaseUrl } from '../base-url.ts';
 import { PassError } from '../errors.ts';
 import type { TypedClient } from '../typed.ts';
 
@@ -9,6 +10,8 @@ import type { TypedClient } from '../typed.ts';
  */
 export function authenticationUrl(baseUrl: string, serviceProvider: string, code: string): string {
   if (!serviceProvider || !code) throw new PassError('authenticationUrl: serviceProvider and code must be non-empty', { kind: 'protocol' });
+  // The URL a browser opens: a password in the base would go with it, a query would swallow the path.
+  checkBaseUrl('authenticationUrl', baseUrl);
   return `${baseUrl.replace(/\/+$/, '')}/api/v2/authenticate/${encodeURIComponent(serviceProvider)}/${encodeURIComponent(code)}`;
 }
 
