@@ -131,7 +131,7 @@ export class HarRedactor {
     return params.map((p) => ({ name: p.name, value: SECRET_FIELDS.test(p.name) && p.value ? this.learn(p.value) : this.text(p.value) }));
   }
 
-  /** A body with secret fields replaced (JSON and form bodies by field, anything else as text). */
+  /** A body with secret fields replaced (JSON and form bodies by field, anything else as text), once `collect()` has seen the exchange. */
   body(text: string, mimeType: string): string {
     if (isJson(mimeType)) {
       try {
@@ -139,8 +139,7 @@ export class HarRedactor {
       } catch {
         // Not JSON after all, or JSON nested too deep to copy and print (JSON.parse takes
         // `[[[[…]]]]` 100,000 deep; a recursive copy and JSON.stringify overflow the stack):
-        // replaced as text, after learning each secret field's value wherever it is.
-        for (const value of secretFieldValues(text, mimeType)) this.learn(value);
+        // replaced as text. `collect()` has already learned every secret field's value, however deep.
       }
     }
     if (isForm(mimeType)) {
