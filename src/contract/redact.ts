@@ -31,7 +31,7 @@ export function safeUrl(url: string): string {
 }
 
 /** How deep `Redactor.value` copies; real bodies and reports nest less than 10 levels. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 const TOO_DEEP = `(nested deeper than ${MAX_DEPTH} levels)`;
 
 export class Redactor {

@@ -53,7 +53,7 @@ async function readSource(source: string, limits: FetchLimits): Promise<string> 
 }
 
 /** Deeper than any real description nests (ours: 14 levels, Adobe's: 10). */
-export const MAX_NESTING = 256;
+const MAX_NESTING = 256;
 
 /**
  * Refuses a document nested deeper than MAX_NESTING. JSON.parse takes `{"items":{"items":…}}` 100,000

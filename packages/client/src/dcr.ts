@@ -133,9 +133,10 @@ export class DcrTokenManager {
       // refusal instead (the same token back: nothing is sent again).
       const again = state.reregisteredAt !== undefined && this.clock.now() - state.reregisteredAt < REREGISTER_COOLDOWN_MS;
       if (registrationRefused && again && current && this.isFresh(current)) return current.value;
-      let reregisteredAt = registrationRefused && canRegister && !again ? this.clock.now() : state.reregisteredAt;
+      const replace = registrationRefused && canRegister && !again;
+      let reregisteredAt = replace ? this.clock.now() : state.reregisteredAt;
       let registered = false;
-      let credentials = this.options.clientCredentials ?? (registrationRefused && canRegister && !again ? undefined : state.clientCredentials);
+      let credentials = this.options.clientCredentials ?? (replace ? undefined : state.clientCredentials);
       if (!credentials) {
         credentials = await this.register(signal, reregisteredAt);
         registered = true;

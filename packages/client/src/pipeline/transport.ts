@@ -1,7 +1,7 @@
 // The innermost layer: one HTTP exchange with a timeout, the caller's signal, no redirects
 // followed, and a bounded body that must be JSON.
 import { waitOrAbort } from '../abort.ts';
-import { MAX_TIMER_MS } from '../clock.ts';
+import { timerMs } from '../bounds.ts';
 import { blockedPortOf, PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
 import type { Call, Send } from './call.ts';
 
@@ -93,11 +93,10 @@ export function transport(o: TransportOptions = {}): Send {
   // over made two, each linking its own AbortSignal to ours (the costliest part of an attempt).
   // An injected fetch gets the Request its signature promises.
   const send = o.fetch ? (url: string, init: RequestInit) => o.fetch!(new Request(url, init)) : (url: string, init: RequestInit) => globalThis.fetch(url, init);
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Refused when the client is built: a timer Node cannot hold timed every call out at once, and a
+  // NaN bound read no body as too large.
+  const timeoutMs = timerMs('timeoutMs', o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const max = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  // Refused when the client is built: a NaN bound read no body as too large, a timer over
-  // MAX_TIMER_MS (or 0, or NaN) fired after 1 ms and timed every call out at once.
-  if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new RangeError(`timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (24.8 days, the longest timer Node keeps), got ${timeoutMs}`);
   if (!(Number.isSafeInteger(max) && max > 0)) throw new RangeError(`maxResponseBytes must be a positive whole number of bytes, got ${max}`);
 
   /** One exchange: the response with its body read, bounded and checked. */
