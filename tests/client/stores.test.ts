@@ -134,3 +134,29 @@ describe('the file lock', () => {
     expect(error.message).toBe('caller gave up');
   });
 });
+
+describe('the file lock’s bounds', () => {
+  it('refuses a waitMs that would never run out (NaN waited on a live holder for ever)', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    for (const waitMs of [Number.NaN, Infinity, -1]) {
+      expect(() => new FileTokenStore(path, { waitMs })).toThrow(`FileTokenStore waitMs must be a finite number of milliseconds from 0 up, got ${waitMs}`);
+    }
+  });
+
+  it('refuses a staleMs its holders cannot keep fresh, or whose heartbeat timer Node cannot keep', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    // 50 ms: a live holder (touching every 100 ms at the least) looks stale between touches, and is
+    // taken over. 1e10 ms: its heartbeat (staleMs / 3) overflows Node's timer and fires every 1 ms.
+    for (const staleMs of [50, 999, Number.NaN, 1e10, Infinity]) {
+      expect(() => new FileTokenStore(path, { staleMs })).toThrow(`FileTokenStore staleMs must be a number of milliseconds from 1000 to 2147483647, got ${staleMs}`);
+    }
+    expect(new FileTokenStore(path, { staleMs: 1000, waitMs: 0 }).path).toBe(path);
+  });
+
+  it('with waitMs 0, tries once and says who holds the lock', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    await plantLock(`${path}.lock`, { host: hostname(), pid: process.ppid, nonce: 'alive', since: 0 });
+    const error = await rejection(new FileTokenStore(path, { waitMs: 0 }).withLock(async () => 'in'));
+    expect(error.message).toBe(`Token store lock ${path}.lock is held by process ${process.ppid} on ${hostname()}; gave up after 0 ms`);
+  });
+});

@@ -12,6 +12,8 @@ import { lstat, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Mutex, type LockOptions, type TokenState, type TokenStore } from '../stores.ts';
 import { PassError } from '../errors.ts';
+import { milliseconds } from '../bounds.ts';
+import { MAX_TIMER_MS } from '../clock.ts';
 import { isRunning, lockLeftover, thisHost, withFileLock, type FileLockOptions } from './file-lock.ts';
 import { makeDirectory } from './make-dir.ts';
 
@@ -39,6 +41,13 @@ export class FileTokenStore implements TokenStore {
     this.dir = dirname(this.path);
     this.base = basename(this.path);
     this.lockPath = `${this.path}.lock`;
+    if (options.waitMs !== undefined) milliseconds('FileTokenStore waitMs', options.waitMs);
+    // Holders touch the owner file every staleMs / 3 (100 ms at the least): under 1 s, a live holder
+    // looks stale between touches and is taken over; over Node's longest timer, the touch fires every 1 ms.
+    const staleMs = options.staleMs;
+    if (staleMs !== undefined && !(staleMs >= 1000 && staleMs <= MAX_TIMER_MS)) {
+      throw new RangeError(`FileTokenStore staleMs must be a number of milliseconds from 1000 to ${MAX_TIMER_MS}, got ${staleMs}`);
+    }
   }
 
   async load(): Promise<TokenState | undefined> {
