@@ -89,6 +89,12 @@ export class DcrSession {
       this.failure ??= 'the token response carries no access_token';
       return this.token ? this.token.value : { unavailable: this.failure };
     }
+    // Not sent: fetch's Headers refused it with a TypeError quoting the header (the drift report
+    // already names the pattern it breaks).
+    if (!/^[\x21-\x7e]+$/.test(value)) {
+      this.failure ??= 'the token response carries an access_token an Authorization header cannot carry';
+      return this.token ? this.token.value : { unavailable: this.failure };
+    }
     const expiresIn = field(body, 'expires_in');
     // A drifted expires_in (missing, a string, negative) keeps the token for the whole run.
     const lifetimeMs = typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : Infinity;

@@ -212,6 +212,20 @@ describe('DCR traffic is bounded', () => {
     expect(r.result.report.results.filter((x) => x.kind === 'example').every((x) => x.outcome === 'not-checked')).toBe(true);
     expect(r.result.exitCode).toBe(2);
   });
+
+  it('an access_token with a line break: drift on the token case, the bearer cases not checked (never sent), the token in no report', async () => {
+    const token = 'CANARY-token-5d1e\r\nX-Evil: 1';
+    const r = await checkAgainst({ inject: { retrieveAccessToken: { drift: (a) => (a.status < 300 ? { ...a, body: { ...(a.body as JsonObject), access_token: token } } : a) } } }, { operations: OPS });
+    expect(r.find('retrieveAccessToken', 'dcr')).toMatchObject([{ outcome: 'drift', drifts: [{ pointer: '/access_token', rule: 'value-constraint' }] }]);
+    const cases = r.result.report.results.filter((x) => x.kind !== 'dcr');
+    const sent = cases.filter((x) => x.outcome !== 'not-checked');
+    // Sent: only the cases that leave the token out on purpose.
+    expect(new Set(sent.map((x) => x.name))).toEqual(new Set(['missing header Authorization']));
+    expect(cases.length - sent.length).toBeGreaterThan(0);
+    expect(cases.filter((x) => x.outcome === 'not-checked').every((x) => x.error === 'no access token (the token response carries an access_token an Authorization header cannot carry)')).toBe(true);
+    expect(r.host.count('retrieveConfiguration') + r.host.count('retrieveProfiles')).toBe(sent.length);
+    expect(Object.values(await r.files()).join('\n')).not.toContain('CANARY-token');
+  });
 });
 
 describe('DCR never follows a redirect', () => {

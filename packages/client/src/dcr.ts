@@ -9,6 +9,7 @@ import { PassError, safeCode } from './errors.ts';
 import type { Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
 import { operations } from '../generated/operations.ts';
+import { sendableToken } from './pipeline/auth.ts';
 import { toFetch, type Send } from './pipeline/call.ts';
 import type { RateLimitOptions } from './pipeline/rate-limit.ts';
 import { createSend } from './pipeline/send.ts';
@@ -102,8 +103,9 @@ export class DcrTokenManager {
     }
   }
 
+  /** Not expired, and sendable: a store edited by hand may hold a value no header can carry (it is replaced). */
   private isFresh(token: AccessToken): boolean {
-    return this.clock.now() < token.expiresAt;
+    return this.clock.now() < token.expiresAt && sendableToken(token.value);
   }
 
   /** Reads the store (again), learning its secrets so that messages leave them out. */
@@ -184,6 +186,7 @@ export class DcrTokenManager {
     }
     const body = unusable('DCR token request', 'POST /o/client/token', response.status, data, ['access_token']);
     this.redactor.add(body.access_token);
+    if (!sendableToken(body.access_token)) throw new PassError(`DCR token request: HTTP ${response.status} with an access_token an Authorization header cannot carry (only visible ASCII characters, RFC 6750); it is not used`, { kind: 'protocol', status: response.status, operation: 'POST /o/client/token' });
     // A lifetime the host omits or sends as nonsense (not a positive number of seconds) is unknown:
     // the token is used until the host refuses it (a 401 renews it), not renewed before every call.
     const seconds = Number(body.expires_in);

@@ -1,6 +1,6 @@
 // Adds the DCR access token; after a 401 that says the token or the registration is no longer
 // good, renews it (registering again when Adobe's action says so) and sends the call once more.
-import { readEnhancedError } from '../errors.ts';
+import { PassError, readEnhancedError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { failingAt, logTo, type Layer } from './call.ts';
 
@@ -22,14 +22,30 @@ export interface AuthOptions {
   logger?: Logger;
 }
 
+/**
+ * A token an Authorization header can carry: visible ASCII only (RFC 6750's b64token is a subset).
+ * Anything else made Node's Headers throw a TypeError quoting the whole header, token and all.
+ */
+export const sendableToken = (token: unknown): token is string => typeof token === 'string' && /^[\x21-\x7e]+$/.test(token);
+
+/** Throws, without the value, when `token` cannot go into the header (nothing is sent with it). */
+function bearer(token: unknown, operation: string): string {
+  if (sendableToken(token)) return `Bearer ${token}`;
+  const why = typeof token !== 'string' ? 'not a string' : token === '' ? 'empty' : 'a character outside visible ASCII';
+  throw new PassError(`${operation}: the token source gave an access token an Authorization header cannot carry (${why}); nothing was sent`, { kind: 'credentials', operation });
+}
+
 export function auth({ tokens, needsToken, logger }: AuthOptions): Layer {
   const log = logTo(logger);
   return (next) => async (call) => {
     if (!needsToken(call.method, call.operation)) return next(call);
     const signal = call.signal ? { signal: call.signal } : {};
-    const token = () => failingAt(log, call, 'token', () => tokens.getAccessToken(signal));
-    const used = await token();
-    call.headers.set('Authorization', `Bearer ${used}`);
+    const token = () => failingAt(log, call, 'token', async () => {
+      const value = await tokens.getAccessToken(signal);
+      return { value, header: bearer(value, `${call.method} ${call.operation}`) };
+    });
+    const { value: used, header } = await token();
+    call.headers.set('Authorization', header);
     const response = await next(call);
     if (response.status !== 401) return response;
     const error = await readEnhancedError(response);
@@ -39,8 +55,8 @@ export function auth({ tokens, needsToken, logger }: AuthOptions): Layer {
     const renewed = await token();
     // The source kept the refused token (it would not register again so soon): sending the call
     // again with it would only be refused again.
-    if (renewed === used) return response;
-    call.headers.set('Authorization', `Bearer ${renewed}`);
+    if (renewed.value === used) return response;
+    call.headers.set('Authorization', renewed.header);
     call.reason = reregister ? 're-registration' : 'token-refresh';
     // Exactly one more attempt: a second refusal goes back to the caller unchanged.
     return next(call);
