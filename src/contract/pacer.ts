@@ -25,9 +25,14 @@ export class Pacer {
 
   constructor(o: PaceOptions = {}) {
     const rate = o.ratePerSecond ?? 1;
-    if (!(rate > 0)) throw new RangeError(`ratePerSecond must be positive, got ${rate}`);
-    this.intervalMs = Math.ceil((1000 / rate) * (1 + (o.margin ?? 0.1)));
+    const margin = o.margin ?? 0.1;
+    // NaN compares false with everything: a NaN interval or wait paced nothing at all.
+    if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError(`Pacer: ratePerSecond must be a finite number above 0, got ${rate}`);
+    if (!(Number.isFinite(margin) && margin >= 0)) throw new RangeError(`Pacer: margin must be a finite number from 0 up, got ${margin}`);
+    this.intervalMs = Math.ceil((1000 / rate) * (1 + margin));
+    if (!Number.isFinite(this.intervalMs)) throw new RangeError(`Pacer: 1000 / ratePerSecond × (1 + margin) must be a finite number of milliseconds, got ${this.intervalMs}`);
     this.maxHoldMs = o.maxHoldMs ?? 30_000;
+    if (!(Number.isFinite(this.maxHoldMs) && this.maxHoldMs >= 0)) throw new RangeError(`Pacer: maxHoldMs must be a finite number of milliseconds from 0 up, got ${this.maxHoldMs}`);
     this.clock = o.clock ?? systemClock;
   }
 

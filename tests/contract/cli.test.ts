@@ -88,7 +88,14 @@ describe('check on CI', () => {
 
   it.each([
     [['--fail-on', 'note'], /argument 'note' is invalid. Allowed choices are breaking, addition/],
-    [['--timeout', 'soon'], /--timeout must be a positive number of seconds, got "soon"/],
+    [['--timeout', 'soon'], /--timeout must be a positive number of seconds in digits \(90, 2\.5\), got "soon"/],
+    [['--timeout', '1e3'], /--timeout must be a positive number of seconds in digits \(90, 2\.5\), got "1e3"/],
+    // Under a millisecond: timed every request out, and said so as "within 0.00009999999999999999 ms".
+    [['--request-timeout', '0.0000001'], /--request-timeout must be at least 0\.001 seconds \(1 ms\), got "0\.0000001"/],
+    // One request per 1e320 s: the pacer's interval was Infinity, and the run waited for ever.
+    [['--rate', '1e-320'], /--rate must be a number of requests per second in digits, from 0\.001 \(one every 1000 s\) up, got "1e-320"/],
+    [['--rate', '0.0001'], /--rate must be a number of requests per second in digits, from 0\.001 \(one every 1000 s\) up, got "0\.0001"/],
+    [['--rate', '0x10'], /--rate must be a number of requests per second in digits, from 0\.001 \(one every 1000 s\) up, got "0x10"/],
     // Longer than Node's longest timer, which then fires after 1 ms: every request timed out at once.
     [['--request-timeout', '99999999999'], /--request-timeout must be at most 2147483 seconds \(24\.8 days, the longest timer Node keeps\), got "99999999999"/],
     [['--format', 'xml'], /Allowed choices are text, github/],
@@ -97,6 +104,21 @@ describe('check on CI', () => {
     const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
     expect(await main(['check', ...args], io)).toBe(2);
     expect(err.join('\n')).toMatch(message);
+  });
+
+  it('--request-timeout in fractions of a second is whole milliseconds in what the run says', async () => {
+    const host = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { '*': { fault: 'hang' } } });
+    process.env = { ...saved, ...ENV };
+    const lines: string[] = [];
+    const io: Io = { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false, stopped: () => new Promise(() => {}) };
+    try {
+      // 0.0071 × 1000 is 7.1000000000000005.
+      expect(await main(['check', '-t', host.baseUrl, '-r', await mkdtemp(join(tmpdir(), 'pass-cli-')), '--rate', '1000', '-o', 'retrieveConfiguration', '--request-timeout', '0.0071'], io)).toBe(2);
+    } finally {
+      await host.close();
+    }
+    expect(lines.join('\n')).toContain('no complete response within 7 ms');
+    expect(lines.join('\n')).not.toMatch(/within 7\.\d+ ms/);
   });
 
   it.each([

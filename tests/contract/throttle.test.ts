@@ -52,6 +52,19 @@ describe('Pacer', () => {
     controller.abort(new Error('stop'));
     await expect(waiting).rejects.toThrow('stop');
   });
+
+  // A NaN margin made every interval NaN, and a NaN wait is no wait: no pacing at all. A rate of
+  // 1e-320 made it Infinity: the second request waited for ever.
+  it.each([
+    [{ ratePerSecond: 1e-320 }, 'Pacer: 1000 / ratePerSecond × (1 + margin) must be a finite number of milliseconds, got Infinity'],
+    [{ ratePerSecond: Number.NaN }, 'Pacer: ratePerSecond must be a finite number above 0, got NaN'],
+    [{ ratePerSecond: 0 }, 'Pacer: ratePerSecond must be a finite number above 0, got 0'],
+    [{ margin: Number.NaN }, 'Pacer: margin must be a finite number from 0 up, got NaN'],
+    [{ margin: -0.5 }, 'Pacer: margin must be a finite number from 0 up, got -0.5'],
+    [{ maxHoldMs: Number.NaN }, 'Pacer: maxHoldMs must be a finite number of milliseconds from 0 up, got NaN'],
+  ])('refuses %j', (options, message) => {
+    expect(() => new Pacer(options)).toThrow(message);
+  });
 });
 
 describe('a whole run causes no 429', () => {

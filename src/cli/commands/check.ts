@@ -1,5 +1,5 @@
 // `pass-contract check`: replay every documented situation and negative case, and report drift.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { runCheck } from '../../check.ts';
 import { ENV } from '../../contract/check.ts';
 import { DEFAULT_DRIFT_FILE } from '../../contract/drift-file.ts';
@@ -9,7 +9,7 @@ import { parseTarget } from '../../contract/target.ts';
 import { annotation } from '../../report/github.ts';
 import { oneLine } from '../../report/text.ts';
 import type { CommandContext } from '../io.ts';
-import { seconds } from './options.ts';
+import { ms, requestsPerSecond, seconds } from './options.ts';
 
 function progressLine(operationId: string, results: CaseResult[], done: number, total: number): string {
   const bad = results.filter((r) => r.outcome !== 'pass');
@@ -42,12 +42,6 @@ export function githubAnnotations(r: CaseResult, failOn: FailOn): string[] {
   return lines;
 }
 
-const positive = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  return n;
-};
-
 interface Opts {
   target: string; report: string; includeStateChanging: boolean; operation?: string[]; failOn: FailOn; driftFile?: string;
   timeout?: number; requestTimeout: number; format: 'text' | 'github'; rate?: number;
@@ -64,7 +58,7 @@ export function checkCommand({ io, setExitCode }: CommandContext): Command {
     .option('--drift-file <path>', `accepted drift (default ${DEFAULT_DRIFT_FILE} when it exists)`)
     .option('--timeout <seconds>', 'deadline for the whole run', seconds('--timeout'))
     .option('--request-timeout <seconds>', 'deadline of each request, headers and body', seconds('--request-timeout'), 15)
-    .option('--rate <requests-per-second>', 'the host\'s throttle per device (default Adobe\'s: 1; the simulator\'s throttle is off); the check stays 10 % under it', positive)
+    .option('--rate <requests-per-second>', 'the host\'s throttle per device (default Adobe\'s: 1; the simulator\'s throttle is off); the check stays 10 % under it', requestsPerSecond('--rate'))
     .addOption(new Option('--format <format>', 'log format: text, or github (workflow annotations)').choices(['text', 'github']).default('text'))
     .addHelpText('after', `\nA real host needs ${ENV.softwareStatement} (or ${ENV.clientId} + ${ENV.clientSecret}), ${ENV.serviceProvider} and ${ENV.mvpd}; ${ENV.deviceInfo} is optional.\nExit codes: 0 no drift, 1 drift, 2 usage or connection errors (also: nothing checked, run timed out).`)
     .action(async (opts: Opts) => {
@@ -77,12 +71,12 @@ export function checkCommand({ io, setExitCode }: CommandContext): Command {
         reportDir: opts.report,
         includeStateChanging: opts.includeStateChanging,
         failOn: opts.failOn,
-        requestTimeoutMs: opts.requestTimeout * 1000,
+        requestTimeoutMs: ms(opts.requestTimeout),
         ...(opts.rate !== undefined ? { pace: { ratePerSecond: opts.rate } } : {}),
         signal: cancel.signal,
         ...(opts.operation ? { operations: opts.operation } : {}),
         ...(opts.driftFile ? { driftFile: opts.driftFile } : {}),
-        ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+        ...(opts.timeout ? { timeoutMs: ms(opts.timeout) } : {}),
         onResult: (r) => {
           if (!perCase) return;
           for (const line of resultLines(r)) io.out(line);

@@ -11,11 +11,25 @@ import { oneLine } from '../../report/text.ts';
  */
 export const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
 
-/** A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`); `name` goes in the error. */
+/**
+ * A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`), in digits, from
+ * 1 ms (timers count whole milliseconds); `name` goes in the error. Turn it into milliseconds with `ms()`.
+ */
 export const seconds = (name: string) => (value: string): number => {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds in digits (90, 2.5), got "${value}"`);
+  if (n < 0.001) throw new InvalidArgumentError(`${name} must be at least 0.001 seconds (1 ms), got "${value}"`);
   if (n > MAX_SECONDS) throw new InvalidArgumentError(`${name} must be at most ${MAX_SECONDS} seconds (24.8 days, the longest timer Node keeps), got "${value}"`);
+  return n;
+};
+
+/** Seconds as whole milliseconds: 0.0071 × 1000 is 7.1000000000000005, which messages then showed. */
+export const ms = (secondsValue: number): number => Math.round(secondsValue * 1000);
+
+/** A parser for a rate in requests per second, in digits, from one every 1000 s (a slower one paced for ever). */
+export const requestsPerSecond = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n >= 0.001)) throw new InvalidArgumentError(`${name} must be a number of requests per second in digits, from 0.001 (one every 1000 s) up, got "${value}"`);
   return n;
 };
 

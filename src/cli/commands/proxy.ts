@@ -5,7 +5,7 @@ import { UsageError } from '../../contract/target.ts';
 import { recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
-import { asUsageError, parsePort, seconds } from './options.ts';
+import { asUsageError, ms, parsePort, seconds } from './options.ts';
 import { resultHead } from './check.ts';
 
 export function proxyCommand({ io, setExitCode }: CommandContext): Command {
@@ -26,7 +26,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
       }
       if (!/^https?:$/.test(upstream.protocol)) throw new UsageError(`--upstream must be an http(s) URL, got "${safeUrl(opts.upstream)}"`);
       const proxy = await startProxy({
-        upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: opts.upstreamTimeout * 1000,
+        upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: ms(opts.upstreamTimeout),
         onRecord: (r) => io.out(resultHead(r)),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract proxy: ${e.message} (the proxy goes on forwarding)`) } : {}),
       }).catch(asUsageError);
