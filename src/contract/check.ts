@@ -8,6 +8,7 @@ import { buildCases } from './cases.ts';
 import { ResponseChecker } from './check-response.ts';
 import { AcceptanceMatcher, DEFAULT_DRIFT_FILE, loadAcceptances, type Acceptances } from './drift-file.ts';
 import { DEFAULT_BOUNDS, type FetchLike } from '../http/exchange.ts';
+import { countOption, timerOption } from '../http/option-bounds.ts';
 import type { LocalServers, LocalSimulator } from './local-servers.ts';
 import { MockTarget } from './mock-target.ts';
 import type { PaceOptions } from './pacer.ts';
@@ -85,8 +86,16 @@ function having<K extends keyof LocalServers>(servers: Partial<LocalServers> | u
   return servers as Pick<LocalServers, K>;
 }
 
+/** Refuses, before anything is sent or written, bounds that would bound nothing. */
+function checkBounds(o: CheckOptions): void {
+  for (const name of ['timeoutMs', 'requestTimeoutMs', 'probeTimeoutMs'] as const) if (o[name] !== undefined) timerOption('runCheck', name, o[name]);
+  if (o.maxRetries !== undefined) countOption('runCheck', 'maxRetries', o.maxRetries, 0);
+  if (o.maxResponseBytes !== undefined) countOption('runCheck', 'maxResponseBytes', o.maxResponseBytes, 1);
+}
+
 export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const started = Date.now();
+  checkBounds(o);
   const spec = typeof o.target === 'object' ? o.target : parseTarget(o.target);
   const description = o.description ?? loadDescription();
   const { doc, operations, validator } = description;

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server, type ServerResponse } fr
 import { loadDescription, type Description } from '../description/index.ts';
 import { discardBody, readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
+import { countOption } from '../http/option-bounds.ts';
 import { loadPrismMocker, prismOperations } from '../prism/index.ts';
 import { createMockHandler, type MockHandler, type MockResponse } from './handler.ts';
 
@@ -39,8 +40,9 @@ function write(res: ServerResponse, r: MockResponse): void {
 }
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  // NaN compared false with every size: the mock buffered request bodies without a bound.
+  const max = countOption('startMock', 'maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024, 1);
   const handle = await createMock(options.description ?? loadDescription());
-  const max = options.maxBodyBytes ?? 1024 * 1024;
 
   const server: Server = createHttpServer(async (req, res) => {
     const method = req.method ?? 'GET';

@@ -15,6 +15,7 @@ import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
 import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
+import { countOption, timerOption } from '../http/option-bounds.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 
 export interface ProxyOptions {
@@ -88,16 +89,33 @@ function learnFrom(redactor: Redactor, headers: IncomingHttpHeaders, body: strin
   }
 }
 
+/**
+ * `value` as an http(s) URL, else a TypeError that shows it without its password: Node's own
+ * "Invalid URL" error keeps the whole string in `input`, which structured loggers write out.
+ */
+function httpUrl(value: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) throw new TypeError(`startProxy: upstream must be an http(s) URL, got "${safeUrl(String(value))}"`);
+  return url;
+}
+
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
-  const upstream = new URL(o.upstream);
+  // Before anything is loaded or listened on: a NaN timer fires after 1 ms (every answer a 504).
+  const timeoutMs = timerOption('startProxy', 'timeoutMs', o.timeoutMs ?? 30_000);
+  const maxBytes = countOption('startProxy', 'maxBytes', o.maxBytes ?? 1024 * 1024, 1);
+  const upstream = httpUrl(o.upstream);
   const description = o.description ?? loadDescription();
   const { doc, router } = description;
   const checker = new ResponseChecker(doc, description.validator);
   const redactor = new Redactor(o.secrets ?? []);
   redactor.learn(...urlPasswords(upstream));
   const writer = new ReportWriter(o.reportDir ?? 'reports', redactor);
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  const maxBytes = o.maxBytes ?? 1024 * 1024;
+
   const started = Date.now();
   const runId = newRunId();
   const results: CaseResult[] = [];

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
 import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
+import { countOption } from '../http/option-bounds.ts';
 import { headerValue } from '../http/request.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import type { SimClock } from './clock.ts';
@@ -43,10 +44,10 @@ export interface RunningSimulator {
 }
 
 export async function startSimulator(o: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const limit = countOption('startSimulator', 'maxBodyBytes', o.maxBodyBytes ?? 64 * 1024, 1);
   const description = o.description ?? loadDescription();
   const scenario = o.scenario ?? loadScenario(description, ...(o.scenarioPath ? [o.scenarioPath] : []));
   const simulator = new Simulator({ description, scenario, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
-  const limit = o.maxBodyBytes ?? 64 * 1024;
   const inFlight = new Set<AbortController>();
   let closing = false;
   const host = o.host ?? '127.0.0.1';

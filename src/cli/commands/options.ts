@@ -1,15 +1,14 @@
 // Option parsers shared by the commands (commander calls them; a bad value is a usage error).
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../contract/usage-error.ts';
+import { MAX_TIMER_MS } from '../../http/option-bounds.ts';
 import { oneLine } from '../../report/text.ts';
 
 /**
- * The longest timer Node keeps (2^31 − 1 ms, 24.8 days; the client's MAX_TIMER_MS), in whole
- * seconds: a longer one fires after 1 ms, so `--request-timeout 99999999999` timed every request out
- * at once. Written out rather than imported: every command reads this file, and `mock` loads
- * nothing of the client.
+ * The longest timer Node keeps, in whole seconds: a longer one fires after 1 ms, so
+ * `--request-timeout 99999999999` timed every request out at once.
  */
-export const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
+export const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 /**
  * A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`), in digits, from
