@@ -1,10 +1,11 @@
 // Token stores in one process: copies, atomic files, concurrent saves, the file lock and its
 // recovery from dead or stale holders.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FileTokenStore } from '../../packages/client/src/node/file-store.ts';
 import { MemoryTokenStore } from '../../packages/client/src/stores.ts';
 import { rejection } from './support/pass.ts';
@@ -123,6 +124,39 @@ describe('the file lock', () => {
     await plantLock(`${path}.lock`, { host: hostname(), pid: process.ppid, nonce: 'alive', since: 0 });
     const error = await rejection(new FileTokenStore(path, { waitMs: 300 }).withLock(async () => 'in'));
     expect(error.message).toBe(`Token store lock ${path}.lock is held by process ${process.ppid} on ${hostname()}; gave up after 300 ms`);
+  });
+
+  // A waiter read the owner of a lock whose holder then released it and exited, and another process
+  // took the lock: the waiter, finding the first owner's pid gone, moved the live lock aside to break
+  // it. It put it back — but a fourth process acquiring in that moment left two holders in at once.
+  it('never moves a live lock: a holder gone since its owner file was read is checked against the lock again', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    const lock = `${path}.lock`;
+    const gone = deadPid();
+    await plantLock(lock, { host: hostname(), pid: gone, nonce: 'released', since: 0 });
+    let ctime = 0;
+    const kill = vi.spyOn(process, 'kill').mockImplementation((pid) => {
+      if (pid === gone && ctime === 0) {
+        // The holder released (its lock renamed away), another process acquired, and the holder exited.
+        renameSync(lock, `${lock}.gone`);
+        rmSync(`${lock}.gone`, { recursive: true });
+        mkdirSync(`${lock}.staging`);
+        writeFileSync(join(`${lock}.staging`, 'owner.json'), JSON.stringify({ host: hostname(), pid: process.ppid, nonce: 'live', since: Date.now() }));
+        renameSync(`${lock}.staging`, lock);
+        ctime = statSync(lock).ctimeMs;
+      }
+      if (pid === gone) throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
+      return true;
+    });
+    try {
+      const error = await rejection(new FileTokenStore(path, { waitMs: 300 }).withLock(async () => 'in'));
+      expect(error.message).toBe(`Token store lock ${lock} is held by process ${process.ppid} on ${hostname()}; gave up after 300 ms`);
+    } finally {
+      kill.mockRestore();
+    }
+    expect(ctime).toBeGreaterThan(0);
+    // Renaming a directory (aside, and back) changes its ctime.
+    expect(statSync(lock).ctimeMs).toBe(ctime);
   });
 
   it('stops waiting when the signal aborts', async () => {

@@ -76,8 +76,9 @@ describe('a FileTokenStore shared by processes', () => {
   it('6 processes on an empty store register once and request one token', async () => {
     const results = await all(Array.from({ length: 6 }, () => worker('token')));
     expect(results.map((r) => r.code)).toEqual(Array(6).fill(0));
-    expect(new Set(results.map((r) => r.out?.token)).size).toBe(1);
+    // The host's counts first: they tell two lock holders (two token requests) from a lost output line.
     expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 1]);
+    expect(results.map((r) => r.out?.token)).toEqual(Array(6).fill(results[0]!.out!.token));
   }, 30_000);
 
   it('6 processes finding the stored token expired renew it once', async () => {

@@ -3,10 +3,11 @@
 //
 // A lock is stale when its owner is a process of this host that no longer runs (kill -9: taken
 // over at once), or when its owner file has not been touched for `staleMs` (another host, a
-// recycled pid; holders touch it every staleMs / 3). Breaking a stale lock renames it aside
-// first, so two processes cannot both delete it; the remaining race (two breakers of the same
-// stale lock and a third process acquiring in between) can let two holders in at once, which costs
-// a second token request, never a corrupt store.
+// recycled pid; holders touch it every staleMs / 3). A lock judged stale is read again before it is
+// broken (its holder may have released it and exited in between, and another process taken it).
+// Breaking renames it aside first, so two processes cannot both delete it; the remaining race (two
+// breakers of the same stale lock and a third process acquiring in between) can let two holders
+// in at once, which costs a second token request, never a corrupt store.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -69,7 +70,11 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o:
     const { owner, touched } = seen;
     const stale = (owner && owner.host === thisHost && owner.pid !== process.pid && !isRunning(owner.pid)) || Date.now() - touched > staleMs;
     if (stale) {
-      await breakLock(lockPath, owner?.nonce, me.nonce);
+      // Read again before breaking: a holder that released and exited after the first read is
+      // "not running" now, but its lock is gone and the one there may be another process's, live.
+      // (A holder that is dead can no longer release, so a lock still its own now stays stale.)
+      const again = await readOwner(lockPath);
+      if (again && again.owner?.nonce === owner?.nonce && again.touched === touched) await breakLock(lockPath, owner?.nonce, me.nonce);
       continue;
     }
     if (Date.now() > giveUpAt) {
