@@ -70,6 +70,40 @@ describe('429 handling', () => {
     expect(adobe.hits.filter((h) => h.op === 'logout').map((h) => [h.headers['x-forwarded-for'], h.at - t0])).toEqual([['203.0.113.7', 0], ['198.51.100.9', 0]]);
   });
 
+  // The pause a 429 set outlived the call it failed: the device's next calls waited for it, however
+  // long — maxWaitMs bounded only the call that met the 429. Against a real clock, a Retry-After of
+  // an hour held every later call of that device (without a signal of its own) for an hour.
+  it('fails the device’s next call at once, sending nothing, while the pause is longer than maxWaitMs', async () => {
+    adobe = await startFakeAdobe({ overrides: { logout: (_, n) => (n === 1 ? throttled('3600') : undefined) } });
+    const { pass, clock, entries } = passFor(adobe);
+    const t0 = clock.now();
+    await rejection(logout(pass));
+    clock.advance(1000);
+    const error = await rejection(logout(pass));
+    expect(error).toBeInstanceOf(PassRateLimitError);
+    expect((error as PassRateLimitError).retryAt).toBe(t0 + 3_600_000);
+    expect(error.message).toBe(`GET /api/v2/{serviceProvider}/logout/{mvpd}: throttled by Adobe (HTTP 429); an earlier 429 paused this device for 3599 s more, longer than the 60 s this client waits (maxWaitMs); retry after ${new Date(t0 + 3_600_000).toISOString()}`);
+    expect(clock.now()).toBe(t0 + 1000);
+    expect(adobe.count('logout')).toBe(1);
+    expect(entries.filter((e) => e.event === 'failure').map((e) => e.event === 'failure' && e.stage)).toEqual(['rate-limit', 'throttle']);
+    // Within maxWaitMs of its end, the pause is waited out, and the call goes.
+    clock.advance(3_600_000 - 1000 - 60_000);
+    await logout(pass);
+    expect(adobe.hits.filter((h) => h.op === 'logout').map((h) => h.at - t0)).toEqual([0, 3_600_000]);
+  });
+
+  // Retry-After: 99999999999 (a broken gateway, a hostile host) paused the device for 3,170 years.
+  it('takes a Retry-After above an hour as an hour', async () => {
+    adobe = await startFakeAdobe({ overrides: { logout: (_, n) => (n === 1 ? throttled('99999999999') : undefined) } });
+    const { pass, clock } = passFor(adobe, { rateLimit: { maxWaitMs: 0 } });
+    const t0 = clock.now();
+    const error = await rejection(logout(pass));
+    expect((error as PassRateLimitError).retryAt).toBe(t0 + 3_600_000);
+    expect(error.message).toContain('Retry-After asks for 99999999999 s (taken as 3600 s, the most this client pauses a device), more than the 0 s this client waits (maxWaitMs)');
+    clock.advance(3_600_000);
+    expect((await logout(pass)).response.status).toBe(200);
+  });
+
   it('is cancelled by the caller’s signal during the pause (real time: a 30 s Retry-After)', async () => {
     adobe = await startFakeAdobe({ clock: systemClock, overrides: { logout: () => throttled('30') } });
     const { pass, entries } = passFor(adobe);

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { PassRateLimitError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { failingAt, logTo, where, type Layer } from './call.ts';
-import { deviceKey, DeviceThrottle, MIN_PAUSE_MS, retryAfterMs, SELF_KEY } from './throttle.ts';
+import { deviceKey, DeviceThrottle, MAX_PAUSE_MS, MIN_PAUSE_MS, pauseMs, retryAfterMs, SELF_KEY } from './throttle.ts';
 
 export interface RateLimitOptions {
   /** Re-sends after a 429 (each after the pause). Default 2. */
@@ -29,6 +29,7 @@ export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; cloc
   const maxWaitMs = milliseconds('rateLimit.maxWaitMs', o.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
+  const cap = `the ${Math.round(maxWaitMs / 1000)} s this client waits (maxWaitMs)`;
   const warned = new Set<string>();
 
   return (next) => async (call) => {
@@ -43,6 +44,13 @@ export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; cloc
       });
     }
     for (let retries = 0; ; retries++) {
+      // A pause an earlier 429 set that outlasts maxWaitMs is not waited for: the call fails now,
+      // as the call that met the 429 did (its wait held every later call of the device).
+      const held = throttle.pausedFor(key);
+      if (held > maxWaitMs) {
+        log({ event: 'failure', ...where(call), stage: 'throttle', error: 'PassRateLimitError' });
+        throw new PassRateLimitError(`${call.method} ${call.operation}`, clock.now() + held, `an earlier 429 paused this device for ${Math.ceil(held / 1000)} s more, longer than ${cap}`);
+      }
       let waited = 0;
       // Most calls have nothing to wait for: no limiter, no pause. An aborted call goes the long way, which says so.
       if (call.signal?.aborted || !throttle.free(key)) waited = await failingAt(log, call, 'throttle', () => throttle.acquire(key, call.signal));
@@ -51,10 +59,11 @@ export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; cloc
       if (response.status !== 429) return response;
 
       const asked = retryAfterMs(response.headers, clock.now());
-      const pause = Math.max(MIN_PAUSE_MS, asked);
+      const pause = pauseMs(asked);
       throttle.pause(key, pause);
+      const taken = asked > MAX_PAUSE_MS ? ` (taken as ${MAX_PAUSE_MS / 1000} s, the most this client pauses a device)` : '';
       const giveUp =
-        pause > maxWaitMs ? `Retry-After asks for ${Math.ceil(pause / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s this client waits (maxWaitMs)`
+        pause > maxWaitMs ? `Retry-After asks for ${Math.ceil(Math.max(MIN_PAUSE_MS, asked) / 1000)} s${taken}, more than ${cap}`
         : retries >= maxRetries ? `still throttled after ${retries + 1} attempts`
         : undefined;
       if (giveUp) {

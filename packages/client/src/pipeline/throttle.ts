@@ -40,6 +40,11 @@ export interface DeviceLimiterOptions {
 export const DEFAULT_MARGIN_MS = 500;
 /** Adobe: "Each application that receives a 429 response must wait for at least 1 second." */
 export const MIN_PAUSE_MS = 1000;
+/**
+ * The longest pause a 429 sets (1 hour): Adobe throttles per second, and a Retry-After of
+ * 99999999999 (a broken gateway, a hostile host) paused a device for 3,170 years.
+ */
+export const MAX_PAUSE_MS = 3_600_000;
 
 interface Device {
   burstLeft: number;
@@ -102,13 +107,22 @@ export class DeviceThrottle {
     }
   }
 
-  /** After a 429: nothing for this device until `ms` from now (at least 1 s); its burst is spent. */
+  /** After a 429: nothing for this device until `ms` from now (1 s to 1 hour); its burst is spent. */
   pause(key: string, ms: number): void {
     const d = this.device(key);
     d.burstLeft = 0;
-    d.pausedUntil = Math.max(d.pausedUntil, this.clock.now() + Math.max(MIN_PAUSE_MS, ms));
+    d.pausedUntil = Math.max(d.pausedUntil, this.clock.now() + pauseMs(ms));
+  }
+
+  /** How long a 429's pause still holds `key` (ms, 0 when none). */
+  pausedFor(key: string): number {
+    const d = this.devices.get(key);
+    return d ? Math.max(0, d.pausedUntil - this.clock.now()) : 0;
   }
 }
+
+/** The pause a 429 asking for `askedMs` sets: at least 1 s (Adobe), at most MAX_PAUSE_MS. */
+export const pauseMs = (askedMs: number): number => Math.min(MAX_PAUSE_MS, Math.max(MIN_PAUSE_MS, askedMs));
 
 /** `Retry-After` in milliseconds (seconds or HTTP date); 0 when absent or unreadable. */
 export function retryAfterMs(headers: Headers, now: number): number {
