@@ -1,11 +1,13 @@
 // Every attempt has a timeout (headers and body), the caller's signal, a size bound, no redirects
 // followed, and a body that must be JSON — against a loopback host that hangs, drips and lies.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPassClient, createTypedClient, DcrTokenManager, PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
+import { createPassClient, createTypedClient, DcrTokenManager, PassError, PassNetworkError, PassResponseError, PassTimeoutError, systemClock } from '../../../packages/client/src/index.ts';
 import { bundleScript } from '../support/bundle.ts';
 import { SECRET_PREFIX, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
 import { configuration, exposed, passFor, rejection } from '../support/pass.ts';
@@ -130,6 +132,33 @@ describe('an injected fetch that drops the signal', () => {
     await expect.poll(() => adobe.count('configuration')).toBe(1);
     controller.abort(new Error('user left'));
     expect((await rejection(pending)).message).toBe('user left');
+  });
+});
+
+describe('a body labelled with a content coding it is not in', () => {
+  // Node 20's fetch, given `Content-Encoding: br` over bytes that are not brotli, left the body read
+  // pending for ever, and aborting the request's signal did not end it: the call outlived its
+  // timeout for good. (Found by the hostile-host fuzzers.) Each must end as a PassError.
+  it.each(['br', 'gzip', 'deflate'])('%s: the call ends as a PassError, not pending past its timeout', async (coding) => {
+    // The bytes, then the end of the body in a chunk of its own (a gateway streaming its answer).
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Encoding': coding });
+      res.write('not compressed at all');
+      setTimeout(() => res.end(), 0);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const pass = createPassClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokens: { getAccessToken: async () => 'token', invalidate: async () => undefined }, timeoutMs: 300, retry: false, cache: false });
+      const settled = await Promise.race([
+        configuration(pass).then(() => 'a result', (error: unknown) => (error instanceof PassError ? `PassError ${error.kind}` : String(error))),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still pending 5 s later'), 5000)),
+      ]);
+      expect(settled).toMatch(/^PassError (network|timeout)$/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

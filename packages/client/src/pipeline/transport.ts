@@ -142,10 +142,11 @@ export function transport(o: TransportOptions = {}): Send {
     const onAbort = () => controller.abort(call.signal!.reason);
     call.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const attempt = exchange(call, controller, label);
-      // Node's fetch ends on the signal; an injected one may ignore it, so the timeout and the
-      // caller's signal end the wait for it instead.
-      return await (o.fetch ? waitOrAbort(attempt, controller.signal) : attempt);
+      // The timeout and the caller's signal end the wait for the exchange, whatever fetch does with
+      // the signal: an injected fetch may drop it, and Node 20's own, reading a body whose
+      // Content-Encoding (gzip, deflate, br) does not match its bytes, was seen to leave the read
+      // pending for ever after the abort.
+      return await waitOrAbort(exchange(call, controller, label), controller.signal);
     } catch (error) {
       if (error instanceof PassResponseError) throw error;
       // Whatever fetch threw after an abort, the abort's reason says what happened.
