@@ -102,14 +102,34 @@ export async function loadTraffic(files: string[], description: Description, opt
   return group(files, exchanges, entries);
 }
 
-/** What makes an entry unusable (the fields the audit reads), or undefined. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+/** What is wrong with a headers list the audit reads (`where` names it), or undefined. */
+function headersProblem(where: string, headers: unknown): string | undefined {
+  if (headers === undefined) return undefined;
+  if (!Array.isArray(headers)) return `${where} must be an array`;
+  const bad = headers.findIndex((h) => !isObject(h) || typeof h.name !== 'string' || typeof h.value !== 'string');
+  return bad < 0 ? undefined : `${where}[${bad}] must be an object with a string name and value`;
+}
+
+/** What is wrong with a postData or content object the audit reads, or undefined. */
+function bodyProblem(where: string, body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return isObject(body) && optionalString(body.text) && optionalString(body.mimeType) && optionalString(body.encoding) ? undefined : `${where} must be an object whose text and mimeType are strings`;
+}
+
+/**
+ * What makes an entry unusable (the fields the audit reads), or undefined: checked here, so that a
+ * file some tool wrote oddly is named with its entry, not met later as a TypeError.
+ */
 function entryProblem(e: Entry): string | undefined {
-  const v = e as unknown as { request?: { method?: unknown; url?: unknown; headers?: unknown }; response?: { status?: unknown }; startedDateTime?: unknown };
+  const v = e as unknown as { request?: { method?: unknown; url?: unknown; headers?: unknown; postData?: unknown }; response?: { status?: unknown; headers?: unknown; content?: unknown }; startedDateTime?: unknown };
   if (typeof v.request?.method !== 'string' || typeof v.request.url !== 'string') return 'request.method and request.url must be strings';
-  if (v.request.headers !== undefined && !Array.isArray(v.request.headers)) return 'request.headers must be an array';
   if (typeof v.response?.status !== 'number') return 'response.status must be a number';
   if (typeof v.startedDateTime !== 'string' || Number.isNaN(Date.parse(v.startedDateTime))) return `startedDateTime must be an ISO 8601 date, got ${JSON.stringify(v.startedDateTime)?.slice(0, 40)}`;
-  return undefined;
+  return headersProblem('request.headers', v.request.headers) ?? headersProblem('response.headers', v.response.headers)
+    ?? bodyProblem('request.postData', v.request.postData) ?? bodyProblem('response.content', v.response.content);
 }
 
 /** Groups already extracted exchanges (tests build them from synthetic entries). */

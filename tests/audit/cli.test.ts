@@ -112,6 +112,30 @@ describe('pass-contract audit', () => {
     expect(t.err).toEqual([`pass-contract: ${bad}: entry 1 is not a HAR entry: startedDateTime must be an ISO 8601 date, got "yesterday"`]);
   });
 
+  // Found by feeding the audit random HAR-like files: these shapes passed the entry check and then
+  // failed inside the audit as `TypeError: e.response.headers?.find is not a function`, `Cannot read
+  // properties of undefined (reading 'toLowerCase')` or `… of null (reading 'name')`.
+  it.each([
+    ['a request header without a name', { request: { headers: [{ value: 'x' }] } }, 'request.headers[0] must be an object with a string name and value'],
+    ['a request header that is null', { request: { headers: [null] } }, 'request.headers[0] must be an object with a string name and value'],
+    ['a request header whose value is a number', { request: { headers: [{ name: 'X-Forwarded-For', value: 1 }] } }, 'request.headers[0] must be an object with a string name and value'],
+    ['response headers that are an object', { response: { headers: { 'Retry-After': '1' } } }, 'response.headers must be an array'],
+    ['a response header without a name', { response: { headers: [{ value: '1' }] } }, 'response.headers[0] must be an object with a string name and value'],
+    ['postData that is a string', { request: { postData: 'client_id=a' } }, 'request.postData must be an object whose text and mimeType are strings'],
+    ['postData whose text is a number', { request: { postData: { mimeType: 'application/json', text: 7 } } }, 'request.postData must be an object whose text and mimeType are strings'],
+    ['content that is a string', { response: { content: '{}' } }, 'response.content must be an object whose text and mimeType are strings'],
+    ['content whose text is an object', { response: { content: { mimeType: 'application/json', text: {} } } }, 'response.content must be an object whose text and mimeType are strings'],
+  ] as [string, { request?: object; response?: object }, string][])('says which entry has %s (exit 2), not a TypeError', async (_, change, problem) => {
+    const dir = await mkdtemp(join(tmpdir(), 'pass-audit-bad-'));
+    const bad = join(dir, 'odd.har');
+    const base = { startedDateTime: '2026-11-24T10:00:00.000Z', time: 5, request: { method: 'GET', url: 'https://sp.auth.adobe.com/api/v2/REF30/profiles', headers: [{ name: 'X-Forwarded-For', value: '203.0.113.7' }] }, response: { status: 200, headers: [], content: { mimeType: 'application/json', text: '{"profiles":{}}' } } };
+    const entry = { ...base, request: { ...base.request, ...change.request }, response: { ...base.response, ...change.response } };
+    await writeFile(bad, JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [base, entry] } }));
+    const t = io();
+    expect(await main(['audit', bad, '--report', join(dir, 'reports')], t.io)).toBe(2);
+    expect(t.err).toEqual([`pass-contract: ${bad}: entry 2 is not a HAR entry: ${problem}`]);
+  });
+
   it('exits 2 when the traffic holds no call to Adobe\'s API', async () => {
     const t = io();
     expect(await main(['audit', await writeHar([{ at: 0, path: '/index.html' }]), '--report', await reportDir()], t.io)).toBe(2);
