@@ -113,10 +113,13 @@ function headersProblem(where: string, headers: unknown): string | undefined {
   return bad < 0 ? undefined : `${where}[${bad}] must be an object with a string name and value`;
 }
 
-/** What is wrong with a postData or content object the audit reads, or undefined. */
+/** What is wrong with a postData or content object the audit reads (postData's params included), or undefined. */
 function bodyProblem(where: string, body: unknown): string | undefined {
   if (body === undefined) return undefined;
-  return isObject(body) && optionalString(body.text) && optionalString(body.mimeType) && optionalString(body.encoding) ? undefined : `${where} must be an object whose text and mimeType are strings`;
+  if (!(isObject(body) && optionalString(body.text) && optionalString(body.mimeType) && optionalString(body.encoding))) return `${where} must be an object whose text and mimeType are strings`;
+  const params = body.params;
+  if (params === undefined) return undefined;
+  return Array.isArray(params) && params.every((p) => isObject(p) && typeof p.name === 'string' && optionalString(p.value)) ? undefined : `${where}.params must be a list of objects with a string name and value`;
 }
 
 /**

@@ -123,6 +123,8 @@ describe('pass-contract audit', () => {
     ['a response header without a name', { response: { headers: [{ value: '1' }] } }, 'response.headers[0] must be an object with a string name and value'],
     ['postData that is a string', { request: { postData: 'client_id=a' } }, 'request.postData must be an object whose text and mimeType are strings'],
     ['postData whose text is a number', { request: { postData: { mimeType: 'application/json', text: 7 } } }, 'request.postData must be an object whose text and mimeType are strings'],
+    ['postData params that are an object', { request: { postData: { mimeType: 'application/x-www-form-urlencoded', params: { client_id: 'a' } } } }, 'request.postData.params must be a list of objects with a string name and value'],
+    ['a postData param without a name', { request: { postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ value: 'a' }] } } }, 'request.postData.params must be a list of objects with a string name and value'],
     ['content that is a string', { response: { content: '{}' } }, 'response.content must be an object whose text and mimeType are strings'],
     ['content whose text is an object', { response: { content: { mimeType: 'application/json', text: {} } } }, 'response.content must be an object whose text and mimeType are strings'],
   ] as [string, { request?: object; response?: object }, string][])('says which entry has %s (exit 2), not a TypeError', async (_, change, problem) => {
