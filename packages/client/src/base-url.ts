@@ -21,3 +21,16 @@ export function checkBaseUrl(owner: string, baseUrl: string | undefined): void {
   // Each call appends its path to the base as text: `https://host/?x=1` gave `https://host/?x=1/api/v2/…`.
   if (url.search || url.hash) throw new TypeError(`${owner}: baseUrl must not carry a query or fragment: each call adds its own path and query`);
 }
+
+/**
+ * `url` is an http(s) URL (a relative one counts: it resolves against `base`, an https placeholder
+ * unless given). For URLs a user agent opens, where `javascript:` or `data:` would run.
+ */
+export function httpUrl(url: string, base = 'https://relative.invalid'): boolean {
+  try {
+    const { protocol } = new URL(url, base);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -34,6 +34,15 @@ describe('performAuthentication', () => {
     expect(exposed(error)).not.toContain('CANARY');
   });
 
+  // The location goes to the user's browser or a web view: a `javascript:` or `data:` one from a
+  // hostile or compromised answer would run there. Adobe redirects to the MVPD's https login page.
+  it.each(['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox', 'file:///etc/passwd'])('refuses a redirect to %s without repeating it', async (target) => {
+    adobe = await startFakeAdobe({ overrides: { authenticate: () => ({ status: 302, html: '', headers: { Location: target } }) } });
+    const { pass } = passFor(adobe);
+    const error = await rejection(performAuthentication(pass, { serviceProvider: 'REF30', code: 'X' }));
+    expect(error).toMatchObject({ name: 'PassError', kind: 'protocol', message: 'GET /api/v2/authenticate/{serviceProvider}/{code}: HTTP 302 with a Location that is not an http(s) URL' });
+  });
+
   it('reports a redirect without Location', async () => {
     adobe = await startFakeAdobe({ overrides: { authenticate: () => ({ status: 302, html: '' }) } });
     const { pass } = passFor(adobe);

@@ -27,6 +27,12 @@ describe('interpretLogout on the documented logout examples', () => {
     expect(() => interpretLogout(response as never)).toThrow(new Error(message));
   });
 
+  it.each(['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd'])('rejects a logout url %s, which the user agent would open, without repeating it', (url) => {
+    const response = { logouts: { X: { actionName: 'logout', actionType: 'interactive', mvpd: 'X', url } } } as never;
+    expect(() => interpretLogout(response)).toThrow(new Error('logouts.X: actionName "logout" with a url that is not an http(s) URL'));
+    expect(() => interpretLogout(response, 'https://sp.auth.adobe.com')).toThrow(new Error('logouts.X: actionName "logout" with a url that is not an http(s) URL'));
+  });
+
   it('rejects a logout action without url', () => {
     expect(() => interpretLogout({ logouts: { X: { actionName: 'logout', actionType: 'interactive', mvpd: 'X' } } } as never)).toThrow('logouts.X: actionName "logout" without url');
   });
