@@ -1,6 +1,7 @@
 // The run's own Dynamic Client Registration against a real host: register at most once, request
 // at most MAX_TOKEN_REQUESTS tokens, and check both responses like any case (reported under their
 // operations). Everything they issue is learned by the redactor before anything is shown.
+import { sendableToken } from 'pass-contract-client';
 import type { Json, Operation } from '../description/document.ts';
 import { unavailableMessage, type ResponseChecker } from './check-response.ts';
 import { HttpFailure, type Exchange } from '../http/exchange.ts';
@@ -91,7 +92,7 @@ export class DcrSession {
     }
     // Not sent: fetch's Headers refused it with a TypeError quoting the header (the drift report
     // already names the pattern it breaks).
-    if (!/^[\x21-\x7e]+$/.test(value)) {
+    if (!sendableToken(value)) {
       this.failure ??= 'the token response carries an access_token an Authorization header cannot carry';
       return this.token ? this.token.value : { unavailable: this.failure };
     }

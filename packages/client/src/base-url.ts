@@ -26,7 +26,7 @@ export function checkBaseUrl(owner: string, baseUrl: string | undefined): void {
  * `url` is an http(s) URL (a relative one counts: it resolves against `base`, an https placeholder
  * unless given). For URLs a user agent opens, where `javascript:` or `data:` would run.
  */
-export function httpUrl(url: string, base = 'https://relative.invalid'): boolean {
+export function isHttpUrl(url: string, base = 'https://relative.invalid'): boolean {
   try {
     const { protocol } = new URL(url, base);
     return protocol === 'https:' || protocol === 'http:';

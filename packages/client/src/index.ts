@@ -107,7 +107,7 @@ export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from '
 export { compose, toFetch, type Call, type Layer, type Send } from './pipeline/call.ts';
 export { transport, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type TransportOptions } from './pipeline/transport.ts';
 export { logAttempts } from './pipeline/attempts.ts';
-export { auth, type TokenSource } from './pipeline/auth.ts';
+export { auth, sendableToken, type TokenSource } from './pipeline/auth.ts';
 export { rateLimit, DEFAULT_MAX_WAIT_MS, type RateLimitOptions } from './pipeline/rate-limit.ts';
 export { retryOnAction, backoffDelay, type RetryOptions } from './pipeline/retry.ts';
 export { configurationCache, DEFAULT_CONFIGURATION_TTL_MS, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';

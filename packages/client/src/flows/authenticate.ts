@@ -1,6 +1,6 @@
 // The authentication URL a user agent opens, and a server-side look at where it redirects —
 // without following it (the redirect leads to the MVPD's login page, an HTML page for a person).
-import { checkBaseUrl, httpUrl } from '../base-url.ts';
+import { checkBaseUrl, isHttpUrl } from '../base-url.ts';
 import { PassError } from '../errors.ts';
 import type { TypedClient } from '../typed.ts';
 
@@ -38,6 +38,6 @@ export async function performAuthentication(client: TypedClient, o: PerformAuthe
   const location = response.headers.get('Location');
   if (!location) throw new PassError(`${operation}: HTTP ${response.status} without a Location header`, { kind: 'protocol', status: response.status, operation });
   // The user's browser opens it: a `javascript:` or `data:` location would run there (named, not repeated).
-  if (!httpUrl(location)) throw new PassError(`${operation}: HTTP ${response.status} with a Location that is not an http(s) URL`, { kind: 'protocol', status: response.status, operation });
+  if (!isHttpUrl(location)) throw new PassError(`${operation}: HTTP ${response.status} with a Location that is not an http(s) URL`, { kind: 'protocol', status: response.status, operation });
   return { status: response.status, location };
 }

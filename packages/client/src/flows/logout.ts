@@ -1,6 +1,6 @@
 // Turns a logout response into what the application must do next, per MVPD.
 import type { components } from '../../generated/schema.d.ts';
-import { httpUrl } from '../base-url.ts';
+import { isHttpUrl } from '../base-url.ts';
 
 type LogoutResponse = components['schemas']['LogoutResponse'];
 
@@ -26,7 +26,7 @@ export function interpretLogout(response: LogoutResponse, baseUrl?: string): Log
       case 'logout': {
         if (!action.url) throw new Error(`logouts.${key}: actionName "logout" without url`);
         // The user agent opens it: a `javascript:` or `data:` URL would run there. Relative ones are Adobe's own.
-        if (!httpUrl(action.url, baseUrl)) throw new Error(`logouts.${key}: actionName "logout" with a url that is not an http(s) URL`);
+        if (!isHttpUrl(action.url, baseUrl)) throw new Error(`logouts.${key}: actionName "logout" with a url that is not an http(s) URL`);
         return { mvpd, do: 'openUrl', url: baseUrl ? new URL(action.url, baseUrl).toString() : action.url };
       }
       case 'partner_logout':

@@ -44,16 +44,18 @@ export function rateLimit(o: RateLimitOptions & { throttle: DeviceThrottle; cloc
       });
     }
     for (let retries = 0; ; retries++) {
-      // A pause an earlier 429 set that outlasts maxWaitMs is not waited for: the call fails now,
-      // as the call that met the 429 did (its wait held every later call of the device).
-      const held = throttle.pausedFor(key);
-      if (held > maxWaitMs) {
-        log({ event: 'failure', ...where(call), stage: 'throttle', error: 'PassRateLimitError' });
-        throw new PassRateLimitError(`${call.method} ${call.operation}`, clock.now() + held, `an earlier 429 paused this device for ${Math.ceil(held / 1000)} s more, longer than ${cap}`);
-      }
       let waited = 0;
       // Most calls have nothing to wait for: no limiter, no pause. An aborted call goes the long way, which says so.
-      if (call.signal?.aborted || !throttle.free(key)) waited = await failingAt(log, call, 'throttle', () => throttle.acquire(key, call.signal));
+      if (call.signal?.aborted || !throttle.free(key)) {
+        // A pause an earlier 429 set that outlasts maxWaitMs is not waited for: the call fails now,
+        // as the call that met the 429 did (its wait held every later call of the device).
+        const held = throttle.pausedFor(key);
+        if (held > maxWaitMs) {
+          log({ event: 'failure', ...where(call), stage: 'throttle', error: 'PassRateLimitError' });
+          throw new PassRateLimitError(`${call.method} ${call.operation}`, clock.now() + held, `an earlier 429 paused this device for ${Math.ceil(held / 1000)} s more, longer than ${cap}`);
+        }
+        waited = await failingAt(log, call, 'throttle', () => throttle.acquire(key, call.signal));
+      }
       if (waited > 0) log({ event: 'wait', ...where(call), reason: call.reason === 'rate-limited' ? 'rate-limited' : 'throttle', ms: waited });
       const response = await next(call);
       if (response.status !== 429) return response;
