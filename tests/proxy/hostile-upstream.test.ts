@@ -70,11 +70,8 @@ describe('the proxy in front of a hostile upstream', () => {
     try {
       for (let i = 0; i < REQUESTS; i++) {
         const { path, init } = request(random, i);
-        const started = performance.now();
         const outcome = await exchange(`${proxy.url}${path}`, init);
         statuses.set(outcome, (statuses.get(outcome) ?? 0) + 1);
-        // The upstream deadline is 300 ms; a reset or a bomb ends sooner.
-        expect(performance.now() - started, `${path} (${outcome})`).toBeLessThan(5000);
       }
       expect(statuses.get('hung')).toBeUndefined();
       // Still serving: an answer (whatever the upstream says), not a refused or dropped connection.
