@@ -196,10 +196,15 @@ export class DcrTokenManager {
     return { value: body.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
   }
 
-  /** Only the OAuth error code, and only if it looks like one: the body may echo a secret. */
+  /**
+   * Only the OAuth error code, and only if it looks like one: the body may echo a secret. A refusal
+   * (4xx) is about the credentials; a server error (5xx, which the DCR pages do not document) is
+   * the host failing for a moment, as an API call's 5xx page is: `unexpected-response`, which a
+   * poll waits through, not `credentials`, which stops it and sends people to the TVE Dashboard.
+   */
   private failure(what: string, operation: string, status: number, error: unknown): PassError {
     const code = safeCode((error as { error?: unknown } | undefined)?.error, this.redactor);
-    return new PassError(`${what} failed: HTTP ${status}${code ? ` (${code})` : ''}`, { kind: 'credentials', status, operation, ...(code ? { code } : {}) });
+    return new PassError(`${what} failed: HTTP ${status}${code ? ` (${code})` : ''}`, { kind: status >= 500 ? 'unexpected-response' : 'credentials', status, operation, ...(code ? { code } : {}) });
   }
 
   private headers() {

@@ -43,9 +43,9 @@ export type PassErrorKind =
   | 'network'
   /** Adobe answered 429 and the client may not (or no longer) wait: see `retryAt`. */
   | 'rate-limited'
-  /** A body that is not the JSON the operation returns, or larger than the bound. */
+  /** A body that is not the JSON the operation returns, or larger than the bound; a DCR call's server error (5xx). */
   | 'unexpected-response'
-  /** DCR registration or token request refused. */
+  /** DCR registration or token request refused (4xx). */
   | 'credentials'
   /** The token store could not be locked or read. */
   | 'store'

@@ -36,6 +36,21 @@ describe('pollProfileByCode', () => {
     expect(polls().map((h) => h.status ?? 'dropped')).toEqual([502, 'dropped', 500, 429, 200, 200]);
   });
 
+  it('keeps polling while the DCR token request meets server errors, and stops when the credentials are refused', async () => {
+    // The token runs out during a sign-in (a poll lasts up to 30 minutes), and the DCR host is down for a moment.
+    const down: Record<number, ReturnType<Override>> = { 1: { status: 503, json: { error: 'temporarily_unavailable' } }, 2: { status: 500, json: { error: 'server_error' } } };
+    adobe = await startFakeAdobe({ overrides: { token: (_, n) => down[n], profileForCode: (_, n) => (n < 2 ? undefined : profile) } });
+    const { pass } = passFor(adobe);
+    expect(await poll(pass, 120_000)).toMatchObject({ status: 'authenticated', attempts: 4, transientFailures: 2 });
+    expect(adobe.hits.filter((h) => h.op === 'token').map((h) => h.status)).toEqual([503, 500, 201]);
+    await adobe.close();
+
+    adobe = await startFakeAdobe({ overrides: { token: () => ({ status: 400, json: { error: 'unauthorized_client' } }) } });
+    const refused = passFor(adobe).pass;
+    expect(await rejection(poll(refused, 120_000))).toMatchObject({ name: 'PassError', kind: 'credentials', status: 400, code: 'unauthorized_client' });
+    expect(adobe.hits.map((h) => h.op)).toEqual(['register', 'token']);
+  });
+
   it('waits until the retry time of a 429 the client could not wait out itself', async () => {
     adobe = await startFakeAdobe({ overrides: { profileForCode: (_, n) => (n <= 3 ? { status: 429, html: '<html>429</html>', headers: { 'Retry-After': '20' } } : profile) } });
     const { pass } = passFor(adobe);
