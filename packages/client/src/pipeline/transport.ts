@@ -88,11 +88,27 @@ function withoutBody(response: Response, url: string): Response {
 /** Decodes a whole body (no streaming state, so one decoder serves every call). */
 const utf8 = new TextDecoder();
 
+/**
+ * The Requests handed to an injected fetch, by their attempt's signal, kept strongly reachable
+ * until the attempt ends (headers and body). Node 20's fetch(request) follows the Request's signal
+ * from a Request of its own that only a WeakRef reaches: once the garbage collector took it,
+ * aborting did nothing, and a timed-out or cancelled request kept its connection open until the
+ * host answered or undici gave up on it (300 s), one socket per call against a host that hangs.
+ * While our Request is reachable, the abort gets through (`fetch(url, init)` needs no help).
+ */
+const inflight = new Map<AbortSignal, Request>();
+
 export function transport(o: TransportOptions = {}): Send {
   // Node's fetch builds a Request from (url, init) itself: building one here first and handing it
   // over made two, each linking its own AbortSignal to ours (the costliest part of an attempt).
   // An injected fetch gets the Request its signature promises.
-  const send = o.fetch ? (url: string, init: RequestInit) => o.fetch!(new Request(url, init)) : (url: string, init: RequestInit) => globalThis.fetch(url, init);
+  const send = o.fetch
+    ? (url: string, init: RequestInit & { signal: AbortSignal }) => {
+        const request = new Request(url, init);
+        inflight.set(init.signal, request);
+        return o.fetch!(request);
+      }
+    : (url: string, init: RequestInit) => globalThis.fetch(url, init);
   // Refused when the client is built: a timer Node cannot hold timed every call out at once, and a
   // NaN bound read no body as too large.
   const timeoutMs = timerMs('timeoutMs', o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -156,6 +172,7 @@ export function transport(o: TransportOptions = {}): Send {
     } finally {
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
+      if (o.fetch) inflight.delete(controller.signal);
     }
   };
 }
