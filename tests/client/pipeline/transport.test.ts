@@ -41,7 +41,7 @@ describe('timeouts', () => {
     expect(adobe.count('configuration')).toBe(0);
   });
 
-  it('survives garbage collection while the request hangs, and its abort still closes the connection, also through an injected fetch (node --expose-gc in a child process)', async () => {
+  it('survives garbage collection while the request hangs, and its abort (timeout or the caller\'s) still closes the connection, also through an injected fetch (node --expose-gc in a child process)', async () => {
     // Node 20's fetch(request) follows the Request's signal from a Request of its own that only a
     // WeakRef reaches: once collected, aborting did nothing, and the connection stayed open until
     // the host answered or undici gave up on its headers (300 s). A host that hangs on every
@@ -49,12 +49,14 @@ describe('timeouts', () => {
     const script = await bundleScript(fileURLToPath(new URL('../support/gc-timeout-child.ts', import.meta.url)));
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script], { timeout: 20_000 });
     type Ended = { outcome: string; closedAfterMs: number | null };
-    const result = JSON.parse(stdout) as { ours: Ended; injected: Ended; naive: string };
-    console.info(`timeout under GC: our client → ${result.ours.outcome}, connection closed ${result.ours.closedAfterMs} ms later; through an injected fetch → ${result.injected.outcome}, closed ${result.injected.closedAfterMs} ms later; AbortSignal.timeout() on a temporary Request → ${result.naive}`);
+    const result = JSON.parse(stdout) as { ours: Ended; injected: Ended; cancelled: Ended; naive: string };
+    console.info(`timeout under GC: our client → ${result.ours.outcome}, connection closed ${result.ours.closedAfterMs} ms later; through an injected fetch → ${result.injected.outcome}, closed ${result.injected.closedAfterMs} ms later; cancelled by the caller → ${result.cancelled.outcome}, closed ${result.cancelled.closedAfterMs} ms later; AbortSignal.timeout() on a temporary Request → ${result.naive}`);
     expect(result.ours.outcome).toBe('PassTimeoutError');
     expect(result.injected.outcome).toBe('PassTimeoutError');
     expect(result.ours.closedAfterMs).not.toBeNull();
     expect(result.injected.closedAfterMs).not.toBeNull();
+    // The caller's own signal, aborted 300 ms in (the timeout is 10 s), ends the call with its reason.
+    expect(result.cancelled).toEqual({ outcome: 'CallerGaveUp', closedAfterMs: expect.any(Number) });
   }, 25_000);
 });
 

@@ -41,10 +41,21 @@ async function withClose(call: () => Promise<unknown>): Promise<{ outcome: strin
 }
 
 const tokens = { getAccessToken: async () => 'token', invalidate: async () => undefined };
-const configuration = (pass: ReturnType<typeof createPassClient>) => pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' } } });
+const configuration = (pass: ReturnType<typeof createPassClient>, signal?: AbortSignal) => pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' } }, ...(signal ? { signal } : {}) });
+class CallerGaveUp extends Error {
+  override name = 'CallerGaveUp';
+}
 const ours = await withClose(() => configuration(createPassClient({ baseUrl, timeoutMs: 300, tokens })));
 // An injected fetch, as a service passes one for a proxy agent or for tracing, gets a Request.
 const injected = await withClose(() => configuration(createPassClient({ baseUrl, timeoutMs: 300, tokens, fetch: (request) => fetch(request) })));
+// The caller gives up (its own signal) long before the timeout. openapi-fetch hands that signal on
+// inside a Request of its own, whose follow link a collection could cut as well: the call must
+// still end with the caller's reason, not run on to its timeout.
+const cancelled = await withClose(() => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new CallerGaveUp()), 300);
+  return configuration(createPassClient({ baseUrl, timeoutMs: 10_000, tokens }), controller.signal);
+});
 const naive = await outcome(() => fetch(new Request(`${baseUrl}/api/v2/REF30/configuration`, { signal: AbortSignal.timeout(300) })), 1500);
-console.log(JSON.stringify({ ours, injected, naive }));
+console.log(JSON.stringify({ ours, injected, cancelled, naive }));
 process.exit(0);
