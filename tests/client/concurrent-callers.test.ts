@@ -1,0 +1,139 @@
+// A seeded fuzzer for what a programmer service does under load: two client instances sharing one
+// token store, 24 calls at a time, callers that give up (abort) at random moments, and a host that
+// answers late, revokes the registration (as Adobe does when an application is removed), lets
+// tokens expire, and in every other round also drops connections, hangs, throttles and asks for
+// retries. Rounds alternate:
+// - a faulty round, where callers abort: every call settles; one that fails throws a PassError or
+//   its own caller's abort reason, never another caller's (one shared token request serves
+//   everyone: it must not be aborted while a caller still waits for it) nor a TypeError; no secret
+//   in any error;
+// - a clean round right after it: every call succeeds, so nothing a faulty round left behind (a
+//   lock never released, a shared request never settled, a device paused for ever, credentials
+//   half-replaced) survives it; and however many callers arrived together, the host saw at most one
+//   registration and one token request.
+// RACE_FUZZ_SEED=n runs another seed; FUZZ_TRACE=1 prints each round.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryTokenStore, PassError, retrieveDecisions } from '../../packages/client/src/index.ts';
+import { mulberry32 } from '../support/prng.ts';
+import { enhanced, startFakeAdobe, STATEMENT, type FakeAdobe, type Hit, type Reply } from './support/fake-adobe.ts';
+import { configuration, deviceInfo, exposed, header, logout, passFor } from './support/pass.ts';
+
+const SEED = Number(process.env.RACE_FUZZ_SEED ?? 3);
+const ROUNDS = 16;
+const CALLERS = 24;
+// Two streams: the plan (revocations, callers, their calls and when they give up) is the seed's
+// alone; the host's faults and delays are drawn as requests arrive, so they follow the timing too.
+const random = mulberry32(SEED);
+const hostRandom = mulberry32(SEED ^ 0x5bd1e995);
+const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let faulty = false;
+/** Every answer comes late (so calls overlap); in a faulty round, some are faults. */
+async function lateOrFaulty(hit: Hit): Promise<Reply | undefined> {
+  await realSleep(Math.floor(hostRandom() * 40));
+  if (!faulty) return undefined;
+  const r = hostRandom();
+  if (r < 0.07) return enhanced(503, 'network_connection_timeout', 'retry');
+  if (r < 0.11) return { status: 429, html: '<html>429 Too Many Requests</html>', headers: { 'Retry-After': '1' } };
+  if (r < 0.14) return { hang: true };
+  if (r < 0.17) return { destroy: true };
+  if (r < 0.19) return { status: 502, html: `<html>bad gateway ${hit.headers.authorization ?? ''}</html>` };
+  return undefined;
+}
+
+let adobe: FakeAdobe;
+let clients: ReturnType<typeof passFor>[];
+const unexpected: string[] = [];
+
+beforeAll(async () => {
+  const late = Object.fromEntries((['register', 'token', 'configuration', 'sessions', 'profiles', 'preauthorize', 'authorize', 'logout'] as const).map((op) => [op, lateOrFaulty]));
+  adobe = await startFakeAdobe({ overrides: late });
+  // Two instances of a service, one store: what a deployment with a shared (file, database) store does.
+  const store = new MemoryTokenStore();
+  clients = [0, 1].map(() => passFor(adobe, { timeoutMs: 300, dcr: { softwareStatement: STATEMENT, deviceInfo, store } }));
+});
+afterAll(() => adobe?.close());
+
+type Pass = (typeof clients)[number]['pass'];
+/** A call that returns whether it got what it asked for (an error answer is not). */
+const calls: Record<string, (pass: Pass, signal?: AbortSignal) => Promise<boolean>> = {
+  configuration: async (pass, signal) => !!(await configuration(pass, { cache: 'no-store', ...(signal ? { signal } : {}) })).data,
+  sessions: async (pass, signal) => !!(await pass.POST('/api/v2/{serviceProvider}/sessions', { params: { path: { serviceProvider: 'REF30' }, header }, body: { mvpd: 'Cablevision', domainName: 'adobe.com', redirectUrl: 'https://adobe.com' }, ...(signal ? { signal } : {}) })).data,
+  profiles: async (pass, signal) => !!(await pass.GET('/api/v2/{serviceProvider}/profiles', { params: { path: { serviceProvider: 'REF30' }, header }, ...(signal ? { signal } : {}) })).data,
+  logout: async (pass, signal) => !!(await logout(pass, header, signal)).data,
+  authorize: async (pass, signal) => {
+    const resource = 'r1';
+    const { decisions } = await retrieveDecisions(pass, { kind: 'authorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: [resource], headers: header, cache: false, ...(signal ? { signal } : {}) });
+    return decisions[resource]?.authorized === true;
+  },
+  token: async (pass, signal) => typeof (await pass.tokens.getAccessToken(signal ? { signal } : {})) === 'string',
+};
+
+interface Caller { name: string; signal?: AbortSignal; reason?: Error; abortAt?: NodeJS.Timeout }
+
+describe(`two clients, one store, ${CALLERS} callers at a time, callers giving up (seed ${SEED}, ${ROUNDS} rounds)`, () => {
+  it('settles every call with a result, a PassError or its own abort, and the next clean round succeeds with one registration and one token', async () => {
+    const reasons = new Set<Error>();
+    let canaries = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      faulty = round % 2 === 0;
+      const clock = clients[0]!.clock;
+      // Between rounds: time passes (tokens run out), and sometimes Adobe revokes the registration.
+      // A revocation comes more than an hour after the last one: the client does not replace
+      // credentials that were themselves a replacement within the hour (REREGISTER_COOLDOWN_MS).
+      const revoke = random() < 0.4;
+      clock.advance(revoke ? 61 * 60_000 + Math.floor(random() * 3_600_000) : Math.floor(random() * 7_200_000));
+      if (revoke) adobe.revokeRegistrations();
+      const before = { registrations: adobe.registrations(), tokens: adobe.tokensIssued() };
+      const callers: Caller[] = Array.from({ length: CALLERS }, (_, i) => {
+        const caller: Caller = { name: pick(Object.keys(calls)) };
+        const r = random();
+        if (faulty && r < 0.5) {
+          const controller = new AbortController();
+          caller.reason = new Error(`caller ${round}.${i} gave up`);
+          reasons.add(caller.reason);
+          caller.signal = controller.signal;
+          caller.abortAt = setTimeout(() => controller.abort(caller.reason), Math.floor(random() * 150));
+        } else if (r < 0.75) {
+          caller.signal = new AbortController().signal; // a signal that never aborts
+        }
+        return caller;
+      });
+      const settled = await Promise.all(callers.map(async (caller) => {
+        let guard: NodeJS.Timeout | undefined;
+        const hung = new Promise<'hung'>((resolve) => (guard = setTimeout(() => resolve('hung'), 15_000)));
+        try {
+          const result = await Promise.race([calls[caller.name]!(pick(clients).pass, caller.signal), hung]);
+          return result === 'hung' ? 'hung' : result ? 'ok' : 'error answer';
+        } catch (error) {
+          if (error === caller.reason) return 'own abort';
+          if (reasons.has(error as Error)) return `another caller's abort (${(error as Error).message})`;
+          if (!(error instanceof PassError)) return `${(error as Error)?.name}: ${(error as Error)?.message} ${(error as Error)?.stack?.split('\n').slice(1, 4).join(' | ')}`;
+          if (/CANARY/.test(exposed(error))) canaries++;
+          return `PassError ${error.kind}`;
+        } finally {
+          clearTimeout(guard);
+          clearTimeout(caller.abortAt);
+        }
+      }));
+      const tally = new Map<string, number>();
+      settled.forEach((s, i) => tally.set(`${callers[i]!.name} → ${s}`, (tally.get(`${callers[i]!.name} → ${s}`) ?? 0) + 1));
+      const registered = adobe.registrations() - before.registrations;
+      const tokens = adobe.tokensIssued() - before.tokens;
+      if (process.env.FUZZ_TRACE) process.stderr.write(`round ${round} (${faulty ? 'faulty' : 'clean'}${revoke ? ', revoked' : ''}): ${registered} registrations, ${tokens} tokens; ${[...tally].map(([k, v]) => `${v} × ${k}`).join(', ')}\n`);
+      for (const [i, s] of settled.entries()) {
+        const what = `round ${round} (${faulty ? 'faulty' : 'clean'}${revoke ? ', revoked' : ''}) caller ${i} ${callers[i]!.name}: ${s}`;
+        if (faulty ? !/^(ok|error answer|own abort|PassError \w[\w-]*)$/.test(s) || (s === 'own abort' && !callers[i]!.reason) : s !== 'ok') unexpected.push(what);
+      }
+      if (!faulty && (registered > 1 || tokens > 1)) unexpected.push(`round ${round} (clean${revoke ? ', revoked' : ''}): ${registered} registrations and ${tokens} token requests for ${CALLERS} callers`);
+    }
+    expect(unexpected).toEqual([]);
+    expect(canaries).toBe(0);
+    const logged = JSON.stringify(clients.flatMap((c) => c.entries));
+    expect(logged).not.toContain('CANARY');
+    // The fuzzer reached what it is for: revocations that made the clients register again, and callers that gave up.
+    expect(adobe.registrations()).toBeGreaterThan(2);
+    expect(adobe.hits.some((h) => h.aborted)).toBe(true);
+  }, 120_000);
+});
