@@ -49,14 +49,19 @@ describe('timeouts', () => {
     const script = await bundleScript(fileURLToPath(new URL('../support/gc-timeout-child.ts', import.meta.url)));
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script], { timeout: 20_000 });
     type Ended = { outcome: string; closedAfterMs: number | null };
-    const result = JSON.parse(stdout) as { ours: Ended; injected: Ended; cancelled: Ended; naive: string };
-    console.info(`timeout under GC: our client → ${result.ours.outcome}, connection closed ${result.ours.closedAfterMs} ms later; through an injected fetch → ${result.injected.outcome}, closed ${result.injected.closedAfterMs} ms later; cancelled by the caller → ${result.cancelled.outcome}, closed ${result.cancelled.closedAfterMs} ms later; AbortSignal.timeout() on a temporary Request → ${result.naive}`);
+    const result = JSON.parse(stdout) as { ours: Ended; injected: Ended; cancelled: Ended; cancelledForm: Ended; typedForm: Ended; naive: string };
+    console.info(`timeout under GC: our client → ${result.ours.outcome}, connection closed ${result.ours.closedAfterMs} ms later; through an injected fetch → ${result.injected.outcome}, closed ${result.injected.closedAfterMs} ms later; cancelled by the caller → ${result.cancelled.outcome}, closed ${result.cancelled.closedAfterMs} ms later (a form body: ${result.cancelledForm.outcome}, ${result.cancelledForm.closedAfterMs} ms; the typed client: ${result.typedForm.outcome}, ${result.typedForm.closedAfterMs} ms); AbortSignal.timeout() on a temporary Request → ${result.naive}`);
     expect(result.ours.outcome).toBe('PassTimeoutError');
     expect(result.injected.outcome).toBe('PassTimeoutError');
     expect(result.ours.closedAfterMs).not.toBeNull();
     expect(result.injected.closedAfterMs).not.toBeNull();
     // The caller's own signal, aborted 300 ms in (the timeout is 10 s), ends the call with its reason.
     expect(result.cancelled).toEqual({ outcome: 'CallerGaveUp', closedAfterMs: expect.any(Number) });
+    // Also for a form body (sessions), whose Request a middleware rebuilds, and through the typed
+    // client: the rebuilt Request followed the caller's signal through openapi-fetch's first one,
+    // which nothing held any more, so after a collection the abort went nowhere.
+    expect(result.cancelledForm).toEqual({ outcome: 'CallerGaveUp', closedAfterMs: expect.any(Number) });
+    expect(result.typedForm).toEqual({ outcome: 'CallerGaveUp', closedAfterMs: expect.any(Number) });
   }, 25_000);
 });
 

@@ -15,6 +15,16 @@ export function toForm(body: Record<string, unknown>): string {
 }
 
 /**
+ * Each rebuilt Request → the one it was built from, kept while the rebuilt one lives. The rebuilt
+ * one follows the first one's signal, and that follows the caller's through an AbortController
+ * that only the first Request holds (the caller's signal reaches it by a WeakRef: Node 20's
+ * undici). Once openapi-fetch let go of the first Request and the garbage collector took it, the
+ * caller's abort went nowhere: a cancelled call ran on to its timeout, and through the typed
+ * client, which has none, for ever against a host that does not answer.
+ */
+const builtFrom = new WeakMap<Request, Request>();
+
+/**
  * openapi-fetch serialises bodies as JSON unless told otherwise per call; the description says
  * which operations take a form, so callers never have to.
  */
@@ -27,7 +37,9 @@ export function contentTypeMiddleware(operations: Readonly<Record<string, Operat
       const body = toForm(JSON.parse(await request.text()) as Record<string, unknown>);
       const headers = new Headers(request.headers);
       headers.set('Content-Type', FORM);
-      return new Request(request, { body, headers });
+      const rebuilt = new Request(request, { body, headers });
+      builtFrom.set(rebuilt, request);
+      return rebuilt;
     },
   };
 }
