@@ -90,10 +90,12 @@ function footprint(dir: string): { packages: number; bytes: number } {
   return { packages: Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/')).length, bytes: du(join(dir, 'node_modules')) };
 }
 
-const tsconfig = (moduleResolution: 'bundler' | 'node16') => JSON.stringify({
+/** `bundler` and `node16` in an ES module project; `nodenext` in a CommonJS one (TypeScript 5.8+ lets it require an ES module). */
+type Resolution = 'bundler' | 'node16' | 'nodenext';
+const tsconfig = (moduleResolution: Resolution) => JSON.stringify({
   compilerOptions: {
     target: 'ES2022', lib: ['ES2022', 'DOM'], strict: true, noEmit: true, skipLibCheck: false, types: [],
-    module: moduleResolution === 'bundler' ? 'ESNext' : 'Node16', moduleResolution,
+    module: { bundler: 'ESNext', node16: 'Node16', nodenext: 'NodeNext' }[moduleResolution], moduleResolution,
   },
   include: ['use.ts'],
 });
@@ -126,10 +128,10 @@ export async function configuration(): Promise<string[]> {
 `;
 
 /** Type-checks `usage` in a folder of `project` under one module resolution; tsc must print nothing. */
-async function typeCheck(project: string, resolution: 'bundler' | 'node16', clientModule: string, typesModule: string): Promise<void> {
+async function typeCheck(project: string, resolution: Resolution, clientModule: string, typesModule: string): Promise<void> {
   const dir = join(project, `ts-${resolution}`);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: resolution === 'nodenext' ? 'commonjs' : 'module' }));
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig(resolution));
   writeFileSync(join(dir, 'use.ts'), usage(clientModule, typesModule));
   const checked = await sh(dir, process.execPath, [TSC, '-p', 'tsconfig.json']);
@@ -277,5 +279,15 @@ describe('pass-contract-client installed alone', () => {
 
   it.each(['bundler', 'node16'] as const)('type-checks under moduleResolution %s', async (resolution) => {
     await typeCheck(project, resolution, 'pass-contract-client', 'pass-contract-client/types');
+  }, 120_000);
+
+  // Many services are still CommonJS: Node 20.19+ loads an ES module with require() (no top-level
+  // await in its graph), and TypeScript 5.8+ type-checks that under module nodenext.
+  it('loads with require() in a CommonJS service, and type-checks there under module nodenext', async () => {
+    const script = "const { createPassClient, operations } = require('pass-contract-client'); const { FileTokenStore } = require('pass-contract-client/node'); console.log(typeof createPassClient, typeof FileTokenStore, Object.keys(operations).length);";
+    const ran = await sh(project, process.execPath, ['-e', script]);
+    expect(ran.stderr).toBe('');
+    expect(ran.stdout.trim()).toBe('function function 15');
+    await typeCheck(project, 'nodenext', 'pass-contract-client', 'pass-contract-client/types');
   }, 120_000);
 });
