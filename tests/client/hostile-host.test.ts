@@ -91,7 +91,7 @@ const calls: Record<string, () => Promise<unknown>> = {
   logout: () => logout(client.pass),
   preauthorize: () => retrieveDecisions(client.pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], headers: header }),
   authorize: () => retrieveDecisions(client.pass, { kind: 'authorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: [`r${Math.floor(random() * 3)}`], headers: header }),
-  poll: () => pollProfileByCode(client.pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: client.clock.now() + 12_000, headers: header }),
+  poll: () => pollProfileByCode(client.pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: client.clock.now() + 12_000, headers: header, clock: client.clock }),
   authenticate: () => performAuthentication(client.pass, { serviceProvider: 'REF30', code: '8ER640M' }),
   token: () => client.pass.tokens.getAccessToken(),
 };
