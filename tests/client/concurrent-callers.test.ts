@@ -62,8 +62,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /**
  * The garbage collector, run every few milliseconds in the third variant: an abort that travels
  * through weakly held links (Node 20's Request follows a signal by WeakRef) is lost after a
- * collection. There the host never hangs and the request timeout is 20 s, so every call settles at
- * once, at its caller's abort or at the host's answer: one the guard catches 15 s later lost its abort.
+ * collection. There the host answers every request but those of callers that give up (it holds
+ * them until the abort closes them), and the request timeout is 20 s: a call the guard catches
+ * 15 s later lost its abort.
  */
 function collector(): { start(): void; stop(): void } {
   setFlagsFromString('--expose-gc');
@@ -84,8 +85,8 @@ describe.each<[string, () => TokenStore, { gc: boolean }]>([
     const hostRandom = mulberry32(SEED ^ 0x5bd1e995);
     const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     let faulty = false;
-    /** Every answer comes late (so calls overlap); in a faulty round, some are faults. */
     let answering = 0;
+    /** Every answer comes late (so calls overlap); in a faulty round, some are faults. */
     const lateOrFaulty = async (hit: Hit): Promise<Reply | undefined> => {
       if (String(hit.headers['x-forwarded-for']).startsWith(GIVING_UP)) return { hang: true };
       answering++;
