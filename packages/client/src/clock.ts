@@ -33,3 +33,13 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+/**
+ * The clock a client was built with (`createPassClient({ clock })`), for the flows called on it
+ * without one of their own: a poll read the session's notAfter, in the client's time, against the
+ * system clock. Undefined for a client without one (`createTypedClient`).
+ */
+export function clockOf(client: object): Clock | undefined {
+  const clock = (client as { clock?: Partial<Clock> }).clock;
+  return typeof clock?.now === 'function' && typeof clock.sleep === 'function' ? (clock as Clock) : undefined;
+}

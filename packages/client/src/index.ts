@@ -59,6 +59,8 @@ export interface PassClientOptions {
 
 export type PassClient = TypedClient & {
   tokens: TokenSource;
+  /** The clock the client was built with: `retrieveDecisions` and `pollProfileByCode` use it unless given one. */
+  clock: Clock;
   /** The permit cache `retrieveDecisions` uses, when caching is on. */
   decisionCache?: DecisionCache;
 };
@@ -89,7 +91,7 @@ export function createPassClient(options: PassClientOptions): PassClient {
 
   const client = createTypedClient({ baseUrl: options.baseUrl, fetch: toFetch(compose(...layers)(send), options.baseUrl) });
   const decisionCache = cache.decisions !== false ? new DecisionCache({ clock, ...cache.decisions }) : undefined;
-  return Object.assign(client, { tokens, ...(decisionCache ? { decisionCache } : {}) });
+  return Object.assign(client, { tokens, clock, ...(decisionCache ? { decisionCache } : {}) });
 }
 
 export { DcrTokenManager, REREGISTER_COOLDOWN_MS, type DcrOptions } from './dcr.ts';

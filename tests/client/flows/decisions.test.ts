@@ -49,6 +49,15 @@ describe('retrieveDecisions', () => {
     expect([at[1]! - at[0]!, at[2]! - at[1]!]).toEqual([500, 1000]);
   });
 
+  it('backs off on the client\'s clock when given none of its own', async () => {
+    // A service that gives createPassClient a clock (simulated time in its own tests) gets it in the flows too.
+    adobe = await startFakeAdobe({ overrides: { preauthorize: (hit, n) => decide((r) => r.startsWith('flaky') && n < 2)(hit) } });
+    const { pass } = passFor(adobe);
+    await retrieveDecisions(pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['a', 'flaky-1'], headers: header, random: () => 1 });
+    const at = adobe.hits.filter((h) => h.op === 'preauthorize').map((h) => h.at);
+    expect(at[1]! - at[0]!).toBe(500);
+  });
+
   it('stops re-requesting after 2 rounds and keeps the retry error as the decision', async () => {
     adobe = await startFakeAdobe({ overrides: { preauthorize: decide((r) => r.startsWith('flaky')) } });
     const { pass } = passFor(adobe);

@@ -21,6 +21,15 @@ describe('pollProfileByCode', () => {
     expect(polls().map((h) => h.at - polls()[0]!.at)).toEqual([0, 4000, 8000]);
   });
 
+  it('polls on the client\'s clock when given none of its own', async () => {
+    // Without it, a notAfter of the client's (simulated) time was read against the real clock: expired at once, nothing sent.
+    adobe = await startFakeAdobe({ overrides: { profileForCode: (_, n) => (n < 3 ? undefined : profile) } });
+    const { pass } = passFor(adobe);
+    const result = await pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: adobe.clock.now() + 60_000, intervalMs: 4000, headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(result).toMatchObject({ status: 'authenticated', attempts: 3 });
+    expect(polls().map((h) => h.at - polls()[0]!.at)).toEqual([0, 4000, 8000]);
+  });
+
   it('keeps polling through a 502 page, a dropped connection, a 500 and a 429', async () => {
     const script: Record<number, ReturnType<Override>> = {
       1: { status: 502, html: '<html>Bad gateway</html>' },

@@ -4,7 +4,7 @@
 import type { components, paths } from '../../generated/schema.d.ts';
 import { wholeNumber } from '../bounds.ts';
 import { DecisionCache } from '../cache/decisions.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { clockOf, systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, PassError, type EnhancedError } from '../errors.ts';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, backoffDelay } from '../pipeline/retry.ts';
 import type { TypedClient } from '../typed.ts';
@@ -31,6 +31,7 @@ interface DecisionsCommonOptions {
   /** The permit cache; by default the one of the client from `createPassClient`. */
   decisionCache?: DecisionCache;
   signal?: AbortSignal;
+  /** Default: the clock of the client from `createPassClient`, else the system clock. */
   clock?: Clock;
   random?: () => number;
 }
@@ -60,7 +61,7 @@ const cacheOf = (client: TypedClient): DecisionCache | undefined => {
 export async function retrieveDecisions(client: TypedClient, o: RetrieveDecisionsOptions): Promise<DecisionsResult> {
   const size = o.maxPerRequest ?? DEFAULT_RESOURCE_LIMITS[o.kind];
   const maxItemRetries = wholeNumber('retrieveDecisions: maxItemRetries', o.maxItemRetries ?? 2);
-  const clock = o.clock ?? systemClock;
+  const clock = o.clock ?? clockOf(client) ?? systemClock;
   const cache = o.cache === false ? undefined : (o.decisionCache ?? cacheOf(client));
   const keyOf = (resource: string) => ({ kind: o.kind, device: o.headers['AP-Device-Identifier'], serviceProvider: o.serviceProvider, mvpd: o.mvpd, resource });
   const result: DecisionsResult = { decisions: {}, failed: {}, requests: 0, fromCache: [] };

@@ -1,7 +1,7 @@
 // The cookbook's polling for a profile after the user signs in on another device: every 3–5 s,
 // through transient failures, never past the code's `notAfter`.
 import type { components, paths } from '../../generated/schema.d.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { clockOf, systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, PassError, PassNetworkError, PassRateLimitError, type EnhancedError } from '../errors.ts';
 import type { TypedClient } from '../typed.ts';
 
@@ -21,6 +21,7 @@ export interface PollProfileOptions {
   headers?: CodeHeaders;
   /** Abort when the user generates a new code or leaves the screen. */
   signal?: AbortSignal;
+  /** Default: the clock of the client from `createPassClient`, else the system clock. */
   clock?: Clock;
 }
 
@@ -56,7 +57,7 @@ class Deadline extends Error {}
  * empty `profiles` map means "not yet". Each request is bounded by the time left before `notAfter`.
  */
 export async function pollProfileByCode(client: TypedClient, o: PollProfileOptions): Promise<PollResult> {
-  const clock = o.clock ?? systemClock;
+  const clock = o.clock ?? clockOf(client) ?? systemClock;
   // Number(session.notAfter) of a session without one is NaN: say so rather than poll once and call it expired.
   if (!Number.isFinite(o.notAfter)) throw new TypeError(`pollProfileByCode: notAfter must be a time in epoch milliseconds (the session's notAfter), not ${o.notAfter}`);
   // Epoch seconds (a JWT's exp, a `Date.now() / 1000`) fall in 1970 read as milliseconds: the code
