@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDeviceInfo, createPassClient, type DeviceInfo } from '../../../packages/client/src/index.ts';
 import { SP, startTestSimulator } from '../../simulator/support.ts';
-import { startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
-import { configuration, passFor } from '../support/pass.ts';
+import { enhanced, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
+import { configuration, deviceInfo, headerFor, passFor, rejection } from '../support/pass.ts';
 
 let adobe: FakeAdobe;
 afterEach(() => adobe?.close());
@@ -84,5 +84,120 @@ describe('configuration cache', () => {
     await configuration(uncached);
     await configuration(uncached);
     expect(adobe.count('configuration')).toBe(5);
+  });
+});
+
+describe('configuration cache under concurrent misses', () => {
+  // A service starting up, or every device of a platform asking as the answer runs out: calls that
+  // miss together while Adobe is still answering the first of them.
+  const DEVICES = 40;
+  const held = () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    return { gate, release };
+  };
+  /** Resolves once the host has seen `n` configuration requests, then lets the calls still on their way settle. */
+  const arrived = async (n: number) => {
+    const deadline = Date.now() + 5000;
+    while (adobe.count('configuration') < n) {
+      if (Date.now() > deadline) throw new Error(`the host saw ${adobe.count('configuration')} configuration requests, expected ${n}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  };
+  const ask = (pass: ReturnType<typeof passFor>['pass'], i: number, init: { cache?: RequestCache; signal?: AbortSignal } = {}) =>
+    pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' }, header: headerFor(`198.51.100.${i + 1}`) }, ...init });
+
+  it('sends one request for every device of a platform that asks while it is on its way, and hands each its own answer', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { configuration: async (_, n) => (await gate, { json: { requestor: { id: 'REF30', mvpds: [{ id: `mvpd-${n}`, displayName: 'x' }] } } }) } });
+    const { pass, entries } = passFor(adobe);
+    const calls = Array.from({ length: DEVICES }, (_, i) => ask(pass, i));
+    await arrived(1);
+    release();
+    const answers = await Promise.all(calls);
+    expect(adobe.count('configuration')).toBe(1);
+    expect(answers.map((a) => a.response.status)).toEqual(Array(DEVICES).fill(200));
+    expect(new Set(answers.map((a) => a.data?.requestor.mvpds[0]?.id))).toEqual(new Set(['mvpd-1']));
+    // Each caller read a body of its own; the answer is kept like any other.
+    expect(entries.filter((e) => e.event === 'cache-hit')).toHaveLength(DEVICES - 1);
+    await ask(pass, 0);
+    expect(adobe.count('configuration')).toBe(1);
+  });
+
+  it('shares only within a platform: one request per X-Device-Info', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { configuration: async () => (await gate, undefined) } });
+    const { pass } = passFor(adobe);
+    const platforms = [deviceInfo, buildDeviceInfo({ primaryHardwareType: 'MobilePhone', model: 'Pixel', version: '1', osName: 'Android', osVersion: '14', connectionType: 'WiFi' })];
+    const calls = Array.from({ length: DEVICES }, (_, i) =>
+      pass.GET('/api/v2/{serviceProvider}/configuration', { params: { path: { serviceProvider: 'REF30' }, header: { ...headerFor(`198.51.100.${i + 1}`), 'X-Device-Info': platforms[i % 2]! } } }));
+    await arrived(2);
+    release();
+    await Promise.all(calls);
+    expect(adobe.count('configuration')).toBe(2);
+    expect(new Set(adobe.hits.filter((h) => h.op === 'configuration').map((h) => h.headers['x-device-info']))).toEqual(new Set(platforms));
+  });
+
+  it('shares no error: the first caller gets the 500, the others ask on their own', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { configuration: async (_, n) => (n === 1 ? (await gate, enhanced(500, 'internal_server_error', 'none')) : undefined) } });
+    const { pass } = passFor(adobe);
+    const calls = Array.from({ length: 5 }, (_, i) => ask(pass, i));
+    await arrived(1);
+    release();
+    const statuses = (await Promise.all(calls)).map((a) => a.response.status);
+    expect(statuses).toEqual([500, 200, 200, 200, 200]);
+    expect(adobe.count('configuration')).toBe(5);
+  });
+
+  it('keeps the request going for the others when the caller that started it gives up', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { configuration: async () => (await gate, undefined) } });
+    const { pass } = passFor(adobe);
+    const first = new AbortController();
+    const firstCall = ask(pass, 0, { signal: first.signal });
+    const others = Array.from({ length: 3 }, (_, i) => ask(pass, i + 1));
+    const quitter = new AbortController();
+    const quitting = ask(pass, 9, { signal: quitter.signal });
+    await arrived(1);
+    first.abort(new Error('the device went away'));
+    expect((await rejection(firstCall)).message).toBe('the device went away');
+    // One that joined gives up too: it leaves with its own reason and sends nothing.
+    quitter.abort(new Error('this one too'));
+    expect((await rejection(quitting)).message).toBe('this one too');
+    release();
+    expect((await Promise.all(others)).map((a) => a.response.status)).toEqual([200, 200, 200]);
+    expect(adobe.count('configuration')).toBe(1);
+    expect(adobe.hits.find((h) => h.op === 'configuration')?.aborted).toBe(false);
+  });
+
+  it('cancels the request once every caller waiting for it has given up, and the next call starts afresh', async () => {
+    adobe = await startFakeAdobe({ overrides: { configuration: (_, n) => (n === 1 ? { hang: true } : undefined) } });
+    const { pass } = passFor(adobe);
+    const controllers = [new AbortController(), new AbortController()];
+    const leaving = controllers.map((c, i) => ask(pass, i, { signal: c.signal }));
+    await arrived(1);
+    for (const c of controllers) c.abort(new Error('gone'));
+    for (const call of leaving) expect((await rejection(call)).message).toBe('gone');
+    const deadline = Date.now() + 2000;
+    while (!adobe.hits.find((h) => h.op === 'configuration')?.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(adobe.hits.find((h) => h.op === 'configuration')?.aborted).toBe(true);
+    expect((await ask(pass, 2)).response.status).toBe(200);
+    expect(adobe.count('configuration')).toBe(2);
+  });
+
+  it("does not make a 'reload' wait for a request that was sent before it", async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { configuration: async (_, n) => (await gate, { json: { requestor: { id: 'REF30', mvpds: [{ id: `mvpd-${n}`, displayName: 'x' }] } } }) } });
+    const { pass } = passFor(adobe);
+    const first = ask(pass, 0);
+    await arrived(1);
+    const reload = ask(pass, 1, { cache: 'reload' });
+    await arrived(2);
+    release();
+    expect((await first).data?.requestor.mvpds[0]?.id).toBe('mvpd-1');
+    expect((await reload).data?.requestor.mvpds[0]?.id).toBe('mvpd-2');
+    expect(adobe.count('configuration')).toBe(2);
   });
 });
