@@ -7,7 +7,7 @@ import type { Description } from '../description/index.ts';
 import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
-import { exchange, type Bounds, type FetchLike } from '../http/exchange.ts';
+import { exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
 import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';
@@ -151,20 +151,34 @@ export class RemoteTarget implements Target {
     return { run, skipped };
   }
 
-  /** One request at the pacer's pace; a 429 is waited out and retried, at most maxRetries times. */
+  /**
+   * One request at the pacer's pace; a 429 is waited out and retried, at most maxRetries times. A
+   * GET or token request whose connection closed under it without an answer goes again, once, at
+   * the next turn: paced a second apart, every request follows a pause in which a front end that
+   * drops idle connections sooner than undici (4 s), without announcing it, may close the one it
+   * goes out on. A POST that acts (a session, a decision, a registration) is not sent again.
+   */
   private async paced(url: string, init: RequestInit, signal: AbortSignal): Promise<PacedResult> {
     const maxRetries = this.o.maxRetries ?? 2;
+    const repeatable = (init.method ?? 'GET') === 'GET' || new URL(url).pathname.endsWith('/o/client/token');
+    let reconnected = false;
     for (let attempt = 1; ; attempt++) {
       await this.pacer.turn(signal);
       let response;
       try {
         response = await exchange(this.fetch, url, init, { ...this.o.bounds, signal });
+      } catch (error) {
+        if (!(repeatable && !reconnected && error instanceof HttpFailure && error.dropped)) throw error;
+        reconnected = true;
+        continue;
       } finally {
         this.pacer.done();
       }
       if (response.status !== 429) return { exchange: response, attempts: attempt };
       const wait = this.pacer.holdOff(retryAfterMs(response.headers, this.pacer.now));
-      if (attempt > maxRetries) return { throttled: `throttled: 429 on all ${attempt} attempts (waited ≥ ${wait} ms between them)`, attempts: attempt };
+      // The attempt that met a dropped connection got no answer: it is not one of the 429s.
+      const throttled = reconnected ? attempt - 1 : attempt;
+      if (throttled > maxRetries) return { throttled: `throttled: 429 on all ${throttled} attempts (waited ≥ ${wait} ms between them)`, attempts: attempt };
     }
   }
 

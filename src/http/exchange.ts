@@ -33,10 +33,21 @@ export class HttpFailure extends Error {
    * @param declaredBytes for `too-large`, the Content-Length that broke the cap before any byte was
    *   read (absent when the body grew past it while streaming)
    */
-  constructor(readonly kind: FailureKind, message: string, readonly declaredBytes?: number) {
+  constructor(readonly kind: FailureKind, message: string, readonly declaredBytes?: number, readonly code?: string) {
     super(message);
   }
+
+  /**
+   * The connection closed under the request without an answer (`other side closed`, a reset, a
+   * broken pipe): what a front end that drops idle pooled connections without announcing it causes
+   * when its close and our next request cross. Asked again, on a new connection, the host answers.
+   */
+  get dropped(): boolean {
+    return this.kind === 'connection' && this.code !== undefined && DROPPED.has(this.code);
+  }
 }
+
+const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 // Requests in flight stay strongly reachable (with the signal fetch follows) until they settle.
 const inflight = new Set<Request>();
@@ -65,7 +76,7 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
     const port = blockedPortOf(error, url);
     if (port) throw new HttpFailure('connection', `${blockedPortReason(port)}; serve it on another port`);
     const e = error as Error & { cause?: { code?: string; message?: string } };
-    throw new HttpFailure('connection', e.cause?.code ?? e.cause?.message ?? e.message);
+    throw new HttpFailure('connection', e.cause?.code ?? e.cause?.message ?? e.message, undefined, e.cause?.code);
   } finally {
     clearTimeout(timer);
     bounds.signal?.removeEventListener('abort', onAbort);

@@ -10,7 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/contract/check.ts';
 import type { JsonObject } from '../../src/description/document.ts';
 import type { Answer } from '../support/fake-adobe/index.ts';
-import { checkAgainst, description, ENV } from './support.ts';
+import { virtualClock } from '../client/support.ts';
+import { startIdleClosingFront } from '../support/idle-closing-front.ts';
+import { startFakeAdobe } from '../support/fake-adobe/index.ts';
+import { checkAgainst, description, ENV, STATEMENT } from './support.ts';
 
 const FAST = { requestTimeoutMs: 300 };
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -270,5 +273,41 @@ describe('429: never a pass, never drift', () => {
     const t = capped.host.received.filter((x) => x.operationId === 'retrieveConfiguration').map((x) => x.at);
     expect(t[1]! - t[0]!).toBeGreaterThanOrEqual(30_000);
     expect(t[1]! - t[0]!).toBeLessThan(31_000);
+  });
+});
+
+describe('a front end that drops pooled connections it has given up on', () => {
+  // Paced a second apart, every request of a run against Adobe follows a pause. A front end that
+  // drops connections idle for less than undici keeps them pooled (4 s), without announcing it,
+  // closes the one the next request goes out on: here, every reused connection (idleMs 0).
+  const behindFront = async (operations: string[], includeStateChanging = false) => {
+    const clock = virtualClock();
+    const host = await startFakeAdobe({ clock, softwareStatement: STATEMENT, description });
+    const front = await startIdleClosingFront(host.baseUrl, 0);
+    cleanup.push(() => host.close(), () => front.close());
+    const result = await runCheck({ target: front.url, reportDir: await tmp(), driftFile: false, env: ENV, description, pace: { clock }, operations, includeStateChanging });
+    return { host, front, result, find: (id: string) => result.report.results.filter((x) => x.operationId === id) };
+  };
+
+  it('a GET and the token request go again on a new connection: every case checked, exit 0', async () => {
+    const { host, front, result } = await behindFront(OPS);
+    expect(result.report.results.filter((x) => x.outcome === 'error')).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(front.dropped()).toBeGreaterThan(0);
+    // Each dropped connection cost its request one more attempt, and nothing else did.
+    const resent = result.report.results.reduce((n, x) => n + (x.attempts ?? 1) - 1, 0);
+    expect(resent).toBe(front.dropped());
+    expect(host.count('retrieveClientCredentials')).toBe(1);
+  });
+
+  it('a POST that acts is not sent again: a session case on a dropped connection is an error that says so', async () => {
+    const { host, front, find } = await behindFront(['createAuthenticationSession'], true);
+    const sessions = find('createAuthenticationSession');
+    const failed = sessions.filter((x) => x.outcome === 'error');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const x of failed) expect(x.error).toBe('connection: UND_ERR_SOCKET');
+    // Every session request the front end let through reached the host once; none was sent twice.
+    expect(host.count('createAuthenticationSession')).toBe(sessions.length - failed.length);
+    expect(front.dropped()).toBeGreaterThanOrEqual(failed.length);
   });
 });

@@ -12,6 +12,7 @@ import { operations } from '../generated/operations.ts';
 import { sendableToken } from './pipeline/auth.ts';
 import { toFetch, type Send } from './pipeline/call.ts';
 import type { RateLimitOptions } from './pipeline/rate-limit.ts';
+import { resendDropped } from './pipeline/reconnect.ts';
 import { createSend } from './pipeline/send.ts';
 import { DeviceThrottle } from './pipeline/throttle.ts';
 import { Redactor } from './redact.ts';
@@ -59,6 +60,9 @@ type Requested = AccessToken | 'invalid_client';
 /** The expiry of a token whose lifetime the host did not say: later than any clock, and stored as a number (JSON has no Infinity). */
 const UNKNOWN_EXPIRY = Number.MAX_SAFE_INTEGER;
 
+/** The token request's path: the one DCR request that may be sent again. */
+const TOKEN = '/o/client/token';
+
 export class DcrTokenManager {
   private readonly store: TokenStore;
   private readonly clock: Clock;
@@ -77,7 +81,8 @@ export class DcrTokenManager {
     this.clock = options.clock ?? systemClock;
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.add(options.softwareStatement, options.clientCredentials?.clientSecret);
-    const send = options.send ?? createSend({ ...options, throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock });
+    // A token request on a connection dropped under it goes again (it only gets another token); a registration does not.
+    const send = resendDropped((call) => call.operation === TOKEN)(options.send ?? createSend({ ...options, throttle: new DeviceThrottle(false, { clock: this.clock }), clock: this.clock }));
     this.dcr = createClient<paths>({ baseUrl: options.baseUrl, fetch: toFetch(send, options.baseUrl) });
     this.dcr.use(contentTypeMiddleware(operations));
   }

@@ -12,6 +12,7 @@ import { contentTypeMiddleware } from './middleware/content-type.ts';
 import { auth, type TokenSource } from './pipeline/auth.ts';
 import { compose, toFetch, type Layer } from './pipeline/call.ts';
 import { configurationCache, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';
+import { isGet, resendDropped } from './pipeline/reconnect.ts';
 import type { RateLimitOptions } from './pipeline/rate-limit.ts';
 import { retryOnAction, type RetryOptions } from './pipeline/retry.ts';
 import { createSend } from './pipeline/send.ts';
@@ -86,7 +87,7 @@ export function createPassClient(options: PassClientOptions): PassClient {
   const cache = options.cache === false ? { configuration: false as const, decisions: false as const } : (options.cache ?? {});
   const layers: Layer[] = [];
   if (cache.configuration !== false) layers.push(configurationCache({ clock, ...(logger ? { logger } : {}), ...cache.configuration }));
-  if (options.retry !== false) layers.push(retryOnAction({ clock, ...(logger ? { logger } : {}), ...options.retry }));
+  if (options.retry !== false) layers.push(retryOnAction({ clock, ...(logger ? { logger } : {}), ...options.retry }), resendDropped(isGet));
   layers.push(auth({ tokens, needsToken: needsAccessToken, ...(logger ? { logger } : {}) }));
 
   const client = createTypedClient({ baseUrl: options.baseUrl, fetch: toFetch(compose(...layers)(send), options.baseUrl) });
@@ -112,6 +113,7 @@ export { logAttempts } from './pipeline/attempts.ts';
 export { auth, sendableToken, type TokenSource } from './pipeline/auth.ts';
 export { rateLimit, DEFAULT_MAX_WAIT_MS, type RateLimitOptions } from './pipeline/rate-limit.ts';
 export { retryOnAction, backoffDelay, type RetryOptions } from './pipeline/retry.ts';
+export { resendDropped, droppedConnection, isGet } from './pipeline/reconnect.ts';
 export { configurationCache, DEFAULT_CONFIGURATION_TTL_MS, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';
 export { DeviceThrottle, deviceKey, retryAfterMs, DEFAULT_MARGIN_MS, SELF_KEY, type DeviceLimiterOptions } from './pipeline/throttle.ts';
 export { DecisionCache, DEFAULT_PREAUTHORIZATION_TTL_MS, type DecisionCacheOptions, type DecisionKey } from './cache/decisions.ts';

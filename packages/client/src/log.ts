@@ -12,7 +12,9 @@ export type AttemptReason =
   /** A 401 with `action: application-registration`: sent again after registering again. */
   | 're-registration'
   /** A 429: sent again after the pause Adobe asked for. */
-  | 'rate-limited';
+  | 'rate-limited'
+  /** A GET whose connection closed under it without an answer: sent again, once, on a new one. */
+  | 'reconnect';
 
 /** Why the client waited before sending. */
 export type WaitReason =

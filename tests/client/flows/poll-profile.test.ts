@@ -31,18 +31,23 @@ describe('pollProfileByCode', () => {
   });
 
   it('keeps polling through a 502 page, a dropped connection, a 500 and a 429', async () => {
+    // The connection is dropped twice in a row: the client sends a GET again once on its own
+    // (a connection closed under it), so the poll sees the second.
     const script: Record<number, ReturnType<Override>> = {
       1: { status: 502, html: '<html>Bad gateway</html>' },
       2: { destroy: true },
-      3: enhanced(500, 'internal_server_error', 'none'),
-      4: { status: 429, html: '<html>429</html>', headers: { 'Retry-After': '2' } },
-      6: profile,
+      3: { destroy: true },
+      4: enhanced(500, 'internal_server_error', 'none'),
+      5: { status: 429, html: '<html>429</html>', headers: { 'Retry-After': '2' } },
+      7: profile,
     };
     adobe = await startFakeAdobe({ overrides: { profileForCode: (_, n) => script[n] } });
     const { pass } = passFor(adobe);
     const result = await poll(pass, 120_000);
     expect(result).toMatchObject({ status: 'authenticated', attempts: 5, transientFailures: 3 });
-    expect(polls().map((h) => h.status ?? 'dropped')).toEqual([502, 'dropped', 500, 429, 200, 200]);
+    expect(polls().map((h) => h.status ?? 'dropped')).toEqual([502, 'dropped', 'dropped', 500, 429, 200, 200]);
+    // The re-send went at once, in the same poll.
+    expect(polls()[2]!.at).toBe(polls()[1]!.at);
   });
 
   it('keeps polling while the DCR token request meets server errors, and stops when the credentials are refused', async () => {
