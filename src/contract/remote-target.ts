@@ -1,13 +1,14 @@
 // A real host as a target: credentials and ids from the environment, the run's own DCR, pacing
 // that never causes a 429, and a 429 that is waited out and retried a bounded number of times.
-import { connect } from 'node:net';
+import { connect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { decodeDeviceInfo, HeaderFormatError, retryAfterMs } from 'pass-contract-client';
 import type { JsonObject, Operation } from '../description/document.ts';
 import type { Description } from '../description/index.ts';
 import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
-import { exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
+import { certificateProblem, exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
 import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';
@@ -51,23 +52,34 @@ export interface RemoteOptions {
   probeTimeoutMs?: number;
 }
 
-/** Opens (and closes) one TCP connection to the host: unreachable hosts fail here, in seconds. */
+/**
+ * Opens (and closes) one connection to the host, with a TLS handshake for https: an unreachable
+ * host, or one whose certificate this machine does not trust, fails here, in seconds, before any
+ * request (each would fail the same way, and the run would stop as if the host had stopped answering).
+ * The handshake trusts what Node's fetch trusts (Node's CA store and NODE_EXTRA_CA_CERTS).
+ */
 export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const https = url.protocol === 'https:';
+  const port = Number(url.port) || (https ? 443 : 80);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, timeout: timeoutMs, ...(signal ? { signal } : {}) });
+    const options = { host, port, timeout: timeoutMs, ...(signal ? { signal } : {}) };
+    // SNI takes a host name only; an address is checked against the certificate's IP entries.
+    const socket = https ? tlsConnect({ ...options, ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'] }) : connect(options);
     const fail = (message: string) => {
       socket.destroy();
       reject(new ConnectError(`cannot connect to ${host}:${port}: ${message}`));
     };
-    socket.once('connect', () => {
+    socket.once(https ? 'secureConnect' : 'connect', () => {
       socket.end();
       socket.destroy();
       resolve();
     });
-    socket.once('timeout', () => fail(`no connection within ${timeoutMs} ms`));
-    socket.once('error', (e: Error & { code?: string }) => fail(e.code ?? e.message));
+    // Past the TCP connection, a failure is the handshake's.
+    let connected = false;
+    socket.once('connect', () => (connected = true));
+    socket.once('timeout', () => fail(`no ${connected ? 'TLS handshake' : 'connection'} within ${timeoutMs} ms`));
+    socket.once('error', (e: Error & { code?: string }) => fail(https && connected ? (certificateProblem(e.code) ?? `the TLS handshake failed (${e.code ?? e.message})`) : (e.code ?? e.message)));
   });
 }
 

@@ -10,6 +10,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchange } from '../../src/http/exchange.ts';
 import { projectRoot } from '../../src/description/document.ts';
+import { startTlsFront } from '../support/tls-front.ts';
 
 afterEach(() => void vi.useRealTimers());
 
@@ -76,6 +77,24 @@ describe('exchange() size cap', () => {
       expect(streamed).toMatchObject({ kind: 'too-large' });
       expect((streamed as { declaredBytes?: number }).declaredBytes).toBeUndefined();
     } finally {
+      server.close();
+    }
+  });
+});
+
+describe('exchange() against an https host this machine does not trust', () => {
+  it('says the certificate is not trusted and names NODE_EXTRA_CA_CERTS (what diff, upstream and a check request show)', async () => {
+    const server = createServer((_, res) => res.writeHead(200).end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const front = await startTlsFront(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      await expect(exchange((r) => fetch(r), `${front.url}/openapi.json`, {}, { timeoutMs: 5000, maxBytes: 1000 })).rejects.toMatchObject({
+        kind: 'connection',
+        message: 'its TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem',
+        dropped: false,
+      });
+    } finally {
+      await front.close();
       server.close();
     }
   });
