@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // The tools go through the proxy the environment names (src/http/proxy.ts); the tests' hosts are
+    // on loopback, so a developer's or runner's own proxy settings must not reach them.
+    env: Object.fromEntries(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'npm_config_proxy', 'npm_config_http_proxy', 'npm_config_https_proxy'].map((k) => [k, ''])),
     testTimeout: 20_000,
     globalSetup: ['tests/support/tmp-root.ts', 'tests/contract/global-setup.ts'],
     typecheck: {

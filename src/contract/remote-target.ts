@@ -9,6 +9,7 @@ import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
 import { certificateProblem, exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
+import { fetchThroughEnvProxy, proxyAddress, proxyFor, proxySecrets } from '../http/proxy.ts';
 import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';
@@ -59,6 +60,10 @@ export interface RemoteOptions {
  * The handshake trusts what Node's fetch trusts (Node's CA store and NODE_EXTRA_CA_CERTS).
  */
 export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  // Through a proxy, the proxy is what this machine connects to (the TLS handshake with the host
+  // goes through its tunnel, with the first request).
+  const proxy = proxyFor(url);
+  if (proxy) return probeProxy(proxy, timeoutMs, signal);
   const https = url.protocol === 'https:';
   const port = Number(url.port) || (https ? 443 : 80);
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -80,6 +85,24 @@ export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promis
     socket.once('connect', () => (connected = true));
     socket.once('timeout', () => fail(`no ${connected ? 'TLS handshake' : 'connection'} within ${timeoutMs} ms`));
     socket.once('error', (e: Error & { code?: string }) => fail(https && connected ? (certificateProblem(e.code) ?? `the TLS handshake failed (${e.code ?? e.message})`) : (e.code ?? e.message)));
+  });
+}
+
+/** Opens (and closes) one TCP connection to the proxy the environment names for the host. */
+function probeProxy(proxy: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const address = proxyAddress(proxy);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(address.slice(address.lastIndexOf(':') + 1)), timeout: timeoutMs, ...(signal ? { signal } : {}) });
+    const fail = (message: string) => {
+      socket.destroy();
+      reject(new ConnectError(`cannot connect to the proxy ${address} that the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY or npm's proxy setting; NO_PROXY lists hosts reached directly): ${message}`));
+    };
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => fail(`no connection within ${timeoutMs} ms`));
+    socket.once('error', (e: Error & { code?: string }) => fail(e.code ?? e.message));
   });
 }
 
@@ -121,7 +144,7 @@ export class RemoteTarget implements Target {
     base.password = '';
     this.base = base.href.replace(/\/$/, '');
     this.pacer = new Pacer(o.pace);
-    this.fetch = o.fetch ?? ((r) => globalThis.fetch(r));
+    this.fetch = o.fetch ?? fetchThroughEnvProxy();
     // Without PASS_DEVICE_INFO, the description's own example of X-Device-Info.
     const param = o.description.operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
     this.deviceInfo = givenDeviceInfo ?? String(param?.example ?? '');
@@ -129,8 +152,9 @@ export class RemoteTarget implements Target {
       register: o.description.operations.find((op) => op.path === REGISTER_PATH),
       token: o.description.operations.find((op) => op.path === TOKEN_PATH),
     };
-    // The URL's own password (https://user:pw@host) is a secret too.
-    o.redactor.learn(...urlPasswords(o.url));
+    // The URL's own password (https://user:pw@host) is a secret too, and so is the proxy's.
+    const proxy = proxyFor(o.url);
+    o.redactor.learn(...urlPasswords(o.url), ...(proxy ? proxySecrets(proxy) : []));
   }
 
   async open({ signal, emit }: OpenContext): Promise<void> {

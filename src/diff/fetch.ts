@@ -2,6 +2,7 @@
 // a redirect loop over the bounded exchange (src/http/exchange.ts), one deadline for the whole chain.
 // We never send credentials, and a URL that carries some is refused, so no redirect can carry a secret away.
 import { exchange, HttpFailure, type Exchange, type FetchLike } from '../http/exchange.ts';
+import { fetchThroughEnvProxy } from '../http/proxy.ts';
 
 export interface FetchLimits {
   /** Whole request, headers and body, in milliseconds. */
@@ -30,6 +31,9 @@ export function displayUrl(url: string | URL): string {
   }
 }
 
+/** Node's fetch through the environment's proxy (HTTPS_PROXY, NO_PROXY…), made on first use. */
+let envFetch: FetchLike | undefined;
+
 export const isHttpUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
 /** GETs `url` and returns the body as text, or throws a FetchError saying what went wrong and where. */
@@ -39,7 +43,7 @@ export async function fetchText(url: string, limits: FetchLimits = DEFAULT_LIMIT
 
 /** Like fetchText, also saying where the body came from after redirects (relative $refs resolve from there). */
 export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<{ text: string; url: string }> {
-  const send: FetchLike = limits.fetch ?? ((request) => fetch(request));
+  const send: FetchLike = limits.fetch ?? (envFetch ??= fetchThroughEnvProxy());
   let current = new URL(url);
   if (current.username || current.password) {
     throw new FetchError(`${displayUrl(current)}: URLs with credentials are not supported (pass-contract never sends credentials)`);

@@ -64,6 +64,18 @@ export function certificateProblem(code: string | undefined): string | undefined
   return undefined;
 }
 
+/**
+ * A proxy's refusal to open a tunnel (undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP
+ * Tunneling", some causes down): its status, the one thing of its answer worth showing.
+ */
+function proxyRefusal(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const status = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/.exec(e.message)?.[1];
+    if (status) return `the proxy refused the tunnel: HTTP ${status}${status === '407' ? ' (Proxy Authentication Required: check the user and password in the proxy URL)' : ''}`;
+  }
+  return undefined;
+}
+
 // Requests in flight stay strongly reachable (with the signal fetch follows) until they settle.
 const inflight = new Set<Request>();
 
@@ -90,8 +102,9 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
     if (error instanceof HttpFailure) throw error;
     const port = blockedPortOf(error, url);
     if (port) throw new HttpFailure('connection', `${blockedPortReason(port)}; serve it on another port`);
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    throw new HttpFailure('connection', certificateProblem(e.cause?.code) ?? e.cause?.code ?? e.cause?.message ?? e.message, undefined, e.cause?.code);
+    const e = error as Error & { cause?: { code?: unknown; message?: string } };
+    const code = typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+    throw new HttpFailure('connection', certificateProblem(code) ?? proxyRefusal(error) ?? code ?? e.cause?.message ?? e.message, undefined, code);
   } finally {
     clearTimeout(timer);
     bounds.signal?.removeEventListener('abort', onAbort);

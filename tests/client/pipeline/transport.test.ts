@@ -11,6 +11,7 @@ import { createPassClient, createTypedClient, DcrTokenManager, PassError, PassNe
 import { bundleScript } from '../support/bundle.ts';
 import { SECRET_PREFIX, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
 import { configuration, exposed, passFor, rejection } from '../support/pass.ts';
+import { startForwardProxy } from '../../support/forward-proxy.ts';
 
 let adobe: FakeAdobe;
 afterEach(() => adobe?.close());
@@ -245,5 +246,24 @@ describe('bodies', () => {
     adobe = await startFakeAdobe({ overrides: { configuration: () => ({ destroy: true }) } });
     const { pass } = passFor(adobe);
     expect(await rejection(configuration(pass))).toBeInstanceOf(PassNetworkError);
+  });
+});
+
+describe('behind a proxy (Node 20\'s fetch reads no HTTPS_PROXY)', () => {
+  it('goes through the one an injected fetch names, DCR included, as the README shows', async () => {
+    adobe = await startFakeAdobe();
+    const proxy = await startForwardProxy();
+    try {
+      const { ProxyAgent } = await import('undici');
+      const dispatcher = new ProxyAgent(proxy.url);
+      const { pass } = passFor(adobe, { fetch: (request) => fetch(request, { dispatcher } as RequestInit) });
+      expect((await configuration(pass)).response.status).toBe(200);
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels.map((t) => t.target))).toEqual(new Set([new URL(adobe.baseUrl).host]));
+      expect(adobe.hits.map((h) => h.op)).toEqual(['register', 'token', 'configuration']);
+      await dispatcher.close();
+    } finally {
+      await proxy.close();
+    }
   });
 });
