@@ -9,7 +9,7 @@ import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
 import { certificateProblem, exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
-import { fetchThroughEnvProxy, proxyAddress, proxyFor, proxySecrets } from '../http/proxy.ts';
+import { endpoint, fetchThroughEnvProxy, proxyFor, proxySecrets } from '../http/proxy.ts';
 import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';
 import { buildInit, buildUrl } from './request.ts';
@@ -57,25 +57,26 @@ export interface RemoteOptions {
  * Opens (and closes) one connection to the host, with a TLS handshake for https: an unreachable
  * host, or one whose certificate this machine does not trust, fails here, in seconds, before any
  * request (each would fail the same way, and the run would stop as if the host had stopped answering).
- * The handshake trusts what Node's fetch trusts (Node's CA store and NODE_EXTRA_CA_CERTS).
+ * The handshake trusts what Node's fetch trusts (Node's CA store and NODE_EXTRA_CA_CERTS). Through a
+ * proxy, the proxy is what this machine connects to (the handshake with the host goes through its
+ * tunnel, with the first request).
  */
 export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  // Through a proxy, the proxy is what this machine connects to (the TLS handshake with the host
-  // goes through its tunnel, with the first request).
   const proxy = proxyFor(url);
-  if (proxy) return probeProxy(proxy, timeoutMs, signal);
-  const https = url.protocol === 'https:';
-  const port = Number(url.port) || (https ? 443 : 80);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const { host, port } = endpoint(proxy ?? url);
+  const cannot = proxy
+    ? `cannot connect to the proxy ${host}:${port} that the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY or npm's proxy setting; NO_PROXY lists hosts reached directly)`
+    : `cannot connect to ${host}:${port}`;
+  const tls = !proxy && url.protocol === 'https:';
   return new Promise((resolve, reject) => {
     const options = { host, port, timeout: timeoutMs, ...(signal ? { signal } : {}) };
     // SNI takes a host name only; an address is checked against the certificate's IP entries.
-    const socket = https ? tlsConnect({ ...options, ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'] }) : connect(options);
+    const socket = tls ? tlsConnect({ ...options, ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'] }) : connect(options);
     const fail = (message: string) => {
       socket.destroy();
-      reject(new ConnectError(`cannot connect to ${host}:${port}: ${message}`));
+      reject(new ConnectError(`${cannot}: ${message}`));
     };
-    socket.once(https ? 'secureConnect' : 'connect', () => {
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
       socket.end();
       socket.destroy();
       resolve();
@@ -84,25 +85,7 @@ export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promis
     let connected = false;
     socket.once('connect', () => (connected = true));
     socket.once('timeout', () => fail(`no ${connected ? 'TLS handshake' : 'connection'} within ${timeoutMs} ms`));
-    socket.once('error', (e: Error & { code?: string }) => fail(https && connected ? (certificateProblem(e.code) ?? `the TLS handshake failed (${e.code ?? e.message})`) : (e.code ?? e.message)));
-  });
-}
-
-/** Opens (and closes) one TCP connection to the proxy the environment names for the host. */
-function probeProxy(proxy: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const address = proxyAddress(proxy);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(address.slice(address.lastIndexOf(':') + 1)), timeout: timeoutMs, ...(signal ? { signal } : {}) });
-    const fail = (message: string) => {
-      socket.destroy();
-      reject(new ConnectError(`cannot connect to the proxy ${address} that the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY or npm's proxy setting; NO_PROXY lists hosts reached directly): ${message}`));
-    };
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('timeout', () => fail(`no connection within ${timeoutMs} ms`));
-    socket.once('error', (e: Error & { code?: string }) => fail(e.code ?? e.message));
+    socket.once('error', (e: Error & { code?: string }) => fail(tls && connected && !signal?.aborted ? (certificateProblem(e.code) ?? `the TLS handshake failed (${e.code ?? e.message})`) : (e.code ?? e.message)));
   });
 }
 

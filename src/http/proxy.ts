@@ -32,8 +32,8 @@ export function proxySecrets(proxy: URL): string[] {
   return [proxy.password, decode(proxy.password), Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString('base64')];
 }
 
-/** A proxy's address for messages: host and port only (its URL may carry a password). */
-export const proxyAddress = (proxy: URL): string => `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`;
+/** Where a URL connects to: host (without an IPv6 address's brackets) and port. For messages too: a URL may carry a password. */
+export const endpoint = (url: URL): { host: string; port: number } => ({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) });
 
 /**
  * Node's fetch, through the environment's proxy for each request that has one. undici is loaded on
