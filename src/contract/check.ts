@@ -122,7 +122,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     const target: Target = !remote
       ? new MockTarget(() => having(o.servers, 'mock').mock(description), bounds, o.fetch)
       : new RemoteTarget({
-        url: remote.url, label: remote.label, env: remote.env, description, checker, redactor, bounds,
+        url: remote.url, label: remote.label, env: remote.env, description, checker, redactor, bounds, direct: simulator !== undefined,
         ...(o.fetch ? { fetch: o.fetch } : {}), ...(remote.pace ? { pace: remote.pace } : {}),
         ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...(o.probeTimeoutMs !== undefined ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
       });

@@ -51,6 +51,8 @@ export interface RemoteOptions {
   maxRetries?: number;
   /** How long the connect probe may take (ms, default 5 s). */
   probeTimeoutMs?: number;
+  /** A host this run started on this machine (the simulator): reached directly, never through the environment's proxy. */
+  direct?: boolean;
 }
 
 /**
@@ -61,8 +63,8 @@ export interface RemoteOptions {
  * proxy, the proxy is what this machine connects to (the handshake with the host goes through its
  * tunnel, with the first request).
  */
-export function probe(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const proxy = proxyFor(url);
+export function probe(url: URL, timeoutMs: number, signal?: AbortSignal, direct = false): Promise<void> {
+  const proxy = direct ? undefined : proxyFor(url);
   const { host, port } = endpoint(proxy ?? url);
   const cannot = proxy
     ? `cannot connect to the proxy ${host}:${port} that the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY or npm's proxy setting; NO_PROXY lists hosts reached directly)`
@@ -127,7 +129,7 @@ export class RemoteTarget implements Target {
     base.password = '';
     this.base = base.href.replace(/\/$/, '');
     this.pacer = new Pacer(o.pace);
-    this.fetch = o.fetch ?? fetchThroughEnvProxy();
+    this.fetch = o.fetch ?? (o.direct ? (r) => globalThis.fetch(r) : fetchThroughEnvProxy());
     // Without PASS_DEVICE_INFO, the description's own example of X-Device-Info.
     const param = o.description.operations.flatMap((op) => op.parameters).find((p) => p.name === 'X-Device-Info') as unknown as JsonObject | undefined;
     this.deviceInfo = givenDeviceInfo ?? String(param?.example ?? '');
@@ -136,12 +138,12 @@ export class RemoteTarget implements Target {
       token: o.description.operations.find((op) => op.path === TOKEN_PATH),
     };
     // The URL's own password (https://user:pw@host) is a secret too, and so is the proxy's.
-    const proxy = proxyFor(o.url);
+    const proxy = o.direct ? undefined : proxyFor(o.url);
     o.redactor.learn(...urlPasswords(o.url), ...(proxy ? proxySecrets(proxy) : []));
   }
 
   async open({ signal, emit }: OpenContext): Promise<void> {
-    await probe(this.o.url, this.o.probeTimeoutMs ?? 5000, signal);
+    await probe(this.o.url, this.o.probeTimeoutMs ?? 5000, signal, this.o.direct);
     const env = this.env;
     this.dcr = new DcrSession({
       ...this.dcrOps,

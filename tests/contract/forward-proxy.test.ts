@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCheck as runWiredCheck } from '../../src/check.ts';
 import { runCheck } from '../../src/contract/check.ts';
 import { fetchText } from '../../src/diff/fetch.ts';
 import { startFakeAdobe, type FakeAdobe } from '../support/fake-adobe/index.ts';
@@ -98,6 +99,18 @@ describe('check --target <url> behind a proxy the environment names', () => {
     expect(result.report.statusDetail).toMatch(new RegExp(`^cannot connect to the proxy 127\\.0\\.0\\.1:${port} that the environment names .*: ECONNREFUSED$`));
     expect(host.received).toEqual([]);
     expect(everything).not.toContain(PASSWORD);
+  });
+});
+
+describe('the hosts a run starts on this machine', () => {
+  it('the simulator is reached directly, whatever proxy the environment names', async () => {
+    const proxy = await startForwardProxy();
+    behind(proxy);
+    const result = await runWiredCheck({ target: 'simulator', reportDir: await mkdtemp(join(tmpdir(), 'pass-proxy-env-')), driftFile: false, description, operations: ['retrieveConfiguration'] });
+    expect(result.exitCode).toBe(0);
+    expect(result.report.results.filter((r) => r.outcome === 'pass').length).toBeGreaterThan(0);
+    expect(proxy.tunnels).toEqual([]);
+    await proxy.close();
   });
 });
 
