@@ -52,6 +52,16 @@ describe('a connection the host dropped while it sat idle in the pool', () => {
     expect(front!.dropped()).toBeGreaterThan(0);
   });
 
+  it('a pool of idle connections the front end closes together: one call after the pause still succeeds', async () => {
+    const { pass } = await behindFront();
+    for (let round = 0; round < 5; round++) {
+      // Four connections in the pool, all idle past the front end's limit.
+      await Promise.all(Array.from({ length: 4 }, () => configuration(pass, { cache: 'no-store' })));
+      await sleep(IDLE_MS + 30);
+      expect((await configuration(pass, { cache: 'no-store' })).response.status).toBe(200);
+    }
+  });
+
   it('does not send a POST again: a session request on a dropped connection fails with PassNetworkError', async () => {
     const { pass } = await behindFront();
     await configuration(pass, { cache: 'no-store' });
