@@ -2,13 +2,13 @@
 // that never causes a 429, and a 429 that is waited out and retried a bounded number of times.
 import { connect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { decodeDeviceInfo, HeaderFormatError, retryAfterMs } from 'pass-contract-client';
+import { certificateProblem, decodeDeviceInfo, HeaderFormatError, retryAfterMs } from 'pass-contract-client';
 import type { JsonObject, Operation } from '../description/document.ts';
 import type { Description } from '../description/index.ts';
 import type { Case, CaseRequest } from './cases.ts';
 import type { ResponseChecker } from './check-response.ts';
 import { DcrSession, REGISTER_PATH, TOKEN_PATH, type PacedResult } from './dcr.ts';
-import { certificateProblem, exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
+import { exchange, HttpFailure, type Bounds, type FetchLike } from '../http/exchange.ts';
 import { endpoint, fetchThroughEnvProxy, proxyFor, proxySecrets } from '../http/proxy.ts';
 import { Pacer, type PaceOptions } from './pacer.ts';
 import { urlPasswords, type Redactor } from './redact.ts';

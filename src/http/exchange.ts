@@ -4,7 +4,7 @@
 // (src/diff/fetch.ts). The deadline is a timer we hold for the whole exchange (an
 // AbortSignal.timeout() on a temporary Request stops firing once the signal is garbage-collected;
 // see TOOLCHAIN.md).
-import { blockedPortOf, blockedPortReason, waitOrAbort } from 'pass-contract-client';
+import { blockedPortOf, blockedPortReason, certificateProblem, waitOrAbort } from 'pass-contract-client';
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
@@ -48,21 +48,6 @@ export class HttpFailure extends Error {
 }
 
 const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
-
-/**
- * TLS errors that say the host's certificate is not trusted by this machine: what a proxy that
- * inspects TLS (a corporate network, some CI runners) causes, since it signs with its own CA.
- */
-const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_UNTRUSTED']);
-
-/** What a TLS certificate error code means for the user (with the remedy for one this machine does not trust), or undefined for other codes. */
-export function certificateProblem(code: string | undefined): string | undefined {
-  if (code === undefined) return undefined;
-  if (UNTRUSTED.has(code)) return `its TLS certificate is not trusted here (${code}); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
-  if (code === 'CERT_HAS_EXPIRED') return `its TLS certificate has expired (${code})`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `its TLS certificate is for another host name (${code})`;
-  return undefined;
-}
 
 /**
  * A proxy's refusal to open a tunnel (undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP

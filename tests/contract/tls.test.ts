@@ -33,7 +33,7 @@ describe('an https host whose certificate this machine does not trust', () => {
     expect(result.exitCode).toBe(2);
     expect(result.report.status).toBe('unreachable');
     const port = new URL(url).port;
-    expect(result.report.statusDetail).toBe(`cannot connect to 127.0.0.1:${port}: its TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`);
+    expect(result.report.statusDetail).toBe(`cannot connect to 127.0.0.1:${port}: the host's TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`);
     expect(host.received).toEqual([]);
     expect(handshakes()).toBe(0);
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('NODE_EXTRA_CA_CERTS');

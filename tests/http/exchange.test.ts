@@ -90,7 +90,7 @@ describe('exchange() against an https host this machine does not trust', () => {
     try {
       await expect(exchange((r) => fetch(r), `${front.url}/openapi.json`, {}, { timeoutMs: 5000, maxBytes: 1000 })).rejects.toMatchObject({
         kind: 'connection',
-        message: 'its TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem',
+        message: "the host's TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem",
         dropped: false,
       });
     } finally {

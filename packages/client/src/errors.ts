@@ -96,14 +96,30 @@ export function blockedPortOf(error: unknown, url: string): string | undefined {
 /** Why a blocked port failed, in our words. */
 export const blockedPortReason = (port: string) => `fetch refuses port ${port}, one of the Fetch standard's blocked ports`;
 
+/**
+ * TLS errors that say the host's certificate is not trusted by this machine: what a proxy that
+ * inspects TLS (a corporate network, some CI runners) causes, since it signs with its own CA.
+ */
+const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_UNTRUSTED']);
+
+/** What a TLS certificate error code means (with the remedy for one this machine does not trust), or undefined for other codes. */
+export function certificateProblem(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  if (UNTRUSTED.has(code)) return `the host's TLS certificate is not trusted here (${code}); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  if (code === 'CERT_HAS_EXPIRED') return `the host's TLS certificate has expired (${code})`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the host's TLS certificate is for another host name (${code})`;
+  return undefined;
+}
+
 export class PassNetworkError extends PassError {
   /**
    * @param causeCode Node's error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when it has one
    * @param blockedPort the port, when fetch refused it as a blocked port (blockedPortOf)
    */
   constructor(operation: string, readonly causeCode: string | undefined, readonly blockedPort?: string) {
+    const certificate = certificateProblem(causeCode);
     const why = causeCode ?? (blockedPort ? blockedPortReason(blockedPort) : undefined);
-    super(`${operation}: the connection failed${why ? ` (${why})` : ''}`, { kind: 'network', operation });
+    super(certificate ? `${operation}: the connection failed: ${certificate}` : `${operation}: the connection failed${why ? ` (${why})` : ''}`, { kind: 'network', operation });
     this.name = 'PassNetworkError';
   }
 }

@@ -99,7 +99,7 @@ export { DcrTokenManager, REREGISTER_COOLDOWN_MS, type DcrOptions } from './dcr.
 export { MemoryTokenStore, Mutex, type TokenStore, type TokenState, type ClientCredentials, type AccessToken, type LockOptions } from './stores.ts';
 export * from './device.ts';
 export {
-  PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode, blockedPortOf, blockedPortReason,
+  PassError, PassNetworkError, PassRateLimitError, PassResponseError, PassTimeoutError, isEnhancedError, readEnhancedError, safeCode, blockedPortOf, blockedPortReason, certificateProblem,
   type EnhancedError, type ErrorAction, type PassErrorKind,
 } from './errors.ts';
 export { Redactor } from './redact.ts';

@@ -12,6 +12,7 @@ import { bundleScript } from '../support/bundle.ts';
 import { SECRET_PREFIX, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe.ts';
 import { configuration, exposed, passFor, rejection } from '../support/pass.ts';
 import { startForwardProxy } from '../../support/forward-proxy.ts';
+import { startTlsFront } from '../../support/tls-front.ts';
 
 let adobe: FakeAdobe;
 afterEach(() => adobe?.close());
@@ -246,6 +247,25 @@ describe('bodies', () => {
     adobe = await startFakeAdobe({ overrides: { configuration: () => ({ destroy: true }) } });
     const { pass } = passFor(adobe);
     expect(await rejection(configuration(pass))).toBeInstanceOf(PassNetworkError);
+  });
+});
+
+describe('an https host whose certificate this machine does not trust (a proxy that inspects TLS)', () => {
+  it('fails with PassNetworkError naming the certificate problem and NODE_EXTRA_CA_CERTS, nothing of the request in it', async () => {
+    adobe = await startFakeAdobe();
+    const front = await startTlsFront(adobe.baseUrl);
+    try {
+      const tokens = { getAccessToken: async () => `${SECRET_PREFIX}-token`, invalidate: async () => {} };
+      const pass = createPassClient({ baseUrl: front.url, tokens, retry: false });
+      const error = await rejection(configuration(pass));
+      expect(error).toBeInstanceOf(PassNetworkError);
+      expect(error).toMatchObject({ kind: 'network', causeCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      expect(error.message).toBe("GET /api/v2/{serviceProvider}/configuration: the connection failed: the host's TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem");
+      expect(exposed(error)).not.toContain(SECRET_PREFIX);
+      expect(adobe.hits).toEqual([]);
+    } finally {
+      await front.close();
+    }
   });
 });
 
