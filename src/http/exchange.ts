@@ -4,7 +4,7 @@
 // (src/diff/fetch.ts). The deadline is a timer we hold for the whole exchange (an
 // AbortSignal.timeout() on a temporary Request stops firing once the signal is garbage-collected;
 // see TOOLCHAIN.md).
-import { blockedPortOf, blockedPortReason, certificateProblem, waitOrAbort } from 'pass-contract-client';
+import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, waitOrAbort } from 'pass-contract-client';
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
@@ -43,11 +43,9 @@ export class HttpFailure extends Error {
    * when its close and our next request cross. Asked again, on a new connection, the host answers.
    */
   get dropped(): boolean {
-    return this.kind === 'connection' && this.code !== undefined && DROPPED.has(this.code);
+    return this.kind === 'connection' && isDroppedCode(this.code);
   }
 }
-
-const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 /**
  * A proxy's refusal to open a tunnel (undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP

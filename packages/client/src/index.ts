@@ -113,7 +113,7 @@ export { logAttempts } from './pipeline/attempts.ts';
 export { auth, sendableToken, type TokenSource } from './pipeline/auth.ts';
 export { rateLimit, DEFAULT_MAX_WAIT_MS, type RateLimitOptions } from './pipeline/rate-limit.ts';
 export { retryOnAction, backoffDelay, type RetryOptions } from './pipeline/retry.ts';
-export { resendDropped, droppedConnection, isGet } from './pipeline/reconnect.ts';
+export { resendDropped, droppedConnection, isDroppedCode, isGet } from './pipeline/reconnect.ts';
 export { configurationCache, DEFAULT_CONFIGURATION_TTL_MS, type ConfigurationCacheOptions } from './pipeline/configuration-cache.ts';
 export { DeviceThrottle, deviceKey, retryAfterMs, DEFAULT_MARGIN_MS, SELF_KEY, type DeviceLimiterOptions } from './pipeline/throttle.ts';
 export { DecisionCache, DEFAULT_PREAUTHORIZATION_TTL_MS, type DecisionCacheOptions, type DecisionKey } from './cache/decisions.ts';

@@ -12,7 +12,10 @@ import type { Call, Layer } from './call.ts';
 /** Node's codes for a connection that closed under the request: `other side closed`, a reset, a broken pipe. */
 const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
-export const droppedConnection = (error: unknown): boolean => error instanceof PassNetworkError && DROPPED.has(error.causeCode ?? '');
+/** Whether Node's error code says the connection closed under the request without an answer. */
+export const isDroppedCode = (code: string | undefined): boolean => code !== undefined && DROPPED.has(code);
+
+export const droppedConnection = (error: unknown): boolean => error instanceof PassNetworkError && isDroppedCode(error.causeCode);
 
 export function resendDropped(repeatable: (call: Call) => boolean): Layer {
   return (next) => async (call) => {
