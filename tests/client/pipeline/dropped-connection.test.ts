@@ -8,7 +8,8 @@ import { STATEMENT, startFakeAdobe, type FakeAdobe } from '../support/fake-adobe
 import { startIdleClosingFront, type IdleClosingFront } from '../../support/idle-closing-front.ts';
 import { configuration, deviceInfo, header, passFor, rejection } from '../support/pass.ts';
 
-const IDLE_MS = 100;
+// Long enough that no pause inside one call (register, token, request) reaches it on a busy machine.
+const IDLE_MS = 300;
 let adobe: FakeAdobe;
 let front: IdleClosingFront | undefined;
 afterEach(async () => {
@@ -28,24 +29,24 @@ describe('a connection the host dropped while it sat idle in the pool', () => {
     const { pass, entries } = await behindFront();
     const CALLS = 6;
     for (let i = 0; i < CALLS; i++) {
-      await sleep(IDLE_MS + 30);
+      await sleep(IDLE_MS + 50);
       const { response } = await configuration(pass, { cache: 'no-store' });
       expect(response.status).toBe(200);
     }
     // The first call registered and got a token on a fresh connection; every later call met a
-    // pooled connection the front end had given up on.
-    expect(front!.dropped()).toBe(CALLS - 1);
+    // pooled connection the front end had given up on, and each drop cost one re-send.
+    expect(front!.dropped()).toBeGreaterThanOrEqual(CALLS - 1);
     expect(adobe.count('configuration')).toBe(CALLS);
     const reconnects = entries.filter((e) => e.event === 'attempt' && e.reason === 'reconnect');
-    expect(reconnects).toHaveLength(CALLS - 1);
-    expect(reconnects[0]).toMatchObject({ method: 'GET', operation: '/api/v2/{serviceProvider}/configuration', attempt: 2, status: 200 });
+    expect(reconnects).toHaveLength(front!.dropped());
+    expect(reconnects.filter((e) => e.event === 'attempt' && e.operation === '/api/v2/{serviceProvider}/configuration' && e.method === 'GET' && e.attempt === 2 && e.status === 200)).toHaveLength(CALLS - 1);
   });
 
   it('a pool of them: bursts of calls after a pause all succeed', async () => {
     const { pass } = await behindFront();
     const BURST = 8;
     for (let round = 0; round < 4; round++) {
-      await sleep(IDLE_MS + 30);
+      await sleep(IDLE_MS + 50);
       const answers = await Promise.all(Array.from({ length: BURST }, () => configuration(pass, { cache: 'no-store' })));
       expect(answers.map((a) => a.response.status)).toEqual(Array(BURST).fill(200));
     }
@@ -57,7 +58,7 @@ describe('a connection the host dropped while it sat idle in the pool', () => {
     for (let round = 0; round < 5; round++) {
       // Four connections in the pool, all idle past the front end's limit.
       await Promise.all(Array.from({ length: 4 }, () => configuration(pass, { cache: 'no-store' })));
-      await sleep(IDLE_MS + 30);
+      await sleep(IDLE_MS + 50);
       expect((await configuration(pass, { cache: 'no-store' })).response.status).toBe(200);
     }
   });
@@ -65,7 +66,7 @@ describe('a connection the host dropped while it sat idle in the pool', () => {
   it('does not send a POST again: a session request on a dropped connection fails with PassNetworkError', async () => {
     const { pass } = await behindFront();
     await configuration(pass, { cache: 'no-store' });
-    await sleep(IDLE_MS + 30);
+    await sleep(IDLE_MS + 50);
     const error = await rejection(pass.POST('/api/v2/{serviceProvider}/sessions', { params: { path: { serviceProvider: 'REF30' }, header }, body: { mvpd: 'Cablevision', domainName: 'adobe.com', redirectUrl: 'https://adobe.com' } }));
     expect(error).toBeInstanceOf(PassNetworkError);
     expect(adobe.count('sessions')).toBe(0);
@@ -75,7 +76,7 @@ describe('a connection the host dropped while it sat idle in the pool', () => {
   it('sends nothing again with retry: false', async () => {
     const { pass } = await behindFront({ retry: false });
     await configuration(pass, { cache: 'no-store' });
-    await sleep(IDLE_MS + 30);
+    await sleep(IDLE_MS + 50);
     expect(await rejection(configuration(pass, { cache: 'no-store' }))).toBeInstanceOf(PassNetworkError);
     expect(adobe.count('configuration')).toBe(1);
   });
@@ -90,7 +91,7 @@ describe('DCR requests on a dropped connection', () => {
     // The token runs out; the next call's first request is a token request, on a pooled connection
     // the front end has given up on.
     clock.advance(3600_000);
-    await sleep(IDLE_MS + 30);
+    await sleep(IDLE_MS + 50);
     expect((await configuration(pass, { cache: 'no-store' })).response.status).toBe(200);
     expect(entries).toContainEqual(expect.objectContaining({ event: 'attempt', method: 'POST', operation: '/o/client/token', reason: 'reconnect', status: 201 }));
     // The configuration request may meet a second pooled connection the front end gave up on.
@@ -104,7 +105,7 @@ describe('DCR requests on a dropped connection', () => {
     front = await startIdleClosingFront(adobe.baseUrl, IDLE_MS);
     const manager = (o: Partial<DcrOptions> = {}) => new DcrTokenManager({ baseUrl: front!.url, softwareStatement: STATEMENT, deviceInfo, ...o });
     await manager().getAccessToken();
-    await sleep(IDLE_MS + 30);
+    await sleep(IDLE_MS + 50);
     expect(await rejection(manager().getAccessToken())).toBeInstanceOf(PassNetworkError);
     expect(front!.dropped()).toBe(1);
     expect(adobe.registrations()).toBe(1);
