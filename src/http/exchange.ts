@@ -6,6 +6,9 @@
 // see TOOLCHAIN.md).
 import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, waitOrAbort } from 'pass-contract-client';
 
+/** What a TLS certificate error code means for the user: the client's words, for every tool that connects. */
+export { certificateProblem };
+
 export type FetchLike = (request: Request) => Promise<Response>;
 
 export interface Bounds {

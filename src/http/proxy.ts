@@ -22,15 +22,22 @@ export function proxyFor(url: string | URL): URL | undefined {
  */
 export function proxySecrets(proxy: URL): string[] {
   if (!proxy.password) return [];
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  return [proxy.password, decode(proxy.password), Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString('base64')];
+  return [proxy.password, decode(proxy.password), basicCredentials(proxy)];
 }
+
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** base64 of `user:password`, as undici and curl send them. */
+const basicCredentials = (proxy: URL) => Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString('base64');
+
+/** The Proxy-Authorization a proxy URL's `user:password@` stands for, or undefined without one. */
+export const proxyAuthorization = (proxy: URL): string | undefined => (proxy.username || proxy.password ? `Basic ${basicCredentials(proxy)}` : undefined);
 
 /** Where a URL connects to: host (without an IPv6 address's brackets) and port. For messages too: a URL may carry a password. */
 export const endpoint = (url: URL): { host: string; port: number } => ({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) });

@@ -17,6 +17,9 @@ import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
 import { countOption, timerOption } from '../http/option-bounds.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
+import { certificateProblem } from '../http/exchange.ts';
+import { proxyFor, proxySecrets } from '../http/proxy.ts';
+import { tunnelThrough } from '../http/tunnel.ts';
 
 export interface ProxyOptions {
   upstream: string;
@@ -113,7 +116,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const { doc, router } = description;
   const checker = new ResponseChecker(doc, description.validator);
   const redactor = new Redactor(o.secrets ?? []);
-  redactor.learn(...urlPasswords(upstream));
+  // The environment's proxy (HTTPS_PROXY, NO_PROXY…), reached through a CONNECT tunnel per request.
+  const viaProxy = proxyFor(upstream);
+  const tunnel = viaProxy ? tunnelThrough(viaProxy, upstream, timeoutMs) : undefined;
+  redactor.learn(...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : []));
   const writer = new ReportWriter(o.reportDir ?? 'reports', redactor);
 
   const started = Date.now();
@@ -134,7 +140,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const recording = o.record
     ? await openRecording(o.record, {
       creator: { name: 'pass-contract proxy', version: '1' },
-      secrets: [...(o.secrets ?? []), ...urlPasswords(upstream)],
+      secrets: [...(o.secrets ?? []), ...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : [])],
       ...(o.onRecordError ? { onError: o.onRecordError } : {}),
     })
     : undefined;
@@ -187,7 +193,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       }) ?? Promise.resolve();
     const upstreamReq = send({
       protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[|\]$/g, ''), port: upstream.port || undefined,
-      method, path: `${base}${url.pathname}${url.search}`, headers,
+      method, path: `${base}${url.pathname}${url.search}`, headers, ...(tunnel ? { createConnection: tunnel } : {}),
     });
     // One deadline for the upstream's whole answer, headers and body.
     const timer = setTimeout(() => upstreamReq.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
@@ -199,7 +205,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       const timedOut = error.code === 'ETIMEDOUT';
       if (!res.headersSent) {
         const status = timedOut ? 504 : 502;
-        const text = `pass-contract proxy: upstream ${timedOut ? 'timed out' : 'failed'} (${error.code ?? error.message})`;
+        const text = `pass-contract proxy: upstream ${timedOut ? 'timed out' : 'failed'} (${certificateProblem(error.code) ?? error.code ?? error.message})`;
         void recordExchange(status, '', [['Content-Type', 'text/plain']], text).then(() => res.writeHead(status, { 'Content-Type': 'text/plain' }).end(text));
       } else {
         // The client never gets a complete answer, so there is no exchange to record.

@@ -10,6 +10,8 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../src/proxy/server.ts';
 import { startFakeAdobe } from '../support/fake-adobe/index.ts';
+import { startForwardProxy } from '../support/forward-proxy.ts';
+import { startTlsFront } from '../support/tls-front.ts';
 
 const device = { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -250,5 +252,74 @@ describe('pass-contract proxy', () => {
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.results).toHaveLength(1);
     expect(report.results[0]).toMatchObject({ operationId: 'initiateLogout', status: 400, outcome: 'drift' });
+  });
+});
+
+describe('pass-contract proxy behind the proxy the environment names', () => {
+  const PASSWORD = 'CANARY-proxy-password-9e1c';
+  const CREDENTIALS = `Basic ${Buffer.from(`dev:${PASSWORD}`).toString('base64')}`;
+  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const behind = async (expect?: string) => {
+    const forward = await startForwardProxy({ ...(expect ? { expect } : {}) });
+    cleanup.push(() => forward.close());
+    const url = new URL(forward.url);
+    url.username = 'dev';
+    url.password = PASSWORD;
+    process.env.HTTP_PROXY = url.href;
+    process.env.HTTPS_PROXY = url.href;
+    delete process.env.NO_PROXY;
+    return forward;
+  };
+
+  it('reaches its upstream through a CONNECT tunnel with the credentials, and writes the password nowhere', async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    cleanup.push(() => host.close());
+    const forward = await behind(CREDENTIALS);
+    const record = join(await mkdtemp(join(tmpdir(), 'pass-proxy-har-')), 'traffic.har');
+    const { proxy, dir } = await proxyTo(host.baseUrl, { record });
+    const answer = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect(answer.status).toBe(401); // the fake host's answer without a token: it came through the tunnel
+    expect(forward.tunnels).toEqual([{ target: new URL(host.baseUrl).host, authorization: CREDENTIALS }]);
+    expect(host.received.length).toBe(1);
+    await proxy.close();
+    for (const text of [...(await reportFiles(dir)), await readFile(record, 'utf8')]) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(CREDENTIALS.slice('Basic '.length));
+    }
+  });
+
+  it('an https upstream: TLS runs inside the tunnel (a certificate this machine does not trust is named, with NODE_EXTRA_CA_CERTS)', async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    cleanup.push(() => host.close());
+    const tls = await startTlsFront(host.baseUrl);
+    cleanup.push(() => tls.close());
+    const forward = await behind(CREDENTIALS);
+    const { proxy } = await proxyTo(tls.url);
+    const answer = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect(answer.status).toBe(502);
+    expect(await answer.text()).toBe("pass-contract proxy: upstream failed (the host's TLS certificate is not trusted here (DEPTH_ZERO_SELF_SIGNED_CERT); if a proxy inspects TLS on this network, give Node its CA certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem)");
+    expect(forward.tunnels).toEqual([{ target: new URL(tls.url).host, authorization: CREDENTIALS }]);
+    expect(host.received).toEqual([]);
+  });
+
+  it('a proxy that refuses the tunnel (and echoes the credentials): a 502 that says so, nothing passed on as the host\'s answer', async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    cleanup.push(() => host.close());
+    await behind('Basic c29tZW9uZS1lbHNl');
+    const { proxy, dir } = await proxyTo(host.baseUrl);
+    const answer = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect(answer.status).toBe(502);
+    const text = await answer.text();
+    expect(text).toBe('pass-contract proxy: upstream failed (the proxy refused the tunnel: HTTP 407 (Proxy Authentication Required: check the user and password in the proxy URL))');
+    expect(text).not.toContain(PASSWORD);
+    expect(host.received).toEqual([]);
+    await proxy.close();
+    for (const report of await reportFiles(dir)) expect(report).not.toContain(CREDENTIALS.slice('Basic '.length));
   });
 });
