@@ -8,6 +8,11 @@ interface Flight<T> { promise: Promise<T>; controller: AbortController; waiters:
 export class SharedFlight<T> {
   private current: Flight<T> | undefined;
 
+  /** Whether work is running (a caller now would join it rather than start one). */
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
   /** Joins the running work, or starts `work` with a signal that aborts once all waiters have left. */
   run(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);

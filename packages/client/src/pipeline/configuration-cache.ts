@@ -13,19 +13,17 @@
 // only a 200 is shared, as only a 200 is kept: the caller that started the request gets whatever
 // it got, and the others, on anything else, ask on their own. Each waiter can give up with its own
 // signal; the request is cancelled once every caller waiting for it has.
-import { waitOrAbort } from '../abort.ts';
 import { milliseconds, wholeNumber } from '../bounds.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { setRecent } from '../lru.ts';
+import { SharedFlight } from '../shared-flight.ts';
 import { logTo, where, type Call, type Layer, type Send } from './call.ts';
 
 export const CONFIGURATION = '/api/v2/{serviceProvider}/configuration';
 export const DEFAULT_CONFIGURATION_TTL_MS = 5 * 60_000;
 
 interface Entry { bytes: ArrayBuffer; status: number; headers: [string, string][]; expiresAt: number }
-/** A request on its way: it ends in an entry (a 200) or in the response the caller that started it gets. */
-interface Flight { key: string; outcome: Promise<Entry | Response>; controller: AbortController; waiters: number; starterLeft: boolean }
 
 export interface ConfigurationCacheOptions {
   /** How long an answer is reused. Default 5 minutes. */
@@ -40,7 +38,8 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
   const clock = o.clock ?? systemClock;
   const log = logTo(o.logger);
   const entries = new Map<string, Entry>();
-  const flights = new Map<string, Flight>();
+  /** Requests on their way, per key: each ends in an entry (a 200) or in the response its starter gets. */
+  const flights = new Map<string, SharedFlight<Entry | Response>>();
   const toResponse = (e: Entry) => new Response(e.bytes.slice(0), { status: e.status, headers: e.headers });
   const asResponse = (outcome: Entry | Response) => (outcome instanceof Response ? outcome : toResponse(outcome));
 
@@ -49,42 +48,39 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
   async function cached(next: Send, call: Call): Promise<Response> {
     const key = `${call.url}\u0000${call.headers.get('x-device-info') ?? ''}\u0000${call.headers.get('user-agent') ?? ''}`;
     const readable = call.cache !== 'reload' && call.cache !== 'no-cache';
-    const flight = flights.get(key);
     if (readable) {
       const hit = entries.get(key);
       if (hit && clock.now() < hit.expiresAt) {
         log({ event: 'cache-hit', ...where(call) });
         return toResponse(hit);
       }
-      if (flight) {
-        let shared: Entry | Response | undefined;
-        try {
-          shared = await join(flight, call.signal, false);
-        } catch (error) {
-          if (call.signal?.aborted) throw error;
-        }
-        if (shared && !(shared instanceof Response)) {
-          log({ event: 'cache-hit', ...where(call) });
-          return toResponse(shared);
-        }
-        // No 200 to share: this call asks on its own.
-      }
     }
-    if (flight) return asResponse(await fetchAndKeep(next, call, key));
-    if (call.signal?.aborted) throw call.signal.reason;
-    // This call starts the request, on a signal of its own that aborts once nobody waits for it.
-    const controller = new AbortController();
-    const started: Flight = { key, controller, waiters: 0, starterLeft: false, outcome: Promise.resolve().then(() => fetchAndKeep(next, { ...call, headers: new Headers(call.headers), signal: controller.signal }, key)) };
-    started.outcome.then(
-      (outcome) => {
-        end(started);
-        // A response nobody will read (its caller gave up): let its connection go.
-        if (outcome instanceof Response && started.starterLeft) void outcome.body?.cancel().catch(() => undefined);
-      },
-      () => end(started),
-    );
-    flights.set(key, started);
-    return asResponse(await join(started, call.signal, true));
+    let flight = flights.get(key);
+    // A reload does not wait for a request sent before it.
+    if (flight?.running && !readable) return asResponse(await fetchAndKeep(next, call, key));
+    if (!flight) flights.set(key, (flight = new SharedFlight()));
+    // Join the request on its way, or start it: on a signal of its own, aborted once every caller
+    // waiting for it has left (SharedFlight). Only the starter's work runs.
+    let started = false;
+    let outcome: Entry | Response | undefined;
+    try {
+      outcome = await flight.run((signal) => {
+        started = true;
+        return fetchAndKeep(next, { ...call, headers: new Headers(call.headers), signal }, key);
+      }, call.signal);
+    } catch (error) {
+      // The starter gets its own failure; a waiter whose shared request failed asks on its own.
+      if (started || call.signal?.aborted) throw error;
+    } finally {
+      if (flights.get(key) === flight && !flight.running) flights.delete(key);
+    }
+    if (started) return asResponse(outcome!);
+    if (outcome && !(outcome instanceof Response)) {
+      log({ event: 'cache-hit', ...where(call) });
+      return toResponse(outcome);
+    }
+    // No 200 to share (the starter's answer is the starter's): this call asks on its own.
+    return asResponse(await fetchAndKeep(next, call, key));
   }
 
   /** The answer to `call`: a 200 kept and returned as its entry, anything else as it came. */
@@ -94,25 +90,5 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
     const entry = { bytes: await response.arrayBuffer(), status: response.status, headers: [...response.headers], expiresAt: clock.now() + ttl };
     setRecent(entries, key, entry, maxEntries);
     return entry;
-  }
-
-  /** Waits for a flight's outcome. A caller that gives up leaves at once; the last to leave cancels the request. */
-  function join(flight: Flight, signal: AbortSignal | undefined, starter: boolean): Promise<Entry | Response> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    // Callers without a signal count too: they never leave, so the request runs for them.
-    flight.waiters++;
-    if (!signal) return flight.outcome;
-    const leave = () => {
-      if (starter) flight.starterLeft = true;
-      if (--flight.waiters > 0) return;
-      end(flight);
-      flight.controller.abort(signal.reason);
-    };
-    signal.addEventListener('abort', leave, { once: true });
-    return waitOrAbort(flight.outcome, signal).finally(() => signal.removeEventListener('abort', leave));
-  }
-
-  function end(flight: Flight): void {
-    if (flights.get(flight.key) === flight) flights.delete(flight.key);
   }
 }
