@@ -181,7 +181,7 @@ export class RemoteTarget implements Target {
    */
   private async paced(url: string, init: RequestInit, signal: AbortSignal): Promise<PacedResult> {
     const maxRetries = this.o.maxRetries ?? 2;
-    const repeatable = (init.method ?? 'GET') === 'GET' || new URL(url).pathname.endsWith('/o/client/token');
+    const repeatable = (init.method ?? 'GET') === 'GET' || new URL(url).pathname.endsWith(TOKEN_PATH);
     let reconnected = false;
     for (let attempt = 1; ; attempt++) {
       await this.pacer.turn(signal);

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { projectRoot } from '../../src/description/document.ts';
+import { startForwardProxy } from '../support/forward-proxy.ts';
 
 const run = promisify(execFile);
 const TSC = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -20,12 +23,12 @@ const clientPkg = readJson<PackageJson>(join(projectRoot, 'packages', 'client', 
 const repoLock = readJson<{ packages: Record<string, LockEntry> }>(join(projectRoot, 'package-lock.json'));
 
 /** Runs a command with a clean environment: no PASS_* settings leak in, npm never reaches the network. */
-async function sh(cwd: string, cmd: string, args: string[], timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
+async function sh(cwd: string, cmd: string, args: string[], timeout = 90_000, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   // Under `npm test`, npm exports its settings as npm_* variables (npm_config_local_prefix points at this
   // repository); the scratch projects must not inherit them, except the cache location.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PASS_') && (!k.startsWith('npm_') || k === 'npm_config_cache') && k !== 'NODE_OPTIONS'));
   try {
-    const { stdout, stderr } = await run(cmd, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: { ...env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+    const { stdout, stderr } = await run(cmd, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: { ...env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extraEnv } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
@@ -239,6 +242,25 @@ describe('pass-contract installed from its tarball', () => {
       child.kill('SIGTERM');
     }
   }, 60_000);
+
+  it('`npx pass-contract diff <url> <url>` goes through the proxy HTTP_PROXY names (undici, loaded on demand, from the installed dependencies)', async () => {
+    const description = readFileSync(join(project, 'node_modules', 'pass-contract', 'generated', 'openapi.json'));
+    const server = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(description));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = await startForwardProxy();
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openapi.json`;
+      const diffed = await sh(project, 'npx', ['pass-contract', 'diff', url, url], 90_000, { HTTP_PROXY: proxy.url, NO_PROXY: '' });
+      expect(diffed.code, diffed.stderr).toBe(0);
+      expect(diffed.stderr).not.toMatch(/warning/i);
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels.map((t) => t.target))).toEqual(new Set([new URL(url).host]));
+    } finally {
+      await proxy.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 120_000);
 
   it('says so, exits 2 and lists the commands on an unknown command', async () => {
     const unknown = await sh(project, 'npx', ['pass-contract', 'frobnicate']);
