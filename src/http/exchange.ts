@@ -7,7 +7,7 @@
 import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, waitOrAbort } from 'pass-contract-client';
 
 /** What a TLS certificate error code means for the user: the client's words, for every tool that connects. */
-export { certificateProblem };
+export { certificateProblem, isDroppedCode };
 
 export type FetchLike = (request: Request) => Promise<Response>;
 

@@ -2,7 +2,7 @@
 // back, never followed), checks each response of a described operation, and keeps the report up to
 // date. Tokens and secrets seen in the traffic are learned and redacted. With `record`, every
 // exchange also goes to a HAR file (secrets redacted) before its answer is finished.
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
@@ -17,7 +17,7 @@ import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
 import { countOption, timerOption } from '../http/option-bounds.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
-import { certificateProblem } from '../http/exchange.ts';
+import { certificateProblem, isDroppedCode } from '../http/exchange.ts';
 import { proxyFor, proxySecrets } from '../http/proxy.ts';
 import { tunnelThrough } from '../http/tunnel.ts';
 
@@ -64,6 +64,16 @@ function forwardable(raw: string[]): string[] {
   for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
   return out;
 }
+
+/** Methods HTTP lets a client send again when no answer came (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Whether a request that met a pooled connection closed under it may be sent again: an idempotent
+ * method, or the DCR token request (it only gets another token). Not a POST that acts (a session,
+ * a decision, a registration): the host may have acted on it.
+ */
+const repeatable = (method: string, path: string) => IDEMPOTENT.has(method) || (method === 'POST' && path.endsWith(TOKEN_PATH));
 
 /**
  * The body as text, decoded from its content coding into at most `maxBytes`: a small gzip or
@@ -191,13 +201,15 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         response: { status, statusText, headers: responseHeaders, body: responseBody },
         ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
       }) ?? Promise.resolve();
-    const upstreamReq = send({
+    const options = {
       protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[|\]$/g, ''), port: upstream.port || undefined,
       method, path: `${base}${url.pathname}${url.search}`, headers, ...(tunnel ? { createConnection: tunnel } : {}),
-    });
-    // One deadline for the upstream's whole answer, headers and body.
+    };
+    let upstreamReq: ClientRequest;
+    // One deadline for the upstream's whole answer, headers and body (a request sent again included).
     const timer = setTimeout(() => upstreamReq.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
     let failed = false;
+    let resent = false;
     const fail = (error: Error & { code?: string }) => {
       clearTimeout(timer);
       if (failed) return;
@@ -213,7 +225,32 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       }
       if (entry) record({ ...entry, outcome: 'error', drifts: [], error: redactor.text(`upstream ${timedOut ? 'timeout' : 'failure'}: ${error.code ?? ''} ${error.message}`.trim()), durationMs: performance.now() - t0 });
     };
-    upstreamReq.once('error', fail);
+    // A front end (load balancer, CDN edge) that drops connections idle for less time than the agent
+    // keeps them pooled, without announcing it, closes one just as the next request goes out on it:
+    // a reset or `socket hang up` before any answer, although the host is up. Node's documented
+    // remedy (`request.reusedSocket`): send it again, once, on a new connection, if it may be repeated
+    // and its body is at hand. A new connection that fails is the host's answer: a 502.
+    const sendAgain = (error: Error & { code?: string }) =>
+      !resent && !failed && upstreamReq.reusedSocket && isDroppedCode(error.code) && !body.tooLarge && repeatable(method, url.pathname);
+    const start = (fresh: boolean) => {
+      // A new connection: outside the pool (through the tunnel, every request has its own already).
+      const request = (upstreamReq = send(fresh && !tunnel ? { ...options, agent: false } : options));
+      let settled = false;
+      request.on('error', (error: Error & { code?: string }) => {
+        if (settled) return;
+        settled = true;
+        if (!sendAgain(error)) return fail(error);
+        resent = true;
+        start(true);
+      });
+      request.once('response', answered);
+      if (!body.tooLarge) request.end(body.bytes);
+      else {
+        // Over maxBytes: what was read goes first, the rest streams through (with backpressure).
+        if (body.bytes.length) request.write(body.bytes);
+        pipeline(req, request, () => undefined);
+      }
+    };
     // A client that leaves before its answer has ended: the upstream is let go at once. Waited for,
     // it would be held until the deadline and reported as the upstream's timeout.
     res.once('close', () => {
@@ -222,7 +259,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       clearTimeout(timer);
       upstreamReq.destroy();
     });
-    upstreamReq.once('response', (up) => {
+    const answered = (up: IncomingMessage) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, forwardable(up.rawHeaders));
       const chunks: Buffer[] = [];
       let size = 0;
@@ -277,13 +314,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         const drifts = checker.check(match!.op, { status, headers: observedHeaders, body: text, url: upstreamUrl }, { redactor });
         record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
       });
-    });
-    if (!body.tooLarge) upstreamReq.end(body.bytes);
-    else {
-      // Over maxBytes: what was read goes first, the rest streams through (with backpressure).
-      if (body.bytes.length) upstreamReq.write(body.bytes);
-      pipeline(req, upstreamReq, () => undefined);
-    }
+    };
+    start(false);
   };
 
   const server = createServer((req, res) => {
