@@ -46,6 +46,12 @@ const calls: Record<string, (client: Client, h: DeviceHeaders, signal?: AbortSig
     const { decisions } = await retrieveDecisions(pass, { kind: 'authorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['r1'], headers: h, cache: false, ...(signal ? { signal } : {}) });
     return decisions.r1?.authorized === true;
   },
+  // With the permit cache: the calls of a device asking together share one request (a permit
+  // kept from an earlier round answers without one).
+  authorizeShared: async ({ pass }, h, signal) => {
+    const { decisions } = await retrieveDecisions(pass, { kind: 'authorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['r2'], headers: h, ...(signal ? { signal } : {}) });
+    return decisions.r2?.authorized === true;
+  },
   // The user never signs in: the poll goes on through empty answers until the code expires (12 s).
   poll: async ({ pass, clock }, h, signal) => (await pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: clock.now() + 12_000, headers: { 'X-Forwarded-For': h['X-Forwarded-For'] }, clock, ...(signal ? { signal } : {}) })).status === 'expired',
   token: async ({ pass }, _, signal) => typeof (await pass.tokens.getAccessToken(signal ? { signal } : {})) === 'string',

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunk, PassError, retrieveDecisions } from '../../../packages/client/src/index.ts';
 import { startFakeAdobe, type FakeAdobe, type Hit } from '../support/fake-adobe.ts';
-import { header, passFor } from '../support/pass.ts';
+import { header, headerFor, passFor, rejection } from '../support/pass.ts';
 
 let adobe: FakeAdobe;
 afterEach(() => adobe?.close());
@@ -131,6 +131,121 @@ describe('permit cache', () => {
     expect(cached.decisions.REF30?.token?.serializedToken).toBe(first.decisions.REF30?.token?.serializedToken);
     clock.advance(1);
     expect((await ask()).fromCache).toEqual([]);
+    expect(sent('authorize')).toHaveLength(2);
+  });
+});
+
+describe('calls asking the same at the same time', () => {
+  // A device that asks again before its first request is answered (its player retried, two views
+  // started together): the second call waits for the first one's request instead of sending its own.
+  const held = () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    return { gate, release };
+  };
+  /** Resolves once the host has seen `n` requests of `op`, then lets the calls still on their way settle. */
+  const arrived = async (op: 'preauthorize' | 'authorize', n: number) => {
+    const deadline = Date.now() + 5000;
+    while (sent(op).length < n) {
+      if (Date.now() > deadline) throw new Error(`the host saw ${sent(op).length} ${op} requests, expected ${n}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  };
+  const authorize = (pass: ReturnType<typeof passFor>['pass'], o: { resources?: string[]; headers?: typeof header; signal?: AbortSignal; cache?: boolean } = {}) =>
+    retrieveDecisions(pass, { kind: 'authorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: o.resources ?? ['REF30'], headers: o.headers ?? header, ...(o.signal ? { signal: o.signal } : {}), ...(o.cache === false ? { cache: false } : {}) });
+  const CALLS = 8;
+
+  it('one request for the calls of a device that ask for the same resource while it is on its way; each gets its own copy', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { authorize: async () => (await gate, undefined) } });
+    const { pass } = passFor(adobe);
+    const calls = Array.from({ length: CALLS }, () => authorize(pass));
+    await arrived('authorize', 1);
+    release();
+    const results = await Promise.all(calls);
+    expect(sent('authorize')).toEqual([['REF30']]);
+    expect(results.map((r) => [r.requests, r.shared])).toEqual([[1, []], ...Array(CALLS - 1).fill([0, ['REF30']])]);
+    const tokens = new Set(results.map((r) => r.decisions.REF30?.token?.serializedToken));
+    expect(tokens.size).toBe(1);
+    expect([...tokens][0]).toMatch(/^media-REF30-/);
+    // A copy each: what one caller changes, the others do not see.
+    results[0]!.decisions.REF30!.authorized = false;
+    expect(results.slice(1).every((r) => r.decisions.REF30?.authorized === true)).toBe(true);
+    expect(pass.decisionCache?.sharing).toBe(0);
+    // The permit is kept as any other.
+    expect((await authorize(pass)).fromCache).toEqual(['REF30']);
+  });
+
+  it('shares only the same question: other devices, other resources and calls without the cache send their own', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { preauthorize: async (hit) => (await gate, decide(() => false)(hit)) } });
+    const { pass } = passFor(adobe);
+    const ask = (resources: string[], headers = header, cache = true) =>
+      retrieveDecisions(pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources, headers, ...(cache ? {} : { cache: false }) });
+    const calls = [ask(['a', 'b']), ask(['b', 'a']), ask(['a', 'b'], headerFor('198.51.100.9')), ask(['a']), ask(['a', 'b'], header, false)];
+    await arrived('preauthorize', 4);
+    release();
+    const results = await Promise.all(calls);
+    // The same resources in another order are the same question; the other three are not.
+    expect(sent('preauthorize').map((r) => r.join()).sort()).toEqual(['a', 'a,b', 'a,b', 'a,b']);
+    expect(results.map((r) => r.shared)).toEqual([[], ['a', 'b'], [], [], []]);
+  });
+
+  it('shares a deny as a permit (the same question, the same answer), not a request that failed: those are asked again', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { preauthorize: async (hit, n) => (await gate, n === 1 ? { status: 500, json: itemError('none', 'internal_server_error') } : decide(() => false)(hit)) } });
+    const { pass } = passFor(adobe);
+    const ask = (resources: string[]) => retrieveDecisions(pass, { kind: 'preauthorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources, headers: header });
+    const failing = [ask(['x']), ask(['x']), ask(['x'])];
+    await arrived('preauthorize', 1);
+    release();
+    const results = await Promise.all(failing);
+    expect(results[0]!.failed.x).toMatchObject({ httpStatus: 500 });
+    // Each that waited asked on its own once the shared request failed.
+    expect(results.slice(1).map((r) => [r.requests, r.decisions.x?.authorized, r.shared])).toEqual([[1, true, []], [1, true, []]]);
+    expect(sent('preauthorize')).toHaveLength(3);
+
+    const denied = [ask(['deny-y']), ask(['deny-y'])];
+    const denies = await Promise.all(denied);
+    expect(denies.map((r) => [r.requests, r.decisions['deny-y']?.authorized, r.shared])).toEqual([[1, false, []], [0, false, ['deny-y']]]);
+    expect(sent('preauthorize')).toHaveLength(4);
+  });
+
+  it('keeps the request going for the others when the call that sent it gives up; one that waited leaves with its own reason', async () => {
+    const { gate, release } = held();
+    adobe = await startFakeAdobe({ overrides: { authorize: async () => (await gate, undefined) } });
+    const { pass } = passFor(adobe);
+    const first = new AbortController();
+    const starter = authorize(pass, { signal: first.signal });
+    const others = Array.from({ length: 3 }, () => authorize(pass));
+    const quitter = new AbortController();
+    const quitting = authorize(pass, { signal: quitter.signal });
+    await arrived('authorize', 1);
+    first.abort(new Error('the device went away'));
+    expect((await rejection(starter)).message).toBe('the device went away');
+    quitter.abort(new Error('this one too'));
+    expect((await rejection(quitting)).message).toBe('this one too');
+    release();
+    expect((await Promise.all(others)).map((r) => [r.decisions.REF30?.authorized, r.shared])).toEqual(Array(3).fill([true, ['REF30']]));
+    expect(sent('authorize')).toHaveLength(1);
+    expect(adobe.hits.find((h) => h.op === 'authorize')?.aborted).toBe(false);
+  });
+
+  it('cancels the request once every call waiting for it has given up, and the next call asks afresh', async () => {
+    adobe = await startFakeAdobe({ overrides: { authorize: (_, n) => (n === 1 ? { hang: true } : undefined) } });
+    const { pass } = passFor(adobe);
+    const controllers = [new AbortController(), new AbortController()];
+    const leaving = controllers.map((c) => authorize(pass, { signal: c.signal }));
+    await arrived('authorize', 1);
+    for (const c of controllers) c.abort(new Error('gone'));
+    for (const call of leaving) expect((await rejection(call)).message).toBe('gone');
+    const deadline = Date.now() + 2000;
+    while (!adobe.hits.find((h) => h.op === 'authorize')?.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(adobe.hits.find((h) => h.op === 'authorize')?.aborted).toBe(true);
+    expect(pass.decisionCache?.sharing).toBe(0);
+    const next = await authorize(pass);
+    expect([next.requests, next.decisions.REF30?.authorized]).toEqual([1, true]);
     expect(sent('authorize')).toHaveLength(2);
   });
 });

@@ -5,11 +5,13 @@
 // caching". An authorization permit is kept until its `notAfter` and its media token's `notAfter`,
 // whichever comes first, so a cached permit never hands out an expired media token; a
 // preauthorization permit carries no validity, so it is kept for `preauthorizationTtlMs`. Denies
-// are never kept.
+// are never kept. Calls that ask the same question while a request for it is under way wait for
+// that request (`share`) instead of each sending one.
 import { milliseconds, wholeNumber } from '../bounds.ts';
 import type { components } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { setRecent } from '../lru.ts';
+import { SharedFlight } from '../shared-flight.ts';
 
 type Decision = components['schemas']['Decision'];
 export type DecisionKind = 'preauthorize' | 'authorize';
@@ -35,6 +37,8 @@ export interface DecisionKey {
 
 export class DecisionCache {
   private readonly entries = new Map<string, { decision: Decision; expiresAt: number }>();
+  /** Work under way per question; an entry lives only while its work runs. */
+  private readonly flights = new Map<string, SharedFlight<unknown>>();
   private readonly ttl: number;
   private readonly max: number;
   private readonly clock: Clock;
@@ -80,5 +84,31 @@ export class DecisionCache {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /**
+   * Runs `work` for `question`, or, when work for the same question is under way, waits for that
+   * (`joined`). A caller's `signal` only stops its own wait; the work is aborted once every caller
+   * waiting for it has given up (`SharedFlight`).
+   */
+  share<T>(question: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): { joined: boolean; answer: Promise<T> } {
+    let flight = this.flights.get(question) as SharedFlight<T> | undefined;
+    const joined = flight?.running === true;
+    if (!flight) {
+      flight = new SharedFlight<T>();
+      this.flights.set(question, flight as SharedFlight<unknown>);
+    }
+    const current = flight;
+    const answer = current.run(work, signal);
+    const forget = () => {
+      if (!current.running && this.flights.get(question) === current) this.flights.delete(question);
+    };
+    answer.then(forget, forget);
+    return { joined, answer };
+  }
+
+  /** Questions with work under way (for tests and metrics). */
+  get sharing(): number {
+    return this.flights.size;
   }
 }
