@@ -2,8 +2,8 @@
 // back, never followed), checks each response of a described operation, and keeps the report up to
 // date. Tokens and secrets seen in the traffic are learned and redacted. With `record`, every
 // exchange also goes to a HAR file (secrets redacted) before its answer is finished.
-import { createServer, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker, unavailableMessage } from '../contract/check-response.ts';
@@ -75,6 +75,13 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
  */
 const repeatable = (method: string, path: string) => IDEMPOTENT.has(method) || (method === 'POST' && path.endsWith(TOKEN_PATH));
 
+/** An agent that keeps tunnels to `upstream` alive between requests, opening each with `tunnel`. */
+function tunnelPool(upstream: URL, tunnel: ReturnType<typeof tunnelThrough>): HttpAgent {
+  const agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, timeout: 5000 }) : new HttpAgent({ keepAlive: true, timeout: 5000 });
+  agent.createConnection = tunnel as HttpAgent['createConnection'];
+  return agent;
+}
+
 /**
  * The body as text, decoded from its content coding into at most `maxBytes`: a small gzip or
  * brotli body can decode to gigabytes. Over the bound zlib throws ERR_BUFFER_TOO_LARGE.
@@ -129,6 +136,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // The environment's proxy (HTTPS_PROXY, NO_PROXY…), reached through a CONNECT tunnel per request.
   const viaProxy = proxyFor(upstream);
   const tunnel = viaProxy ? tunnelThrough(viaProxy, upstream, timeoutMs) : undefined;
+  // Tunnels are pooled as Node's global agent pools connections (kept alive, freed after 5 s idle):
+  // one CONNECT (and, to an https host, one TLS handshake) serves the requests that follow.
+  const tunnels = tunnel ? tunnelPool(upstream, tunnel) : undefined;
   redactor.learn(...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : []));
   const writer = new ReportWriter(o.reportDir ?? 'reports', redactor);
 
@@ -203,7 +213,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       }) ?? Promise.resolve();
     const options = {
       protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[|\]$/g, ''), port: upstream.port || undefined,
-      method, path: `${base}${url.pathname}${url.search}`, headers, ...(tunnel ? { createConnection: tunnel } : {}),
+      method, path: `${base}${url.pathname}${url.search}`, headers,
     };
     let upstreamReq: ClientRequest;
     // One deadline for the upstream's whole answer, headers and body (a request sent again included).
@@ -233,8 +243,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const sendAgain = (error: Error & { code?: string }) =>
       !resent && !failed && upstreamReq.reusedSocket && isDroppedCode(error.code) && !body.tooLarge && repeatable(method, url.pathname);
     const start = (fresh: boolean) => {
-      // A new connection: outside the pool (through the tunnel, every request has its own already).
-      const request = (upstreamReq = send(fresh && !tunnel ? { ...options, agent: false } : options));
+      // Pooled, or a new connection outside the pool (a tunnel of its own, without an agent).
+      const pooled = tunnels ? { ...options, agent: tunnels } : options;
+      const own = tunnel ? { ...options, createConnection: tunnel } : { ...options, agent: false as const };
+      const request = (upstreamReq = send(fresh ? own : pooled));
       let settled = false;
       request.on('error', (error: Error & { code?: string }) => {
         if (settled) return;
@@ -341,6 +353,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      tunnels?.destroy();
       await recording?.close();
       const final = report('complete');
       await writer.write(final);

@@ -1,5 +1,6 @@
 // Proxy mode forwards real calls byte for byte, passes redirects back instead of following them,
 // bounds the upstream, records upstream failures, and keeps every credential out of its report.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, get as httpGet, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../src/proxy/server.ts';
 import { startFakeAdobe } from '../support/fake-adobe/index.ts';
 import { startForwardProxy } from '../support/forward-proxy.ts';
-import { startTlsFront } from '../support/tls-front.ts';
+import { startIdleClosingFront } from '../support/idle-closing-front.ts';
+import { startTlsFront, TLS_CERT } from '../support/tls-front.ts';
+import { projectRoot } from '../../src/description/document.ts';
 
 const device = { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': 'e30=' };
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -294,6 +297,29 @@ describe('pass-contract proxy behind the proxy the environment names', () => {
     }
   });
 
+  it('keeps a tunnel for the next requests, and sends a GET again through a new one when the host dropped it while idle', async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    cleanup.push(() => host.close());
+    // A front end that drops connections idle for 300 ms: what a tunnel kept in the pool meets.
+    const front = await startIdleClosingFront(host.baseUrl, 300);
+    cleanup.push(() => front.close());
+    const forward = await behind(CREDENTIALS);
+    const { proxy } = await proxyTo(front.url);
+    const ask = async () => {
+      const answer = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+      await answer.text();
+      return answer.status;
+    };
+    // One after the other, with no pause: one tunnel (a CONNECT and, to Adobe, a TLS handshake) for all.
+    expect([await ask(), await ask(), await ask()]).toEqual([401, 401, 401]);
+    expect(forward.tunnels).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await ask()).toBe(401);
+    expect(front.dropped()).toBe(1);
+    expect(forward.tunnels).toHaveLength(2);
+    expect(host.received).toHaveLength(4);
+  });
+
   it('an https upstream: TLS runs inside the tunnel (a certificate this machine does not trust is named, with NODE_EXTRA_CA_CERTS)', async () => {
     const host = await startFakeAdobe({ throttle: false });
     cleanup.push(() => host.close());
@@ -307,6 +333,47 @@ describe('pass-contract proxy behind the proxy the environment names', () => {
     expect(forward.tunnels).toEqual([{ target: new URL(tls.url).host, authorization: CREDENTIALS }]);
     expect(host.received).toEqual([]);
   });
+
+  it('the command, trusting the https host\'s CA: one tunnel and one TLS handshake for its requests, the host\'s answers passed on', async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    cleanup.push(() => host.close());
+    const tls = await startTlsFront(host.baseUrl);
+    cleanup.push(() => tls.close());
+    const forward = await behind(CREDENTIALS);
+    const dir = await mkdtemp(join(tmpdir(), 'pass-proxy-https-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), 'proxy', '--upstream', tls.url, '--port', '0', '--report', dir], {
+      cwd: projectRoot, env: { ...process.env, NODE_EXTRA_CA_CERTS: TLS_CERT }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    cleanup.push(async () => {
+      clearTimeout(killer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const listening = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        output += c.toString();
+        const m = /proxy listening on (http:\/\/\S+)/.exec(output);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`the proxy exited ${code}: ${output}`)));
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await fetch(`${listening}/api/v2/REF30/configuration`, { headers: device });
+      await answer.text();
+      statuses.push(answer.status);
+    }
+    expect(statuses).toEqual([401, 401, 401]);
+    expect(host.received).toHaveLength(3);
+    expect(forward.tunnels).toEqual([{ target: new URL(tls.url).host, authorization: CREDENTIALS }]);
+    expect(tls.handshakes()).toBe(1);
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(output).not.toContain(PASSWORD);
+    for (const report of await reportFiles(dir)) expect(report).not.toContain(PASSWORD);
+  }, 70_000);
 
   it('a proxy that refuses the tunnel (and echoes the credentials): a 502 that says so, nothing passed on as the host\'s answer', async () => {
     const host = await startFakeAdobe({ throttle: false });
