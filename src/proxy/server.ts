@@ -240,22 +240,27 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     // a reset or `socket hang up` before any answer, although the host is up. Node's documented
     // remedy (`request.reusedSocket`): send it again, once, on a new connection, if it may be repeated
     // and its body is at hand. A new connection that fails is the host's answer: a 502.
-    const sendAgain = (error: Error & { code?: string }) =>
-      !resent && !failed && upstreamReq.reusedSocket && isDroppedCode(error.code) && !body.tooLarge && repeatable(method, url.pathname);
+    const sendAgain = (request: ClientRequest, answering: boolean, error: Error & { code?: string }) =>
+      !resent && !failed && !answering && request.reusedSocket && isDroppedCode(error.code) && !body.tooLarge && repeatable(method, url.pathname);
     const start = (fresh: boolean) => {
       // Pooled, or a new connection outside the pool (a tunnel of its own, without an agent).
       const pooled = tunnels ? { ...options, agent: tunnels } : options;
       const own = tunnel ? { ...options, createConnection: tunnel } : { ...options, agent: false as const };
       const request = (upstreamReq = send(fresh ? own : pooled));
       let settled = false;
+      let answering = false;
       request.on('error', (error: Error & { code?: string }) => {
         if (settled) return;
         settled = true;
-        if (!sendAgain(error)) return fail(error);
+        // Only before any answer: once one has begun (a reset mid-body), the client has its head.
+        if (!sendAgain(request, answering, error)) return fail(error);
         resent = true;
         start(true);
       });
-      request.once('response', answered);
+      request.once('response', (up: IncomingMessage) => {
+        answering = true;
+        answered(up);
+      });
       if (!body.tooLarge) request.end(body.bytes);
       else {
         // Over maxBytes: what was read goes first, the rest streams through (with backpressure).

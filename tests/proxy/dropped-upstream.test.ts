@@ -95,6 +95,40 @@ describe('proxy mode, upstream connections dropped while idle in the pool', () =
     expect((await results(dir)).find((r) => r.operationId === 'createAuthenticationSession')).toMatchObject({ outcome: 'error', error: expect.stringMatching(/upstream failure/) });
   });
 
+  it('does not send again once the answer has begun: a connection reset mid-body ends the client\'s answer, the proxy serves on', async () => {
+    let requests = 0;
+    const sockets = new Set<Socket>();
+    // Answers the first request whole; the second, on the same kept-alive connection, breaks off mid-body.
+    const breaking = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('data', () => {
+        requests++;
+        const json = '{"requestor":{"id":"REF30","mvpds":[]}}';
+        if (requests === 1) socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`);
+        else {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json.slice(0, 10)}`);
+          setTimeout(() => socket.resetAndDestroy(), 50);
+        }
+      });
+    });
+    await new Promise<void>((r) => breaking.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => { for (const s of sockets) s.destroy(); breaking.close(r); }));
+    const dir = await mkdtemp(join(tmpdir(), 'pass-proxy-midbody-'));
+    const proxy = await startProxy({ upstream: `http://127.0.0.1:${(breaking.address() as AddressInfo).port}`, port: 0, reportDir: dir, description });
+    cleanup.push(() => proxy.close());
+    const first = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect([first.status, await first.text()]).toEqual([200, '{"requestor":{"id":"REF30","mvpds":[]}}']);
+    const second = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect(second.status).toBe(200);
+    await expect(second.text()).rejects.toThrow();
+    expect(requests).toBe(2);
+    // The proxy is still there.
+    const third = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
+    expect(third.status).toBeGreaterThanOrEqual(200);
+    await third.text().catch(() => undefined);
+  });
+
   it('does not send again when the connection was new: a host that resets every connection is asked once', async () => {
     let connections = 0;
     const sockets = new Set<Socket>();

@@ -2,8 +2,9 @@
 // drawn from a seeded PRNG — any status, any media type, bodies of the wrong shape, nulls,
 // 100,000-deep arrays, truncated JSON, gzip bombs and bad gzip, HTML pages, Retry-After nonsense,
 // redirects, what the request carried (its bearer token, its form with the client secret, its
-// software statement) echoed in bodies and headers, hangs and resets — and DCR answers that issue
-// CANARY client secrets and tokens most of the time, so the runs get past registration.
+// software statement) echoed in bodies and headers, hangs, resets before an answer and in the
+// middle of one — and DCR answers that issue CANARY client secrets and tokens most of the time, so
+// the runs get past registration.
 // FUZZ_TRACE=1 prints each draw and answer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -32,7 +33,14 @@ export async function hostileHost(seed: number): Promise<{ url: string; requests
     if (random() < 0.2) headers['X-Echo'] = Buffer.from(echo).toString('base64').slice(0, 2000);
     if (process.env.FUZZ_TRACE) process.stderr.write(`  r=${r.toFixed(3)} ${JSON.stringify(headers).slice(0, 300)}\n`);
     if (r < 0.03) return; // hang: the request deadline ends it
-    if (r < 0.06) return void res.socket?.destroy();
+    if (r < 0.05) return void res.socket?.destroy();
+    if (r < 0.06) {
+      // Breaks off mid-body: the head and part of a body arrive, then the connection is gone.
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json', 'Content-Length': '4096' });
+      res.write('{"decisions":[{"resource":"REF30","authorized":tr');
+      setTimeout(() => res.socket?.resetAndDestroy(), 5);
+      return;
+    }
     if (r < 0.09) return void res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(bomb);
     if (r < 0.11) return void res.writeHead(status, { ...headers, 'Content-Encoding': pick(['gzip', 'br', 'zstd']) }).end('not compressed');
     if (req.url?.startsWith('/o/client/register') && r < 0.85) {
