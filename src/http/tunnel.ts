@@ -11,7 +11,10 @@ import { endpoint, proxyAuthorization } from './proxy.ts';
 
 type Oncreate = (error: Error | null, socket?: Socket) => void;
 
-/** `createConnection` for requests to `target` through `proxy`; each request opens its own tunnel, bounded by `timeoutMs`. */
+/**
+ * `createConnection` for connections to `target` through `proxy` (of a request, or of an agent that
+ * keeps them alive); each connection is a tunnel of its own, opened within `timeoutMs`.
+ */
 export function tunnelThrough(proxy: URL, target: URL, timeoutMs: number): NonNullable<ClientRequestArgs['createConnection']> {
   const to = endpoint(target);
   const via = endpoint(proxy);

@@ -133,7 +133,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const { doc, router } = description;
   const checker = new ResponseChecker(doc, description.validator);
   const redactor = new Redactor(o.secrets ?? []);
-  // The environment's proxy (HTTPS_PROXY, NO_PROXY…), reached through a CONNECT tunnel per request.
+  // The environment's proxy (HTTPS_PROXY, NO_PROXY…), reached through CONNECT tunnels.
   const viaProxy = proxyFor(upstream);
   const tunnel = viaProxy ? tunnelThrough(viaProxy, upstream, timeoutMs) : undefined;
   // Tunnels are pooled as Node's global agent pools connections (kept alive, freed after 5 s idle):
