@@ -50,6 +50,9 @@ export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_L
   }
   // One deadline for the whole chain: each hop gets what is left of it.
   const deadline = performance.now() + limits.timeoutMs;
+  // A GET whose pooled connection a front end dropped while it sat idle is sent again, once, as
+  // the check and the client do (a daily job fetches a file, parses it, then fetches the next).
+  let reconnected = false;
   for (let hop = 0; ; hop++) {
     if (current.protocol !== 'https:' && current.protocol !== 'http:') throw new FetchError(`${displayUrl(url)}: will not fetch a ${current.protocol} URL`);
     let response: Exchange;
@@ -58,6 +61,11 @@ export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_L
         timeoutMs: Math.max(0, deadline - performance.now()), maxBytes: limits.maxBytes, ...(limits.signal ? { signal: limits.signal } : {}),
       });
     } catch (error) {
+      if (!reconnected && error instanceof HttpFailure && error.dropped) {
+        reconnected = true;
+        hop--;
+        continue;
+      }
       throw fetchError(error, url, current, limits);
     }
     const location = response.headers.get('location');

@@ -3,8 +3,10 @@
 // what stays its own (one deadline over the whole redirect chain, its messages, no query values).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fetchText, type FetchLimits } from '../../src/diff/fetch.ts';
+import { startIdleClosingFront } from '../support/idle-closing-front.ts';
 
 const limits = (extra: Partial<FetchLimits>): FetchLimits => ({ timeoutMs: 5_000, maxBytes: 1024 * 1024, maxRedirects: 3, ...extra });
 
@@ -32,6 +34,27 @@ describe('fetchText()', () => {
     await expect(fetchText('http://spec.invalid/start?token=Canary-Hop-2b9e', limits({ timeoutMs: 400, fetch: slowRedirects })))
       .rejects.toThrow(/^http:\/\/spec\.invalid\/start\?…: no complete answer within 400 ms$/);
     expect(hops).toBeLessThan(4);
+  });
+
+  it('sends a GET again, once, when a front end dropped its pooled connection while idle (a daily job fetching Adobe\'s files)', async () => {
+    let served = 0;
+    const files = createServer((_, res) => {
+      served++;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"openapi":"3.0.1"}');
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const front = await startIdleClosingFront(`http://127.0.0.1:${(files.address() as AddressInfo).port}`, 300);
+    try {
+      expect(await fetchText(`${front.url}/restApiV2.json`, limits({}))).toBe('{"openapi":"3.0.1"}');
+      await sleep(350);
+      expect(await fetchText(`${front.url}/dcrApi.json`, limits({}))).toBe('{"openapi":"3.0.1"}');
+      expect(front.dropped()).toBe(1);
+      expect(served).toBe(2);
+    } finally {
+      await front.close();
+      files.closeAllConnections();
+      await new Promise((r) => files.close(r));
+    }
   });
 
   it('says why a connection failed (not only "fetch failed"), without the query', async () => {
