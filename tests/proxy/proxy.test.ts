@@ -280,6 +280,15 @@ describe('pass-contract proxy behind the proxy the environment names', () => {
     return forward;
   };
 
+  /** The fake host behind a TLS front end this machine does not trust, reached through the forward proxy. */
+  const httpsHostBehindProxy = async () => {
+    const host = await startFakeAdobe({ throttle: false });
+    cleanup.push(() => host.close());
+    const tls = await startTlsFront(host.baseUrl);
+    cleanup.push(() => tls.close());
+    return { host, tls, forward: await behind(CREDENTIALS) };
+  };
+
   it('reaches its upstream through a CONNECT tunnel with the credentials, and writes the password nowhere', async () => {
     const host = await startFakeAdobe({ throttle: false });
     cleanup.push(() => host.close());
@@ -321,11 +330,7 @@ describe('pass-contract proxy behind the proxy the environment names', () => {
   });
 
   it('an https upstream: TLS runs inside the tunnel (a certificate this machine does not trust is named, with NODE_EXTRA_CA_CERTS)', async () => {
-    const host = await startFakeAdobe({ throttle: false });
-    cleanup.push(() => host.close());
-    const tls = await startTlsFront(host.baseUrl);
-    cleanup.push(() => tls.close());
-    const forward = await behind(CREDENTIALS);
+    const { host, tls, forward } = await httpsHostBehindProxy();
     const { proxy } = await proxyTo(tls.url);
     const answer = await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device });
     expect(answer.status).toBe(502);
@@ -335,11 +340,7 @@ describe('pass-contract proxy behind the proxy the environment names', () => {
   });
 
   it('the command, trusting the https host\'s CA: one tunnel and one TLS handshake for its requests, the host\'s answers passed on', async () => {
-    const host = await startFakeAdobe({ throttle: false });
-    cleanup.push(() => host.close());
-    const tls = await startTlsFront(host.baseUrl);
-    cleanup.push(() => tls.close());
-    const forward = await behind(CREDENTIALS);
+    const { host, tls, forward } = await httpsHostBehindProxy();
     const dir = await mkdtemp(join(tmpdir(), 'pass-proxy-https-'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), 'proxy', '--upstream', tls.url, '--port', '0', '--report', dir], {
       cwd: projectRoot, env: { ...process.env, NODE_EXTRA_CA_CERTS: TLS_CERT }, stdio: ['ignore', 'pipe', 'pipe'],
