@@ -3,13 +3,15 @@
 // secrets), go through it while the upstream answers at random and echoes what it got. Every
 // request gets an answer or a closed connection within the proxy's bounds, the proxy keeps
 // serving, and its report and HAR recording stay whole with no secret in them — neither those the
-// service sent nor those the upstream issued.
+// service sent nor those the upstream issued. Once more through the proxy the environment names
+// (its tunnels kept alive between requests, the password in its URL a canary too).
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startProxy } from '../../src/proxy/server.ts';
+import { startForwardProxy } from '../support/forward-proxy.ts';
 import { hostileHost } from '../support/hostile-host.ts';
 import { mulberry32 } from '../support/prng.ts';
 import { description, STATEMENT } from '../contract/support.ts';
@@ -59,35 +61,68 @@ function exchange(url: string, init: RequestInit): Promise<string> {
   });
 }
 
+/** Sends REQUESTS requests through a proxy in front of the hostile host; returns how they ended. */
+async function fuzz(seed: number): Promise<{ statuses: Map<string, number>; files: string[]; recorded: number }> {
+  const random = mulberry32(seed * 7919);
+  const host = await hostileHost(seed);
+  const dir = await mkdtemp(join(tmpdir(), 'pass-proxy-hostile-'));
+  const har = join(dir, 'traffic.har');
+  const proxy = await startProxy({ upstream: host.url, port: 0, reportDir: join(dir, 'reports'), description, timeoutMs: 300, record: har });
+  const statuses = new Map<string, number>();
+  try {
+    for (let i = 0; i < REQUESTS; i++) {
+      const { path, init } = request(random, i);
+      const outcome = await exchange(`${proxy.url}${path}`, init);
+      statuses.set(outcome, (statuses.get(outcome) ?? 0) + 1);
+    }
+    expect(statuses.get('hung')).toBeUndefined();
+    // Still serving: an answer (whatever the upstream says), not a refused or dropped connection.
+    expect(await exchange(`${proxy.url}/api/v2/REF30/configuration`, { headers: device })).toMatch(/^\d{3}$/);
+  } finally {
+    await proxy.close();
+    await host.close();
+  }
+  const reports = join(dir, 'reports');
+  expect((await readdir(reports)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+  const files = [...(await Promise.all((await readdir(reports)).map((f) => readFile(join(reports, f), 'utf8')))), await readFile(har, 'utf8')];
+  const recording = JSON.parse(files[3]!) as { log: { entries: unknown[] } };
+  expect(recording.log.entries.length).toBeGreaterThan(REQUESTS / 2);
+  // What leaked, with some context (a failing toContain on a megabyte of HAR takes minutes to print).
+  const leaks = files.flatMap((text, f) => [...text.matchAll(/CANARY|U1RBVEVNRU5ULUNBTkFSWS03ZjNh/g)].map((m) => `file ${f}: …${text.slice(Math.max(0, m.index - 120), m.index + 60)}…`));
+  expect(leaks.slice(0, 5)).toEqual([]);
+  return { statuses, files, recorded: recording.log.entries.length };
+}
+
+const tally = (statuses: Map<string, number>) => [...statuses].sort().map(([k, v]) => `${v} × ${k}`).join(', ');
+
 describe('the proxy in front of a hostile upstream', () => {
   it.each(SEEDS)('seed %i: every request ends within bounds, the proxy keeps serving, reports and recording whole with no secret', async (seed) => {
-    const random = mulberry32(seed * 7919);
-    const host = await hostileHost(seed);
-    const dir = await mkdtemp(join(tmpdir(), 'pass-proxy-hostile-'));
-    const har = join(dir, 'traffic.har');
-    const proxy = await startProxy({ upstream: host.url, port: 0, reportDir: join(dir, 'reports'), description, timeoutMs: 300, record: har });
-    const statuses = new Map<string, number>();
+    const { statuses, recorded } = await fuzz(seed);
+    console.log(`seed ${seed}: ${tally(statuses)}; ${recorded} recorded`);
+  }, 120_000);
+
+  it(`seed ${SEEDS[0]} through the environment's proxy: the same, over kept-alive tunnels, and its password nowhere`, async () => {
+    const PASSWORD = 'CANARY-forward-password-Qz';
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    const forward = await startForwardProxy({ expect: `Basic ${Buffer.from(`dev:${PASSWORD}`).toString('base64')}` });
+    const url = new URL(forward.url);
+    url.username = 'dev';
+    url.password = PASSWORD;
+    process.env.HTTP_PROXY = url.href;
+    delete process.env.NO_PROXY;
     try {
-      for (let i = 0; i < REQUESTS; i++) {
-        const { path, init } = request(random, i);
-        const outcome = await exchange(`${proxy.url}${path}`, init);
-        statuses.set(outcome, (statuses.get(outcome) ?? 0) + 1);
-      }
-      expect(statuses.get('hung')).toBeUndefined();
-      // Still serving: an answer (whatever the upstream says), not a refused or dropped connection.
-      expect(await exchange(`${proxy.url}/api/v2/REF30/configuration`, { headers: device })).toMatch(/^\d{3}$/);
+      const { statuses, files, recorded } = await fuzz(SEEDS[0]!);
+      // Tunnels were kept for the requests that followed, and opened again when the host broke one.
+      expect(forward.tunnels.length).toBeGreaterThan(1);
+      expect(forward.tunnels.length).toBeLessThan(REQUESTS);
+      for (const text of files) expect(text).not.toContain(Buffer.from(`dev:${PASSWORD}`).toString('base64'));
+      console.log(`seed ${SEEDS[0]} through a forward proxy: ${tally(statuses)}; ${recorded} recorded; ${forward.tunnels.length} tunnels`);
     } finally {
-      await proxy.close();
-      await host.close();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await forward.close();
     }
-    const reports = join(dir, 'reports');
-    expect((await readdir(reports)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
-    const files = [...(await Promise.all((await readdir(reports)).map((f) => readFile(join(reports, f), 'utf8')))), await readFile(har, 'utf8')];
-    const recording = JSON.parse(files[3]!) as { log: { entries: unknown[] } };
-    expect(recording.log.entries.length).toBeGreaterThan(REQUESTS / 2);
-    // What leaked, with some context (a failing toContain on a megabyte of HAR takes minutes to print).
-    const leaks = files.flatMap((text, f) => [...text.matchAll(/CANARY|U1RBVEVNRU5ULUNBTkFSWS03ZjNh/g)].map((m) => `file ${f}: …${text.slice(Math.max(0, m.index - 120), m.index + 60)}…`));
-    expect(leaks.slice(0, 5)).toEqual([]);
-    console.log(`seed ${seed}: ${[...statuses].sort().map(([k, v]) => `${v} × ${k}`).join(', ')}; ${recording.log.entries.length} recorded`);
   }, 120_000);
 });
