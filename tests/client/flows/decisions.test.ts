@@ -135,6 +135,47 @@ describe('permit cache', () => {
   });
 });
 
+describe('permit cache, with the service\'s clock off from Adobe\'s', () => {
+  // Adobe stamps a permit with its own clock; a service whose clock is minutes off (a VM without
+  // NTP, a container restored from a snapshot) must still keep it for the validity it states.
+  const TOKEN_TTL = 7 * 60_000;
+  const skewed = (skewMs: number) => async (hit: Hit) => {
+    const { resources } = JSON.parse(hit.body) as { resources: string[] };
+    const t = adobe.clock.now() + skewMs;
+    return {
+      json: {
+        decisions: resources.map((resource) => ({
+          resource, serviceProvider: 'REF30', mvpd: 'Cablevision', source: 'mvpd', authorized: true, notBefore: t, notAfter: t + 24 * 3_600_000,
+          token: { notBefore: t, notAfter: t + TOKEN_TTL, serializedToken: Buffer.from(`media-${resource}-${t}`).toString('base64') },
+        })),
+      },
+    };
+  };
+  const ask = (pass: ReturnType<typeof passFor>['pass']) => retrieveDecisions(pass, { kind: 'authorize', serviceProvider: 'REF30', mvpd: 'Cablevision', resources: ['REF30'], headers: header });
+
+  it('10 minutes behind Adobe: the media token is not handed out past its 7 minutes', async () => {
+    adobe = await startFakeAdobe({ overrides: { authorize: skewed(10 * 60_000) } });
+    const { pass, clock } = passFor(adobe);
+    await ask(pass);
+    clock.advance(TOKEN_TTL - 1);
+    expect((await ask(pass)).fromCache).toEqual(['REF30']);
+    clock.advance(1);
+    // Adobe's notAfter is 17 minutes ahead on this clock: compared as is, the token went on being
+    // handed out for 10 minutes after the verifier would refuse it.
+    expect((await ask(pass)).fromCache).toEqual([]);
+    expect(sent('authorize')).toHaveLength(2);
+  });
+
+  it('10 minutes ahead of Adobe: the permit is still kept for its 7 minutes (not taken as expired on arrival)', async () => {
+    adobe = await startFakeAdobe({ overrides: { authorize: skewed(-10 * 60_000) } });
+    const { pass, clock } = passFor(adobe);
+    await ask(pass);
+    clock.advance(TOKEN_TTL - 1);
+    expect((await ask(pass)).fromCache).toEqual(['REF30']);
+    expect(sent('authorize')).toHaveLength(1);
+  });
+});
+
 describe('calls asking the same at the same time', () => {
   // A device that asks again before its first request is answered (its player retried, two views
   // started together): the second call waits for the first one's request instead of sending its own.

@@ -2,9 +2,13 @@
 //
 // Adobe's checklist asks to "cache successful permit decisions in memory" (preauthorization) and
 // the server-to-server cookbook to "respect the validity of the … authorization decision when
-// caching". An authorization permit is kept until its `notAfter` and its media token's `notAfter`,
-// whichever comes first, so a cached permit never hands out an expired media token; a
-// preauthorization permit carries no validity, so it is kept for `preauthorizationTtlMs`. Denies
+// caching". An authorization permit is kept for the validity it states and its media token's,
+// whichever ends first, so a cached permit never hands out an expired media token; a
+// preauthorization permit carries no validity, so it is kept for `preauthorizationTtlMs`. A
+// validity is `notAfter − notBefore` (both Adobe's time; `notBefore` is when it was issued),
+// counted from when the permit arrived: compared with `notAfter` as is, a service clock minutes
+// behind Adobe's handed out media tokens the verifier already refuses, and one ahead of it kept
+// nothing. Denies
 // are never kept. Calls that ask the same question while a request for it is under way wait for
 // that request (`share`) instead of each sending one.
 import { milliseconds, wholeNumber } from '../bounds.ts';
@@ -73,9 +77,12 @@ export class DecisionCache {
     if (k.kind === 'preauthorize') {
       expiresAt = now + this.ttl;
     } else {
-      const bounds = [decision.notAfter, decision.token?.notAfter].filter((t): t is number => typeof t === 'number');
-      if (bounds.length === 0) return false;
-      expiresAt = Math.min(...bounds);
+      // Each validity as a span of Adobe's time; without its notBefore, a notAfter is read on our clock.
+      const span = (notBefore: number | undefined, notAfter: number | undefined) =>
+        typeof notAfter !== 'number' ? undefined : typeof notBefore === 'number' ? notAfter - notBefore : notAfter - now;
+      const spans = [span(decision.notBefore, decision.notAfter), span(decision.token?.notBefore, decision.token?.notAfter)].filter((t): t is number => t !== undefined);
+      if (spans.length === 0) return false;
+      expiresAt = now + Math.min(...spans);
     }
     if (expiresAt <= now) return false;
     setRecent(this.entries, DecisionCache.key(k), { decision: structuredClone(decision), expiresAt }, this.max);
