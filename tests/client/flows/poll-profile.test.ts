@@ -185,3 +185,51 @@ describe('pollProfileByCode', () => {
     expect([100, 3000, 4200, 60_000].map(clampPollInterval)).toEqual([3000, 3000, 4200, 5000]);
   });
 });
+
+describe('pollProfileByCode, with the service\'s clock off from Adobe\'s', () => {
+  // The session's notAfter is Adobe's time. A service whose clock is minutes off (a VM without NTP,
+  // a container restored from a snapshot) reads Adobe's clock from the Date of its answers.
+  const CODE_TTL = 30 * 60_000;
+  /** Adobe's answers stamped with its own clock, `skewMs` from the service's; the user signs in `signInAt` after the poll starts (Adobe's time). */
+  const skewedHost = async (skewMs: number, signInAt: number) => {
+    let start: number | undefined;
+    adobe = await startFakeAdobe({
+      overrides: {
+        profileForCode: () => {
+          const adobeNow = adobe.clock.now() + skewMs;
+          start ??= adobeNow;
+          const headers = { Date: new Date(adobeNow).toUTCString() };
+          return adobeNow - start >= signInAt ? { ...profile, headers } : { json: { profiles: {} }, headers };
+        },
+      },
+    });
+    const { pass } = passFor(adobe);
+    // The code as Adobe issued it: valid for 30 minutes from now, on Adobe's clock.
+    return { pass, notAfter: adobe.clock.now() + skewMs + CODE_TTL };
+  };
+  const pollFor = (pass: ReturnType<typeof passFor>['pass'], notAfter: number) =>
+    pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter, intervalMs: 5000, headers: { 'X-Forwarded-For': '203.0.113.7' } });
+
+  it('10 minutes ahead of Adobe: a sign-in at minute 25 of a 30-minute code is seen', async () => {
+    const { pass, notAfter } = await skewedHost(-10 * 60_000, 25 * 60_000);
+    // On the service's clock the code ended 10 minutes early: the poll gave up at minute 20.
+    expect(await pollFor(pass, notAfter)).toMatchObject({ status: 'authenticated', mvpd: 'Cablevision' });
+    expect(polls().at(-1)!.at - polls()[0]!.at).toBeGreaterThanOrEqual(25 * 60_000);
+  });
+
+  it('10 minutes behind Adobe: the poll ends when the code does, not 10 minutes later', async () => {
+    const { pass, notAfter } = await skewedHost(10 * 60_000, Infinity);
+    expect(await pollFor(pass, notAfter)).toMatchObject({ status: 'expired' });
+    const span = polls().at(-1)!.at - polls()[0]!.at;
+    expect(span).toBeLessThan(CODE_TTL);
+    expect(span).toBeGreaterThan(CODE_TTL - 10_000);
+  });
+
+  it('a Date a day or more off is not a clock to go by (a host that sends nonsense)', async () => {
+    adobe = await startFakeAdobe({ overrides: { profileForCode: () => ({ json: { profiles: {} }, headers: { Date: new Date(adobe.clock.now() + 2 * 86_400_000).toUTCString() } }) } });
+    const { pass } = passFor(adobe);
+    // Taken as Adobe's clock, that Date would have ended the code after the first answer.
+    expect(await pollFor(pass, adobe.clock.now() + CODE_TTL)).toMatchObject({ status: 'expired' });
+    expect(polls().at(-1)!.at - polls()[0]!.at).toBeGreaterThan(CODE_TTL - 10_000);
+  });
+});

@@ -1,5 +1,7 @@
 // The cookbook's polling for a profile after the user signs in on another device: every 3–5 s,
-// through transient failures, never past the code's `notAfter`.
+// through transient failures, never past the code's `notAfter`. That time is Adobe's: the poll
+// reads Adobe's clock from the `Date` of its answers, so a service clock minutes off neither stops
+// polling before the code ends (a sign-in missed) nor polls on after it.
 import type { components, paths } from '../../generated/schema.d.ts';
 import { clockOf, systemClock, type Clock } from '../clock.ts';
 import { isEnhancedError, PassError, PassNetworkError, PassRateLimitError, type EnhancedError } from '../errors.ts';
@@ -14,7 +16,7 @@ export const POLL_MAX_MS = 5000;
 export interface PollProfileOptions {
   serviceProvider: string;
   code: string;
-  /** When the code stops being valid (the session's `notAfter`, epoch ms). Polling stops there. */
+  /** When the code stops being valid (the session's `notAfter`, epoch ms, Adobe's clock). Polling stops there. */
   notAfter: number;
   /** Requested interval; clamped to the cookbook's 3–5 s. Default 4 s. */
   intervalMs?: number;
@@ -31,6 +33,18 @@ export type PollResult =
   | { status: 'failed'; httpStatus: number; error?: EnhancedError; attempts: number; transientFailures: number };
 
 export const clampPollInterval = (ms: number) => Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, ms));
+
+/**
+ * How far Adobe's clock is ahead of `now` by an answer's `Date` (negative: behind), or 0. `Date`
+ * has whole seconds and is stamped before the answer travels, so under 2 s the clocks agree as far
+ * as it can tell; a day or more is a wrong `Date` (a clock in the wrong time zone is hours off).
+ */
+function clockOffsetFrom(date: string | null, now: number): number {
+  const at = date === null ? NaN : Date.parse(date);
+  if (!Number.isFinite(at)) return 0;
+  const offset = at - now;
+  return Math.abs(offset) < 2000 || Math.abs(offset) >= 86_400_000 ? 0 : offset;
+}
 
 /** Actions that polling again cannot fix. */
 const FINAL_ACTIONS = new Set(['application-registration', 'authentication', 'authorization', 'configuration']);
@@ -70,9 +84,11 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
   let attempts = 0;
   let transientFailures = 0;
   const expired = () => ({ status: 'expired' as const, attempts, transientFailures });
+  // Adobe's clock minus ours, from the last answer that said (0 until one has).
+  let offset = 0;
   for (;;) {
     o.signal?.throwIfAborted();
-    const left = o.notAfter - clock.now();
+    const left = o.notAfter - (clock.now() + offset);
     if (left <= 0) return expired();
     attempts++;
 
@@ -88,6 +104,7 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
         params: { path: { serviceProvider: o.serviceProvider, code: o.code }, ...(o.headers ? { header: o.headers } : {}) },
         signal: bound.signal,
       });
+      offset = clockOffsetFrom(response.headers.get('date'), clock.now());
       if (response.ok) {
         // A success must carry the profiles map (empty: not yet); an empty body or `null` does not.
         const profiles: unknown = (data as { profiles?: unknown } | null | undefined)?.profiles;
@@ -114,7 +131,7 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
     }
 
     const now = clock.now();
-    const wait = Math.min(Math.max(interval, waitUntil - now), o.notAfter - now);
+    const wait = Math.min(Math.max(interval, waitUntil - now), o.notAfter - (now + offset));
     if (wait <= 0) return expired();
     await clock.sleep(wait, o.signal);
   }
