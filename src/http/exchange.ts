@@ -6,7 +6,10 @@
 // see TOOLCHAIN.md).
 import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, waitOrAbort } from 'pass-contract-client';
 
-/** What a TLS certificate error code means for the user: the client's words, for every tool that connects. */
+/**
+ * The client's words for a TLS certificate error code, and its test for a connection closed under
+ * a request: one definition for every tool that connects (src/proxy may not import the client).
+ */
 export { certificateProblem, isDroppedCode };
 
 export type FetchLike = (request: Request) => Promise<Response>;

@@ -16,7 +16,7 @@ import { resendDropped } from './pipeline/reconnect.ts';
 import { createSend } from './pipeline/send.ts';
 import { DeviceThrottle } from './pipeline/throttle.ts';
 import { Redactor } from './redact.ts';
-import { SharedFlight } from './shared-flight.ts';
+import { SharedFlight, SharedFlights } from './shared-flight.ts';
 import { MemoryTokenStore, Mutex, type AccessToken, type ClientCredentials, type TokenState, type TokenStore } from './stores.ts';
 
 /**
@@ -70,7 +70,7 @@ export class DcrTokenManager {
   private readonly dcr;
   private readonly mutex = new Mutex();
   private readonly refreshing = new SharedFlight<string>();
-  private readonly renewing = new Map<string, SharedFlight<string>>();
+  private readonly renewing = new SharedFlights<string>();
   private state: TokenState | undefined;
 
   constructor(private readonly options: DcrOptions) {
@@ -99,13 +99,7 @@ export class DcrTokenManager {
    * caller, instance or process sharing the store already replaced it.
    */
   async invalidate(token: string, options: { reregister?: boolean; signal?: AbortSignal } = {}): Promise<void> {
-    let flight = this.renewing.get(token);
-    if (!flight) this.renewing.set(token, (flight = new SharedFlight<string>()));
-    try {
-      await flight.run((signal) => this.renew(token, options.reregister ?? false, signal), options.signal);
-    } finally {
-      this.renewing.delete(token);
-    }
+    await this.renewing.run(token, (signal) => this.renew(token, options.reregister ?? false, signal), options.signal).answer;
   }
 
   /** Not expired, and sendable: a store edited by hand may hold a value no header can carry (it is replaced). */

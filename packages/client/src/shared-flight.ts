@@ -44,3 +44,36 @@ export class SharedFlight<T> {
     if (this.current === flight) this.current = undefined;
   }
 }
+
+/**
+ * A SharedFlight per key (a token to renew, a platform's configuration, a device's question): the
+ * callers asking for one key while its work runs share it, and a key is forgotten once its work
+ * has ended, so the map holds only what is under way.
+ */
+export class SharedFlights<T> {
+  private readonly flights = new Map<string, SharedFlight<T>>();
+
+  /** Whether work for `key` is running. */
+  running(key: string): boolean {
+    return this.flights.get(key)?.running === true;
+  }
+
+  /** Keys with work under way. */
+  get size(): number {
+    return this.flights.size;
+  }
+
+  /** Joins the work running for `key` (`joined`), or starts `work` for it; as `SharedFlight.run`. */
+  run(key: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): { joined: boolean; answer: Promise<T> } {
+    let flight = this.flights.get(key);
+    const joined = flight?.running === true;
+    if (!flight) this.flights.set(key, (flight = new SharedFlight<T>()));
+    const current = flight;
+    const answer = current.run(work, signal);
+    const forget = () => {
+      if (!current.running && this.flights.get(key) === current) this.flights.delete(key);
+    };
+    answer.then(forget, forget);
+    return { joined, answer };
+  }
+}

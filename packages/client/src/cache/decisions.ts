@@ -15,7 +15,7 @@ import { milliseconds, wholeNumber } from '../bounds.ts';
 import type { components } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { setRecent } from '../lru.ts';
-import { SharedFlight } from '../shared-flight.ts';
+import { SharedFlights } from '../shared-flight.ts';
 
 type Decision = components['schemas']['Decision'];
 export type DecisionKind = 'preauthorize' | 'authorize';
@@ -41,8 +41,8 @@ export interface DecisionKey {
 
 export class DecisionCache {
   private readonly entries = new Map<string, { decision: Decision; expiresAt: number }>();
-  /** Work under way per question; an entry lives only while its work runs. */
-  private readonly flights = new Map<string, SharedFlight<unknown>>();
+  /** Work under way per question. */
+  private readonly flights = new SharedFlights<unknown>();
   private readonly ttl: number;
   private readonly max: number;
   private readonly clock: Clock;
@@ -99,19 +99,7 @@ export class DecisionCache {
    * waiting for it has given up (`SharedFlight`).
    */
   share<T>(question: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): { joined: boolean; answer: Promise<T> } {
-    let flight = this.flights.get(question) as SharedFlight<T> | undefined;
-    const joined = flight?.running === true;
-    if (!flight) {
-      flight = new SharedFlight<T>();
-      this.flights.set(question, flight as SharedFlight<unknown>);
-    }
-    const current = flight;
-    const answer = current.run(work, signal);
-    const forget = () => {
-      if (!current.running && this.flights.get(question) === current) this.flights.delete(question);
-    };
-    answer.then(forget, forget);
-    return { joined, answer };
+    return this.flights.run(question, work, signal) as { joined: boolean; answer: Promise<T> };
   }
 
   /** Questions with work under way (for tests and metrics). */

@@ -17,7 +17,7 @@ import { milliseconds, wholeNumber } from '../bounds.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { setRecent } from '../lru.ts';
-import { SharedFlight } from '../shared-flight.ts';
+import { SharedFlights } from '../shared-flight.ts';
 import { logTo, where, type Call, type Layer, type Send } from './call.ts';
 
 export const CONFIGURATION = '/api/v2/{serviceProvider}/configuration';
@@ -39,7 +39,7 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
   const log = logTo(o.logger);
   const entries = new Map<string, Entry>();
   /** Requests on their way, per key: each ends in an entry (a 200) or in the response its starter gets. */
-  const flights = new Map<string, SharedFlight<Entry | Response>>();
+  const flights = new SharedFlights<Entry | Response>();
   const toResponse = (e: Entry) => new Response(e.bytes.slice(0), { status: e.status, headers: e.headers });
   const asResponse = (outcome: Entry | Response) => (outcome instanceof Response ? outcome : toResponse(outcome));
 
@@ -55,26 +55,19 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
         return toResponse(hit);
       }
     }
-    let flight = flights.get(key);
     // A reload does not wait for a request sent before it.
-    if (flight?.running && !readable) return asResponse(await fetchAndKeep(next, call, key));
-    if (!flight) flights.set(key, (flight = new SharedFlight()));
+    if (!readable && flights.running(key)) return asResponse(await fetchAndKeep(next, call, key));
     // Join the request on its way, or start it: on a signal of its own, aborted once every caller
     // waiting for it has left (SharedFlight). Only the starter's work runs.
-    let started = false;
+    const { joined, answer } = flights.run(key, (signal) => fetchAndKeep(next, { ...call, headers: new Headers(call.headers), signal }, key), call.signal);
     let outcome: Entry | Response | undefined;
     try {
-      outcome = await flight.run((signal) => {
-        started = true;
-        return fetchAndKeep(next, { ...call, headers: new Headers(call.headers), signal }, key);
-      }, call.signal);
+      outcome = await answer;
     } catch (error) {
       // The starter gets its own failure; a waiter whose shared request failed asks on its own.
-      if (started || call.signal?.aborted) throw error;
-    } finally {
-      if (flights.get(key) === flight && !flight.running) flights.delete(key);
+      if (!joined || call.signal?.aborted) throw error;
     }
-    if (started) return asResponse(outcome!);
+    if (!joined) return asResponse(outcome!);
     if (outcome && !(outcome instanceof Response)) {
       log({ event: 'cache-hit', ...where(call) });
       return toResponse(outcome);
