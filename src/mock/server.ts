@@ -3,7 +3,8 @@ import { createServer as createHttpServer, type Server, type ServerResponse } fr
 import { loadDescription, type Description } from '../description/index.ts';
 import { discardBody, readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
-import { countOption } from '../http/option-bounds.ts';
+import { countOption, timerOption } from '../http/option-bounds.ts';
+import { closeStalledWrites, SEND_TIMEOUT_MS } from '../http/stalled-writes.ts';
 import { loadPrismMocker, prismOperations } from '../prism/index.ts';
 import { createMockHandler, type MockHandler, type MockResponse } from './handler.ts';
 
@@ -15,6 +16,8 @@ export interface MockOptions {
   description?: Description;
   /** Largest request body read, in bytes (default 1 MiB); a larger one is answered as a malformed body. */
   maxBodyBytes?: number;
+  /** How long an answer may sit unread before the connection is closed (ms, default 60 s): a client that stops reading. */
+  sendTimeoutMs?: number;
   /** Called once per request with what was answered (for tests and `--verbose`). */
   onRequest?: (entry: { method: string; path: string; status: number; violation?: string }) => void;
 }
@@ -42,6 +45,7 @@ function write(res: ServerResponse, r: MockResponse): void {
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   // NaN compared false with every size: the mock buffered request bodies without a bound.
   const max = countOption('startMock', 'maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024, 1);
+  const sendTimeoutMs = timerOption('startMock', 'sendTimeoutMs', options.sendTimeoutMs ?? SEND_TIMEOUT_MS);
   const handle = await createMock(options.description ?? loadDescription());
 
   const server: Server = createHttpServer(async (req, res) => {
@@ -67,6 +71,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   // A request that never finishes does not hold a socket forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  closeStalledWrites(server, sendTimeoutMs);
   const url = await listen(server, options.port ?? 4010, options.host ?? '127.0.0.1');
   return {
     url,

@@ -19,6 +19,7 @@ import { countOption, timerOption } from '../http/option-bounds.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import { certificateProblem, isDroppedCode } from '../http/exchange.ts';
 import { proxyFor, proxySecrets } from '../http/proxy.ts';
+import { closeStalledWrites, SEND_TIMEOUT_MS } from '../http/stalled-writes.ts';
 import { tunnelThrough } from '../http/tunnel.ts';
 
 export interface ProxyOptions {
@@ -37,6 +38,11 @@ export interface ProxyOptions {
   timeoutMs?: number;
   /** Largest request or response body buffered for checking (bytes, default 1 MiB); larger ones are streamed through, not checked. */
   maxBytes?: number;
+  /**
+   * How long an answer may sit unread before the client's connection is closed (ms, default 60 s): a
+   * client that stops reading, which would otherwise hold its upstream connection too.
+   */
+  sendTimeoutMs?: number;
   failOn?: FailOn;
   onRecord?: (result: CaseResult) => void;
   /** Write every exchange to this HAR 1.2 file (created or truncated; secrets redacted). */
@@ -128,6 +134,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // Before anything is loaded or listened on: a NaN timer fires after 1 ms (every answer a 504).
   const timeoutMs = timerOption('startProxy', 'timeoutMs', o.timeoutMs ?? 30_000);
   const maxBytes = countOption('startProxy', 'maxBytes', o.maxBytes ?? 1024 * 1024, 1);
+  const sendTimeoutMs = timerOption('startProxy', 'sendTimeoutMs', o.sendTimeoutMs ?? SEND_TIMEOUT_MS);
   const upstream = httpUrl(o.upstream);
   const description = o.description ?? loadDescription();
   const { doc, router } = description;
@@ -340,6 +347,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${redactor.text(error.message)}`);
     });
   });
+  closeStalledWrites(server, sendTimeoutMs);
   let url: string;
   try {
     url = await listen(server, o.port ?? 4011, o.host ?? '127.0.0.1');

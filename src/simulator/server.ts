@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { loadDescription, type Description } from '../description/index.ts';
 import { readBody } from '../http/body.ts';
 import { listen } from '../http/listen.ts';
-import { countOption } from '../http/option-bounds.ts';
+import { countOption, timerOption } from '../http/option-bounds.ts';
 import { headerValue } from '../http/request.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
+import { closeStalledWrites, SEND_TIMEOUT_MS } from '../http/stalled-writes.ts';
 import type { SimClock } from './clock.ts';
 import { Simulator, type SimResponse, type SimulatorOptions } from './engine.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
@@ -26,6 +27,8 @@ export interface StartSimulatorOptions {
   onRequest?: SimulatorOptions['onRequest'];
   /** Largest request body accepted (413 beyond). Default 64 KiB. */
   maxBodyBytes?: number;
+  /** How long an answer may sit unread before the connection is closed (ms, default 60 s): a client that stops reading. */
+  sendTimeoutMs?: number;
   /**
    * Write every answered exchange to this HAR 1.2 file (created or truncated; secrets redacted),
    * timed by the simulator's clock so the recording agrees with the expiries it hands out.
@@ -45,6 +48,7 @@ export interface RunningSimulator {
 
 export async function startSimulator(o: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const limit = countOption('startSimulator', 'maxBodyBytes', o.maxBodyBytes ?? 64 * 1024, 1);
+  const sendTimeoutMs = timerOption('startSimulator', 'sendTimeoutMs', o.sendTimeoutMs ?? SEND_TIMEOUT_MS);
   const description = o.description ?? loadDescription();
   const scenario = o.scenario ?? loadScenario(description, ...(o.scenarioPath ? [o.scenarioPath] : []));
   const simulator = new Simulator({ description, scenario, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
@@ -125,6 +129,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   // Bounded waits for slow clients: a request must arrive within 30 s.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  closeStalledWrites(server, sendTimeoutMs);
   let url: string;
   try {
     url = await listen(server, o.port ?? 4020, host);

@@ -48,6 +48,9 @@ describe('startProxy refuses bounds that bound nothing', () => {
     ['timeoutMs', 1e10, `startProxy: timeoutMs must be ${TIMER}, got 10000000000`],
     ['maxBytes', Number.NaN, 'startProxy: maxBytes must be a whole number from 1 up, got NaN'],
     ['maxBytes', -1, 'startProxy: maxBytes must be a whole number from 1 up, got -1'],
+    // NaN: Node's socket timer took it as "no timeout", and a client that stopped reading was held for ever.
+    ['sendTimeoutMs', Number.NaN, `startProxy: sendTimeoutMs must be ${TIMER}, got NaN`],
+    ['sendTimeoutMs', 0, `startProxy: sendTimeoutMs must be ${TIMER}, got 0`],
   ])('%s %s', async (name, value, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-bounds-'));
     await expect(startProxy({ upstream: 'http://127.0.0.1:9', port: 0, reportDir: join(dir, 'reports'), [name]: value })).rejects.toThrow(message);
@@ -76,5 +79,15 @@ describe('the mock and the simulator refuse a body bound that bounds nothing', (
   it.each([Number.NaN, 0, 1.5, -1])('maxBodyBytes %s', async (maxBodyBytes) => {
     await expect(startMock({ port: 0, description, maxBodyBytes })).rejects.toThrow(`startMock: maxBodyBytes must be a whole number from 1 up, got ${maxBodyBytes}`);
     await expect(startSimulator({ port: 0, description, maxBodyBytes })).rejects.toThrow(`startSimulator: maxBodyBytes must be a whole number from 1 up, got ${maxBodyBytes}`);
+  });
+});
+
+describe('the mock and the simulator refuse a send timeout that bounds nothing, before anything is opened', () => {
+  it.each([Number.NaN, 0, 2 ** 31])('sendTimeoutMs %s', async (sendTimeoutMs) => {
+    await expect(startMock({ port: 0, description, sendTimeoutMs })).rejects.toThrow(`startMock: sendTimeoutMs must be ${TIMER}, got ${sendTimeoutMs}`);
+    const dir = await mkdtemp(join(tmpdir(), 'pass-bounds-'));
+    await expect(startSimulator({ port: 0, description, sendTimeoutMs, record: join(dir, 'traffic.har') })).rejects.toThrow(`startSimulator: sendTimeoutMs must be ${TIMER}, got ${sendTimeoutMs}`);
+    // The recording was not created (nor left half-written).
+    expect(await readdir(dir)).toEqual([]);
   });
 });

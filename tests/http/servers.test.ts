@@ -1,5 +1,6 @@
 // Our servers (the mock, the proxy) against hostile clients on loopback: a client that streams a
 // body without end, one that stops sending mid-body, one that leaves in the middle of an answer.
+// A client that stops reading its answers (the mock's, the proxy's) is let go after the send timeout.
 // Each must be answered or let go within the server's own bounds, and stopping the server must not
 // wait for such a client. (The simulator's edge is in tests/simulator/server.test.ts, the body
 // reader itself in body.test.ts.)
@@ -12,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadDescription } from '../../src/description/index.ts';
 import { startMock } from '../../src/mock/server.ts';
 import { startProxy } from '../../src/proxy/server.ts';
+import { unchangedFor, unreadClient } from '../support/unread-client.ts';
 
 const description = loadDescription();
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -46,6 +48,9 @@ async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => 
   cleanup.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
+
+/** The servers' send timeout in these tests (ms): a client whose answer stands still this long is let go. */
+const SEND_TIMEOUT_MS = 300;
 
 const DEVICE = 'AP-Device-Identifier: fingerprint ZGV2aWNl\r\nX-Device-Info: e30=\r\n';
 
@@ -94,6 +99,25 @@ describe('the mock', () => {
     // Node stops enforcing requestTimeout once close() begins: a close that waits for the slow client never ends.
     await mock.close();
     expect(await slow.received).toBe('');
+  });
+
+  it('closes the connection of a client that pipelines requests and stops reading the answers', async () => {
+    let answered = 0;
+    const mock = await startMock({ port: 0, description, sendTimeoutMs: SEND_TIMEOUT_MS, onRequest: () => void answered++ });
+    cleanup.push(() => mock.close());
+    const client = await unreadClient(mock.url);
+    cleanup.push(() => void client.socket.destroy());
+    // More answers than loopback's buffers hold (≈4.4 MB): the mock stops when they are full.
+    const N = 20_000;
+    client.socket.write(`GET /api/v2/REF30/configuration HTTP/1.1\r\nHost: x\r\n${DEVICE}Authorization: Bearer t\r\n\r\n`.repeat(N));
+    // Still for four send timeouts: the mock has given up on the connection by then.
+    await unchangedFor(() => answered, 4 * SEND_TIMEOUT_MS);
+    expect(answered).toBeGreaterThan(0);
+    expect(answered).toBeLessThan(N);
+    // Read again: what the buffers held, then the end. Still connected, it would get all N answers.
+    const stalledAt = answered;
+    expect(await client.readToClose()).toBeGreaterThan(0);
+    expect(answered).toBe(stalledAt);
   });
 });
 
@@ -145,6 +169,44 @@ describe('the proxy', () => {
     // The exchange is not the upstream's failure: the report holds no entry for it.
     await new Promise((r) => setImmediate(r));
     expect(proxy.results.map((r) => `${r.outcome}: ${r.error ?? ''}`)).toEqual([]);
+  });
+
+  it('lets a client that stops reading go, and its upstream with it, long before the upstream deadline', async () => {
+    const upstreamDone = deferred<boolean>();
+    const up = await upstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, ' ');
+      let sent = 0;
+      const more = () => {
+        while (!res.destroyed && sent < 256 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+      };
+      res.on('close', () => upstreamDone.resolve(res.writableFinished));
+      more();
+    });
+    const proxy = await startProxy({ upstream: up.url, port: 0, reportDir: await mkdtemp(join(tmpdir(), 'pass-http-proxy-')), description, timeoutMs: 600_000, sendTimeoutMs: SEND_TIMEOUT_MS });
+    cleanup.push(() => proxy.close());
+    // Connected all along, reading nothing: only the proxy's send timeout can end this in time.
+    const client = await unreadClient(proxy.url);
+    cleanup.push(() => void client.socket.destroy());
+    client.socket.write(`GET /api/v2/REF30/configuration HTTP/1.1\r\nHost: x\r\n${DEVICE}Authorization: Bearer t\r\n\r\n`);
+    expect(await upstreamDone.promise).toBe(false);
+    const received = await client.readToClose();
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(256 * 1024 * 1024);
+    await new Promise((r) => setImmediate(r));
+    expect(proxy.results.map((r) => `${r.outcome}: ${r.error ?? ''}`)).toEqual([]);
+  });
+
+  it('keeps a client waiting quietly for an upstream slower than its send timeout', async () => {
+    const up = await upstream((_req, res) => void setTimeout(() => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('late'), 5 * SEND_TIMEOUT_MS));
+    const proxy = await startProxy({ upstream: up.url, port: 0, reportDir: await mkdtemp(join(tmpdir(), 'pass-http-proxy-')), description, sendTimeoutMs: SEND_TIMEOUT_MS });
+    cleanup.push(() => proxy.close());
+    const answer = await fetch(`${proxy.url}/not-described`);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('late');
   });
 
   it('that cannot write its first report fails to start and leaves nothing listening on its port', async () => {

@@ -1,6 +1,7 @@
 // The simulator's HTTP edge: where it listens (src/http/listen.ts), a request body over the cap
 // answered 413 at once (not buffered, not waited for), a client that goes away mid-body getting no
-// answer and no recorded exchange, and the simulator going on serving.
+// answer and no recorded exchange, and the simulator going on serving; a client that stops reading
+// let go after the send timeout, while a request its hang fault holds is not.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.ts';
 import { readValidHar } from '../support/har-file.ts';
+import { unchangedFor, unreadClient } from '../support/unread-client.ts';
 import { DEVICE_INFO, sharedDescription } from './support.ts';
 
 let sim: RunningSimulator;
@@ -71,6 +73,40 @@ describe('simulator with a client that goes away mid-body', () => {
     const { entries } = await readValidHar(file);
     expect(entries.map((e) => e.response.status)).toEqual([400]);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('simulator with a client that stops reading', () => {
+  const SEND_TIMEOUT_MS = 300;
+  let answered = 0;
+  let slow: RunningSimulator;
+  beforeAll(async () => {
+    slow = await startSimulator({ port: 0, description: sharedDescription(), sendTimeoutMs: SEND_TIMEOUT_MS, onRequest: () => void answered++ });
+  });
+  afterAll(() => slow.close());
+
+  it('closes the connection of a client that pipelines requests and stops reading the answers', async () => {
+    const client = await unreadClient(slow.url);
+    // More answers (401s, no token) than loopback's buffers hold: the simulator stops when they are full.
+    const N = 20_000;
+    const before = answered;
+    client.socket.write(`GET /api/v2/REF30/configuration HTTP/1.1\r\nHost: x\r\nX-Device-Info: ${DEVICE_INFO}\r\n\r\n`.repeat(N));
+    await unchangedFor(() => answered, 4 * SEND_TIMEOUT_MS);
+    const stalledAt = answered;
+    expect(stalledAt - before).toBeGreaterThan(0);
+    expect(stalledAt - before).toBeLessThan(N);
+    // Read again: what the buffers held, then the end; still connected, it would get all N answers.
+    expect(await client.readToClose()).toBeGreaterThan(0);
+    expect(answered).toBe(stalledAt);
+  });
+
+  it('still holds a request its hang fault holds, for many send timeouts, until the client gives up', async () => {
+    const faults = await fetch(`${slow.url}/_sim/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([{ operation: 'retrieveConfiguration', hang: true }]) });
+    expect(faults.status).toBe(200);
+    // Cut off by the simulator, fetch would fail with a socket error before its own deadline.
+    const hung = fetch(`${slow.url}/api/v2/REF30/configuration`, { headers: { Authorization: 'Bearer t' }, signal: AbortSignal.timeout(5 * SEND_TIMEOUT_MS) });
+    await expect(hung).rejects.toMatchObject({ name: 'TimeoutError' });
+    await fetch(`${slow.url}/_sim/faults`, { method: 'DELETE' });
   });
 });
 
