@@ -90,13 +90,15 @@ function tunnelPool(upstream: URL, tunnel: ReturnType<typeof tunnelThrough>): Ht
 
 /**
  * The body as text, decoded from its content coding into at most `maxBytes`: a small gzip or
- * brotli body can decode to gigabytes. Over the bound zlib throws ERR_BUFFER_TOO_LARGE.
+ * brotli body can decode to gigabytes. Over the bound zlib throws ERR_BUFFER_TOO_LARGE. Then UTF-8
+ * as fetch's text() and check's reader decode it (a leading byte order mark dropped, RFC 8259 §8.1),
+ * so the proxy and check judge the same bytes alike.
  */
 function decode(bytes: Buffer, encoding: string | undefined, maxBytes: number): string {
   const e = (encoding ?? '').trim().toLowerCase();
   const bound = { maxOutputLength: maxBytes };
   const plain = e === 'gzip' || e === 'x-gzip' ? gunzipSync(bytes, bound) : e === 'deflate' ? inflateSync(bytes, bound) : e === 'br' ? brotliDecompressSync(bytes, bound) : bytes;
-  return plain.toString('utf8');
+  return new TextDecoder().decode(plain);
 }
 
 /** Credentials the traffic carries: bearer tokens, DCR request fields, DCR response fields. */

@@ -74,6 +74,23 @@ describe('pass-contract proxy', () => {
     expect(report.results[0].drifts.map((d: { rule: string; pointer: string }) => [d.rule, d.pointer])).toContainEqual(['field-missing', '/logouts/Dish/url']);
   });
 
+  it('judges a body that starts with a UTF-8 byte order mark as check and fetch read it: the mark ignored', async () => {
+    // RFC 8259 §8.1 lets a parser ignore it; fetch's text() and json() drop it, and so does check's reader.
+    const json = '{"logouts":{"Dish":{"actionName":"logout","actionType":"interactive","mvpd":"Dish"}}}';
+    const reports: unknown[] = [];
+    for (const body of [Buffer.from(json), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)])]) {
+      const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(body));
+      const { proxy, dir } = await proxyTo(up.url);
+      const answer = await fetch(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device });
+      expect(Buffer.from(await answer.arrayBuffer()).equals(body)).toBe(true);
+      await proxy.flush();
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+      reports.push(report.results.map((r: { outcome: string; drifts: { rule: string; pointer: string }[] }) => [r.outcome, r.drifts.map((d) => `${d.rule} ${d.pointer}`)]));
+    }
+    expect(reports[0]).toEqual([['drift', ['field-missing /logouts/Dish/url']]]);
+    expect(reports[1]).toEqual(reports[0]);
+  });
+
   it.each([
     ['gzip', gzipSync],
     ['deflate', deflateSync],
