@@ -5,6 +5,7 @@ import { operations } from '../generated/operations.ts';
 import type { paths } from '../generated/schema.d.ts';
 import { DecisionCache, type DecisionCacheOptions } from './cache/decisions.ts';
 import { checkBaseUrl } from './base-url.ts';
+import { perCallSignals } from './call-signal.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DcrTokenManager, type DcrOptions } from './dcr.ts';
 import type { Logger } from './log.ts';
@@ -25,13 +26,14 @@ export type { TypedClient } from './typed.ts';
 
 /**
  * openapi-fetch's client on the description's types, with JSON/form bodies chosen per operation
- * and redirects not followed. No timeouts, retries or tokens: that is `createPassClient`.
+ * and redirects not followed, and a signal given to many calls left without their listeners. No
+ * timeouts, retries or tokens: that is `createPassClient`.
  */
 export function createTypedClient(options: ClientOptions = {}): TypedClient {
   checkBaseUrl('createTypedClient', options.baseUrl);
   const client = createClient<paths>({ headers: { Accept: 'application/json' }, redirect: 'manual', ...options });
   client.use(contentTypeMiddleware(operations));
-  return client as TypedClient;
+  return perCallSignals(client as TypedClient);
 }
 
 export interface PassClientOptions {
