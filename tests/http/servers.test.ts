@@ -49,6 +49,28 @@ async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/**
+ * An upstream that streams an answer larger than any socket buffer (256 MiB), as fast as it is
+ * read; `upstreamDone` says, once its connection closed, whether it had written it all.
+ */
+async function endlessUpstream(): Promise<{ up: { url: string }; upstreamDone: Promise<boolean> }> {
+  const done = deferred<boolean>();
+  const up = await upstream((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    let sent = 0;
+    const more = () => {
+      while (!res.destroyed && sent < 256 * 1024 * 1024) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', more);
+      }
+    };
+    res.on('close', () => done.resolve(res.writableFinished));
+    more();
+  });
+  return { up, upstreamDone: done.promise };
+}
+
 /** The servers' send timeout in these tests (ms): a client whose answer stands still this long is let go. */
 const SEND_TIMEOUT_MS = 300;
 
@@ -140,21 +162,7 @@ describe('the proxy', () => {
   });
 
   it('lets the upstream go when the client leaves in the middle of an answer, and reports no upstream failure', async () => {
-    const upstreamDone = deferred<boolean>();
-    // An upstream that streams an answer larger than any socket buffer, as fast as it is read.
-    const up = await upstream((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, ' ');
-      let sent = 0;
-      const more = () => {
-        while (!res.destroyed && sent < 256 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', more);
-        }
-      };
-      res.on('close', () => upstreamDone.resolve(res.writableFinished));
-      more();
-    });
+    const { up, upstreamDone } = await endlessUpstream();
     // A deadline far beyond the test's: only the client leaving can end the upstream's answer in time.
     const proxy = await startProxy({ upstream: up.url, port: 0, reportDir: await mkdtemp(join(tmpdir(), 'pass-http-proxy-')), description, timeoutMs: 600_000 });
     cleanup.push(() => proxy.close());
@@ -165,34 +173,21 @@ describe('the proxy', () => {
     client.socket.pause();
     client.socket.destroy();
     // The upstream's answer ends unfinished: the proxy closed its connection.
-    expect(await upstreamDone.promise).toBe(false);
+    expect(await upstreamDone).toBe(false);
     // The exchange is not the upstream's failure: the report holds no entry for it.
     await new Promise((r) => setImmediate(r));
     expect(proxy.results.map((r) => `${r.outcome}: ${r.error ?? ''}`)).toEqual([]);
   });
 
   it('lets a client that stops reading go, and its upstream with it, long before the upstream deadline', async () => {
-    const upstreamDone = deferred<boolean>();
-    const up = await upstream((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, ' ');
-      let sent = 0;
-      const more = () => {
-        while (!res.destroyed && sent < 256 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', more);
-        }
-      };
-      res.on('close', () => upstreamDone.resolve(res.writableFinished));
-      more();
-    });
+    const { up, upstreamDone } = await endlessUpstream();
     const proxy = await startProxy({ upstream: up.url, port: 0, reportDir: await mkdtemp(join(tmpdir(), 'pass-http-proxy-')), description, timeoutMs: 600_000, sendTimeoutMs: SEND_TIMEOUT_MS });
     cleanup.push(() => proxy.close());
     // Connected all along, reading nothing: only the proxy's send timeout can end this in time.
     const client = await unreadClient(proxy.url);
     cleanup.push(() => void client.socket.destroy());
     client.socket.write(`GET /api/v2/REF30/configuration HTTP/1.1\r\nHost: x\r\n${DEVICE}Authorization: Bearer t\r\n\r\n`);
-    expect(await upstreamDone.promise).toBe(false);
+    expect(await upstreamDone).toBe(false);
     const received = await client.readToClose();
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(256 * 1024 * 1024);
