@@ -59,7 +59,8 @@ export function fetchThroughEnvProxy(): FetchLike {
   return async (request) => {
     const proxy = proxyFor(request.url);
     if (!proxy) return globalThis.fetch(request);
-    // Node's fetch takes an undici dispatcher (the npm package's, same major version as Node's own).
+    // Node's fetch takes an undici dispatcher: the npm package's 7.x, which Node 20's to 26's fetch
+    // (undici 6, 7 and 8) all accept; Node 26's refused one of undici 6 (UND_ERR_INVALID_ARG).
     return globalThis.fetch(request, { dispatcher: await agentFor(proxy) } as RequestInit);
   };
 }
