@@ -171,6 +171,19 @@ describe('pollProfileByCode', () => {
     expect(polls()).toHaveLength(1);
   });
 
+  it('ends at the code\'s end when its last wait ran to it, even if the clock then reads a millisecond short', async () => {
+    // Node's timers can fire before Date.now() has moved the whole delay: the loop then saw 1 ms
+    // left and sent a poll that had no time to be answered (a test of a 500 ms code failed this way
+    // on a loaded machine). A clock whose every sleep falls 1 ms short does it each time.
+    adobe = await startFakeAdobe();
+    const { pass } = passFor(adobe);
+    const shortSleeps = { now: () => adobe.clock.now(), sleep: (ms: number, signal?: AbortSignal) => adobe.clock.sleep(Math.max(0, ms - 1), signal) };
+    const result = await pollProfileByCode(pass, { serviceProvider: 'REF30', code: '8ER640M', notAfter: adobe.clock.now() + 10_000, intervalMs: 4000, clock: shortSleeps });
+    // Polls at 0, ≈4 s and ≈8 s; the wait after the third runs to the end of the code.
+    expect(result).toMatchObject({ status: 'expired', attempts: 3 });
+    expect(polls()).toHaveLength(3);
+  });
+
   it('refuses an interval that is not a number (Number() of a missing setting), before sending anything', async () => {
     // NaN passed every clamp and made each wait 0 ms: a poll as fast as the host answers.
     adobe = await startFakeAdobe({ clock: systemClock });

@@ -131,8 +131,12 @@ export async function pollProfileByCode(client: TypedClient, o: PollProfileOptio
     }
 
     const now = clock.now();
-    const wait = Math.min(Math.max(interval, waitUntil - now), o.notAfter - (now + offset));
+    const toEnd = o.notAfter - (now + offset);
+    const wait = Math.min(Math.max(interval, waitUntil - now), toEnd);
     if (wait <= 0) return expired();
     await clock.sleep(wait, o.signal);
+    // Slept to the code's end: expired, whatever the clock reads now. A timer may fire a millisecond
+    // before Date.now() has moved that far, and the loop then sent one more poll with 1 ms left.
+    if (wait === toEnd) return expired();
   }
 }
