@@ -66,9 +66,10 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
     : undefined;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    // Both ends of the exchange on the simulator's clock in whole milliseconds; the duration is real
-    // time (floored), so moving the clock during a request does not stretch it, and a request sent
-    // after an answer never starts before that answer ended.
+    // Both ends of the exchange on the simulator's clock in whole milliseconds. The duration is real
+    // time (floored) but no more than the clock moved meanwhile: moving the clock during a request does
+    // not stretch it, and on a clock that only a test moves (between requests) a slow request does
+    // not end after the next one starts. So a request sent after an answer never starts before it ended.
     const startedAt = recording ? clock.now() : 0;
     const t0 = recording ? performance.now() : 0;
     // The abort signal is made only when something waits on it (latency, hangs): most requests never do.
@@ -92,7 +93,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
     const answer = async (reply: SimResponse) => {
       if (res.headersSent) return;
       await recording?.record({
-        startedAt, durationMs: Math.floor(performance.now() - t0),
+        startedAt, durationMs: Math.max(0, Math.min(Math.floor(performance.now() - t0), clock.now() - startedAt)),
         request: { method: req.method ?? 'GET', url: `${origin}${req.url ?? '/'}`, headers: headerPairs(req.rawHeaders), ...(requestBody !== undefined ? { body: requestBody } : {}) },
         response: { status: reply.status, headers: reply.headers, ...(reply.body !== undefined ? { body: reply.body } : {}) },
         ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../src/audit/audit.ts';
 import { main, type Io } from '../../src/cli/main.ts';
 import { projectRoot } from '../../src/description/document.ts';
+import { createVirtualClock } from '../../src/simulator/clock.ts';
 import type { ClientRecord, TokenRecord } from '../../src/simulator/handlers/dcr.ts';
 import { leaks, readValidHar } from '../support/har-file.ts';
 import { DEVICE_INFO, device, REDIRECT, sharedDescription, SP, startTestSimulator } from './support.ts';
@@ -68,6 +69,27 @@ describe('pass-contract simulate --record', () => {
     const report = await auditFiles([file], { description: sharedDescription() });
     expect(report.traffic).toMatchObject({ entries: answered, exchanges: 7, ignored: 4 });
     expect(report.rules.find((r) => r.id === 'token.reuse')!.status).toBe('pass');
+  });
+
+  it('on a clock only the test moves, never records an exchange that ends after the next one starts', async () => {
+    // tests/audit/dogfood.test.ts moves such a clock by a round trip before each request. A request
+    // that takes real time (a latency fault here, a busy machine there) was recorded with its real
+    // duration, so a sequential client's next request started before the previous answer ended.
+    const file = join(await tmp(), 'virtual.har');
+    const clock = createVirtualClock(() => 1_795_000_000_000);
+    const t = await startTestSimulator({ record: file, clock });
+    cleanup.push(() => t.close());
+    await t.call('PUT', '/_sim/faults', { json: [{ operation: 'retrieveConfiguration', latency: 200 }], unchecked: true });
+    const token = await t.token();
+    for (let i = 0; i < 2; i++) {
+      clock.advance(50);
+      expect((await t.call('GET', `/api/v2/${SP}/configuration`, { token })).status).toBe(200);
+    }
+    await t.close();
+    const { entries } = await readValidHar(file);
+    const spans = entries.map((e) => ({ what: `${e.request.method} ${new URL(e.request.url).pathname}`, start: Date.parse(e.startedDateTime), end: Date.parse(e.startedDateTime) + e.time }));
+    expect(spans.map((s) => s.what).slice(-2)).toEqual([`GET /api/v2/${SP}/configuration`, `GET /api/v2/${SP}/configuration`]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.start, `${spans[i]!.what} starts before ${spans[i - 1]!.what} ended`).toBeGreaterThanOrEqual(spans[i - 1]!.end);
   });
 
   it('leaves a valid recording of every answered exchange when the simulator process is killed, a hung request in flight', async () => {
