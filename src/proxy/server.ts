@@ -251,11 +251,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     // and its body is at hand. A new connection that fails is the host's answer: a 502.
     const sendAgain = (request: ClientRequest, answering: boolean, error: Error & { code?: string }) =>
       !resent && !failed && !answering && request.reusedSocket && isDroppedCode(error.code) && !body.tooLarge && repeatable(method, url.pathname);
+    // Pooled for the first attempt; a re-send gets a new connection outside the pool (a tunnel of
+    // its own, without an agent).
+    const pooled = tunnels ? { ...options, agent: tunnels } : options;
     const start = (fresh: boolean) => {
-      // Pooled, or a new connection outside the pool (a tunnel of its own, without an agent).
-      const pooled = tunnels ? { ...options, agent: tunnels } : options;
-      const own = tunnel ? { ...options, createConnection: tunnel } : { ...options, agent: false as const };
-      const request = (upstreamReq = send(fresh ? own : pooled));
+      const connection = fresh ? (tunnel ? { ...options, createConnection: tunnel } : { ...options, agent: false as const }) : pooled;
+      const request = (upstreamReq = send(connection));
       let settled = false;
       let answering = false;
       request.on('error', (error: Error & { code?: string }) => {

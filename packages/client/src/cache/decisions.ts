@@ -8,9 +8,8 @@
 // validity is `notAfter − notBefore` (both Adobe's time; `notBefore` is when it was issued),
 // counted from when the permit arrived: compared with `notAfter` as is, a service clock minutes
 // behind Adobe's handed out media tokens the verifier already refuses, and one ahead of it kept
-// nothing. Denies
-// are never kept. Calls that ask the same question while a request for it is under way wait for
-// that request (`share`) instead of each sending one.
+// nothing. Denies are never kept. Calls that ask the same question while a request for it is under
+// way wait for that request (`share`) instead of each sending one.
 import { milliseconds, wholeNumber } from '../bounds.ts';
 import type { components } from '../../generated/schema.d.ts';
 import { systemClock, type Clock } from '../clock.ts';
