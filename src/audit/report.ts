@@ -76,7 +76,7 @@ export function renderText(report: AuditReport): string[] {
   return report.rules.flatMap((r) => r.findings.map((f) => oneLine(`${blocking(report, f) ? '✗' : '!'} ${r.level} ${r.id} · ${f.device}: ${f.message} [${f.requests.slice(0, 8).join(', ')}${f.requests.length > 8 ? ', …' : ''}]`)));
 }
 
-/** Writes summary.md, report.json and junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */
+/** Writes summary.md, report.json and junit.xml into `dir`, each whole or not at all (`writeReportFiles`); returns their paths. */
 export function writeAuditReports(dir: string, report: AuditReport): Promise<string[]> {
   return writeReportFiles(dir, [
     ['junit.xml', renderJunit(report)],

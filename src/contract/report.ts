@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirectory } from 'pass-contract-client/node';
-import writeFileAtomic from 'write-file-atomic';
+import { makeDirectory, writeFileAtomic } from 'pass-contract-client/node';
 import { reportDirMessage, writeReportFiles } from '../report/files.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';

@@ -22,7 +22,7 @@ export async function runDiff(base: Source, revision: Source, options: LoadOptio
   return { base: nameOf(base), revision: nameOf(revision), ...diffDocuments(b.document, r.document), warnings: [...b.warnings, ...r.warnings] };
 }
 
-/** Writes diff.md, diff.json and diff.junit.xml into `dir`, each atomically (write-file-atomic); returns their paths. */
+/** Writes diff.md, diff.json and diff.junit.xml into `dir`, each whole or not at all (`writeReportFiles`); returns their paths. */
 export function writeDiffReports(dir: string, report: DiffReport, failOn: FailOn): Promise<string[]> {
   return writeReportFiles(dir, [['diff.md', renderMarkdown(report)], ['diff.json', renderJson(report)], ['diff.junit.xml', renderJunit(report, failOn)]]);
 }

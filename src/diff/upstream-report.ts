@@ -71,7 +71,7 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
   return lines.join('\n');
 }
 
-/** Writes upstream.md and upstream.json into `dir`, each atomically (write-file-atomic); returns their paths. */
+/** Writes upstream.md and upstream.json into `dir`, each whole or not at all (`writeReportFiles`); returns their paths. */
 export function writeUpstreamReports(dir: string, report: UpstreamReport): Promise<string[]> {
   return writeReportFiles(dir, [['upstream.md', renderUpstreamMarkdown(report)], ['upstream.json', renderUpstreamJson(report)]]);
 }

@@ -179,6 +179,20 @@ const headerValue = (headers: Header[], name: string) => headers.find((h) => h.n
 const isText = (mimeType: string) => /^text\/|[/+](json|xml)\b|x-www-form-urlencoded|javascript/i.test(mimeType);
 
 /**
+ * Writes all of `bytes` at `position`. One `write()` may write less than it was given and say so
+ * without an error (a filling disk writes what fits): the rest goes in further writes, the first of
+ * which then fails with the disk's error (ENOSPC, or EFBIG past a file-size limit).
+ */
+async function writeAllAt(file: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
+    // A write that writes nothing would never end the loop; POSIX says only an error does that.
+    if (bytesWritten <= 0) throw Object.assign(new Error('a write of the recording wrote nothing'), { code: 'EIO' });
+    done += bytesWritten;
+  }
+}
+
+/**
  * Appends entries to a HAR file that is valid after every `record()`: each write lands where the
  * closing `]}}` was and writes it again after the new entry. Writes are serialised; the file is
  * created with mode 0600 because recordings hold users' profile data even with secrets removed.
@@ -203,7 +217,12 @@ export class HarRecorder {
     const file = await open(path, 'w', 0o600);
     const log: Omit<Log, 'entries'> = { version: '1.2', creator: options.creator ?? { name: 'pass-contract', version: '0' } };
     const head = Buffer.from(`{"log":${JSON.stringify(log).slice(0, -1)},"entries":[`);
-    await file.write(Buffer.concat([head, Buffer.from(HarRecorder.TAIL)]), 0, undefined, 0);
+    try {
+      await writeAllAt(file, Buffer.concat([head, Buffer.from(HarRecorder.TAIL)]), 0);
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
     return new HarRecorder(file, path, head.length, options);
   }
 
@@ -217,7 +236,14 @@ export class HarRecorder {
     const entry = this.toEntry(exchange);
     const next = this.chain.then(async () => {
       const text = Buffer.from(`${this.entries ? ',' : ''}\n${JSON.stringify(entry)}`);
-      await this.file.write(Buffer.concat([text, Buffer.from(HarRecorder.TAIL)]), 0, undefined, this.position);
+      try {
+        await writeAllAt(this.file, Buffer.concat([text, Buffer.from(HarRecorder.TAIL)]), this.position);
+      } catch (error) {
+        // A full disk took part of the entry: cut it off and put the tail back where it was (that
+        // space was the file's already), so the file stays the valid HAR it was before this entry.
+        await this.file.truncate(this.position).then(() => writeAllAt(this.file, Buffer.from(HarRecorder.TAIL), this.position)).catch(() => undefined);
+        throw error;
+      }
       this.position += text.length;
       this.entries++;
     });

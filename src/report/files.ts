@@ -1,10 +1,10 @@
-// Writes a report's files into a directory, each atomically (write-file-atomic: temp file, fsync,
-// rename; the temp file removed on an error, an exit or a catchable signal, not after kill -9), so
-// a reader never sees half a file. The files are replaced one after another: a reader between two
-// may see one new file beside an older one.
+// Writes a report's files into a directory, each whole or not at all (the client's writeFileAtomic:
+// temp file, every byte, fsync, rename; the temp file removed on an error), so a reader never sees
+// half a file, even on a full disk. Temp files that a killed run left are removed by the next write
+// into the directory. The files are replaced one after another: a reader between two may see one
+// new file beside an older one.
 import { join } from 'node:path';
-import { makeDirectory } from 'pass-contract-client/node';
-import writeFileAtomic from 'write-file-atomic';
+import { makeDirectory, removeDeadWriters, writeFileAtomic } from 'pass-contract-client/node';
 
 /** A report directory that cannot be created or written (the command line answers it as a usage error). */
 export class ReportDirError extends Error {
@@ -21,6 +21,7 @@ export function reportDirMessage(dir: string, error: unknown): string {
 export async function writeReportFiles(dir: string, files: readonly (readonly [string, string])[]): Promise<string[]> {
   try {
     await makeDirectory(dir);
+    await removeDeadWriters(dir, files.map(([name]) => name));
     for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
   } catch (error) {
     throw new ReportDirError(reportDirMessage(dir, error), { cause: error });

@@ -222,6 +222,22 @@ describe('pass-contract installed from its tarball', () => {
     expect(readFileSync(join(project, 'reports', 'summary.md'), 'utf8')).toMatch(/^#/);
   }, 120_000);
 
+  it('`pass-contract check` on a disk that fills up: exits 2 and says why, and every report file left is whole', async () => {
+    // A file-size limit stands in for the full disk (`ulimit -f`, no root needed): a write past it
+    // writes what fits and reports no error, and only the next write fails (EFBIG; ENOSPC on a disk).
+    // 64 blocks (32 KiB in sh, 64 KiB in bash) hold junit.xml and summary.md, not the final report.json.
+    const bin = join(project, 'node_modules', 'pass-contract', 'dist', 'src', 'cli', 'bin.js');
+    const checked = await sh(project, 'sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, bin, 'check', '--report', 'full-disk']);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain('pass-contract: ReportDirError: --report full-disk cannot hold the report: EFBIG');
+    expect(checked.stdout).not.toContain('report: ');
+    const dir = join(project, 'full-disk');
+    expect(readdirSync(dir).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+    // The last report.json that fitted: a whole one, of the run still under way.
+    expect(readJson<{ status: string }>(join(dir, 'report.json')).status).toBe('running');
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/<\/testsuites>\s*$/);
+  }, 120_000);
+
   it('`npx pass-contract simulate` serves the shipped default scenario', async () => {
     const child = spawn(join(project, 'node_modules', '.bin', 'pass-contract'), ['simulate', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
     try {

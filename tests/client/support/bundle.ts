@@ -13,7 +13,9 @@ export function bundleScript(entry: string): Promise<string> {
   let out = built.get(entry);
   if (!out) {
     const file = join(dir, `${basename(entry, '.ts')}.mjs`);
-    out = build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: file, logLevel: 'silent' }).then(() => file);
+    // A CommonJS dependency's require('fs') and __filename need them defined in the ES module the bundle is.
+    const banner = { js: "import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');" };
+    out = build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: file, logLevel: 'silent', banner }).then(() => file);
     built.set(entry, out);
   }
   return out;

@@ -1,31 +1,30 @@
 // A TokenStore in a JSON file (Node only), safe to share between processes: atomic writes (unique
-// temp file, fsync, rename; mode 0600), a lock that processes take turns on (file-lock.ts), and
+// temp file, every byte, fsync, rename; mode 0600; atomic-write.ts), a lock that processes take turns on (file-lock.ts), and
 // removal of the temp files a killed writer left behind — they hold the client secret.
 //
 // Written with fs primitives rather than write-file-atomic / proper-lockfile (README, "The token
 // store"): those remove their leftovers only on exits they can catch, so a kill -9 leaves a temp
 // file with the secret in it, and proper-lockfile recognises a dead holder only once its lock's
 // mtime is `stale` old (10 s by default), blocking every process sharing the store until then.
-import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { lstat, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Mutex, type LockOptions, type TokenState, type TokenStore } from '../stores.ts';
 import { PassError } from '../errors.ts';
 import { milliseconds } from '../bounds.ts';
 import { MAX_TIMER_MS } from '../clock.ts';
-import { isRunning, lockLeftover, thisHost, withFileLock, type FileLockOptions } from './file-lock.ts';
+import { removeDeadWriters, tempFileOwner, writeFileAtomic } from './atomic-write.ts';
+import { lockLeftover, withFileLock, type FileLockOptions } from './file-lock.ts';
 import { makeDirectory } from './make-dir.ts';
 
-export { makeDirectory };
+// What the tools share with the store: `mkdir -p` that always ends, and whole-or-nothing writes.
+export { makeDirectory, removeDeadWriters, writeFileAtomic };
+export type { AtomicWriteOptions } from './atomic-write.ts';
 
 export interface FileTokenStoreOptions extends FileLockOptions {
   /** Test seam: runs after the temp file is written and before the rename. */
   beforeRename?: (tempPath: string) => Promise<void> | void;
 }
-
-/** The host part of temp names: enough to tell whose pid it is. */
-const HOST_TAG = thisHost.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40) || 'host';
 
 /** One in-process queue per file, so instances in one process do not wait on each other's file lock. */
 const processQueues = new Map<string, Mutex>();
@@ -74,28 +73,7 @@ export class FileTokenStore implements TokenStore {
   async save(state: TokenState): Promise<void> {
     await this.assertFilePath();
     await makeDirectory(this.dir, 0o700);
-    const temp = join(this.dir, `.${this.base}.${HOST_TAG}.${process.pid}.${randomUUID()}.tmp`);
-    try {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await this.options.beforeRename?.(temp);
-      await rename(temp, this.path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    // Make the rename itself durable; not possible everywhere (Windows), and not needed for correctness.
-    try {
-      const dir = await open(this.dir, 'r');
-      await dir.sync().finally(() => dir.close());
-    } catch {
-      /* best effort */
-    }
+    await writeFileAtomic(this.path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, ...(this.options.beforeRename ? { beforeRename: this.options.beforeRename } : {}) });
   }
 
   /**
@@ -139,23 +117,18 @@ export class FileTokenStore implements TokenStore {
    * (only holders write); without it, only those of dead processes on this host are.
    */
   private async removeLeftovers(holdingLock: boolean): Promise<void> {
+    if (!holdingLock) return removeDeadWriters(this.dir, [this.base]);
     let entries: string[];
     try {
       entries = await readdir(this.dir);
     } catch {
       return;
     }
-    const tempPrefix = `.${this.base}.`;
     const lockName = basename(this.lockPath);
     await Promise.all(
       entries.map(async (entry) => {
-        if (entry.startsWith(tempPrefix) && entry.endsWith('.tmp')) {
-          const [host, pid] = entry.slice(tempPrefix.length).split('.');
-          const dead = host === HOST_TAG && Number(pid) !== process.pid && !isRunning(Number(pid));
-          if (holdingLock || dead) await rm(join(this.dir, entry), { force: true });
-        } else if (holdingLock && lockLeftover(lockName, entry)) {
-          await rm(join(this.dir, entry), { recursive: true, force: true });
-        }
+        if (tempFileOwner(this.base, entry)) await rm(join(this.dir, entry), { force: true });
+        else if (lockLeftover(lockName, entry)) await rm(join(this.dir, entry), { recursive: true, force: true });
       }),
     );
   }
