@@ -1,7 +1,7 @@
 // DCR against a loopback host: one registration, one token request however many callers, tokens
 // reused until shortly before expiry, and every wait for a token cancellable.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPassClient, DcrTokenManager, MemoryTokenStore, systemClock } from '../../packages/client/src/index.ts';
+import { createPassClient, DcrTokenManager, MemoryTokenStore, systemClock, type LockOptions, type TokenState } from '../../packages/client/src/index.ts';
 import { enhanced, startFakeAdobe, STATEMENT, type FakeAdobe } from './support/fake-adobe.ts';
 import { deviceInfo, logout, passFor, rejection } from './support/pass.ts';
 
@@ -100,6 +100,58 @@ describe('DCR tokens', () => {
     expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect([...new URLSearchParams(token!.body).keys()]).toEqual(['client_id', 'client_secret', 'grant_type']);
     expect(register!.headers['x-device-info']).toBe(deviceInfo);
+  });
+});
+
+describe('a token store that cannot save (a full disk; a store service that refuses writes)', () => {
+  /** Reads answer what it held; writes fail as on a full disk until `failing` is turned off. */
+  class FullStore extends MemoryTokenStore {
+    failing = true;
+    /** The lock fails too, as a lock file on a disk with no room at all. */
+    constructor(private readonly lockFails = false) {
+      super();
+    }
+    override async save(state: TokenState): Promise<void> {
+      if (this.failing) throw Object.assign(new Error(`ENOSPC: no space left on device, write ${JSON.stringify(state)}`), { code: 'ENOSPC' });
+      return super.save(state);
+    }
+    override withLock<T>(fn: () => Promise<T>, options?: LockOptions): Promise<T> {
+      if (this.failing && this.lockFails) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, mkdir'), { code: 'ENOSPC' }));
+      return super.withLock(fn, options);
+    }
+  }
+  const notSaved = { event: 'warning', warning: 'store-not-saved', message: 'the token store did not save (ENOSPC): this process goes on with the client credentials and token it holds, and saves them with the next token' };
+
+  // Before, the credentials of a registration whose save failed were dropped: the call failed, and
+  // the next one registered again, and so on, one registration with Adobe per call.
+  it('registers once for 5 calls in a row, which all go through; the credentials are saved once the store takes them', async () => {
+    adobe = await startFakeAdobe({ tokenLifetimeS: 3600 });
+    const store = new FullStore();
+    const { pass, clock, entries } = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
+    for (let i = 0; i < 5; i++) expect((await logout(pass)).response.status).toBe(200);
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 1]);
+    expect(await store.load()).toBeUndefined();
+    // Said once per failed save (the registration, the token), with the store's error code only: its message may hold the state.
+    const warnings = entries.filter((e) => e.event === 'warning');
+    expect(warnings).toEqual([notSaved, notSaved]);
+    // The disk has room again; the token expires: the next token request uses the same credentials and both are saved.
+    store.failing = false;
+    clock.advance(3600_000);
+    expect((await logout(pass)).response.status).toBe(200);
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 2]);
+    expect(await store.load()).toMatchObject({ clientCredentials: { clientId: 'client-1' }, accessToken: { value: 'CANARY-token-2-client-1' } });
+  });
+
+  // Before, every call failed with the lock's ENOSPC, although Adobe would have answered them.
+  it('one that cannot even be locked: the renewal runs in turn with this process\'s callers, and 5 concurrent calls go through on one registration', async () => {
+    adobe = await startFakeAdobe({ tokenLifetimeS: 3600 });
+    const store = new FullStore(true);
+    const { pass, entries } = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
+    const calls = await Promise.all(Array.from({ length: 5 }, () => logout(pass)));
+    expect(calls.map((c) => c.response.status)).toEqual(Array(5).fill(200));
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 1]);
+    const notLocked = { event: 'warning', warning: 'store-not-locked', message: 'the token store could not be locked (ENOSPC): this process renews on its own, not in turn with others sharing the store' };
+    expect(entries.filter((e) => e.event === 'warning')).toEqual([notLocked, notSaved, notSaved]);
   });
 });
 

@@ -9,9 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../packages/client/src/index.ts';
 import { FileTokenStore } from '../../packages/client/src/node/file-store.ts';
 import { writeReportFiles } from '../../src/report/files.ts';
 import { bundleScript } from '../client/support/bundle.ts';
+import { startFakeAdobe, STATEMENT } from '../client/support/fake-adobe.ts';
+import { deviceInfo } from '../client/support/pass.ts';
 
 /** 64 blocks: 32 KiB in POSIX `sh` (512-byte blocks), 64 KiB in bash. Either is far below BIG. */
 const LIMIT_BLOCKS = 64;
@@ -23,10 +26,10 @@ beforeAll(async () => {
 
 interface ChildEnd { code: number | null; signal: NodeJS.Signals | null; out: Record<string, unknown> }
 
-/** Runs the child with MODE and TARGET; `limited` puts it under the file-size limit. */
-function child(mode: string, target: string, limited = true): { done: Promise<ChildEnd>; pid: number; line: Promise<Record<string, unknown>> } {
-  const args = limited ? ['-c', `ulimit -f ${LIMIT_BLOCKS} && exec "$0" "$1"`, process.execPath, script] : ['-c', 'exec "$0" "$1"', process.execPath, script];
-  const proc = spawn('sh', args, { env: { ...process.env, MODE: mode, TARGET: target, BIG_BYTES: String(BIG) }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the child with MODE and TARGET, its files limited to `limitBlocks` (null: no limit). */
+function child(mode: string, target: string, limitBlocks: number | null = LIMIT_BLOCKS, env: Record<string, string> = {}): { done: Promise<ChildEnd>; pid: number; line: Promise<Record<string, unknown>> } {
+  const args = limitBlocks !== null ? ['-c', `ulimit -f ${limitBlocks} && exec "$0" "$1"`, process.execPath, script] : ['-c', 'exec "$0" "$1"', process.execPath, script];
+  const proc = spawn('sh', args, { env: { ...process.env, MODE: mode, TARGET: target, BIG_BYTES: String(BIG), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let onLine!: (v: Record<string, unknown>) => void;
@@ -61,7 +64,7 @@ describe('a write that meets a full disk leaves the file whole', () => {
 
   it('the same report is written whole without the limit (the limit, not the content, made it fail)', async () => {
     const dir = await tempDir();
-    const end = await child('report', dir, false).done;
+    const end = await child('report', dir, null).done;
     expect(end.out).toEqual({ written: true });
     const text = await readFile(join(dir, 'report.json'), 'utf8');
     expect((JSON.parse(text) as { results: string }).results).toHaveLength(BIG);
@@ -80,6 +83,24 @@ describe('a write that meets a full disk leaves the file whole', () => {
     expect(await readdir(dir)).toEqual(['tokens.json']);
   });
 
+  // With no room at all (a limit of 0: every write fails), neither the lock file nor the state can be
+  // written. Before, every call failed with the lock's EFBIG (ENOSPC on a disk), although Adobe would
+  // have answered them all; with a little room, each call registered with Adobe again.
+  it('a programmer service whose token store cannot be written at all goes on: 10 calls answered, one registration, one token', async () => {
+    const adobe = await startFakeAdobe({ clock: systemClock });
+    try {
+      const dir = await tempDir();
+      const end = await child('client', join(dir, 'tokens.json'), 0, { BASE_URL: adobe.baseUrl, STATEMENT, DEVICE_INFO: deviceInfo }).done;
+      expect([end.code, end.signal]).toEqual([0, null]);
+      expect(end.out.statuses).toEqual(Array(10).fill(200));
+      expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 1]);
+      expect(end.out.warnings).toEqual(['store-not-locked', 'store-not-saved', 'store-not-saved']);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await adobe.close();
+    }
+  });
+
   it('a HAR entry that does not fit is not counted, the file stays valid HAR, and the next entry that fits is recorded', async () => {
     const path = join(await tempDir(), 'traffic.har');
     const end = await child('har', path).done;
@@ -94,7 +115,7 @@ describe('a write that meets a full disk leaves the file whole', () => {
 describe('a writer killed between write and rename', () => {
   it('leaves its temp file, which the next report written into the directory removes', async () => {
     const dir = await tempDir();
-    const run = child('hang-before-rename', join(dir, 'report.json'), false);
+    const run = child('hang-before-rename', join(dir, 'report.json'), null);
     const { temp } = (await run.line) as { temp: string };
     expect(await readdir(dir)).toEqual([temp.slice(dir.length + 1)]);
     process.kill(run.pid, 'SIGKILL');

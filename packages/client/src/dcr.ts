@@ -6,7 +6,7 @@ import { checkBaseUrl } from './base-url.ts';
 import { milliseconds } from './bounds.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { PassError, safeCode } from './errors.ts';
-import type { Logger } from './log.ts';
+import { errorName, type Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
 import { operations } from '../generated/operations.ts';
 import { sendableToken } from './pipeline/auth.ts';
@@ -72,6 +72,8 @@ export class DcrTokenManager {
   private readonly refreshing = new SharedFlight<string>();
   private readonly renewing = new SharedFlights<string>();
   private state: TokenState | undefined;
+  /** The store refused the last save: `state` is newer than what it holds. */
+  private unsaved = false;
 
   constructor(private readonly options: DcrOptions) {
     checkBaseUrl('DcrTokenManager', options.baseUrl);
@@ -107,15 +109,59 @@ export class DcrTokenManager {
     return this.clock.now() < token.expiresAt && sendableToken(token.value);
   }
 
-  /** Reads the store (again), learning its secrets so that messages leave them out. */
+  /**
+   * Reads the store (again), learning its secrets so that messages leave them out. While the store
+   * refuses saves, what this process holds is newer than what the store read back, and is kept.
+   */
   private async reload(): Promise<TokenState> {
-    this.state = (await this.store.load()) ?? {};
-    this.redactor.add(this.state.clientCredentials?.clientSecret, this.state.accessToken?.value);
+    const stored = (await this.store.load()) ?? {};
+    this.redactor.add(stored.clientCredentials?.clientSecret, stored.accessToken?.value);
+    if (!this.unsaved || !this.state) this.state = stored;
     return this.state;
   }
 
-  private locked<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    return this.store.withLock ? this.store.withLock(fn, { signal }) : this.mutex.run(fn, signal);
+  /**
+   * Saves `state`, which this process uses from now on whether or not the store takes it. A save
+   * that fails (a full disk, a store service refusing writes) is logged, and the next renewal saves
+   * again: failing the call instead dropped newly registered credentials, so on a full disk every
+   * call registered with Adobe again.
+   */
+  private async keep(state: TokenState): Promise<void> {
+    this.state = state;
+    try {
+      await this.store.save(state);
+      this.unsaved = false;
+    } catch (error) {
+      // The store's own verdict (a path that is not a file) is the service's to fix, not to live with.
+      if (error instanceof PassError) throw error;
+      this.unsaved = true;
+      this.warn('store-not-saved', `the token store did not save (${storeErrorCode(error)}): this process goes on with the client credentials and token it holds, and saves them with the next token`);
+    }
+  }
+
+  private warn(warning: 'store-not-saved' | 'store-not-locked', message: string): void {
+    this.options.logger?.({ event: 'warning', warning, message });
+  }
+
+  /**
+   * Runs `fn` under the store's lock, in turn with every process sharing the store. A lock that
+   * cannot be taken for want of the resources it needs (a full disk has no room for the lock file)
+   * is logged, and `fn` runs in turn with this process's callers only: all calls failed instead,
+   * while Adobe would have answered them. Waiting in vain for a holder, and the caller's abort, still fail.
+   */
+  private async locked<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    if (!this.store.withLock) return this.mutex.run(fn, signal);
+    let entered = false;
+    try {
+      return await this.store.withLock(() => {
+        entered = true;
+        return fn();
+      }, { signal });
+    } catch (error) {
+      if (entered || error instanceof PassError || signal.aborted) throw error;
+      this.warn('store-not-locked', `the token store could not be locked (${storeErrorCode(error)}): this process renews on its own, not in turn with others sharing the store`);
+      return this.mutex.run(fn, signal);
+    }
   }
 
   /** Under the store's lock: re-read, and only if nobody did it meanwhile, register and/or request a token. */
@@ -150,8 +196,7 @@ export class DcrTokenManager {
         token = await this.requestToken(credentials, signal);
       }
       if (token === 'invalid_client') throw new PassError('DCR token request refused the client credentials (invalid_client)', { kind: 'credentials', status: 400, code: 'invalid_client', operation: 'POST /o/client/token' });
-      this.state = { clientCredentials: credentials, accessToken: token, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) };
-      await this.store.save(this.state);
+      await this.keep({ clientCredentials: credentials, accessToken: token, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) });
       return token.value;
     }, signal);
   }
@@ -168,8 +213,7 @@ export class DcrTokenManager {
     const credentials = { clientId: body.client_id, clientSecret: body.client_secret };
     this.redactor.add(credentials.clientSecret);
     // Saved at once: a process that dies before its token request must not make the next one register again.
-    this.state = { clientCredentials: credentials, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) };
-    await this.store.save(this.state);
+    await this.keep({ clientCredentials: credentials, ...(reregisteredAt !== undefined ? { reregisteredAt } : {}) });
     return credentials;
   }
 
@@ -213,6 +257,12 @@ export class DcrTokenManager {
       ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}),
     };
   }
+}
+
+/** A store error's code (ENOSPC) or class, never its message: a store's message may quote the state it was given. */
+function storeErrorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(code) ? code : errorName(error);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Run by tests/files/full-disk.test.ts in a child process whose files may not grow past a limit
 // (`ulimit -f`): writes what MODE says and prints one JSON line with what came of it.
 import { writeFileAtomic } from 'pass-contract-client/node';
+import { createPassClient, type LogEntry } from '../../../packages/client/src/index.ts';
 import { FileTokenStore } from '../../../packages/client/src/node/file-store.ts';
 import { HarRecorder, type ExchangeToRecord } from '../../../src/http/har.ts';
 import { writeReportFiles } from '../../../src/report/files.ts';
@@ -44,6 +45,18 @@ if (mode === 'report') {
   }
   await recorder.close();
   console.log(JSON.stringify({ outcomes, count: recorder.count }));
+} else if (mode === 'client') {
+  // A programmer service whose token store is on the full disk: five calls at once, then five more.
+  const warnings: LogEntry[] = [];
+  const pass = createPassClient({
+    baseUrl: process.env.BASE_URL!, logger: (e) => void (e.event === 'warning' && warnings.push(e)),
+    dcr: { softwareStatement: process.env.STATEMENT!, deviceInfo: process.env.DEVICE_INFO!, store: new FileTokenStore(target) },
+  });
+  const call = () => pass.GET('/api/v2/{serviceProvider}/logout/{mvpd}', {
+    params: { path: { serviceProvider: 'REF30', mvpd: 'Cablevision' }, query: { redirectUrl: 'https://adobe.com' }, header: { 'AP-Device-Identifier': 'fingerprint ZGV2aWNl', 'X-Device-Info': process.env.DEVICE_INFO! } },
+  }).then(({ response }) => response.status, (error: Error) => error.message);
+  const statuses = [...(await Promise.all(Array.from({ length: 5 }, call))), ...(await Promise.all(Array.from({ length: 5 }, call)))];
+  console.log(JSON.stringify({ statuses, warnings: warnings.map((w) => (w.event === 'warning' ? w.warning : '')) }));
 } else if (mode === 'hang-before-rename') {
   // Stops between write and rename, where a kill -9 leaves the temp file.
   await writeFileAtomic(target, 'a report that never lands', {
