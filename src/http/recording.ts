@@ -2,6 +2,7 @@
 // the file cannot be written, and records without ever failing a request. The servers wait for
 // `record()` before they finish an answer, so an exchange a client has seen complete is on disk even
 // if the process is killed right after (the recorder keeps the file valid HAR after every entry).
+import { acquireFileLock, FileLockHeldError, type HeldFileLock } from 'pass-contract-client/node';
 import { HarRecorder, type ExchangeToRecord, type HarRecorderOptions } from './har.ts';
 
 export class RecordingError extends Error {
@@ -28,15 +29,38 @@ export interface RecordingOptions extends HarRecorderOptions {
   onError?: (error: Error) => void;
 }
 
-/** Creates (or truncates) `path` as an empty HAR log; a path that cannot be written is a RecordingError. */
+/** Why `path` cannot be recorded to, from the error of locking or creating it. */
+function cannotRecord(path: string, error: unknown): RecordingError {
+  if (error instanceof FileLockHeldError) {
+    const who = error.holder ? `process ${error.holder.pid} on ${error.holder.host}` : 'another process';
+    return new RecordingError(`cannot record to ${path}: ${who} records to it (it holds ${error.lockPath})`);
+  }
+  const e = error as NodeJS.ErrnoException;
+  const why = e.code === 'ENOENT' ? 'its directory does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message;
+  return new RecordingError(`cannot record to ${path}: ${why}`);
+}
+
+/**
+ * Creates (or truncates) `path` as an empty HAR log, holding `<path>.lock` until `close()`; a path
+ * that cannot be written, or that another live process records to, is a RecordingError. Without
+ * the lock, a second proxy or simulator started by mistake with the same `--record` truncated the
+ * first one's recording (before it even found its port taken), and the first went on writing at
+ * its old offsets into a file no parser reads. A holder killed with -9 leaves the lock behind; the
+ * next recorder on this host takes it over at once (another host's, after 30 s untouched).
+ */
 export async function openRecording(path: string, options: RecordingOptions = {}): Promise<Recording> {
+  let lock: HeldFileLock;
   let recorder: HarRecorder;
+  try {
+    lock = await acquireFileLock(`${path}.lock`, { waitMs: 0 });
+  } catch (error) {
+    throw cannotRecord(path, error);
+  }
   try {
     recorder = await HarRecorder.create(path, options);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'its directory does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message;
-    throw new RecordingError(`cannot record to ${path}: ${why}`);
+    await lock.release();
+    throw cannotRecord(path, error);
   }
   let failures = 0;
   let closed = false;
@@ -59,7 +83,11 @@ export async function openRecording(path: string, options: RecordingOptions = {}
     async close() {
       if (closed) return;
       closed = true;
-      await recorder.close();
+      try {
+        await recorder.close();
+      } finally {
+        await lock.release();
+      }
     },
   };
 }

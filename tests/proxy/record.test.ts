@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,14 +126,19 @@ describe('pass-contract proxy --record', () => {
     const proxy = await startProxy({ upstream: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, port: 0, reportDir: dir, description, record: file, timeoutMs: 200 });
     cleanup.push(() => proxy.close());
     expect((await fetch(`${proxy.url}/api/v2/REF30/configuration`, { headers: device })).status).toBe(504);
+    // A second proxy recording to the same file is refused, and truncates nothing.
+    const err: string[] = [];
+    const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => Promise.resolve() };
+    expect(await main(['proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0', '--report', join(dir, 'second'), '--record', file], io)).toBe(2);
     await proxy.close();
     const { entries } = await readValidHar(file);
     expect(entries.map((e) => e.response.status)).toEqual([504]);
 
-    const err: string[] = [];
-    const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => Promise.resolve() };
     expect(await main(['proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0', '--report', dir, '--record', join(dir, 'missing', 'x.har')], io)).toBe(2);
-    expect(err).toEqual([`pass-contract: cannot record to ${join(dir, 'missing', 'x.har')}: its directory does not exist`]);
+    expect(err).toEqual([
+      `pass-contract: cannot record to ${file}: process ${process.pid} on ${hostname()} records to it (it holds ${file}.lock)`,
+      `pass-contract: cannot record to ${join(dir, 'missing', 'x.har')}: its directory does not exist`,
+    ]);
   });
 
   it('leaves a valid recording of every answered exchange when the proxy process is killed', async () => {

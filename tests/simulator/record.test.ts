@@ -1,8 +1,8 @@
 // `pass-contract simulate --record`: every answered exchange goes to a HAR 1.2 file, timed by the
 // simulator's clock, with none of the secrets the simulator issues or receives, valid after a SIGKILL.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../src/audit/audit.ts';
@@ -131,7 +131,37 @@ describe('pass-contract simulate --record', () => {
       'POST /o/client/register 201', 'POST /o/client/token 201', `GET /api/v2/${SP}/configuration 200`, 'POST /_sim/faults 200', `GET /api/v2/${SP}/profiles/Cablevision 200`,
     ]);
     expect(leaks(text, { statement: started.statement, clientSecret: reg.body!.client_secret!, accessToken: tok.body!.access_token! })).toEqual([]);
+    // The killed process left its lock on the recording; the next simulator on this host takes it over at once.
+    expect((await readdir(dir)).sort()).toEqual(['killed.har', 'killed.har.lock']);
+    const next = await startTestSimulator({ record: file });
+    await next.close();
+    expect(await readdir(dir)).toEqual(['killed.har']);
   }, 30_000);
+
+  // Before, the second one truncated the first one's recording before finding its port taken, and
+  // the first went on writing at its old offsets: 98 bytes of a new log, then a 3 KiB hole, then its
+  // next entry; no parser read the file, which the first still said held 4 exchanges.
+  it('a second simulator started with the same --record refuses it (exit 2), and the first one\'s recording keeps every exchange', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'first.har');
+    const first = await startTestSimulator({ record: file });
+    cleanup.push(() => first.close());
+    const token = await first.token();
+    expect((await first.call('GET', `/api/v2/${SP}/configuration`, { token })).status).toBe(200);
+    for (const port of [new URL(first.url).port, '0']) {
+      const err: string[] = [];
+      const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => Promise.resolve() };
+      expect(await main(['simulate', '--port', port, '--record', file], io)).toBe(2);
+      expect(err).toEqual([`pass-contract: cannot record to ${file}: process ${process.pid} on ${hostname()} records to it (it holds ${file}.lock)`]);
+    }
+    expect((await first.call('GET', `/api/v2/${SP}/configuration`, { token })).status).toBe(200);
+    await first.close();
+    const { entries } = await readValidHar(file);
+    expect(entries.map((e) => `${e.request.method} ${new URL(e.request.url).pathname} ${e.response.status}`)).toEqual([
+      'POST /o/client/register 201', 'POST /o/client/token 201', `GET /api/v2/${SP}/configuration 200`, `GET /api/v2/${SP}/configuration 200`,
+    ]);
+    expect(await readdir(dir)).toEqual(['first.har']);
+  });
 
   it('refuses a recording path it cannot write (exit 2, saying why)', async () => {
     const dir = await tmp();

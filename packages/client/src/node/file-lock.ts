@@ -55,8 +55,32 @@ async function readOwner(lockPath: string): Promise<{ owner?: Owner; touched: nu
   }
 }
 
+/** The lock was held by someone else for as long as the caller would wait. */
+export class FileLockHeldError extends PassError {
+  constructor(message: string, readonly lockPath: string, readonly holder: { pid: number; host: string } | undefined) {
+    super(message, { kind: 'store' });
+    this.name = 'FileLockHeldError';
+  }
+}
+
+/** A lock taken: touched while held, so others see its holder is alive. */
+export interface HeldFileLock {
+  /** Gives the lock up (once it was broken as stale, it is someone else's, and is left to them). */
+  release(): Promise<void>;
+}
+
 /** Holds `lockPath` while `fn` runs; waits (cancellable by `signal`) while someone else holds it. */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o: FileLockOptions & { signal?: AbortSignal } = {}): Promise<T> {
+  const lock = await acquireFileLock(lockPath, o);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Takes `lockPath`, waiting (cancellable by `signal`) while someone else holds it, for as long as the caller keeps it. */
+export async function acquireFileLock(lockPath: string, o: FileLockOptions & { signal?: AbortSignal } = {}): Promise<HeldFileLock> {
   const staleMs = o.staleMs ?? 30_000;
   const waitMs = o.waitMs ?? 60_000;
   const me: Owner = { host: thisHost, pid: process.pid, nonce: randomUUID(), since: Date.now() };
@@ -79,7 +103,8 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o:
     }
     if (Date.now() > giveUpAt) {
       const who = owner ? `process ${owner.pid} on ${owner.host}` : 'an unknown holder';
-      throw new PassError(`Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, { kind: 'store' });
+      const holder = owner ? { pid: owner.pid, host: owner.host } : undefined;
+      throw new FileLockHeldError(`Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, lockPath, holder);
     }
     // Polling with a jittered, growing interval: fs.watch is not reliable on network file systems.
     await systemClock.sleep(Math.min(200, 10 * 2 ** Math.min(round, 5)) * (0.5 + Math.random() / 2), o.signal);
@@ -90,12 +115,13 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, o:
     utimes(join(lockPath, OWNER), now, now).catch(() => undefined);
   }, Math.max(100, staleMs / 3));
   heartbeat.unref?.();
-  try {
-    return await fn();
-  } finally {
-    clearInterval(heartbeat);
-    await release(lockPath, me.nonce);
-  }
+  let released: Promise<void> | undefined;
+  return {
+    release: () => {
+      clearInterval(heartbeat);
+      return (released ??= release(lockPath, me.nonce));
+    },
+  };
 }
 
 /** Creates the lock with its owner inside, atomically: rename fails while a lock (never empty) exists. */

@@ -14,12 +14,14 @@ import { PassError } from '../errors.ts';
 import { milliseconds } from '../bounds.ts';
 import { MAX_TIMER_MS } from '../clock.ts';
 import { removeDeadWriters, tempFileOwner, writeFileAtomic } from './atomic-write.ts';
-import { lockLeftover, withFileLock, type FileLockOptions } from './file-lock.ts';
+import { acquireFileLock, FileLockHeldError, lockLeftover, withFileLock, type FileLockOptions } from './file-lock.ts';
 import { makeDirectory } from './make-dir.ts';
 
-// What the tools share with the store: `mkdir -p` that always ends, and whole-or-nothing writes.
-export { makeDirectory, removeDeadWriters, writeFileAtomic };
+// What the tools share with the store: `mkdir -p` that always ends, whole-or-nothing writes, and
+// the lock processes take turns on (a recording is written by one process at a time).
+export { acquireFileLock, FileLockHeldError, makeDirectory, removeDeadWriters, writeFileAtomic };
 export type { AtomicWriteOptions } from './atomic-write.ts';
+export type { HeldFileLock } from './file-lock.ts';
 
 export interface FileTokenStoreOptions extends FileLockOptions {
   /** Test seam: runs after the temp file is written and before the rename. */
