@@ -110,12 +110,14 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const checker = new ResponseChecker(doc, validator);
   const bounds = { timeoutMs: o.requestTimeoutMs ?? DEFAULT_BOUNDS.timeoutMs, maxBytes: o.maxResponseBytes ?? DEFAULT_BOUNDS.maxBytes };
   const reportDir = o.reportDir ?? 'reports';
-  await prepareReportDir(reportDir);
-  // The simulator is a real host on loopback: a fresh one with the default scenario, its own
-  // credentials, every case (state-changing included), and its throttle off so pacing can be too.
-  const simulator: LocalSimulator | undefined = spec.kind === 'simulator' ? await having(o.servers, 'simulator').simulator(description) : undefined;
-  // Whatever fails from here on (a report that cannot be written, a target that cannot be built), the simulator stops.
+  // Taken for the run: a second run on the same directory is refused before it sends anything.
+  const reportLock = await prepareReportDir(reportDir);
+  let simulator: LocalSimulator | undefined;
+  // Whatever fails from here on (a report that cannot be written, a target that cannot be built), the simulator stops and the directory is let go.
   try {
+    // The simulator is a real host on loopback: a fresh one with the default scenario, its own
+    // credentials, every case (state-changing included), and its throttle off so pacing can be too.
+    simulator = spec.kind === 'simulator' ? await having(o.servers, 'simulator').simulator(description) : undefined;
     const remote = spec.kind === 'remote' ? { url: spec.url, label: spec.label, env, pace: o.pace }
       : simulator ? { url: new URL(simulator.url), label: `simulator (default scenario) at ${simulator.url}`, env: simulator.env, pace: { ratePerSecond: 10_000, margin: 0, ...o.pace } }
         : undefined;
@@ -130,7 +132,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     const all = buildCases(doc, operations, target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
     const { run: cases, skipped } = target.select(all, (o.includeStateChanging ?? false) || spec.kind === 'simulator');
     const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
-    const writer = new ReportWriter(reportDir, redactor);
+    const writer = new ReportWriter(reportDir, redactor, true);
     const results: CaseResult[] = [];
     const report = (status: RunStatus, statusDetail?: string): RunReport => ({
       runId, target: target.label, mode: target.mode, status, ...(statusDetail ? { statusDetail } : {}), failOn: o.failOn ?? 'breaking',
@@ -207,5 +209,6 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     return { report: redactor.value(final), counts: countResults(final), verdict: v, exitCode: v.exitCode, files };
   } finally {
     await simulator?.close();
+    await reportLock.release();
   }
 }

@@ -2,10 +2,9 @@
 // (a GitHub step summary), report.json for tools. Written atomically, again after every case, so a
 // run that is killed or times out still leaves a report that says it did not finish.
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirectory, writeFileAtomic } from 'pass-contract-client/node';
-import { reportDirMessage, writeReportFiles } from '../report/files.ts';
+import type { HeldFileLock } from 'pass-contract-client/node';
+import { claimReportDir, writeReportFiles } from '../report/files.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
@@ -191,14 +190,15 @@ export function renderJson(report: RunReport): string {
 
 export const REPORT_FILES = ['junit.xml', 'summary.md', 'report.json'] as const;
 
-/** Checks, before anything is sent, that the report directory can be created and written. */
-export async function prepareReportDir(dir: string): Promise<void> {
+/**
+ * Checks, before anything is sent, that the report directory can be created and written, and takes
+ * it for the run (no other live process writes reports there until the lock is released).
+ */
+export async function prepareReportDir(dir: string): Promise<HeldFileLock> {
   try {
-    await makeDirectory(dir);
-    await writeFileAtomic(join(dir, '.pass-contract-write-test'), '');
-    await rm(join(dir, '.pass-contract-write-test'), { force: true });
+    return await claimReportDir(dir);
   } catch (error) {
-    throw new UsageError(reportDirMessage(dir, error));
+    throw new UsageError((error as Error).message);
   }
 }
 
@@ -213,7 +213,8 @@ export class ReportWriter {
   private timer: NodeJS.Timeout | undefined;
   private latest: RunReport | undefined;
 
-  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly minIntervalMs = 200) {}
+  /** `claimed`: the caller holds the directory for its run (prepareReportDir / claimReportDir); otherwise each write takes it. */
+  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly claimed = false, private readonly minIntervalMs = 200) {}
 
   get files(): string[] {
     return REPORT_FILES.map((f) => join(this.dir, f));
@@ -240,7 +241,7 @@ export class ReportWriter {
       ['summary.md', renderSummary(safe)],
       ['report.json', renderJson(safe)],
     ].map(([name, text]) => [name!, this.redactor.text(text!)]);
-    const next = this.chain.then(() => writeReportFiles(this.dir, texts));
+    const next = this.chain.then(() => writeReportFiles(this.dir, texts, this.claimed));
     this.chain = next.catch(() => undefined);
     return next;
   }

@@ -10,6 +10,7 @@ import { ResponseChecker, unavailableMessage } from '../contract/check-response.
 import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
 import { Redactor, safeUrl, urlPasswords } from '../contract/redact.ts';
 import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type Verdict } from '../contract/report.ts';
+import { claimReportDir } from '../report/files.ts';
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
@@ -149,7 +150,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // one CONNECT (and, to an https host, one TLS handshake) serves the requests that follow.
   const tunnels = tunnel ? tunnelPool(upstream, tunnel) : undefined;
   redactor.learn(...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : []));
-  const writer = new ReportWriter(o.reportDir ?? 'reports', redactor);
+  // The report directory is this proxy's until it closes: a second run there is refused (exit 2).
+  const reportDir = o.reportDir ?? 'reports';
+  const reportLock = await claimReportDir(reportDir);
+  const writer = new ReportWriter(reportDir, redactor, true);
 
   const started = Date.now();
   const runId = newRunId();
@@ -171,6 +175,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       creator: { name: 'pass-contract proxy', version: '1' },
       secrets: [...(o.secrets ?? []), ...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : [])],
       ...(o.onRecordError ? { onError: o.onRecordError } : {}),
+    }).catch(async (error: unknown) => {
+      await reportLock.release();
+      throw error;
     })
     : undefined;
 
@@ -359,6 +366,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     // A proxy that cannot listen or report does not start: nothing is left listening or open.
     if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     await recording?.close();
+    await reportLock.release();
     throw error;
   }
   return {
@@ -372,7 +380,11 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       tunnels?.destroy();
       await recording?.close();
       const final = report('complete');
-      await writer.write(final);
+      try {
+        await writer.write(final);
+      } finally {
+        await reportLock.release();
+      }
       return verdict(final);
     },
   };

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/contract/check.ts';
@@ -57,6 +57,35 @@ describe('report files', () => {
     expect(r.result.verdict.headline).toMatch(/^nothing checked/);
   });
 
+  // Before, both ran and rewrote the directory in turns: it could end with one run's junit.xml
+  // beside the other's report.json.
+  it('a second run on the same directory is refused before it sends anything; the first run keeps it, and lets it go at the end', async () => {
+    const first = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT, inject: { retrieveConfiguration: { fault: 'hang' } } });
+    const second = await startFakeAdobe({ throttle: false, softwareStatement: STATEMENT });
+    const stop = new AbortController();
+    try {
+      const dir = await tmp();
+      const running = runCheck({ target: first.baseUrl, reportDir: dir, env: ENV, description, driftFile: false, operations: ['retrieveConfiguration'], signal: stop.signal, requestTimeoutMs: 60_000 });
+      // The first run has started once its hanging request arrived.
+      while (!first.received.some((r) => r.path.endsWith('/configuration'))) await new Promise((r) => setTimeout(r, 10));
+      await expect(runCheck({ target: second.baseUrl, reportDir: dir, env: ENV, description, driftFile: false })).rejects.toThrow(
+        `--report ${dir}: process ${process.pid} on ${hostname()} writes its reports there (it holds ${join(dir, '.pass-contract.lock')}); give this run another directory`,
+      );
+      expect(second.received).toEqual([]);
+      stop.abort();
+      const result = await running;
+      expect(result.report.status).toBe('interrupted');
+      expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+      expect(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')).runId).toBe(result.report.runId);
+      // Let go: the next run on the directory goes ahead.
+      expect((await runCheck({ target: second.baseUrl, reportDir: dir, env: ENV, description, driftFile: false, operations: ['retrieveConfiguration'] })).report.status).toBe('complete');
+    } finally {
+      stop.abort();
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('the report directory is checked before anything is sent', async () => {
     const host = await startFakeAdobe({ throttle: false });
     try {
@@ -87,13 +116,18 @@ describe('a killed run', () => {
       await new Promise((r) => setTimeout(r, 400)); // past the report writer's coalescing delay
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
+      // The run's hold on the directory outlives it (no exit handler runs on kill -9).
       const files = await readdir(dir);
-      expect(files.sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+      expect(files.sort()).toEqual(['.pass-contract.lock', 'junit.xml', 'report.json', 'summary.md']);
       const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
       expect(json.status).toBe('running');
       expect(json.results.length).toBeGreaterThan(2);
       expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/^## Adobe Pass contract check: incomplete ⏳ the run has not finished .* if it is not running any more, it was killed/);
       expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('run running');
+      // The next run on this host takes the dead run's hold over at once, and lets it go at its end.
+      const next = await runCheck({ target: host.baseUrl, reportDir: dir, env: ENV, description, driftFile: false, operations: ['retrieveConfiguration'], pace: { ratePerSecond: 1000 } });
+      expect(next.report.status).toBe('complete');
+      expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
     } finally {
       child.kill('SIGKILL');
       await host.close();

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -130,13 +130,17 @@ describe('pass-contract proxy --record', () => {
     const err: string[] = [];
     const io: Io = { out: () => undefined, err: (l) => err.push(l), isTTY: false, stopped: () => Promise.resolve() };
     expect(await main(['proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0', '--report', join(dir, 'second'), '--record', file], io)).toBe(2);
+    // And so is a second proxy reporting into the same directory.
+    expect(await main(['proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0', '--report', dir], io)).toBe(2);
     await proxy.close();
+    expect((await readdir(dir)).sort()).toEqual(['hung.har', 'junit.xml', 'report.json', 'second', 'summary.md']);
     const { entries } = await readValidHar(file);
     expect(entries.map((e) => e.response.status)).toEqual([504]);
 
     expect(await main(['proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0', '--report', dir, '--record', join(dir, 'missing', 'x.har')], io)).toBe(2);
     expect(err).toEqual([
       `pass-contract: cannot record to ${file}: process ${process.pid} on ${hostname()} records to it (it holds ${file}.lock)`,
+      `pass-contract: --report ${dir}: process ${process.pid} on ${hostname()} writes its reports there (it holds ${join(dir, '.pass-contract.lock')}); give this run another directory`,
       `pass-contract: cannot record to ${join(dir, 'missing', 'x.har')}: its directory does not exist`,
     ]);
   });
