@@ -153,6 +153,37 @@ describe('a token store that cannot save (a full disk; a store service that refu
     const notLocked = { event: 'warning', warning: 'store-not-locked', message: 'the token store could not be locked (ENOSPC): this process renews on its own, not in turn with others sharing the store' };
     expect(entries.filter((e) => e.event === 'warning')).toEqual([notLocked, notSaved, notSaved]);
   });
+
+  // A store service that goes down for reads as well (Redis restarting): before, every renewal
+  // failed with the store's error once the token expired, although this process held the credentials.
+  it('one that cannot be read either: a renewal uses the credentials this process holds; a process holding none fails', async () => {
+    adobe = await startFakeAdobe({ tokenLifetimeS: 3600 });
+    class DownStore extends MemoryTokenStore {
+      down = false;
+      override async load(): Promise<TokenState | undefined> {
+        if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+        return super.load();
+      }
+      override async save(state: TokenState): Promise<void> {
+        if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+        return super.save(state);
+      }
+    }
+    const store = new DownStore();
+    const { pass, clock, entries } = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
+    expect((await logout(pass)).response.status).toBe(200);
+    store.down = true;
+    clock.advance(3600_000);
+    expect((await logout(pass)).response.status).toBe(200);
+    expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 2]);
+    const notRead = { event: 'warning', warning: 'store-not-read', message: 'the token store could not be read (ECONNREFUSED): this process renews with the client credentials it holds' };
+    const refused = { ...notSaved, message: notSaved.message.replace('ENOSPC', 'ECONNREFUSED') };
+    expect(entries.filter((e) => e.event === 'warning')).toEqual([notRead, refused]);
+    // A process that holds nothing yet does not register while the store may hold credentials: its call fails.
+    const fresh = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
+    expect(await rejection(logout(fresh.pass))).toMatchObject({ message: expect.stringContaining('ECONNREFUSED') });
+    expect(adobe.registrations()).toBe(1);
+  });
 });
 
 describe('waiting for a token', () => {

@@ -112,9 +112,19 @@ export class DcrTokenManager {
   /**
    * Reads the store (again), learning its secrets so that messages leave them out. While the store
    * refuses saves, what this process holds is newer than what the store read back, and is kept.
+   * A store that cannot be read (a store service down) is logged, and what this process holds is
+   * used when it holds client credentials: a renewal needs no store then. Without them, the call
+   * fails rather than register again while the store may hold some.
    */
   private async reload(): Promise<TokenState> {
-    const stored = (await this.store.load()) ?? {};
+    let stored: TokenState;
+    try {
+      stored = (await this.store.load()) ?? {};
+    } catch (error) {
+      if (error instanceof PassError || !(this.state?.clientCredentials || this.options.clientCredentials)) throw error;
+      this.warn('store-not-read', `the token store could not be read (${storeErrorCode(error)}): this process renews with the client credentials it holds`);
+      return (this.state ??= {});
+    }
     this.redactor.add(stored.clientCredentials?.clientSecret, stored.accessToken?.value);
     if (!this.unsaved || !this.state) this.state = stored;
     return this.state;
@@ -139,7 +149,7 @@ export class DcrTokenManager {
     }
   }
 
-  private warn(warning: 'store-not-saved' | 'store-not-locked', message: string): void {
+  private warn(warning: 'store-not-saved' | 'store-not-locked' | 'store-not-read', message: string): void {
     this.options.logger?.({ event: 'warning', warning, message });
   }
 

@@ -50,7 +50,7 @@ export type LogEntry =
   | (Where & { event: 'wait'; reason: WaitReason; ms: number })
   | (Where & { event: 'failure'; stage: FailureStage; error: string })
   | (Where & { event: 'cache-hit' })
-  | (Partial<Where> & { event: 'warning'; warning: 'no-device-key' | 'store-not-saved' | 'store-not-locked'; message: string });
+  | (Partial<Where> & { event: 'warning'; warning: 'no-device-key' | 'store-not-saved' | 'store-not-locked' | 'store-not-read'; message: string });
 
 export type Logger = (entry: LogEntry) => void;
 
