@@ -1,6 +1,9 @@
 // Fetches a description (or a file it references) over HTTP(S) with a timeout, a size cap and bounded redirects:
 // a redirect loop over the bounded exchange (src/http/exchange.ts), one deadline for the whole chain.
 // We never send credentials, and a URL that carries some is refused, so no redirect can carry a secret away.
+// A 429 or 503 (GitHub's raw files sit behind a CDN that answers both now and then) is asked again
+// after its Retry-After or a short pause, at most 3 attempts, all within that deadline.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exchange, HttpFailure, type Exchange, type FetchLike } from '../http/exchange.ts';
 import { fetchThroughEnvProxy } from '../http/proxy.ts';
 
@@ -36,6 +39,19 @@ let envFetch: FetchLike | undefined;
 
 export const isHttpUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
+/** A host's "come back later": too many requests, or unavailable for a moment (a CDN in front of raw files answers both). */
+const TRY_LATER = new Set([429, 503]);
+/** Attempts of one URL that got TRY_LATER answers, all within the one deadline. */
+const MAX_ATTEMPTS = 3;
+
+/** Retry-After in ms (delay-seconds or an HTTP-date), or undefined when absent or not either. */
+function retryAfterMs(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
 /** GETs `url` and returns the body as text, or throws a FetchError saying what went wrong and where. */
 export async function fetchText(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<string> {
   return (await fetchResource(url, limits)).text;
@@ -53,6 +69,7 @@ export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_L
   // A GET whose pooled connection a front end dropped while it sat idle is sent again, once, as
   // the check and the client do (a daily job fetches a file, parses it, then fetches the next).
   let reconnected = false;
+  let attempts = 1;
   for (let hop = 0; ; hop++) {
     if (current.protocol !== 'https:' && current.protocol !== 'http:') throw new FetchError(`${displayUrl(url)}: will not fetch a ${current.protocol} URL`);
     let response: Exchange;
@@ -78,7 +95,23 @@ export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_L
       current = next;
       continue;
     }
-    if (response.status < 200 || response.status > 299) throw new FetchError(`${displayUrl(current)}: HTTP ${response.status}`);
+    // Asked to come back later: again after Retry-After (or 0.5 s, then 1 s), if that is within the deadline.
+    if (TRY_LATER.has(response.status) && attempts < MAX_ATTEMPTS) {
+      const asked = retryAfterMs(response.headers.get('retry-after'));
+      const wait = asked ?? 500 * 2 ** (attempts - 1);
+      if (wait > deadline - performance.now()) {
+        throw new FetchError(`${displayUrl(current)}: HTTP ${response.status}${asked !== undefined ? `; Retry-After asks for ${Math.ceil(asked / 1000)} s, past the ${limits.timeoutMs} ms deadline` : ''}`);
+      }
+      try {
+        await sleep(wait, undefined, limits.signal ? { signal: limits.signal } : {});
+      } catch {
+        throw new FetchError(`${displayUrl(url)}: cancelled`);
+      }
+      attempts++;
+      hop--;
+      continue;
+    }
+    if (response.status < 200 || response.status > 299) throw new FetchError(`${displayUrl(current)}: HTTP ${response.status}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
     return { text: response.body, url: current.href };
   }
 }

@@ -57,6 +57,51 @@ describe('fetchText()', () => {
     }
   });
 
+  describe('a host that says to come back later (429, 503): again within the deadline, at most 3 attempts', () => {
+    /** Answers each request with the next of `answers` (the last one for ever after), counting them. */
+    const answering = (...answers: (() => Response)[]) => {
+      const seen = { count: 0 };
+      const fetch = () => Promise.resolve(answers[Math.min(seen.count++, answers.length - 1)]!());
+      return { seen, fetch };
+    };
+    const later = (status: number, retryAfter?: string) => () => new Response('busy', { status, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } });
+    const ok = () => new Response('openapi: 3.1.0');
+
+    it('a 503 without Retry-After, then the file', async () => {
+      const host = answering(later(503), ok);
+      expect(await fetchText('http://spec.invalid/openapi.json', limits({ fetch: host.fetch }))).toBe('openapi: 3.1.0');
+      expect(host.seen.count).toBe(2);
+    });
+
+    it('two 429s asking for 0 s and for a date already past, then the file', async () => {
+      const host = answering(later(429, '0'), later(429, new Date(Date.now() - 60_000).toUTCString()), ok);
+      expect(await fetchText('http://spec.invalid/openapi.json', limits({ fetch: host.fetch }))).toBe('openapi: 3.1.0');
+      expect(host.seen.count).toBe(3);
+    });
+
+    it('503 for ever: three attempts, then the status and the count', async () => {
+      const host = answering(later(503, '0'));
+      await expect(fetchText('http://spec.invalid/openapi.json?token=Canary-Later-1', limits({ fetch: host.fetch }))).rejects.toThrow(/^http:\/\/spec\.invalid\/openapi\.json\?…: HTTP 503 \(3 attempts\)$/);
+      expect(host.seen.count).toBe(3);
+    });
+
+    it('a Retry-After past the deadline is not waited for', async () => {
+      const host = answering(later(429, '3600'), ok);
+      await expect(fetchText('http://spec.invalid/openapi.json', limits({ fetch: host.fetch }))).rejects.toThrow(/^http:\/\/spec\.invalid\/openapi\.json: HTTP 429; Retry-After asks for 3600 s, past the 5000 ms deadline$/);
+      expect(host.seen.count).toBe(1);
+    });
+
+    it('the wait ends when the caller cancels', async () => {
+      const host = answering(later(503, '4'), ok);
+      const controller = new AbortController();
+      const pending = fetchText('http://spec.invalid/openapi.json', limits({ fetch: host.fetch, signal: controller.signal }));
+      await sleep(50);
+      controller.abort();
+      await expect(pending).rejects.toThrow(/^http:\/\/spec\.invalid\/openapi\.json: cancelled$/);
+      expect(host.seen.count).toBe(1);
+    });
+  });
+
   it('says why a connection failed (not only "fetch failed"), without the query', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
