@@ -13,6 +13,8 @@
 //   half-replaced) survives it; and however many callers arrived together, the host saw at most one
 //   registration and one token request.
 // Once with a MemoryTokenStore, once with a FileTokenStore (its file lock, waited on and given up),
+// once with a store that fails now and then in the faulty rounds (reads, writes, its lock: a store
+// service down, a full disk),
 // and once more with the garbage collector running every 5 ms and a 20 s request timeout, so an
 // abort lost on a weakly held link (Node 20's Request follows a signal by WeakRef) leaves a call
 // hanging: it caught both such losses fixed in the client (an injected fetch's, a form body's).
@@ -79,11 +81,35 @@ function collector(): { start(): void; stop(): void } {
   return { start: () => void (timer = setInterval(gc, 5)), stop: () => clearInterval(timer) };
 }
 
-describe.each<[string, () => TokenStore, { gc: boolean }]>([
+/**
+ * A shared store that, in faulty rounds, fails now and then as a store service or a full disk
+ * does: a read refused, a write refused, a lock not taken. In clean rounds it works.
+ */
+class FlakyStore implements TokenStore {
+  faulty = false;
+  constructor(private readonly inner: MemoryTokenStore, private readonly random: () => number) {}
+  private fails(p: number): boolean {
+    return this.faulty && this.random() < p;
+  }
+  load() {
+    return this.fails(0.15) ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' })) : this.inner.load();
+  }
+  save(state: Parameters<TokenStore['save']>[0]) {
+    return this.fails(0.3) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : this.inner.save(state);
+  }
+  withLock<T>(fn: () => Promise<T>, options?: { signal?: AbortSignal }) {
+    return this.fails(0.15) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, mkdir'), { code: 'ENOSPC' })) : this.inner.withLock(fn, options);
+  }
+}
+
+describe.each<[string, () => TokenStore, { gc: boolean; storeFaults?: boolean }]>([
   ['a memory store', () => new MemoryTokenStore(), { gc: false }],
   ['a file store', () => new FileTokenStore(join(dir, 'tokens.json')), { gc: false }],
   ['a memory store under constant garbage collection', () => new MemoryTokenStore(), { gc: true }],
-])(`two clients on %s, ${CALLERS} callers at a time, callers giving up (seed ${SEED}, ${ROUNDS} rounds)`, (_, makeStore, { gc }) => {
+  // Every failure of the store surfaces as a PassError (kind store) or not at all, and a clean round
+  // after the store came back still sees one registration and one token at most.
+  ['a store that fails in faulty rounds', () => new MemoryTokenStore(), { gc: false, storeFaults: true }],
+])(`two clients on %s, ${CALLERS} callers at a time, callers giving up (seed ${SEED}, ${ROUNDS} rounds)`, (_, makeStore, { gc, storeFaults }) => {
   it('settles every call with a result, a PassError or its own abort, and the next clean round succeeds with one registration and one token', async () => {
     // Two streams: the plan (revocations, callers, their calls and when they give up) is the
     // seed's alone; the host's faults and delays are drawn as requests arrive, so they follow the timing too.
@@ -108,7 +134,8 @@ describe.each<[string, () => TokenStore, { gc: boolean }]>([
     };
     const adobe = await startFakeAdobe({ overrides: Object.fromEntries((['register', 'token', 'configuration', 'sessions', 'profiles', 'profileForCode', 'authorize', 'logout'] as const).map((op) => [op, lateOrFaulty])) });
     // Two instances of a service, one store: what a deployment with a shared (file, database) store does.
-    const store = makeStore();
+    const flaky = storeFaults ? new FlakyStore(makeStore() as MemoryTokenStore, mulberry32(SEED ^ 0x2545f491)) : undefined;
+    const store = flaky ?? makeStore();
     const clients = [0, 1].map(() => passFor(adobe, { timeoutMs: gc ? 20_000 : 300, dcr: { softwareStatement: STATEMENT, deviceInfo, store } }));
     const collecting = gc ? collector() : undefined;
     collecting?.start();
@@ -119,6 +146,7 @@ describe.each<[string, () => TokenStore, { gc: boolean }]>([
     try {
       for (let round = 0; round < ROUNDS; round++) {
         faulty = round % 2 === 0;
+        if (flaky) flaky.faulty = faulty;
         // Between rounds: time passes (tokens run out), and sometimes Adobe revokes the registration.
         // A revocation comes more than an hour after the last one: the client does not replace
         // credentials that were themselves a replacement within the hour (REREGISTER_COOLDOWN_MS).

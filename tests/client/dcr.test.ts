@@ -1,7 +1,7 @@
 // DCR against a loopback host: one registration, one token request however many callers, tokens
 // reused until shortly before expiry, and every wait for a token cancellable.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPassClient, DcrTokenManager, MemoryTokenStore, systemClock, type LockOptions, type TokenState } from '../../packages/client/src/index.ts';
+import { createPassClient, DcrTokenManager, MemoryTokenStore, PassError, systemClock, type LockOptions, type TokenState } from '../../packages/client/src/index.ts';
 import { enhanced, startFakeAdobe, STATEMENT, type FakeAdobe } from './support/fake-adobe.ts';
 import { deviceInfo, logout, passFor, rejection } from './support/pass.ts';
 
@@ -179,9 +179,13 @@ describe('a token store that cannot save (a full disk; a store service that refu
     const notRead = { event: 'warning', warning: 'store-not-read', message: 'the token store could not be read (ECONNREFUSED): this process renews with the client credentials it holds' };
     const refused = { ...notSaved, message: notSaved.message.replace('ENOSPC', 'ECONNREFUSED') };
     expect(entries.filter((e) => e.event === 'warning')).toEqual([notRead, refused]);
-    // A process that holds nothing yet does not register while the store may hold credentials: its call fails.
+    // A process that holds nothing yet does not register while the store may hold credentials: its
+    // call fails with a PassError of kind store, the code and not the store's message (before: the
+    // store's own Error, not a PassError, with its message).
     const fresh = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
-    expect(await rejection(logout(fresh.pass))).toMatchObject({ message: expect.stringContaining('ECONNREFUSED') });
+    const error = await rejection(logout(fresh.pass));
+    expect(error).toBeInstanceOf(PassError);
+    expect(error).toMatchObject({ kind: 'store', message: 'the token store could not be read (ECONNREFUSED)' });
     expect(adobe.registrations()).toBe(1);
   });
 });

@@ -74,6 +74,8 @@ export class DcrTokenManager {
   private state: TokenState | undefined;
   /** The store refused the last save: `state` is newer than what it holds. */
   private unsaved = false;
+  /** What the store held when this process last read or wrote it (JSON): a change means another process wrote. */
+  private seen: string | undefined;
 
   constructor(private readonly options: DcrOptions) {
     checkBaseUrl('DcrTokenManager', options.baseUrl);
@@ -111,7 +113,8 @@ export class DcrTokenManager {
 
   /**
    * Reads the store (again), learning its secrets so that messages leave them out. While the store
-   * refuses saves, what this process holds is newer than what the store read back, and is kept.
+   * refuses saves, what this process holds is newer than what the store read back, and is kept,
+   * until another process writes the store.
    * A store that cannot be read (a store service down) is logged, and what this process holds is
    * used when it holds client credentials: a renewal needs no store then. Without them, the call
    * fails rather than register again while the store may hold some.
@@ -121,12 +124,20 @@ export class DcrTokenManager {
     try {
       stored = (await this.store.load()) ?? {};
     } catch (error) {
-      if (error instanceof PassError || !(this.state?.clientCredentials || this.options.clientCredentials)) throw error;
+      if (error instanceof PassError) throw error;
+      // Thrown errors are PassErrors; the store's own message is left out (it may quote the state).
+      if (!(this.state?.clientCredentials || this.options.clientCredentials)) throw new PassError(`the token store could not be read (${storeErrorCode(error)})`, { kind: 'store' });
       this.warn('store-not-read', `the token store could not be read (${storeErrorCode(error)}): this process renews with the client credentials it holds`);
       return (this.state ??= {});
     }
     this.redactor.add(stored.clientCredentials?.clientSecret, stored.accessToken?.value);
-    if (!this.unsaved || !this.state) this.state = stored;
+    const seen = JSON.stringify(stored);
+    // Kept only while nobody else wrote the store: another process's newer state there wins (its
+    // credentials are as good, and replacing them would register once more after a revocation).
+    if (this.unsaved && this.state && seen === this.seen) return this.state;
+    this.unsaved = false;
+    this.seen = seen;
+    this.state = stored;
     return this.state;
   }
 
@@ -141,6 +152,7 @@ export class DcrTokenManager {
     try {
       await this.store.save(state);
       this.unsaved = false;
+      this.seen = JSON.stringify(state);
     } catch (error) {
       // The store's own verdict (a path that is not a file) is the service's to fix, not to live with.
       if (error instanceof PassError) throw error;
