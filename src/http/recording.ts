@@ -31,10 +31,7 @@ export interface RecordingOptions extends HarRecorderOptions {
 
 /** Why `path` cannot be recorded to, from the error of locking or creating it. */
 function cannotRecord(path: string, error: unknown): RecordingError {
-  if (error instanceof FileLockHeldError) {
-    const who = error.holder ? `process ${error.holder.pid} on ${error.holder.host}` : 'another process';
-    return new RecordingError(`cannot record to ${path}: ${who} records to it (it holds ${error.lockPath})`);
-  }
+  if (error instanceof FileLockHeldError) return new RecordingError(`cannot record to ${path}: ${error.who} records to it (it holds ${error.lockPath})`);
   const e = error as NodeJS.ErrnoException;
   const why = e.code === 'ENOENT' ? 'its directory does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message;
   return new RecordingError(`cannot record to ${path}: ${why}`);

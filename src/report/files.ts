@@ -1,7 +1,7 @@
 // Writes a report's files into a directory, each whole or not at all (the client's writeFileAtomic:
 // temp file, every byte, fsync, rename; the temp file removed on an error), so a reader never sees
-// half a file, even on a full disk. Temp files that a killed run left are removed by the next write
-// into the directory. The files are replaced one after another: a reader between two may see one
+// half a file, even on a full disk. Temp files that a killed run left are removed by the next run
+// or one-shot report that takes the directory. The files are replaced one after another: a reader between two may see one
 // new file beside an older one.
 //
 // A report directory has one writer at a time: the writer holds `.pass-contract.lock` in it (the
@@ -18,10 +18,7 @@ export class ReportDirError extends Error {
 
 /** Why `dir` cannot take a report, from the error of creating, locking or writing it (`--report` names the option every command shares). */
 export function reportDirMessage(dir: string, error: unknown): string {
-  if (error instanceof FileLockHeldError) {
-    const who = error.holder ? `process ${error.holder.pid} on ${error.holder.host}` : 'another process';
-    return `--report ${dir}: ${who} writes its reports there (it holds ${error.lockPath}); give this run another directory`;
-  }
+  if (error instanceof FileLockHeldError) return `--report ${dir}: ${error.who} writes its reports there (it holds ${error.lockPath}); give this run another directory`;
   const e = error as NodeJS.ErrnoException;
   return `--report ${dir} cannot hold the report: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : (e.code ?? e.message)}`;
 }
@@ -31,12 +28,18 @@ const ONE_SHOT_WAIT_MS = 5_000;
 
 /**
  * Creates `dir` if needed and takes it for this process: a ReportDirError when it cannot be written,
- * or when another live process writes its reports there (at once, or after `waitMs`).
+ * or when another live process writes its reports there (at once, or after `waitMs`). Holding it,
+ * removes the temp files a killed writer left there (once per claim, not per write).
  */
 export async function claimReportDir(dir: string, waitMs = 0): Promise<HeldFileLock> {
   try {
     await makeDirectory(dir);
-    return await acquireFileLock(join(dir, '.pass-contract.lock'), { waitMs });
+    const lock = await acquireFileLock(join(dir, '.pass-contract.lock'), { waitMs });
+    await removeDeadWriters(dir).catch(async (error: unknown) => {
+      await lock.release();
+      throw error;
+    });
+    return lock;
   } catch (error) {
     throw new ReportDirError(reportDirMessage(dir, error), { cause: error });
   }
@@ -49,8 +52,6 @@ export async function claimReportDir(dir: string, waitMs = 0): Promise<HeldFileL
 export async function writeReportFiles(dir: string, files: readonly (readonly [string, string])[], claimed = false): Promise<string[]> {
   const lock = claimed ? undefined : await claimReportDir(dir, ONE_SHOT_WAIT_MS);
   try {
-    await makeDirectory(dir);
-    await removeDeadWriters(dir, files.map(([name]) => name));
     for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
   } catch (error) {
     throw new ReportDirError(reportDirMessage(dir, error), { cause: error });

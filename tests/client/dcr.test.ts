@@ -105,18 +105,30 @@ describe('DCR tokens', () => {
 
 describe('a token store that cannot save (a full disk; a store service that refuses writes)', () => {
   /** Reads answer what it held; writes fail as on a full disk until `failing` is turned off. */
+  /**
+   * While `failing`, writes fail as on a full disk (the message quoting the state, as a store's
+   * message may); with `lock`, its lock too (a lock file on a disk with no room at all); with
+   * `down`, reads and writes fail as a store service that is down does.
+   */
   class FullStore extends MemoryTokenStore {
-    failing = true;
-    /** The lock fails too, as a lock file on a disk with no room at all. */
-    constructor(private readonly lockFails = false) {
+    constructor(public failing = true, private readonly fails: { lock?: boolean; down?: boolean } = {}) {
       super();
     }
+    private failure(what: string, state?: TokenState): Error {
+      return this.fails.down
+        ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' })
+        : Object.assign(new Error(`ENOSPC: no space left on device, ${what} ${JSON.stringify(state ?? {})}`), { code: 'ENOSPC' });
+    }
+    override async load(): Promise<TokenState | undefined> {
+      if (this.failing && this.fails.down) throw this.failure('read');
+      return super.load();
+    }
     override async save(state: TokenState): Promise<void> {
-      if (this.failing) throw Object.assign(new Error(`ENOSPC: no space left on device, write ${JSON.stringify(state)}`), { code: 'ENOSPC' });
+      if (this.failing) throw this.failure('write', state);
       return super.save(state);
     }
     override withLock<T>(fn: () => Promise<T>, options?: LockOptions): Promise<T> {
-      if (this.failing && this.lockFails) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, mkdir'), { code: 'ENOSPC' }));
+      if (this.failing && this.fails.lock) return Promise.reject(this.failure('mkdir'));
       return super.withLock(fn, options);
     }
   }
@@ -145,7 +157,7 @@ describe('a token store that cannot save (a full disk; a store service that refu
   // Before, every call failed with the lock's ENOSPC, although Adobe would have answered them.
   it('one that cannot even be locked: the renewal runs in turn with this process\'s callers, and 5 concurrent calls go through on one registration', async () => {
     adobe = await startFakeAdobe({ tokenLifetimeS: 3600 });
-    const store = new FullStore(true);
+    const store = new FullStore(true, { lock: true });
     const { pass, entries } = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
     const calls = await Promise.all(Array.from({ length: 5 }, () => logout(pass)));
     expect(calls.map((c) => c.response.status)).toEqual(Array(5).fill(200));
@@ -158,21 +170,10 @@ describe('a token store that cannot save (a full disk; a store service that refu
   // failed with the store's error once the token expired, although this process held the credentials.
   it('one that cannot be read either: a renewal uses the credentials this process holds; a process holding none fails', async () => {
     adobe = await startFakeAdobe({ tokenLifetimeS: 3600 });
-    class DownStore extends MemoryTokenStore {
-      down = false;
-      override async load(): Promise<TokenState | undefined> {
-        if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
-        return super.load();
-      }
-      override async save(state: TokenState): Promise<void> {
-        if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
-        return super.save(state);
-      }
-    }
-    const store = new DownStore();
+    const store = new FullStore(false, { down: true });
     const { pass, clock, entries } = passFor(adobe, { dcr: { softwareStatement: STATEMENT, deviceInfo, store } });
     expect((await logout(pass)).response.status).toBe(200);
-    store.down = true;
+    store.failing = true;
     clock.advance(3600_000);
     expect((await logout(pass)).response.status).toBe(200);
     expect([adobe.registrations(), adobe.tokensIssued()]).toEqual([1, 2]);

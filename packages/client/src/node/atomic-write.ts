@@ -24,12 +24,13 @@ export interface AtomicWriteOptions {
 /** `.<name>.<host>.<pid>.<uuid>.tmp` beside `path`: whose it is can be told by name if its writer dies before the rename. */
 export const tempPathFor = (path: string): string => join(dirname(path), `.${basename(path)}.${HOST_TAG}.${process.pid}.${randomUUID()}.tmp`);
 
-/** The writer of a temp file of `name` (from `tempPathFor`), or undefined when `entry` is not one. */
-export function tempFileOwner(name: string, entry: string): { thisHost: boolean; pid: number } | undefined {
-  const prefix = `.${name}.`;
-  if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) return undefined;
-  const [host, pid] = entry.slice(prefix.length).split('.');
-  return { thisHost: host === HOST_TAG, pid: Number(pid) };
+/** `.<name>.<host>.<pid>.<uuid>.tmp`: the host tag holds no dot, so the name is what comes before it. */
+const TEMP_NAME = /^\.(.+)\.([A-Za-z0-9-]+)\.(\d+)\.[0-9a-f-]{36}\.tmp$/;
+
+/** The file a temp file (from `tempPathFor`) was for and its writer, or undefined when `entry` is not one. */
+export function tempFileOwner(entry: string): { name: string; thisHost: boolean; pid: number } | undefined {
+  const match = TEMP_NAME.exec(entry);
+  return match ? { name: match[1]!, thisHost: match[2] === HOST_TAG, pid: Number(match[3]) } : undefined;
 }
 
 /** One queue per path in this process, so two writes of one file land in the order they were asked for. */
@@ -79,8 +80,8 @@ async function writeNow(target: string, data: string | Uint8Array, options: Atom
   }
 }
 
-/** Removes the temp files of each of `names` in `dir` that processes of this host left when they died. */
-export async function removeDeadWriters(dir: string, names: readonly string[]): Promise<void> {
+/** Removes the temp files in `dir` that processes of this host left when they died. */
+export async function removeDeadWriters(dir: string): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -88,7 +89,7 @@ export async function removeDeadWriters(dir: string, names: readonly string[]): 
     return;
   }
   await Promise.all(entries.map(async (entry) => {
-    const owner = names.map((name) => tempFileOwner(name, entry)).find(Boolean);
+    const owner = tempFileOwner(entry);
     if (owner?.thisHost && owner.pid !== process.pid && !isRunning(owner.pid)) await rm(join(dir, entry), { force: true });
   }));
 }

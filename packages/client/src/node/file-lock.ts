@@ -57,9 +57,14 @@ async function readOwner(lockPath: string): Promise<{ owner?: Owner; touched: nu
 
 /** The lock was held by someone else for as long as the caller would wait. */
 export class FileLockHeldError extends PassError {
-  constructor(message: string, readonly lockPath: string, readonly holder: { pid: number; host: string } | undefined) {
-    super(message, { kind: 'store' });
+  /** Who holds it, for messages: `process 4242 on ci-7`, or `an unknown holder`. */
+  readonly who: string;
+
+  constructor(message: (who: string) => string, readonly lockPath: string, readonly holder: { pid: number; host: string } | undefined) {
+    const who = holder ? `process ${holder.pid} on ${holder.host}` : 'an unknown holder';
+    super(message(who), { kind: 'store' });
     this.name = 'FileLockHeldError';
+    this.who = who;
   }
 }
 
@@ -102,9 +107,8 @@ export async function acquireFileLock(lockPath: string, o: FileLockOptions & { s
       continue;
     }
     if (Date.now() > giveUpAt) {
-      const who = owner ? `process ${owner.pid} on ${owner.host}` : 'an unknown holder';
       const holder = owner ? { pid: owner.pid, host: owner.host } : undefined;
-      throw new FileLockHeldError(`Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, lockPath, holder);
+      throw new FileLockHeldError((who) => `Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, lockPath, holder);
     }
     // Polling with a jittered, growing interval: fs.watch is not reliable on network file systems.
     await systemClock.sleep(Math.min(200, 10 * 2 ** Math.min(round, 5)) * (0.5 + Math.random() / 2), o.signal);

@@ -119,7 +119,7 @@ export class FileTokenStore implements TokenStore {
    * (only holders write); without it, only those of dead processes on this host are.
    */
   private async removeLeftovers(holdingLock: boolean): Promise<void> {
-    if (!holdingLock) return removeDeadWriters(this.dir, [this.base]);
+    if (!holdingLock) return removeDeadWriters(this.dir);
     let entries: string[];
     try {
       entries = await readdir(this.dir);
@@ -129,7 +129,7 @@ export class FileTokenStore implements TokenStore {
     const lockName = basename(this.lockPath);
     await Promise.all(
       entries.map(async (entry) => {
-        if (tempFileOwner(this.base, entry)) await rm(join(this.dir, entry), { force: true });
+        if (tempFileOwner(entry)?.name === this.base) await rm(join(this.dir, entry), { force: true });
         else if (lockLeftover(lockName, entry)) await rm(join(this.dir, entry), { recursive: true, force: true });
       }),
     );
