@@ -27,8 +27,16 @@ const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Runs the CLI and returns the exit code: 0 success / no drift, 1 drift, 2 usage or connection errors. */
+/**
+ * Runs the CLI and returns the exit code: 0 success / no drift, 1 drift, 2 usage or connection
+ * errors, or output that could not be written (`check > run.log` on a full disk).
+ */
 export async function main(argv: string[], given: Io = processIo): Promise<number> {
+  const code = await run(argv, given);
+  return (given.lost?.().length ?? 0) > 0 ? Math.max(code, 2) : code;
+}
+
+async function run(argv: string[], given: Io): Promise<number> {
   // Every line goes out printable, whichever command wrote it and whatever a host put into it.
   const io: Io = { ...given, out: (line) => given.out(printable(line)), err: (line) => given.err(printable(line)) };
   let exitCode = 0;
