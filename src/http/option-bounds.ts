@@ -8,9 +8,9 @@
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** `value` when it is a timer delay Node keeps (1 ms to MAX_TIMER_MS), else a RangeError naming `where` and `name`. */
-export function timerOption(where: string, name: string, value: number): number {
-  if (!(value >= 1 && value <= MAX_TIMER_MS)) throw new RangeError(`${where}: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (24.8 days, the longest timer Node keeps), got ${value}`);
+/** `value` when it is a timer delay Node keeps (`min`, 1 ms unless 0 is allowed, to MAX_TIMER_MS), else a RangeError naming `where` and `name`. */
+export function timerOption(where: string, name: string, value: number, min: 0 | 1 = 1): number {
+  if (!(value >= min && value <= MAX_TIMER_MS)) throw new RangeError(`${where}: ${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS} (24.8 days, the longest timer Node keeps), got ${value}`);
   return value;
 }
 

@@ -59,8 +59,21 @@ export interface RunningProxy {
   recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
   /** Writes the report now; returns the file paths. */
   flush(): Promise<string[]>;
-  /** Stops listening, writes the final report and returns its verdict. */
-  close(): Promise<Verdict>;
+  /**
+   * Stops listening, writes the final report and returns its verdict. With `drainMs`, exchanges in
+   * flight may finish first (their clients get whole answers, on connections then closed) for up to
+   * that long, or until `signal` aborts; then whatever is left is cut. Without it they are cut at once.
+   */
+  close(options?: DrainOptions): Promise<Verdict>;
+}
+
+export interface DrainOptions {
+  /** How long exchanges in flight may take to finish (ms, default 0: cut at once). */
+  drainMs?: number;
+  /** Cuts the drain short (a second Ctrl-C). */
+  signal?: AbortSignal;
+  /** Told how many exchanges are in flight when the drain begins, if any. */
+  onDrain?: (inFlight: number) => void;
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded; everything else passes unchanged.
@@ -352,7 +365,20 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     start(false);
   };
 
+  // Answers under way; once stopping, each new one closes its connection when it ends.
+  const active = new Set<ServerResponse>();
+  let stopping = false;
+  let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
+    active.add(res);
+    if (stopping) res.shouldKeepAlive = false;
+    res.once('close', () => {
+      active.delete(res);
+      if (!stopping) return;
+      // The connection it leaves idle would otherwise keep the server open until the drain's end.
+      setImmediate(() => server.closeIdleConnections());
+      if (active.size === 0) drained?.();
+    });
     handle(req, res).catch((error: Error) => {
       if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`pass-contract proxy: ${redactor.text(error.message)}`);
     });
@@ -374,9 +400,29 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     results,
     ...(recording ? { recording } : {}),
     flush: () => writer.write(report('running')),
-    close: async () => {
+    close: async (options: DrainOptions = {}) => {
+      const drainMs = timerOption('proxy.close', 'drainMs', options.drainMs ?? 0, 0);
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // An answer whose head is not out yet says `Connection: close`; one already going ends its connection when done.
+      for (const res of active) if (!res.headersSent) res.shouldKeepAlive = false;
+      if (active.size > 0 && drainMs > 0 && !options.signal?.aborted) {
+        options.onDrain?.(active.size);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, drainMs);
+          function done() {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', done);
+            drained = undefined;
+            resolve();
+          }
+          drained = done;
+          options.signal?.addEventListener('abort', done, { once: true });
+        });
+      }
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
       tunnels?.destroy();
       await recording?.close();
       const final = report('complete');

@@ -12,11 +12,13 @@ export const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 /**
  * A parser for an option given in seconds (`--timeout 90`, `--request-timeout 2.5`), in digits, from
- * 1 ms (timers count whole milliseconds); `name` goes in the error. Turn it into milliseconds with `ms()`.
+ * 1 ms (timers count whole milliseconds), or 0 where `zero` says what it means; `name` goes in the
+ * error. Turn it into milliseconds with `ms()`.
  */
-export const seconds = (name: string) => (value: string): number => {
+export const seconds = (name: string, zero?: string) => (value: string): number => {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds in digits (90, 2.5), got "${value}"`);
+  if (zero && /^0+(\.0+)?$/.test(value)) return 0;
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds in digits (90, 2.5)${zero ? `, or 0 (${zero})` : ''}, got "${value}"`);
   if (n < 0.001) throw new InvalidArgumentError(`${name} must be at least 0.001 seconds (1 ms), got "${value}"`);
   if (n > MAX_SECONDS) throw new InvalidArgumentError(`${name} must be at most ${MAX_SECONDS} seconds (24.8 days, the longest timer Node keeps), got "${value}"`);
   return n;

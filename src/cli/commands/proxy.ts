@@ -16,8 +16,9 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-r, --report <dir>', 'report directory (rewritten as calls come in)', 'reports')
     .option('--upstream-timeout <seconds>', 'deadline for the upstream\'s whole answer (then 504) and for the client\'s request body (then 408)', seconds('--upstream-timeout'), 30)
+    .option('--drain <seconds>', 'on Ctrl-C or SIGTERM, how long exchanges in flight may take to finish before they are cut (a second Ctrl-C cuts them at once)', seconds('--drain', 'cut them at once'), 10)
     .option('--record <file>', 'also write every exchange to this HAR 1.2 file (secrets redacted; valid after each exchange) for `pass-contract audit`')
-    .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number; record?: string }) => {
+    .action(async (opts: { upstream: string; port: number; host: string; report: string; upstreamTimeout: number; drain: number; record?: string }) => {
       let upstream: URL;
       try {
         upstream = new URL(opts.upstream);
@@ -32,7 +33,13 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
       }).catch(asUsageError);
       io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/${opts.record ? `; recording to ${opts.record}` : ''}`);
       await io.stopped();
-      const verdict = await proxy.close();
+      // A second Ctrl-C (or SIGTERM) cuts the drain short.
+      const cut = new AbortController();
+      void io.stopped().then(() => cut.abort());
+      const verdict = await proxy.close({
+        drainMs: ms(opts.drain), signal: cut.signal,
+        onDrain: (n) => io.err(`pass-contract proxy: stopping; ${n === 1 ? '1 exchange' : `${n} exchanges`} in flight may finish within ${opts.drain} s (Ctrl-C again to cut ${n === 1 ? 'it' : 'them'})`),
+      });
       io.out(verdict.headline);
       if (proxy.recording) io.out(recordingSummary(proxy.recording));
       setExitCode(verdict.exitCode);
