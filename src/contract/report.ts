@@ -11,8 +11,9 @@ import { cell, code, codeCell } from '../report/markdown.ts';
 import type { AcceptedDrift } from './drift-file.ts';
 import { Redactor } from './redact.ts';
 import { fails, type FailOn } from './rules.ts';
-import type { CaseResult } from './results.ts';
+import { weight, type CaseResult } from './results.ts';
 import { UsageError } from './target.ts';
+import type { Drift } from './check-response.ts';
 
 /** running: still going (or killed: the last report of a run that never finished says so). */
 export type RunStatus = 'running' | 'complete' | 'timed-out' | 'interrupted' | 'unreachable' | 'stopped';
@@ -53,21 +54,24 @@ export interface Counts {
 
 export const newRunId = (): string => randomUUID();
 
+/** Results (a proxy's folded rows count as the exchanges they stand for) for which `f` holds. */
+const countOf = (results: CaseResult[], f: (r: CaseResult) => boolean): number => results.reduce((n, r) => (f(r) ? n + weight(r) : n), 0);
+/** Drifts for which `f` holds, each counted once per exchange its row stands for. */
+const driftsOf = (results: CaseResult[], f: (d: Drift) => boolean): number => results.reduce((n, r) => n + weight(r) * r.drifts.filter(f).length, 0);
+
 export function countResults(report: RunReport): Counts {
   const rs = report.results;
-  const drifts = rs.flatMap((r) => r.drifts);
-  const open = drifts.filter((d) => !d.accepted);
   return {
-    results: rs.length,
-    checked: rs.filter((r) => r.outcome === 'pass' || r.outcome === 'drift').length,
-    pass: rs.filter((r) => r.outcome === 'pass').length,
-    drift: rs.filter((r) => r.outcome === 'drift').length,
-    breaking: open.filter((d) => d.tier === 'breaking').length,
-    addition: open.filter((d) => d.tier === 'addition').length,
-    note: open.filter((d) => d.tier === 'note').length,
-    accepted: drifts.length - open.length,
-    error: rs.filter((r) => r.outcome === 'error').length,
-    notChecked: rs.filter((r) => r.outcome === 'not-checked').length,
+    results: countOf(rs, () => true),
+    checked: countOf(rs, (r) => r.outcome === 'pass' || r.outcome === 'drift'),
+    pass: countOf(rs, (r) => r.outcome === 'pass'),
+    drift: countOf(rs, (r) => r.outcome === 'drift'),
+    breaking: driftsOf(rs, (d) => !d.accepted && d.tier === 'breaking'),
+    addition: driftsOf(rs, (d) => !d.accepted && d.tier === 'addition'),
+    note: driftsOf(rs, (d) => !d.accepted && d.tier === 'note'),
+    accepted: driftsOf(rs, (d) => Boolean(d.accepted)),
+    error: countOf(rs, (r) => r.outcome === 'error'),
+    notChecked: countOf(rs, (r) => r.outcome === 'not-checked'),
     skipped: report.skipped.length,
   };
 }
@@ -80,9 +84,9 @@ export interface Verdict {
 /** Exit code and headline: 1 for failing drift or an expired acceptance; 2 when the run could not check what it should. */
 export function verdict(report: RunReport): Verdict {
   const c = countResults(report);
-  const failing = report.results.flatMap((r) => r.drifts).filter((d) => !d.accepted && fails(d.tier, report.failOn)).length;
+  const failing = driftsOf(report.results, (d) => !d.accepted && fails(d.tier, report.failOn));
   const expired = report.acceptances?.expired.length ?? 0;
-  const notRun = Math.max(0, report.planned - report.results.filter((r) => r.kind !== 'dcr').length);
+  const notRun = Math.max(0, report.planned - countOf(report.results, (r) => r.kind !== 'dcr'));
   if (report.status === 'running') return { exitCode: 2, headline: `incomplete ⏳ the run has not finished (${c.results} results so far, ${notRun} cases to go); if it is not running any more, it was killed` };
   if (report.status === 'unreachable') return { exitCode: 2, headline: `not run ❌ ${report.statusDetail ?? 'the host is unreachable'}` };
   const stopped = report.status === 'complete' ? '' : ` — run ${report.status}${report.statusDetail ? `: ${report.statusDetail}` : ''}, ${notRun} cases not run`;
@@ -94,6 +98,9 @@ export function verdict(report: RunReport): Verdict {
   if (report.status !== 'complete' || c.error > 0 || c.notChecked > 0) return { exitCode: 2, headline: `incomplete ❌ ${c.error} errors, ${c.notChecked} not checked${stopped}` };
   return { exitCode: 0, headline: c.addition > 0 ? `no breaking drift ✅ (${c.addition} additions to describe)` : 'no drift ✅' };
 }
+
+/** For a folded row: how many more exchanges it stands for, and when the last came. */
+const seenAgain = (r: CaseResult): string => (r.repeats ? ` (and ${r.repeats} more exchange${r.repeats === 1 ? '' : 's'} like it, the last at ${r.lastSeenAt})` : '');
 
 export function renderSummary(report: RunReport): string {
   const c = countResults(report);
@@ -109,15 +116,15 @@ export function renderSummary(report: RunReport): string {
   const rows = groupBy(report.results, (r) => `${r.operationId}\u0000${r.status ?? '–'}`);
   for (const [key, rs] of rows) {
     const [op, status] = key.split('\u0000');
-    const n = (f: (r: CaseResult) => boolean) => rs.filter(f).length;
-    lines.push(`| ${codeCell(op!)} | ${status} | ${rs.length} | ${n((r) => r.outcome === 'pass')} | ${n((r) => r.tier === 'breaking')} | ${n((r) => r.drifts.some((d) => !d.accepted && d.tier === 'addition'))} | ${n((r) => r.outcome === 'error')} | ${n((r) => r.outcome === 'not-checked')} |`);
+    const n = (f: (r: CaseResult) => boolean) => countOf(rs, f);
+    lines.push(`| ${codeCell(op!)} | ${status} | ${n(() => true)} | ${n((r) => r.outcome === 'pass')} | ${n((r) => r.tier === 'breaking')} | ${n((r) => r.drifts.some((d) => !d.accepted && d.tier === 'addition'))} | ${n((r) => r.outcome === 'error')} | ${n((r) => r.outcome === 'not-checked')} |`);
   }
   const open = (tier: string) => report.results.filter((r) => r.drifts.some((d) => !d.accepted && d.tier === tier));
   const breaking = open('breaking');
   if (breaking.length > 0) {
     lines.push('', '### ❌ Breaking drift', '');
     for (const r of breaking) {
-      lines.push(`#### ${cell(r.id)}`, '', `${code(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
+      lines.push(`#### ${cell(r.id)}`, '', `${code(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}${seenAgain(r)}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
       for (const d of r.drifts.filter((x) => !x.accepted && x.tier === 'breaking')) lines.push(`| ${codeCell(d.pointer || '(response)')} | ${codeCell(d.rule)} | ${cell(d.message)} | ${cell(d.expected)} | ${cell(d.actual)} |`);
       lines.push('');
     }
@@ -146,7 +153,7 @@ export function renderSummary(report: RunReport): string {
   }
   const failed = report.results.filter((r) => r.outcome === 'error' || r.outcome === 'not-checked');
   if (failed.length > 0) {
-    lines.push('', '### Errors and cases not checked', '', ...failed.map((r) => `- ${cell(r.id)} (${r.outcome}): ${cell(r.error ?? '')}`));
+    lines.push('', '### Errors and cases not checked', '', ...failed.map((r) => `- ${cell(r.id)} (${r.outcome}): ${cell(r.error ?? '')}${seenAgain(r)}`));
   }
   if (report.skipped.length > 0) lines.push('', `<details><summary>${report.skipped.length} skipped</summary>`, '', ...report.skipped.map((s) => `- ${cell(s.id)}: ${cell(s.reason)}`), '', '</details>');
   return `${lines.join('\n')}\n`;
@@ -169,7 +176,7 @@ export function renderJunit(report: RunReport): string {
     return s;
   };
   for (const r of report.results) {
-    const test = suite(r.operationId).testCase().className(r.operationId).name(r.name).time(r.durationMs / 1000);
+    const test = suite(r.operationId).testCase().className(r.operationId).name(`${r.name}${seenAgain(r)}`).time(r.durationMs / 1000);
     const failing = r.drifts.filter((d) => !d.accepted && fails(d.tier, report.failOn));
     const other = r.drifts.filter((d) => !failing.includes(d));
     if (failing.length > 0) test.failure(failing.map((d) => `[${d.tier} ${d.rule}] ${d.pointer || '(response)'}: ${d.message}`).join('\n'), 'drift');

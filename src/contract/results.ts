@@ -26,7 +26,16 @@ export interface CaseResult {
   /** Requests sent for this case (more than 1 after a 429). */
   attempts?: number;
   durationMs: number;
+  /**
+   * Proxy mode: how many more exchanges this row stands for (the same operation, status, outcome
+   * and drift; see `FoldedResults`), the last of them at `lastSeenAt`.
+   */
+  repeats?: number;
+  lastSeenAt?: string;
 }
+
+/** How many exchanges a result row stands for. */
+export const weight = (r: CaseResult): number => 1 + (r.repeats ?? 0);
 
 /** Sets `outcome` and `tier` from the drifts (accepted drift and notes do not make a drift). */
 export function settle(result: CaseResult): CaseResult {

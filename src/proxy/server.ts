@@ -11,6 +11,7 @@ import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
 import { Redactor, safeUrl, urlPasswords } from '../contract/redact.ts';
 import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type Verdict } from '../contract/report.ts';
 import { claimReportDir } from '../report/files.ts';
+import { FoldedResults } from '../contract/fold.ts';
 import { settle, type CaseResult } from '../contract/results.ts';
 import type { FailOn } from '../contract/rules.ts';
 import { loadDescription, type Description } from '../description/index.ts';
@@ -54,6 +55,7 @@ export interface ProxyOptions {
 
 export interface RunningProxy {
   url: string;
+  /** The report's rows: each exchange folded into the row of an earlier one like it (`repeats`). */
   results: CaseResult[];
   /** The HAR recording, when `record` was given. */
   recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
@@ -170,14 +172,16 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   const started = Date.now();
   const runId = newRunId();
-  const results: CaseResult[] = [];
+  const folded = new FoldedResults();
+  const results = folded.rows;
+  let exchanges = 0;
   const label = `proxy → ${safeUrl(upstream.origin)}`;
   const report = (status: RunStatus): RunReport => ({
     runId, target: label, mode: 'proxy', status, failOn: o.failOn ?? 'breaking', startedAt: new Date(started).toISOString(),
     updatedAt: new Date().toISOString(), durationMs: Date.now() - started, planned: 0, results: [...results], skipped: [],
   });
   const record = (r: CaseResult) => {
-    results.push(r);
+    folded.add(r, new Date().toISOString());
     o.onRecord?.(r);
     writer.schedule(report('running'));
   };
@@ -219,7 +223,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     const method = req.method ?? 'GET';
     // route(), not match(): a segment with a bad %-escape is still forwarded, and its answer checked.
     const match = router.route(method, url.pathname);
-    const n = results.length + 1;
+    const n = ++exchanges;
     const name = `${method} ${url.pathname} #${n}`;
     const entry = match ? { id: `${match.op.operationId} › ${name}`, operationId: match.op.operationId, kind: 'traffic' as const, name, request: { method, path: url.pathname } } : undefined;
     // Over maxBytes (read or declared) the reading stops with the request paused: what came so far goes first, the rest streams through.
