@@ -220,8 +220,12 @@ export class ReportWriter {
   private timer: NodeJS.Timeout | undefined;
   private latest: RunReport | undefined;
 
-  /** `claimed`: the caller holds the directory for its run (prepareReportDir / claimReportDir); otherwise each write takes it. */
-  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly claimed = false, private readonly minIntervalMs = 200) {}
+  /**
+   * `claimed`: the caller holds the directory for its run (prepareReportDir / claimReportDir);
+   * otherwise each write takes it. `onScheduled` hears how each scheduled write ended (its error,
+   * or undefined): nothing else would, and a long run (the proxy) must not stop reporting unseen.
+   */
+  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly claimed = false, private readonly minIntervalMs = 200, private readonly onScheduled?: (error?: unknown) => void) {}
 
   get files(): string[] {
     return REPORT_FILES.map((f) => join(this.dir, f));
@@ -233,7 +237,7 @@ export class ReportWriter {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       const latest = this.latest;
-      if (latest) void this.write(latest).catch(() => undefined);
+      if (latest) void this.write(latest).then(() => this.onScheduled?.(), (error: unknown) => this.onScheduled?.(error));
     }, this.minIntervalMs);
   }
 

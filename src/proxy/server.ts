@@ -51,6 +51,12 @@ export interface ProxyOptions {
   record?: string;
   /** Told about the first exchange that could not be written to the recording. */
   onRecordError?: (error: Error) => void;
+  /**
+   * Told when the report cannot be written (once per distinct reason, the report directory's
+   * error: a full disk, a directory another process took) and, with no error, when it is written
+   * again. The proxy goes on forwarding and writes the report with the next exchange.
+   */
+  onReportError?: (error?: Error) => void;
 }
 
 export interface RunningProxy {
@@ -148,6 +154,9 @@ function httpUrl(value: string): URL {
   return url;
 }
 
+/** A report write that failed because its directory is no longer there. */
+const directoryGone = (error: unknown): boolean => ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // Before anything is loaded or listened on: a NaN timer fires after 1 ms (every answer a 504).
   const timeoutMs = timerOption('startProxy', 'timeoutMs', o.timeoutMs ?? 30_000);
@@ -167,8 +176,41 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   redactor.learn(...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : []));
   // The report directory is this proxy's until it closes: a second run there is refused (exit 2).
   const reportDir = o.reportDir ?? 'reports';
-  const reportLock = await claimReportDir(reportDir);
-  const writer = new ReportWriter(reportDir, redactor, true);
+  let reportLock = await claimReportDir(reportDir);
+  // Scheduled writes that fail are said (once per reason), not swallowed: a proxy runs for days.
+  // A directory removed under the proxy (`rm -rf reports`, a cleaner of old temp files) is made
+  // again, and taken again, and the report written there in full from what the proxy holds.
+  let reportProblem: string | undefined;
+  let reclaiming = false;
+  const reclaim = async () => {
+    const gone = reportLock;
+    reportLock = await claimReportDir(reportDir);
+    await gone.release().catch(() => undefined);
+  };
+  const reportWritten = async (error?: unknown) => {
+    if (!error) {
+      if (reportProblem !== undefined) o.onReportError?.();
+      reportProblem = undefined;
+      return;
+    }
+    if (directoryGone(error) && !reclaiming) {
+      reclaiming = true;
+      try {
+        await reclaim();
+        writer.schedule(report('running'));
+        return;
+      } catch (claimError) {
+        error = claimError;
+      } finally {
+        reclaiming = false;
+      }
+    }
+    const message = (error as Error).message;
+    if (message === reportProblem) return;
+    reportProblem = message;
+    o.onReportError?.(error as Error);
+  };
+  const writer = new ReportWriter(reportDir, redactor, true, 200, (error) => void reportWritten(error));
 
   const started = Date.now();
   const runId = newRunId();
@@ -431,7 +473,11 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       await recording?.close();
       const final = report('complete');
       try {
-        await writer.write(final);
+        await writer.write(final).catch(async (error: unknown) => {
+          if (!directoryGone(error)) throw error;
+          await reclaim();
+          await writer.write(final);
+        });
       } finally {
         await reportLock.release();
       }

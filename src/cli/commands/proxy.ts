@@ -29,6 +29,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
       const proxy = await startProxy({
         upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: ms(opts.upstreamTimeout),
         onRecord: (r) => io.out(resultHead(r)),
+        onReportError: (e?: Error) => io.err(e ? `pass-contract proxy: ${e.message} (the proxy goes on forwarding, and writes the report again with the next exchange)` : `pass-contract proxy: the report is written again in ${opts.report}/`),
         ...(opts.record ? { record: opts.record, onRecordError: (e: Error) => io.err(`pass-contract proxy: ${e.message} (the proxy goes on forwarding)`) } : {}),
       }).catch(asUsageError);
       io.out(`proxy listening on ${proxy.url} → ${safeUrl(upstream.origin)}; report in ${opts.report}/${opts.record ? `; recording to ${opts.record}` : ''}`);
