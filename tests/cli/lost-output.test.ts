@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamIo } from '../../src/cli/io.ts';
+import { MAX_BUFFERED, streamIo } from '../../src/cli/io.ts';
 import { projectRoot } from '../../src/description/document.ts';
 import { loadDescription } from '../../src/description/index.ts';
 import { startMock, type RunningMock } from '../../src/mock/server.ts';
@@ -47,6 +47,41 @@ describe('a standard stream that cannot be written', () => {
     piped.out('y');
     expect(quiet.lines).toEqual([]);
     expect(piped.lost!()).toEqual([]);
+  });
+
+  it('a reader that stalls: what waits for it stays bounded, and once it catches up one line says how many it missed', async () => {
+    // Before: every line waited in memory for as long as the reader stalled (a proxy prints one per exchange).
+    const held: (() => void)[] = [];
+    const got: string[] = [];
+    const stalled = new Writable({
+      highWaterMark: 16 * 1024,
+      write: (chunk: Buffer, _enc, cb) => {
+        got.push(chunk.toString());
+        held.push(cb);
+      },
+    });
+    const io = streamIo(stalled, keeping().stream);
+    const LINES = 30_000;
+    let most = 0;
+    for (let i = 0; i < LINES; i++) {
+      io.out(`exchange ${String(i).padStart(6, '0')} ${'x'.repeat(80)}`);
+      most = Math.max(most, stalled.writableLength);
+    }
+    expect(most).toBeLessThanOrEqual(MAX_BUFFERED + 100);
+    // The reader catches up.
+    while (held.length > 0) {
+      held.shift()!();
+      await tick();
+    }
+    const lines = got.join('').split('\n').filter(Boolean);
+    const printed = lines.filter((l) => l.startsWith('exchange '));
+    const notice = lines.at(-1)!;
+    const missed = Number(/^pass-contract: (\d+) lines not printed here: this output was not read as fast as it was written$/.exec(notice)?.[1]);
+    expect(printed.length).toBeGreaterThan(1000);
+    expect(printed.length + missed).toBe(LINES);
+    // What was printed is the first lines, in order.
+    expect(printed.at(-1)).toMatch(new RegExp(`^exchange ${String(printed.length - 1).padStart(6, '0')} `));
+    expect(io.lost!()).toEqual([]);
   });
 
   it('both streams failing: nothing thrown, both lost', async () => {
