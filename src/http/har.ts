@@ -2,7 +2,7 @@
 // recorder that appends one exchange at a time with secrets redacted. The proxy and the simulator
 // record with it (`--record <file>`); `pass-contract audit` reads with it.
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Entry, Header, Log, QueryString } from 'har-format';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
@@ -192,6 +192,9 @@ async function writeAllAt(file: FileHandle, bytes: Buffer, position: number): Pr
   }
 }
 
+/** What identifies a file whatever its name: its device and inode. */
+interface FileIdentity { dev: number; ino: number }
+
 /**
  * Appends entries to a HAR file that is valid after every `record()`: each write lands where the
  * closing `]}}` was and writes it again after the new entry. Writes are serialised; the file is
@@ -202,32 +205,72 @@ export class HarRecorder {
   private readonly maxBody: number;
   private chain: Promise<void> = Promise.resolve();
   private position: number;
+  /** Entries recorded in all, and in the file at the path now. */
   private entries = 0;
+  private inFile = 0;
+  private restarted = 0;
   private closed = false;
   private static readonly TAIL = '\n]}}\n';
 
-  private constructor(private readonly file: FileHandle, readonly path: string, headerBytes: number, options: HarRecorderOptions) {
+  private constructor(private file: FileHandle, private identity: FileIdentity, readonly path: string, private readonly head: Buffer, options: HarRecorderOptions) {
     this.redactor = new HarRedactor({ secrets: options.secrets ?? [] });
     this.maxBody = options.maxBodyBytes ?? 256 * 1024;
-    this.position = headerBytes;
+    this.position = head.length;
   }
 
   /** Creates (or truncates) `path` and writes an empty HAR log to it. */
   static async create(path: string, options: HarRecorderOptions = {}): Promise<HarRecorder> {
-    const file = await open(path, 'w', 0o600);
     const log: Omit<Log, 'entries'> = { version: '1.2', creator: options.creator ?? { name: 'pass-contract', version: '0' } };
     const head = Buffer.from(`{"log":${JSON.stringify(log).slice(0, -1)},"entries":[`);
+    const { file, identity } = await HarRecorder.start(path, head);
+    return new HarRecorder(file, identity, path, head, options);
+  }
+
+  /** Creates (or truncates) `path` as an empty HAR log: its handle and what identifies the file. */
+  private static async start(path: string, head: Buffer): Promise<{ file: FileHandle; identity: FileIdentity }> {
+    const file = await open(path, 'w', 0o600);
     try {
       await writeAllAt(file, Buffer.concat([head, Buffer.from(HarRecorder.TAIL)]), 0);
+      const { dev, ino } = await file.stat();
+      return { file, identity: { dev, ino } };
     } catch (error) {
       await file.close();
       throw error;
     }
-    return new HarRecorder(file, path, head.length, options);
   }
 
   get count(): number {
     return this.entries;
+  }
+
+  /** How many times the recording started again in a new file at its path (see `follow`). */
+  get restarts(): number {
+    return this.restarted;
+  }
+
+  /**
+   * Follows the path, as Python's WatchedFileHandler does: a recording moved aside or removed
+   * (logrotate's default, `rm`) goes on in a new file at the path, and one cut to nothing in place
+   * (logrotate's `copytruncate`) starts again from its head. Before, the entries went on into the
+   * moved file, or into no file at all, and a cut file got a hole of NUL bytes no parser reads.
+   */
+  private async follow(): Promise<void> {
+    const now = await stat(this.path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (now && now.dev === this.identity.dev && now.ino === this.identity.ino) {
+      if (now.size >= this.position) return;
+      await writeAllAt(this.file, Buffer.concat([this.head, Buffer.from(HarRecorder.TAIL)]), 0);
+    } else {
+      const { file, identity } = await HarRecorder.start(this.path, this.head);
+      await this.file.close().catch(() => undefined);
+      this.file = file;
+      this.identity = identity;
+    }
+    this.position = this.head.length;
+    this.inFile = 0;
+    this.restarted++;
   }
 
   /** Redacts and appends one exchange; resolves when it is on disk. */
@@ -235,7 +278,8 @@ export class HarRecorder {
     if (this.closed) return Promise.reject(new Error(`HAR recorder for ${this.path} is closed`));
     const entry = this.toEntry(exchange);
     const next = this.chain.then(async () => {
-      const text = Buffer.from(`${this.entries ? ',' : ''}\n${JSON.stringify(entry)}`);
+      await this.follow();
+      const text = Buffer.from(`${this.inFile ? ',' : ''}\n${JSON.stringify(entry)}`);
       try {
         await writeAllAt(this.file, Buffer.concat([text, Buffer.from(HarRecorder.TAIL)]), this.position);
       } catch (error) {
@@ -246,6 +290,7 @@ export class HarRecorder {
       }
       this.position += text.length;
       this.entries++;
+      this.inFile++;
     });
     this.chain = next.catch(() => undefined);
     return next;

@@ -18,6 +18,8 @@ export interface Recording {
   readonly count: number;
   /** Exchanges that could not be written (the first failure went to `onError`). */
   readonly failures: number;
+  /** Times the recording started again in a new file at its path (moved aside, removed, or cut to nothing). */
+  readonly restarts: number;
   /** Resolves once the exchange is on disk, or once writing it failed; never rejects. */
   record(exchange: ExchangeToRecord): Promise<void>;
   /** Waits for the writes under way and closes the file; later exchanges are dropped. */
@@ -69,6 +71,9 @@ export async function openRecording(path: string, options: RecordingOptions = {}
     get failures() {
       return failures;
     },
+    get restarts() {
+      return recorder.restarts;
+    },
     async record(exchange) {
       if (closed) return;
       try {
@@ -90,8 +95,8 @@ export async function openRecording(path: string, options: RecordingOptions = {}
 }
 
 /** The line the commands print when a recording ends. */
-export const recordingSummary = (r: Pick<Recording, 'path' | 'count' | 'failures'>) =>
-  `recorded ${r.count} exchange${r.count === 1 ? '' : 's'} to ${r.path}${r.failures ? ` (${r.failures} could not be written)` : ''}`;
+export const recordingSummary = (r: Pick<Recording, 'path' | 'count' | 'failures' | 'restarts'>) =>
+  `recorded ${r.count} exchange${r.count === 1 ? '' : 's'} to ${r.path}${r.restarts ? ` (started again ${r.restarts === 1 ? 'once' : `${r.restarts} times`} after the file was moved, removed or cut)` : ''}${r.failures ? ` (${r.failures} could not be written)` : ''}`;
 
 /** Node's `rawHeaders` ([name, value, name, value, …]) as pairs, in the order and case they came. */
 export function headerPairs(raw: readonly string[]): [string, string][] {

@@ -64,7 +64,7 @@ export interface RunningProxy {
   /** The report's rows: each exchange folded into the row of an earlier one like it (`repeats`). */
   results: CaseResult[];
   /** The HAR recording, when `record` was given. */
-  recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
+  recording?: Pick<Recording, 'path' | 'count' | 'failures' | 'restarts'>;
   /** Writes the report now; returns the file paths. */
   flush(): Promise<string[]>;
   /**

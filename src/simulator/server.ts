@@ -42,7 +42,7 @@ export interface RunningSimulator {
   url: string;
   simulator: Simulator;
   /** The HAR recording, when `record` was given. */
-  recording?: Pick<Recording, 'path' | 'count' | 'failures'>;
+  recording?: Pick<Recording, 'path' | 'count' | 'failures' | 'restarts'>;
   close(): Promise<void>;
 }
 

@@ -1,11 +1,12 @@
 // The HAR reader streams entries out of any HAR 1.2 file; the recorder writes valid HAR after every
 // exchange with every secret replaced by a reference.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { entryBodyText, HarReadError, HarRecorder, readHarEntries, type ExchangeToRecord, type HarEntry } from '../../src/http/har.ts';
+import { recordingSummary } from '../../src/http/recording.ts';
 import { harValidator, leaks, readValidHar } from '../support/har-file.ts';
 
 const dir = () => mkdtemp(join(tmpdir(), 'pass-har-'));
@@ -110,6 +111,40 @@ describe('HarRecorder', () => {
     }
     await recorder.close();
     expect((await collect(path)).map((e) => e.startedDateTime)).toEqual(['2026-01-01T00:00:01.000Z', '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:03.000Z']);
+  });
+
+  it('follows its path when the file is rotated: moved aside (logrotate), removed, moved with an empty file created in its place, cut to nothing (copytruncate)', async () => {
+    // Before: after a move the entries went on into the moved file (nothing at the path); after a
+    // removal, into no file at all; after copytruncate, after a hole of NUL bytes no parser reads.
+    const d = await dir();
+    const path = join(d, 'rec.har');
+    const recorder = await HarRecorder.create(path);
+    const at = (n: number) => exchange({ startedAt: Date.UTC(2026, 0, 1, 0, 0, n) });
+    const seconds = async (file: string) => (await readValidHar(file)).entries.map((e) => new Date(e.startedDateTime).getUTCSeconds());
+    await recorder.record(at(1));
+    await recorder.record(at(2));
+    await rename(path, `${path}.1`);
+    await recorder.record(at(3));
+    await recorder.record(at(4));
+    expect(await seconds(`${path}.1`)).toEqual([1, 2]);
+    expect(await seconds(path)).toEqual([3, 4]);
+    await rm(path);
+    await recorder.record(at(5));
+    expect(await seconds(path)).toEqual([5]);
+    await rename(path, `${path}.2`);
+    await writeFile(path, '', { mode: 0o600 });
+    await recorder.record(at(6));
+    expect(await seconds(`${path}.2`)).toEqual([5]);
+    expect(await seconds(path)).toEqual([6]);
+    await copyFile(path, `${path}.3`);
+    await truncate(path, 0);
+    await recorder.record(at(7));
+    await recorder.record(at(8));
+    await recorder.close();
+    expect(await seconds(`${path}.3`)).toEqual([6]);
+    expect(await seconds(path)).toEqual([7, 8]);
+    expect([recorder.count, recorder.restarts]).toEqual([8, 4]);
+    expect(recordingSummary({ path, count: 8, failures: 0, restarts: 4 })).toBe(`recorded 8 exchanges to ${path} (started again 4 times after the file was moved, removed or cut)`);
   });
 
   it('keeps every one of many concurrent exchanges', async () => {
