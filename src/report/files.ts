@@ -10,6 +10,7 @@
 // it in turns, and left junit.xml of one beside report.json of the other.
 import { join } from 'node:path';
 import { acquireFileLock, FileLockHeldError, makeDirectory, removeDeadWriters, writeFileAtomic, type HeldFileLock } from 'pass-contract-client/node';
+import { fitStepSummary } from './markdown.ts';
 
 /** A report directory that cannot be created or written (the command line answers it as a usage error). */
 export class ReportDirError extends Error {
@@ -52,7 +53,8 @@ export async function claimReportDir(dir: string, waitMs = 0): Promise<HeldFileL
 export async function writeReportFiles(dir: string, files: readonly (readonly [string, string])[], claimed = false): Promise<string[]> {
   const lock = claimed ? undefined : await claimReportDir(dir, ONE_SHOT_WAIT_MS);
   try {
-    for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
+    // Markdown goes into GitHub step summaries, which show nothing of one over 1 MiB.
+    for (const [name, text] of files) await writeFileAtomic(join(dir, name), name.endsWith('.md') ? fitStepSummary(text) : text);
   } catch (error) {
     throw new ReportDirError(reportDirMessage(dir, error), { cause: error });
   } finally {

@@ -22,3 +22,30 @@ export const code = (s: string): string => `\`${oneLine(s).replace(/`/g, "'")}\`
  * every other one.
  */
 export const codeCell = (s: string): string => code(s).replace(/\|/g, '\\|');
+
+/**
+ * What GitHub shows of a step's summary (`$GITHUB_STEP_SUMMARY`): 1 MiB. A larger one is not shown
+ * at all; the step gets an error annotation instead. Our recipes append summary.md and upstream.md
+ * to it, so a report against a host that drifts everywhere left the job without its summary.
+ */
+export const STEP_SUMMARY_BYTES = 1024 * 1024;
+
+/**
+ * `markdown` cut at a line so that it fits in `maxBytes` (UTF-8), with a last line that says how
+ * many lines were left out and where they are; unchanged when it fits. The default leaves 16 KiB
+ * of the step's 1 MiB for what a workflow adds around it.
+ */
+export function fitStepSummary(markdown: string, maxBytes = STEP_SUMMARY_BYTES - 16 * 1024): string {
+  if (Buffer.byteLength(markdown) <= maxBytes) return markdown;
+  const lines = markdown.endsWith('\n') ? markdown.slice(0, -1).split('\n') : markdown.split('\n');
+  const note = (left: number) => `\n\n> ✂️ ${left} more line${left === 1 ? '' : 's'} not shown: GitHub shows at most 1 MiB of a step's summary. The JSON report beside this file holds every row.\n`;
+  const room = maxBytes - Buffer.byteLength(note(lines.length));
+  let bytes = 0;
+  let kept = 0;
+  for (; kept < lines.length; kept++) {
+    const next = Buffer.byteLength(lines[kept]!) + 1;
+    if (bytes + next > room) break;
+    bytes += next;
+  }
+  return `${lines.slice(0, kept).join('\n')}${note(lines.length - kept)}`;
+}
