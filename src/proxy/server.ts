@@ -180,29 +180,33 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // Scheduled writes that fail are said (once per reason), not swallowed: a proxy runs for days.
   // A directory removed under the proxy (`rm -rf reports`, a cleaner of old temp files) is made
   // again, and taken again, and the report written there in full from what the proxy holds.
+  /** Set when close() begins. */
+  let stopping = false;
   let reportProblem: string | undefined;
-  let reclaiming = false;
+  /** A claim of the directory under way: close() waits for it, so that it lets go of the lock it makes. */
+  let reclaiming: Promise<void> | undefined;
   const reclaim = async () => {
     const gone = reportLock;
     reportLock = await claimReportDir(reportDir);
     await gone.release().catch(() => undefined);
   };
   const reportWritten = async (error?: unknown) => {
+    // Once stopping, close() writes the last report itself: a 'running' one must not follow it.
+    if (stopping) return;
     if (!error) {
       if (reportProblem !== undefined) o.onReportError?.();
       reportProblem = undefined;
       return;
     }
     if (directoryGone(error) && !reclaiming) {
-      reclaiming = true;
       try {
-        await reclaim();
-        writer.schedule(report('running'));
+        await (reclaiming = reclaim());
+        if (!stopping) writer.schedule(report('running'));
         return;
       } catch (claimError) {
         error = claimError;
       } finally {
-        reclaiming = false;
+        reclaiming = undefined;
       }
     }
     const message = (error as Error).message;
@@ -413,7 +417,6 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   // Answers under way; once stopping, each new one closes its connection when it ends.
   const active = new Set<ServerResponse>();
-  let stopping = false;
   let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
     active.add(res);
@@ -471,6 +474,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       await closed;
       tunnels?.destroy();
       await recording?.close();
+      await reclaiming?.catch(() => undefined);
       const final = report('complete');
       try {
         await writer.write(final).catch(async (error: unknown) => {
