@@ -1,7 +1,7 @@
 // The audit report in the drift check's formats: summary.md, report.json and junit.xml in a
 // directory, and GitHub workflow annotations on stdout.
 import { writeReportFiles } from '../report/files.ts';
-import { annotation } from '../report/github.ts';
+import { AnnotationBudget } from '../report/github.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
 import { oneLine } from '../report/text.ts';
@@ -61,14 +61,19 @@ export function renderJunit(report: AuditReport): string {
   return builder.build();
 }
 
-/** One `::error` (counts against the run) or `::warning` line per finding. */
+/**
+ * One `::error` (counts against the run) or `::warning` line per finding, within GitHub's budget
+ * per step; past it, plain lines (this format prints nothing else).
+ */
 export function renderGithubAnnotations(report: AuditReport): string[] {
   const file = report.files.length === 1 ? report.files[0] : undefined;
-  return report.rules.flatMap((r) => r.findings.map((f) => annotation(
-    blocking(report, f) ? 'error' : 'warning',
-    `${f.device}: ${f.message}. Requests ${f.requests.join(', ')}. Change: ${r.fix}`,
-    { title: `${r.id} (${r.level}): ${r.title}`, file },
-  )));
+  const budget = new AnnotationBudget();
+  return report.rules.flatMap((r) => r.findings.flatMap((f) => {
+    const level = blocking(report, f) ? 'error' : 'warning';
+    const title = `${r.id} (${r.level}): ${r.title}`;
+    const message = `${f.device}: ${f.message}. Requests ${f.requests.join(', ')}. Change: ${r.fix}`;
+    return budget.lines(level, message, { title, file }, `${level} ${title}: ${message}`);
+  }));
 }
 
 /** One line per finding for a terminal or a CI log (line breaks the traffic sent become spaces). */

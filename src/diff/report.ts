@@ -1,6 +1,6 @@
 // Renders a diff as Markdown (humans, step summaries), JSON (tools; the documented shape), JUnit (CI) and
 // GitHub workflow annotations; decides the exit code from --fail-on.
-import { annotation, type AnnotationLevel } from '../report/github.ts';
+import { AnnotationBudget, type AnnotationLevel } from '../report/github.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
@@ -95,10 +95,16 @@ export function renderJunit(report: DiffReport, failOn: FailOn): string {
 
 const COMMAND: Record<Level, AnnotationLevel> = { breaking: 'error', 'potentially-breaking': 'warning', 'non-breaking': 'notice' };
 
+/** One annotation per change and warning, within GitHub's budget per step; past it, plain lines (this format prints nothing else). */
 function renderGithub(report: DiffReport): string {
+  const budget = new AnnotationBudget();
   return report.changes
-    .map((c) => annotation(COMMAND[c.level], `${c.message} (${c.pointer})`, { title: `${c.rule}${c.operation ? ` ${c.operation}` : ''}` }))
-    .concat(report.warnings.map((w) => annotation('warning', w, { title: 'pass-contract diff' })))
+    .flatMap((c) => {
+      const title = `${c.rule}${c.operation ? ` ${c.operation}` : ''}`;
+      const message = `${c.message} (${c.pointer})`;
+      return budget.lines(COMMAND[c.level], message, { title }, `${c.level} ${title}: ${message}`);
+    })
+    .concat(report.warnings.flatMap((w) => budget.lines('warning', w, { title: 'pass-contract diff' }, `warning: ${w}`)))
     .join('\n');
 }
 

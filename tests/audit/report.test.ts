@@ -31,4 +31,20 @@ describe('audit report output with hostile text from the traffic', () => {
     expect(lines(annotations).every((l) => /^::(error|warning) /.test(l))).toBe(true);
     expect(lines([renderSummary(report)]).filter((l) => l.startsWith('::'))).toEqual([]);
   });
+
+  it('past GitHub\'s 10 annotations of a level in a step, the findings go on as plain lines: none is left out', async () => {
+    // 15 devices, each with the finding above (16 findings): before, 16 annotations, of which GitHub showed 10 and said nothing of 6.
+    const many: Call[] = Array.from({ length: 15 }, (_, i) => [
+      { at: i * 10_000, path: `/api/v2/${SP}/profiles`, headers: device(Buffer.from(`device-${i}`).toString('base64')), response: profile('Cablevision') },
+      { at: i * 10_000 + 1000, path: `/api/v2/${SP}/configuration`, headers: device(Buffer.from(`device-${i}`).toString('base64')), response: { requestor: { mvpds: [] } } },
+    ]).flat();
+    const report = await audit(many);
+    const findings = report.rules.flatMap((r) => r.findings).length;
+    expect(findings).toBeGreaterThan(10);
+    const out = lines(renderGithubAnnotations(report));
+    for (const level of ['error', 'warning']) expect(out.filter((l) => l.startsWith(`::${level} `)).length).toBeLessThanOrEqual(10);
+    const plain = out.filter((l) => !l.startsWith('::'));
+    const annotated = out.filter((l) => l.startsWith('::') && !l.includes('annotations cut'));
+    expect(annotated.length + plain.length).toBe(findings);
+  });
 });

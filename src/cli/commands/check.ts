@@ -6,7 +6,7 @@ import { DEFAULT_DRIFT_FILE } from '../../contract/drift-file.ts';
 import type { CaseResult } from '../../contract/results.ts';
 import { fails, type FailOn } from '../../contract/rules.ts';
 import { parseTarget } from '../../contract/target.ts';
-import { annotation } from '../../report/github.ts';
+import { AnnotationBudget } from '../../report/github.ts';
 import { oneLine } from '../../report/text.ts';
 import type { CommandContext } from '../io.ts';
 import { ms, requestsPerSecond, seconds } from './options.ts';
@@ -32,13 +32,19 @@ export function resultLines(r: CaseResult): string[] {
   return [resultHead(r), ...r.drifts.filter((d) => !d.accepted).map((d) => oneLine(`    ${d.tier} ${d.rule} ${d.pointer || '(response)'}: ${d.message}`))];
 }
 
-/** `::error` for drift that fails the run, `::warning` for other additions, `::notice` for notes. */
-export function githubAnnotations(r: CaseResult, failOn: FailOn): string[] {
-  const lines = r.drifts.filter((d) => !d.accepted).map((d) => {
+/**
+ * `::error` for drift that fails the run, `::warning` for other additions, `::notice` for notes,
+ * within GitHub's budget per step (`budget`, one per run). The same drift of an operation in
+ * another case is not annotated again (`seen`, one per run): it would spend a slot of the 10 on
+ * what is shown already. The log lines (`resultLines`) list every drift whatever the budget.
+ */
+export function githubAnnotations(r: CaseResult, failOn: FailOn, budget = new AnnotationBudget(), seen = new Set<string>()): string[] {
+  const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
+  const lines = r.drifts.filter((d) => !d.accepted && once(JSON.stringify([r.operationId, d.rule, d.pointer, d.expected]))).flatMap((d) => {
     const level = fails(d.tier, failOn) ? 'error' : d.tier === 'addition' ? 'warning' : 'notice';
-    return annotation(level, `${r.id} ${d.pointer || '(response)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`, { title: `${d.tier} ${d.rule}: ${r.operationId}` });
+    return budget.lines(level, `${r.id} ${d.pointer || '(response)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`, { title: `${d.tier} ${d.rule}: ${r.operationId}` });
   });
-  if (r.outcome === 'error' || r.outcome === 'not-checked') lines.push(annotation('error', `${r.id}: ${r.error ?? ''}`, { title: `${r.outcome}: ${r.operationId}` }));
+  if (r.outcome === 'error' || r.outcome === 'not-checked') lines.push(...budget.lines('error', `${r.id}: ${r.error ?? ''}`, { title: `${r.outcome}: ${r.operationId}` }));
   return lines;
 }
 
@@ -66,6 +72,8 @@ export function checkCommand({ io, setExitCode }: CommandContext): Command {
       const perCase = !io.isTTY || opts.format === 'github';
       const cancel = new AbortController();
       void io.stopped().then(() => cancel.abort());
+      const budget = new AnnotationBudget();
+      const annotated = new Set<string>();
       const { counts, files, verdict } = await runCheck({
         target,
         reportDir: opts.report,
@@ -80,7 +88,7 @@ export function checkCommand({ io, setExitCode }: CommandContext): Command {
         onResult: (r) => {
           if (!perCase) return;
           for (const line of resultLines(r)) io.out(line);
-          if (opts.format === 'github') for (const line of githubAnnotations(r, opts.failOn)) io.out(line);
+          if (opts.format === 'github') for (const line of githubAnnotations(r, opts.failOn, budget, annotated)) io.out(line);
         },
         onOperation: (id, results, done, total) => {
           if (!perCase) io.out(progressLine(id, results, done, total));
