@@ -132,7 +132,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     const all = buildCases(doc, operations, target.mode).filter((c) => !o.operations?.length || o.operations.includes(c.operationId));
     const { run: cases, skipped } = target.select(all, (o.includeStateChanging ?? false) || spec.kind === 'simulator');
     const acceptance = new AcceptanceMatcher(acceptances, (o.now ?? Date.now)());
-    const writer = new ReportWriter(reportDir, redactor, true);
+    const writer = new ReportWriter(reportDir, redactor, reportLock);
     const results: CaseResult[] = [];
     const report = (status: RunStatus, statusDetail?: string): RunReport => ({
       runId, target: target.label, mode: target.mode, status, ...(statusDetail ? { statusDetail } : {}), failOn: o.failOn ?? 'breaking',

@@ -3,8 +3,7 @@
 // run that is killed or times out still leaves a report that says it did not finish.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { HeldFileLock } from 'pass-contract-client/node';
-import { claimReportDir, writeReportFiles } from '../report/files.ts';
+import { claimReportDir, writeReportFiles, type ReportDirClaim } from '../report/files.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
 import { cell, code, codeCell } from '../report/markdown.ts';
@@ -201,7 +200,7 @@ export const REPORT_FILES = ['junit.xml', 'summary.md', 'report.json'] as const;
  * Checks, before anything is sent, that the report directory can be created and written, and takes
  * it for the run (no other live process writes reports there until the lock is released).
  */
-export async function prepareReportDir(dir: string): Promise<HeldFileLock> {
+export async function prepareReportDir(dir: string): Promise<ReportDirClaim> {
   try {
     return await claimReportDir(dir);
   } catch (error) {
@@ -221,11 +220,11 @@ export class ReportWriter {
   private latest: RunReport | undefined;
 
   /**
-   * `claimed`: the caller holds the directory for its run (prepareReportDir / claimReportDir);
-   * otherwise each write takes it. `onScheduled` hears how each scheduled write ended (its error,
+   * `claim`: the caller holds the directory for its run (prepareReportDir / claimReportDir), and a
+   * write takes it again if it went away; otherwise each write takes it. `onScheduled` hears how each scheduled write ended (its error,
    * or undefined): nothing else would, and a long run (the proxy) must not stop reporting unseen.
    */
-  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly claimed = false, private readonly minIntervalMs = 200, private readonly onScheduled?: (error?: unknown) => void) {}
+  constructor(readonly dir: string, private readonly redactor: Redactor, private readonly claim?: ReportDirClaim, private readonly minIntervalMs = 200, private readonly onScheduled?: (error?: unknown) => void) {}
 
   get files(): string[] {
     return REPORT_FILES.map((f) => join(this.dir, f));
@@ -252,7 +251,7 @@ export class ReportWriter {
       ['summary.md', renderSummary(safe)],
       ['report.json', renderJson(safe)],
     ].map(([name, text]) => [name!, this.redactor.text(text!)]);
-    const next = this.chain.then(() => writeReportFiles(this.dir, texts, this.claimed));
+    const next = this.chain.then(() => writeReportFiles(this.dir, texts, this.claim));
     this.chain = next.catch(() => undefined);
     return next;
   }

@@ -154,9 +154,6 @@ function httpUrl(value: string): URL {
   return url;
 }
 
-/** A report write that failed because its directory is no longer there. */
-const directoryGone = (error: unknown): boolean => ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // Before anything is loaded or listened on: a NaN timer fires after 1 ms (every answer a 504).
   const timeoutMs = timerOption('startProxy', 'timeoutMs', o.timeoutMs ?? 30_000);
@@ -176,45 +173,22 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   redactor.learn(...urlPasswords(upstream), ...(viaProxy ? proxySecrets(viaProxy) : []));
   // The report directory is this proxy's until it closes: a second run there is refused (exit 2).
   const reportDir = o.reportDir ?? 'reports';
-  let reportLock = await claimReportDir(reportDir);
+  const reportLock = await claimReportDir(reportDir);
   // Scheduled writes that fail are said (once per reason), not swallowed: a proxy runs for days.
-  // A directory removed under the proxy (`rm -rf reports`, a cleaner of old temp files) is made
-  // again, and taken again, and the report written there in full from what the proxy holds.
-  /** Set when close() begins. */
-  let stopping = false;
+  // (A directory removed under it is made and taken again by the write itself: `claimReportDir`.)
   let reportProblem: string | undefined;
-  /** A claim of the directory under way: close() waits for it, so that it lets go of the lock it makes. */
-  let reclaiming: Promise<void> | undefined;
-  const reclaim = async () => {
-    const gone = reportLock;
-    reportLock = await claimReportDir(reportDir);
-    await gone.release().catch(() => undefined);
-  };
-  const reportWritten = async (error?: unknown) => {
-    // Once stopping, close() writes the last report itself: a 'running' one must not follow it.
-    if (stopping) return;
+  const reportWritten = (error?: unknown) => {
     if (!error) {
       if (reportProblem !== undefined) o.onReportError?.();
       reportProblem = undefined;
       return;
-    }
-    if (directoryGone(error) && !reclaiming) {
-      try {
-        await (reclaiming = reclaim());
-        if (!stopping) writer.schedule(report('running'));
-        return;
-      } catch (claimError) {
-        error = claimError;
-      } finally {
-        reclaiming = undefined;
-      }
     }
     const message = (error as Error).message;
     if (message === reportProblem) return;
     reportProblem = message;
     o.onReportError?.(error as Error);
   };
-  const writer = new ReportWriter(reportDir, redactor, true, 200, (error) => void reportWritten(error));
+  const writer = new ReportWriter(reportDir, redactor, reportLock, 200, reportWritten);
 
   const started = Date.now();
   const runId = newRunId();
@@ -415,8 +389,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     start(false);
   };
 
-  // Answers under way; once stopping, each new one closes its connection when it ends.
+  // Answers under way; once stopping (close() has begun), each new one closes its connection when it ends.
   const active = new Set<ServerResponse>();
+  let stopping = false;
   let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
     active.add(res);
@@ -474,14 +449,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       await closed;
       tunnels?.destroy();
       await recording?.close();
-      await reclaiming?.catch(() => undefined);
       const final = report('complete');
       try {
-        await writer.write(final).catch(async (error: unknown) => {
-          if (!directoryGone(error)) throw error;
-          await reclaim();
-          await writer.write(final);
-        });
+        await writer.write(final);
       } finally {
         await reportLock.release();
       }

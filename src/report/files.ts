@@ -28,11 +28,19 @@ export function reportDirMessage(dir: string, error: unknown): string {
 const ONE_SHOT_WAIT_MS = 5_000;
 
 /**
- * Creates `dir` if needed and takes it for this process: a ReportDirError when it cannot be written,
- * or when another live process writes its reports there (at once, or after `waitMs`). Holding it,
- * removes the temp files a killed writer left there (once per claim, not per write).
+ * A report directory taken by this process (claimReportDir). A directory removed under a long run
+ * (`rm -rf reports`, a cleaner of old temp files) took its lock with it, and every later write
+ * failed with ENOENT until the run ended without a report: `writeReportFiles` then makes it and
+ * takes it again (`reclaim`) and writes once more, and `release` lets go of whichever lock is held.
  */
-export async function claimReportDir(dir: string, waitMs = 0): Promise<HeldFileLock> {
+export interface ReportDirClaim {
+  readonly dir: string;
+  reclaim(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Creates `dir` if needed and locks it; removes the temp files a killed writer left there. */
+async function lockReportDir(dir: string, waitMs: number): Promise<HeldFileLock> {
   try {
     await makeDirectory(dir);
     const lock = await acquireFileLock(join(dir, '.pass-contract.lock'), { waitMs });
@@ -47,18 +55,47 @@ export async function claimReportDir(dir: string, waitMs = 0): Promise<HeldFileL
 }
 
 /**
- * Writes each `[name, text]` into `dir`, one after another; returns the paths in order. Takes the
- * directory for the write unless the caller holds it (`claimed`, from claimReportDir).
+ * Creates `dir` if needed and takes it for this process: a ReportDirError when it cannot be written,
+ * or when another live process writes its reports there (at once, or after `waitMs`). Holding it,
+ * removes the temp files a killed writer left there (once per claim, not per write).
  */
-export async function writeReportFiles(dir: string, files: readonly (readonly [string, string])[], claimed = false): Promise<string[]> {
-  const lock = claimed ? undefined : await claimReportDir(dir, ONE_SHOT_WAIT_MS);
-  try {
-    // Markdown goes into GitHub step summaries, which show nothing of one over 1 MiB.
+export async function claimReportDir(dir: string, waitMs = 0): Promise<ReportDirClaim> {
+  let lock = await lockReportDir(dir, waitMs);
+  return {
+    dir,
+    async reclaim() {
+      const gone = lock;
+      lock = await lockReportDir(dir, 0);
+      await gone.release().catch(() => undefined);
+    },
+    release: () => lock.release(),
+  };
+}
+
+/** A write that failed because its directory is no longer there. */
+const directoryGone = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * Writes each `[name, text]` into `dir`, one after another; returns the paths in order. Takes the
+ * directory for the write unless the caller holds it (`claim`, from claimReportDir), which is taken
+ * again if the directory went away meanwhile.
+ */
+export async function writeReportFiles(dir: string, files: readonly (readonly [string, string])[], claim?: ReportDirClaim): Promise<string[]> {
+  const held = claim ?? (await claimReportDir(dir, ONE_SHOT_WAIT_MS));
+  // Markdown goes into GitHub step summaries, which show nothing of one over 1 MiB.
+  const write = async () => {
     for (const [name, text] of files) await writeFileAtomic(join(dir, name), name.endsWith('.md') ? fitStepSummary(text) : text);
+  };
+  try {
+    await write().catch(async (error: unknown) => {
+      if (!claim || !directoryGone(error)) throw error;
+      await claim.reclaim();
+      await write();
+    });
   } catch (error) {
-    throw new ReportDirError(reportDirMessage(dir, error), { cause: error });
+    throw error instanceof ReportDirError ? error : new ReportDirError(reportDirMessage(dir, error), { cause: error });
   } finally {
-    await lock?.release();
+    if (!claim) await held.release();
   }
   return files.map(([name]) => join(dir, name));
 }

@@ -1,7 +1,7 @@
 // The report: three files with one run id, written from the first case on, atomically; a killed
 // run leaves a report that says it did not finish; bad report directories and empty runs exit 2.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,4 +133,23 @@ describe('a killed run', () => {
       await host.close();
     }
   }, 30_000);
+});
+
+it('a report directory removed during a check is made and taken again: the final report holds every case, and the lock is let go', async () => {
+  // Before: every write after the removal failed with ENOENT, and the run ended with exit 2 and no report.
+  const dir = join(await mkdtemp(join(tmpdir(), 'pass-report-removed-')), 'reports');
+  const host = await startFakeAdobe({ softwareStatement: STATEMENT, description, throttle: false });
+  let removed = false;
+  const result = await runCheck({ target: host.baseUrl, reportDir: dir, env: ENV, description, driftFile: false, pace: { ratePerSecond: 1000 }, operations: ['retrieveConfiguration'], onResult: () => {
+    if (removed) return;
+    removed = true;
+    rmSync(dir, { recursive: true, force: true });
+  } }).finally(() => host.close());
+  expect(removed).toBe(true);
+  expect(result.exitCode).toBe(0);
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { status: string; planned: number; results: { kind: string }[] };
+  expect(report.status).toBe('complete');
+  // Every case (the run's own DCR exchanges besides).
+  expect(report.results.filter((r) => r.kind !== 'dcr')).toHaveLength(report.planned);
+  expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
 });
