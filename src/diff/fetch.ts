@@ -4,6 +4,7 @@
 // A 429 or 503 (GitHub's raw files sit behind a CDN that answers both now and then) is asked again
 // after its Retry-After or a short pause, at most 3 attempts, all within that deadline.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { retryAfterMs } from 'pass-contract-client';
 import { exchange, HttpFailure, type Exchange, type FetchLike } from '../http/exchange.ts';
 import { fetchThroughEnvProxy } from '../http/proxy.ts';
 
@@ -43,14 +44,6 @@ export const isHttpUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 const TRY_LATER = new Set([429, 503]);
 /** Attempts of one URL that got TRY_LATER answers, all within the one deadline. */
 const MAX_ATTEMPTS = 3;
-
-/** Retry-After in ms (delay-seconds or an HTTP-date), or undefined when absent or not either. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 /** GETs `url` and returns the body as text, or throws a FetchError saying what went wrong and where. */
 export async function fetchText(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<string> {
@@ -97,7 +90,7 @@ export async function fetchResource(url: string, limits: FetchLimits = DEFAULT_L
     }
     // Asked to come back later: again after Retry-After (or 0.5 s, then 1 s), if that is within the deadline.
     if (TRY_LATER.has(response.status) && attempts < MAX_ATTEMPTS) {
-      const asked = retryAfterMs(response.headers.get('retry-after'));
+      const asked = response.headers.has('retry-after') ? retryAfterMs(response.headers, Date.now()) : undefined;
       const wait = asked ?? 500 * 2 ** (attempts - 1);
       if (wait > deadline - performance.now()) {
         throw new FetchError(`${displayUrl(current)}: HTTP ${response.status}${asked !== undefined ? `; Retry-After asks for ${Math.ceil(asked / 1000)} s, past the ${limits.timeoutMs} ms deadline` : ''}`);
