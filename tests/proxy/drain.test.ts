@@ -14,6 +14,7 @@ import { main } from '../../src/cli/main.ts';
 import { projectRoot } from '../../src/description/document.ts';
 import { startProxy } from '../../src/proxy/server.ts';
 import { description } from '../contract/support.ts';
+import { until } from '../support/until.ts';
 
 const CONFIGURATION = '/api/v2/REF30/configuration';
 const ANSWER = JSON.stringify({ id: 'configuration', duration: 300, mvpds: [] });
@@ -153,10 +154,7 @@ async function proxyCommand() {
     if (m) resolve(m[1]!);
   }));
   /** Resolves once stderr says `pattern` (the test's timeout bounds the wait). */
-  const said = (pattern: RegExp) => new Promise<void>((resolve) => {
-    const look = () => (pattern.test(stderr) ? resolve() : setTimeout(look, 20));
-    look();
-  });
+  const said = (pattern: RegExp) => until(() => pattern.test(stderr));
   const report = async () => JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { status: string; results: unknown[]; counts: { results: number } };
   return { upstream, child, url, exit, said, report, stderr: () => stderr };
 }

@@ -13,16 +13,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../../src/mock/server.ts';
 import { startProxy, type RunningProxy } from '../../src/proxy/server.ts';
 import { description } from '../contract/support.ts';
+import { until } from '../support/until.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-/** Resolves once `ok` holds, looking every 20 ms (the test's timeout bounds it). */
-async function until(ok: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await ok())) await sleep(20);
-}
 
 async function setup() {
   const mock: RunningMock = await startMock({ port: 0, description });
