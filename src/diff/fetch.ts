@@ -4,8 +4,7 @@
 // A 429 or 503 (GitHub's raw files sit behind a CDN that answers both now and then) is asked again
 // after its Retry-After or a short pause, at most 3 attempts, all within that deadline.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryAfterMs } from 'pass-contract-client';
-import { exchange, HttpFailure, type Exchange, type FetchLike } from '../http/exchange.ts';
+import { exchange, HttpFailure, retryAfterMs, type Exchange, type FetchLike } from '../http/exchange.ts';
 import { fetchThroughEnvProxy } from '../http/proxy.ts';
 
 export interface FetchLimits {

@@ -4,13 +4,14 @@
 // (src/diff/fetch.ts). The deadline is a timer we hold for the whole exchange (an
 // AbortSignal.timeout() on a temporary Request stops firing once the signal is garbage-collected;
 // see TOOLCHAIN.md).
-import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, waitOrAbort } from 'pass-contract-client';
+import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, retryAfterMs, waitOrAbort } from 'pass-contract-client';
 
 /**
- * The client's words for a TLS certificate error code, and its test for a connection closed under
- * a request: one definition for every tool that connects (src/proxy may not import the client).
+ * The client's words for a TLS certificate error code, its test for a connection closed under a
+ * request, and its reading of Retry-After: one definition for every tool that connects (src/proxy
+ * and src/diff may not import the client).
  */
-export { certificateProblem, isDroppedCode };
+export { certificateProblem, isDroppedCode, retryAfterMs };
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
