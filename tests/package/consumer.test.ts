@@ -1,5 +1,6 @@
 // The packages as users get them: packed, installed into scratch projects from the npm cache only, the
-// command run the four ways users launch it, and the client's types checked under two module resolutions.
+// command run the four ways users launch it, and the client's types checked under two module resolutions;
+// the client also installed with Yarn 4's Plug'n'Play, whose own `fs` is what a Yarn project's code runs on.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { startForwardProxy } from '../support/forward-proxy.ts';
 
 const run = promisify(execFile);
 const TSC = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+const YARN = join(projectRoot, 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js');
 
 interface LockEntry { version?: string; dev?: boolean; link?: boolean; resolved?: string; dependencies?: Record<string, string>; [key: string]: unknown }
 interface PackageJson { name: string; version: string; dependencies?: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string>; license?: string }
@@ -26,7 +28,7 @@ const repoLock = readJson<{ packages: Record<string, LockEntry> }>(join(projectR
 async function sh(cwd: string, cmd: string, args: string[], timeout = 90_000, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   // Under `npm test`, npm exports its settings as npm_* variables (npm_config_local_prefix points at this
   // repository); the scratch projects must not inherit them, except the cache location.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PASS_') && (!k.startsWith('npm_') || k === 'npm_config_cache') && k !== 'NODE_OPTIONS'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PASS_') && !k.startsWith('YARN_') && (!k.startsWith('npm_') || k === 'npm_config_cache') && k !== 'NODE_OPTIONS'));
   try {
     const { stdout, stderr } = await run(cmd, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: { ...env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extraEnv } });
     return { code: 0, stdout, stderr };
@@ -336,5 +338,49 @@ describe('pass-contract-client installed alone', () => {
     expect(ran.stderr).toBe('');
     expect(ran.stdout.trim()).toBe('function function 15');
     await typeCheck(project, 'nodenext', 'pass-contract-client', 'pass-contract-client/types');
+  }, 120_000);
+});
+
+describe('pass-contract-client installed with Yarn 4 (Plug\'n\'Play)', () => {
+  let project: string;
+  const yarn = (...args: string[]) => sh(project, process.execPath, [YARN, ...args]);
+
+  beforeAll(async () => {
+    project = join(scratch, 'yarn-pnp');
+    const deps = join(project, 'deps');
+    mkdirSync(deps, { recursive: true });
+    // Yarn keeps a cache of its own; with the network off, the client's dependencies come as
+    // tarballs packed from this repository's install (the versions package-lock.json pins).
+    const packed: Record<string, string> = {};
+    for (const name of Object.keys(clientPkg.dependencies ?? {}).concat(Object.keys(repoLock.packages['node_modules/openapi-fetch']?.dependencies ?? {}))) {
+      const out = await sh(projectRoot, 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', deps, join(projectRoot, 'node_modules', name)]);
+      expect(out.code, out.stderr).toBe(0);
+      packed[name] = `file:./deps/${(JSON.parse(out.stdout) as PackInfo[])[0]!.filename}`;
+    }
+    writeFileSync(join(project, '.yarnrc.yml'), 'nodeLinker: pnp\nenableNetwork: false\nenableTelemetry: false\nenableGlobalCache: false\nenableScripts: false\nglobalFolder: ./.yarn/global\n');
+    writeFileSync(join(project, 'yarn.lock'), '');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [clientPkg.name]: `file:${client.file}` }, resolutions: packed }, null, 2));
+    const installed = await yarn('install');
+    expect(installed.code, `${installed.stdout}\n${installed.stderr}`).toBe(0);
+    expect(existsSync(join(project, '.pnp.cjs'))).toBe(true);
+    expect(existsSync(join(project, 'node_modules'))).toBe(false);
+  }, 120_000);
+
+  it('saves and loads the token store, and writes files whole through writeFileAtomic', async () => {
+    // Before: Yarn's FileHandle has no sync(), and every save failed with "Method not implemented.".
+    const script = `
+      import { FileTokenStore, writeFileAtomic } from 'pass-contract-client/node';
+      import { createPassClient } from 'pass-contract-client';
+      import { readFileSync, readdirSync } from 'node:fs';
+      const state = { clientCredentials: { clientId: 'client-id', clientSecret: 'yarn-client-secret' }, accessToken: { value: 'yarn-access-token', expiresAt: 2000000000000 } };
+      await new FileTokenStore('state/tokens.json').save(state);
+      for (let i = 0; i < 20; i++) await writeFileAtomic('state/report.json', JSON.stringify({ write: i }));
+      const loaded = await new FileTokenStore('state/tokens.json').load();
+      console.log(JSON.stringify({ same: JSON.stringify(loaded) === JSON.stringify(state), report: readFileSync('state/report.json', 'utf8'), files: readdirSync('state').sort(), client: typeof createPassClient }));
+    `;
+    writeFileSync(join(project, 'use.mjs'), script);
+    const ran = await yarn('node', 'use.mjs');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout.trim().split('\n').at(-1)!)).toEqual({ same: true, report: '{"write":19}', files: ['tokens.json', 'report.json'].sort(), client: 'function' });
   }, 120_000);
 });

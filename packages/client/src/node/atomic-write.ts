@@ -7,7 +7,8 @@
 // exited 0. `FileHandle.writeFile` writes in a loop until every byte is down, so the next write
 // meets the full disk (ENOSPC, or EFBIG past a file-size limit) and the rename never happens.
 import { randomUUID } from 'node:crypto';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { fsync } from 'node:fs';
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isRunning, thisHost } from './file-lock.ts';
 
@@ -61,7 +62,7 @@ async function writeNow(target: string, data: string | Uint8Array, options: Atom
       // The umask narrowed the mode `open` set; the file replaced had the one it has.
       if (mode !== undefined && options.mode === undefined) await handle.chmod(mode);
       await handle.writeFile(data);
-      await handle.sync();
+      await syncHandle(handle);
     } finally {
       await handle.close();
     }
@@ -74,10 +75,30 @@ async function writeNow(target: string, data: string | Uint8Array, options: Atom
   // Make the rename itself durable; not possible everywhere (Windows), and not needed for correctness.
   try {
     const dir = await open(dirname(target), 'r');
-    await dir.sync().finally(() => dir.close());
+    try {
+      await syncHandle(dir);
+    } finally {
+      await dir.close();
+    }
   } catch {
     /* best effort */
   }
+}
+
+/**
+ * fsync through a handle. Yarn's Plug'n'Play replaces `fs.promises` with its own, whose FileHandle
+ * throws "Method not implemented." from `sync()` (at the call, not as a rejected promise): every
+ * token-store save and report write failed in a project installed with Yarn 4, and the directory's
+ * handle was never closed. Its `fd` is the real descriptor for a file on disk, which `fsync` syncs.
+ */
+function syncHandle(handle: FileHandle): Promise<void> {
+  let synced: Promise<void>;
+  try {
+    synced = handle.sync();
+  } catch {
+    synced = new Promise((resolve, reject) => fsync(handle.fd, (error) => (error ? reject(error) : resolve())));
+  }
+  return synced;
 }
 
 /** Removes the temp files in `dir` that processes of this host left when they died. */
