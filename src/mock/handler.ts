@@ -5,6 +5,7 @@ import type { IHttpRequest } from '@stoplight/prism-http';
 import { deref, type Json, type JsonObject, type Operation } from '../description/document.ts';
 import type { ErrorReply } from '../description/errors.ts';
 import type { Description } from '../description/index.ts';
+import { corsHeaders, preflightAnswer } from '../http/cors.ts';
 import { checkForm, headerValue, mediaTypeOf } from '../http/request.ts';
 import type { PrismMocker, PrismOperation } from '../prism/index.ts';
 import { parsePrefer, preferProblem, resolvePrefer } from './prefer.ts';
@@ -36,6 +37,8 @@ export interface MockResponse {
 export type MockHandler = (request: MockRequest) => MockResponse;
 
 const JSON_MEDIA = 'application/json;charset=UTF-8';
+/** The mock's own headers a page of another origin may send and read, besides Adobe's. */
+const MOCK_OWN = { allow: ['Prefer'], expose: ['X-Pass-Mock-Violation'] };
 const JSON_RANGES = new Set(['application/json', 'application/*', '*/*']);
 // Headers the mock reads itself; Prism gets the request without them (its negotiator throws on a bad Accept).
 const OWN_HEADERS = new Set(['accept', 'prefer', 'content-type', 'content-length', 'transfer-encoding']);
@@ -184,7 +187,7 @@ export function createMockHandler(description: Description, prism: PrismMocker, 
     };
   };
 
-  return (request) => {
+  const handle: MockHandler = (request) => {
     let op: Operation | undefined;
     try {
       const target = parseTarget(request.target);
@@ -209,5 +212,14 @@ export function createMockHandler(description: Description, prism: PrismMocker, 
       const detail = `mock failure: ${(error as Error).message}`;
       return op ? errorResponse(mapper.internalError(op, detail), op) : { status: 500, headers: {}, violation: detail };
     }
+  };
+  // A page of another origin calls the mock as it calls Adobe's host (src/http/cors.ts), and may also
+  // send Prefer and read X-Pass-Mock-Violation.
+  return (request) => {
+    const preflight = preflightAnswer(request.method, request.headers, MOCK_OWN);
+    if (preflight) return preflight;
+    const response = handle(request);
+    const cors = corsHeaders(request.headers, MOCK_OWN);
+    return cors ? { ...response, headers: { ...response.headers, ...cors } } : response;
   };
 }

@@ -6,6 +6,7 @@ import type { Operation } from '../description/document.ts';
 import { enhancedError, errorPage } from '../description/errors.ts';
 import { createVirtualClock, type SimClock } from './clock.ts';
 import type { OpRequest, RuntimeSettings, SimContext } from './context.ts';
+import { corsHeaders, preflightAnswer } from '../http/cors.ts';
 import { controlApi } from './control.ts';
 import { delay, hang, planFaults } from './faults.ts';
 import { retrieveConfiguration } from './handlers/configuration.ts';
@@ -104,8 +105,14 @@ export class Simulator {
     let operationId: string | undefined;
     let violation: string | undefined;
     let response: SimResponse;
+    // Adobe's paths answer pages of other origins (src/http/cors.ts); the control API and the MVPD's
+    // pages, which are the simulator's own, do not.
+    const adobePath = !pathname.startsWith('/_');
+    const preflight = adobePath ? preflightAnswer(method, req.headers) : undefined;
     try {
-      if (pathname === '/_sim' || pathname.startsWith('/_sim/')) {
+      if (preflight) {
+        response = preflight;
+      } else if (pathname === '/_sim' || pathname.startsWith('/_sim/')) {
         response = await controlApi(this, method, pathname, query, req.body);
       } else if (pathname.startsWith('/_mvpd/') || pathname.startsWith('/adobe-services/')) {
         response = (await mvpdPage(this.ctx, method, pathname, query, req.body)) ?? { status: 404, headers: {}, body: '' };
@@ -117,6 +124,8 @@ export class Simulator {
       if (req.signal.aborted) throw error;
       response = { status: 500, headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: `simulator failure: ${(error as Error).message}` };
     }
+    const cors = adobePath && !preflight ? corsHeaders(req.headers) : undefined;
+    if (cors) response = { ...response, headers: { ...response.headers, ...cors } };
     this.onRequest?.({ method, path: pathname, status: response.status, ...(operationId ? { operationId } : {}), ...(violation ? { violation } : {}) });
     return response;
   }

@@ -115,10 +115,11 @@ export class PassNetworkError extends PassError {
   /**
    * @param causeCode Node's error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when it has one
    * @param blockedPort the port, when fetch refused it as a blocked port (blockedPortOf)
+   * @param hint what else it may be, when there is neither (in a browser: a cross-origin refusal)
    */
-  constructor(operation: string, readonly causeCode: string | undefined, readonly blockedPort?: string) {
+  constructor(operation: string, readonly causeCode: string | undefined, readonly blockedPort?: string, hint?: string) {
     const certificate = certificateProblem(causeCode);
-    const why = causeCode ?? (blockedPort ? blockedPortReason(blockedPort) : undefined);
+    const why = causeCode ?? (blockedPort ? blockedPortReason(blockedPort) : hint);
     super(certificate ? `${operation}: the connection failed: ${certificate}` : `${operation}: the connection failed${why ? ` (${why})` : ''}`, { kind: 'network', operation });
     this.name = 'PassNetworkError';
   }

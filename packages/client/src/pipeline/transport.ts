@@ -2,7 +2,7 @@
 // followed, and a bounded body that must be JSON.
 import { waitOrAbort } from '../abort.ts';
 import { timerMs } from '../bounds.ts';
-import { blockedPortOf, PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
+import { blockedPortOf, PassError, PassNetworkError, PassResponseError, PassTimeoutError } from '../errors.ts';
 import type { Call, Send } from './call.ts';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -98,6 +98,10 @@ const utf8 = new TextDecoder();
  */
 const inflight = new Map<AbortSignal, Request>();
 
+/** A web page: where fetch also fails, with the same bare TypeError, when the browser refuses a cross-origin answer. */
+const IN_PAGE = typeof (globalThis as { document?: unknown }).document === 'object';
+const CROSS_ORIGIN_HINT = 'or the browser refused it: a cross-origin call the host\'s CORS answer does not allow, such as a request header outside its Access-Control-Allow-Headers; the browser\'s console says which';
+
 export function transport(o: TransportOptions = {}): Send {
   // Node's fetch builds a Request from (url, init) itself: building one here first and handing it
   // over made two, each linking its own AbortSignal to ours (the costliest part of an attempt).
@@ -127,6 +131,11 @@ export function transport(o: TransportOptions = {}): Send {
       // the request's headers and body there. Callers read Location themselves.
       redirect: 'manual',
     });
+    // In a browser, `redirect: 'manual'` gives a page no redirect to read: status 0, no headers. It
+    // was a Response that could not be copied, and the caller heard "the connection failed".
+    if (response.type === 'opaqueredirect') {
+      throw new PassError(`${label}: the answer is a redirect, and a browser does not let a page read one (an opaque redirect: no status, no Location); in a browser, open the URL instead (authenticationUrl builds the sign-in one)`, { kind: 'protocol', operation: label });
+    }
     // A 429's body is Adobe's HTML page: the rate-limit layer needs only the status and headers.
     if ((response.status >= 300 && response.status < 400) || response.status === 429) return withoutBody(response, call.url);
     const type = mediaType(response);
@@ -164,11 +173,13 @@ export function transport(o: TransportOptions = {}): Send {
       // pending for ever after the abort.
       return await waitOrAbort(exchange(call, controller, label), controller.signal);
     } catch (error) {
-      if (error instanceof PassResponseError) throw error;
+      if (error instanceof PassError) throw error;
       // Whatever fetch threw after an abort, the abort's reason says what happened.
       if (controller.signal.aborted) throw controller.signal.reason;
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
-      throw new PassNetworkError(label, typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined, blockedPortOf(error, call.url));
+      const known = typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined;
+      const port = blockedPortOf(error, call.url);
+      throw new PassNetworkError(label, known, port, known === undefined && port === undefined && IN_PAGE ? CROSS_ORIGIN_HINT : undefined);
     } finally {
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
