@@ -124,6 +124,35 @@ describe('the client in a page of another origin, against the simulator', () => 
   }, 60_000);
 });
 
+describe('the client in a page, throttled by the simulator as Adobe throttles', () => {
+  it('reads the 429s (their cross-origin headers let it) and pauses, as in Node', async () => {
+    const seen: { method: string; status: number }[] = [];
+    const throttled = await startTestSimulator({ tune: (s) => { s.throttle.enabled = true; }, onRequest: (e) => seen.push(e) });
+    const app = await browser.context.newPage();
+    try {
+      await app.goto(siteUrl);
+      // DCR (2 requests) and 12 profile reads at once from one device: past Adobe's 1 per second and
+      // burst of 10, some are answered 429, which a page can read only with the CORS headers on it.
+      const statuses = await inPage<number[]>(app, `
+        const device = { primaryHardwareType: 'Desktop', model: 'Chrome', version: '1', osName: 'Linux', osVersion: '6', connectionType: 'WiFi' };
+        const header = m.deviceHeaders({ deviceId: 'web-device-4', device });
+        const pass = m.createPassClient({ baseUrl: args.api, dcr: { softwareStatement: args.statement, deviceInfo: m.buildDeviceInfo(device) } });
+        const read = () => pass.GET('/api/v2/{serviceProvider}/profiles', { params: { path: { serviceProvider: args.sp }, header } }).then((x) => x.response.status, (e) => e.name + ': ' + e.message);
+        return Promise.all(Array.from({ length: 12 }, read));
+      `, { api: throttled.url, sp: SP, statement: throttled.scenario.softwareStatements[0]!.statement });
+      // Each call is answered or, after the client's 3 attempts, a PassRateLimitError saying when to
+      // retry; none is "the connection failed" (a 429 without Access-Control-Allow-Origin would be).
+      const outcomes = statuses.map((x) => (x === 200 ? 200 : String(x).replace(/:.*/, '')));
+      expect(new Set(outcomes)).toEqual(new Set(outcomes.includes('PassRateLimitError') ? [200, 'PassRateLimitError'] : [200]));
+      expect(outcomes.filter((x) => x === 200).length).toBeGreaterThanOrEqual(10);
+      expect(seen.filter((e) => e.method !== 'OPTIONS' && e.status === 429).length).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+      await throttled.close();
+    }
+  }, 60_000);
+});
+
 describe('the mock from a page of another origin', () => {
   it('answers with a chosen example (Prefer) and lets the page read X-Pass-Mock-Violation', async () => {
     const app = await browser.context.newPage();
