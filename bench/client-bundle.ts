@@ -5,6 +5,8 @@ import { join, relative } from 'node:path';
 import { projectRoot } from '../src/description/document.ts';
 
 export interface ClientBundle {
+  /** The bundle itself (an ES module), as an app would serve it. */
+  code: string;
   bytes: number;
   gzipBytes: number;
   /** Source files that ended up in the bundle, relative to the project root. */
@@ -25,6 +27,7 @@ export async function bundleClient(): Promise<ClientBundle> {
   });
   const code = result.outputFiles[0]!.contents;
   return {
+    code: result.outputFiles[0]!.text,
     bytes: code.byteLength,
     gzipBytes: gzipSync(code).byteLength,
     inputs: Object.keys(result.metafile.inputs).map((p) => relative(projectRoot, join(process.cwd(), p))),

@@ -350,10 +350,12 @@ describe('pass-contract-client installed with Yarn 4 (Plug\'n\'Play)', () => {
     const deps = join(project, 'deps');
     mkdirSync(deps, { recursive: true });
     // Yarn keeps a cache of its own; with the network off, the client's dependencies come as
-    // tarballs packed from this repository's install (the versions package-lock.json pins).
+    // tarballs packed from this repository's install: those the npm scratch lock above would install.
     const packed: Record<string, string> = {};
-    for (const name of Object.keys(clientPkg.dependencies ?? {}).concat(Object.keys(repoLock.packages['node_modules/openapi-fetch']?.dependencies ?? {}))) {
-      const out = await sh(projectRoot, 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', deps, join(projectRoot, 'node_modules', name)]);
+    const needed = Object.keys((scratchLock([client]) as { packages: Record<string, unknown> }).packages).filter((k) => k.startsWith('node_modules/') && k !== `node_modules/${clientPkg.name}`);
+    for (const key of needed) {
+      const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      const out = await sh(projectRoot, 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', deps, join(projectRoot, key)]);
       expect(out.code, out.stderr).toBe(0);
       packed[name] = `file:./deps/${(JSON.parse(out.stdout) as PackInfo[])[0]!.filename}`;
     }
