@@ -359,7 +359,9 @@ describe('pass-contract-client installed with Yarn 4 (Plug\'n\'Play)', () => {
       expect(out.code, out.stderr).toBe(0);
       packed[name] = `file:./deps/${(JSON.parse(out.stdout) as PackInfo[])[0]!.filename}`;
     }
-    writeFileSync(join(project, '.yarnrc.yml'), 'nodeLinker: pnp\nenableNetwork: false\nenableTelemetry: false\nenableGlobalCache: false\nenableScripts: false\nglobalFolder: ./.yarn/global\n');
+    // Yarn turns immutable installs on by itself when it sees a CI environment (CI=true and the
+    // like), and this first install must write the lockfile: said here, not left to the machine.
+    writeFileSync(join(project, '.yarnrc.yml'), 'nodeLinker: pnp\nenableNetwork: false\nenableTelemetry: false\nenableGlobalCache: false\nenableScripts: false\nenableImmutableInstalls: false\nglobalFolder: ./.yarn/global\n');
     writeFileSync(join(project, 'yarn.lock'), '');
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [clientPkg.name]: `file:${client.file}` }, resolutions: packed }, null, 2));
     const installed = await yarn('install');
