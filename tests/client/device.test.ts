@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   buildDeviceIdentifier, buildDeviceInfo, decodeDeviceIdentifier, decodeDeviceInfo, decodePartnerFrameworkStatus,
   deriveStableDeviceId, deviceHeaders, HeaderFormatError, buildPartnerFrameworkStatus,
@@ -35,6 +35,16 @@ describe('AP-Device-Identifier', () => {
     expect(await deriveStableDeviceId('identifierForVendor-1')).toBe(a);
     expect(await deriveStableDeviceId('identifierForVendor-2')).not.toBe(a);
     await expect(deriveStableDeviceId('')).rejects.toThrow(/non-empty/);
+  });
+
+  it('says what it needs where there is no Web Crypto (a runtime without crypto.subtle)', async () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      await expect(deriveStableDeviceId('identifierForVendor-1')).rejects.toThrow(/^deriveStableDeviceId needs Web Crypto \(crypto\.subtle\)/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(await deriveStableDeviceId('identifierForVendor-1')).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

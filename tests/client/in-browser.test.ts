@@ -18,11 +18,13 @@ let mock: RunningMock;
 let browser: LaunchedChromium;
 let site: Server;
 let siteUrl: string;
+let clientCode: string;
 const answered: { method: string; path: string; status: number }[] = [];
 
 beforeAll(async () => {
   // The app's bundler: the client's source, minified for the browser (the bundle whose size bench/ reports).
   const { code: client } = await bundleClient();
+  clientCode = client;
   site = createServer((req, res) => {
     if (req.url === '/client.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(client);
     else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>a programmer\'s site</title>');
@@ -165,6 +167,34 @@ describe('the mock from a page of another origin', () => {
       expect(seen).toMatchObject({ chosen: 200, rejected: 400 });
       expect(seen.mvpds).toBeGreaterThan(0);
       expect(seen.violation).toMatch(/X-Device-Info/i);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});
+
+describe('the client in a page that is not a secure context', () => {
+  // A programmer's internal site on plain http (http://tv.example here, served by the test through
+  // the browser's routing, so nothing leaves the machine): browsers give Web Crypto only to https
+  // pages and localhost. Before: deriveStableDeviceId failed with "Cannot read properties of
+  // undefined (reading 'digest')".
+  it('deriveStableDeviceId says it needs a secure context; the headers that need no Web Crypto still build', async () => {
+    const app = await browser.context.newPage();
+    try {
+      await app.route('http://tv.example/**', (route) => {
+        const script = new URL(route.request().url()).pathname === '/client.js';
+        return route.fulfill({ status: 200, contentType: script ? 'text/javascript' : 'text/html', body: script ? clientCode : '<!doctype html><title>an internal site</title>' });
+      });
+      await app.goto('http://tv.example/');
+      const seen = await inPage<{ secure: boolean; error: string; identifier: string }>(app, `
+        let error = '';
+        try { await m.deriveStableDeviceId('a-platform-id'); } catch (e) { error = e.name + ': ' + e.message; }
+        return { secure: isSecureContext, error, identifier: m.buildDeviceIdentifier('a-stable-id') };
+      `, {});
+      expect(seen.secure).toBe(false);
+      expect(seen.error).toMatch(/^Error: deriveStableDeviceId needs Web Crypto \(crypto\.subtle\)/);
+      expect(seen.error).toMatch(/secure context/);
+      expect(seen.identifier).toMatch(/^fingerprint /);
     } finally {
       await app.close();
     }

@@ -66,7 +66,11 @@ export function decodeDeviceIdentifier(value: string): { type: 'fingerprint'; id
  */
 export async function deriveStableDeviceId(...platformIds: string[]): Promise<string> {
   if (platformIds.length === 0 || platformIds.some((id) => !id)) throw new HeaderFormatError('AP-Device-Identifier', 'platform ids must be non-empty strings');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(platformIds.join('\u0000')));
+  // Browsers give Web Crypto only to secure contexts (https:, localhost): on a plain http page
+  // `crypto.subtle` is undefined.
+  const subtle = (globalThis.crypto as Crypto | undefined)?.subtle;
+  if (!subtle) throw new Error('deriveStableDeviceId needs Web Crypto (crypto.subtle), which a browser gives only to a secure context (an https: page, or localhost): serve the page over https, or derive the id where Web Crypto exists');
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(platformIds.join('\u0000')));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
