@@ -1,6 +1,6 @@
 // Launches Chromium for browser tests: Debian's /usr/bin/chromium when present, else the Chromium shipped inside @sparticuz/chromium.
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { extract } from 'tar-fs';
+import { removeAbandoned } from './abandoned.ts';
 
 export type ChromiumSource = 'system' | 'npm';
 export type LibraryChoice = 'system' | 'bundled';
@@ -99,27 +100,6 @@ function defaultCacheRoot(packageDir: string): string {
   const at = packageDir.lastIndexOf(join('node_modules', NPM_PACKAGE));
   if (at < 0) return join(tmpdir(), 'pass-contract-cache');
   return join(packageDir.slice(0, at), 'node_modules', '.cache', 'pass-contract');
-}
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/**
- * Directories named `<prefix><pid>-…` whose process is gone: staging directories of unpacks and
- * browser profiles of test runs that were killed before they could clean up.
- */
-function removeAbandoned(parent: string, prefix: string): void {
-  for (const name of readdirSync(parent)) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    if (pid && pid !== process.pid && !isAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
-  }
 }
 
 async function unbrotli(source: string, target: NodeJS.WritableStream): Promise<void> {

@@ -3,16 +3,22 @@
 // TMPDIR; pointing TMPDIR here before the workers start means a run leaves nothing in /tmp, even
 // when a test fails before its own clean-up. Tests that check our code leaves no temp files
 // behind look in the folders that code writes to, not here.
+// A run killed before its teardown (a cancelled CI job, a `kill`) cannot remove its root, so the
+// root is named after the run's process and the next run removes those whose process is gone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeAbandoned } from './abandoned.ts';
+
+export const ROOT_PREFIX = 'pass-contract-tests-';
 
 let root: string | undefined;
 let previous: string | undefined;
 
 export function setup() {
   previous = process.env.TMPDIR;
-  root = mkdtempSync(join(tmpdir(), 'pass-contract-tests-'));
+  removeAbandoned(tmpdir(), ROOT_PREFIX);
+  root = mkdtempSync(join(tmpdir(), `${ROOT_PREFIX}${process.pid}-`));
   process.env.TMPDIR = root;
 }
 
