@@ -32,7 +32,8 @@ beforeAll(async () => {
   // `localhost` for the site, 127.0.0.1 for the hosts: another origin by host as well as by port.
   await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
-  t = await startTestSimulator({ onRequest: (e) => answered.push(e) });
+  // Adobe is a distant host: each poll takes 150 ms to answer, as over a real network.
+  t = await startTestSimulator({ onRequest: (e) => answered.push(e), tune: (s) => { s.faults.push({ operation: 'retrieveProfileForCode', latencyMs: 150 }); } });
   mock = await startMock({ port: 0 });
   browser = await launchChromium();
 }, 120_000);
@@ -73,10 +74,12 @@ describe('the client in a page of another origin, against the simulator', () => 
     // Every call from the page was preflighted and then answered (DCR register and token, configuration, session).
     expect(answered.filter((a) => a.method === 'OPTIONS').map((a) => `${a.path} ${a.status}`)).toEqual(['/o/client/register 200', '/o/client/token 200', `/api/v2/${SP}/configuration 200`, `/api/v2/${SP}/sessions 200`]);
 
-    // The page polls while the user signs in on a second screen (a tab of its own).
+    // The page polls while the user signs in on a second screen (a tab of its own), on the page's
+    // own clock at Adobe's shortest interval (3 s). Before: a fake sleep of 50 ms also cut each poll's
+    // deadline (the code's notAfter) to 50 ms, and a poll answered later than that (on a loaded
+    // machine; here, every poll of the distant host) came back "expired".
     const polling = inPage<{ status: string; mvpd: string }>(app, `${setup}
-      const sleep = (ms, signal) => new Promise((resolve) => setTimeout(resolve, 50));
-      const polled = await m.pollProfileByCode(pass, { serviceProvider: sp, code: args.code, notAfter: args.notAfter, signal: AbortSignal.timeout(60000), clock: { now: () => Date.now(), sleep } });
+      const polled = await m.pollProfileByCode(pass, { serviceProvider: sp, code: args.code, notAfter: args.notAfter, intervalMs: 3000, signal: AbortSignal.timeout(60000) });
       return { status: polled.status, mvpd: polled.mvpd };
     `, { api: t.url, sp: SP, statement: '', code: started.code, notAfter: started.notAfter });
     const screen = await browser.context.newPage();
