@@ -1,14 +1,29 @@
 // Escapes for text the reports put into GitHub-flavoured Markdown (summary.md, diff.md, upstream.md).
 import { oneLine } from './text.ts';
 
+/** Text: a backslash is doubled first, so that a pipe after it is still escaped and the backslash still shows. */
+const textInCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+
 /**
- * Text in a table cell (safe in any inline text): a backslash is doubled first, so that a pipe
- * after it is still escaped and the backslash still shows; a pipe would end the cell; a line
- * break would end the row. Backticks are left: the reports' messages mark code with them, and GFM
- * splits a row into cells before it reads code spans, so a stray one from a host changes only how
- * its own cell looks.
+ * Code span content in a table: backslashes are literal there, so only pipes get one. A table
+ * row is split where a pipe follows an even run of backslashes, so a run before a pipe is made odd;
+ * the table then drops one backslash before each pipe (a run that was odd shows one more).
  */
-export const cell = (s: string): string => oneLine(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+const codeInCell = (s: string): string => s.replace(/(\\*)\|/g, (_, run: string) => `${run}${run.length % 2 === 0 ? '\\' : '\\\\'}|`);
+
+/**
+ * Text in a table cell (safe in any inline text): a pipe would end the cell; a line break would
+ * end the row. The reports' messages mark code with backticks: inside those code spans a
+ * backslash is literal, outside it is doubled to show. A backtick without a closing one is text,
+ * as GFM reads it; GFM splits a row into cells before it reads code spans, so a stray backtick
+ * from a host changes only how its own cell looks.
+ */
+export const cell = (s: string): string => {
+  const parts = oneLine(s).split('`');
+  // Odd parts lie between two backticks; with an odd number of backticks the last part follows an unmatched one.
+  const spans = parts.length % 2 === 1 ? parts.length : parts.length - 1;
+  return parts.map((part, i) => (i % 2 === 1 && i < spans ? codeInCell(part) : textInCell(part))).join('`');
+};
 
 /**
  * Inline code outside a table. Backslashes are literal in a code span; a backtick would end it,
@@ -21,7 +36,7 @@ export const code = (s: string): string => `\`${oneLine(s).replace(/`/g, "'")}\`
  * is read (GFM), so a pipe is escaped even there; GFM drops that backslash, a code span keeps
  * every other one.
  */
-export const codeCell = (s: string): string => code(s).replace(/\|/g, '\\|');
+export const codeCell = (s: string): string => `\`${codeInCell(oneLine(s).replace(/`/g, "'"))}\``;
 
 /**
  * What GitHub shows of a step's summary (`$GITHUB_STEP_SUMMARY`): 1 MiB. A larger one is not shown
