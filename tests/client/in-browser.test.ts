@@ -18,16 +18,17 @@ let mock: RunningMock;
 let browser: LaunchedChromium;
 let site: Server;
 let siteUrl: string;
-let clientCode: string;
+/** What the programmer's site serves at `pathname`: the client bundle, or a blank page. */
+let siteFile: (pathname: string) => { contentType: string; body: string };
 const answered: { method: string; path: string; status: number }[] = [];
 
 beforeAll(async () => {
   // The app's bundler: the client's source, minified for the browser (the bundle whose size bench/ reports).
   const { code: client } = await bundleClient();
-  clientCode = client;
+  siteFile = (pathname) => (pathname === '/client.js' ? { contentType: 'text/javascript', body: client } : { contentType: 'text/html', body: '<!doctype html><title>a programmer\'s site</title>' });
   site = createServer((req, res) => {
-    if (req.url === '/client.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(client);
-    else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>a programmer\'s site</title>');
+    const file = siteFile(new URL(req.url ?? '/', 'http://localhost').pathname);
+    res.writeHead(200, { 'Content-Type': file.contentType }).end(file.body);
   });
   // `localhost` for the site, 127.0.0.1 for the hosts: another origin by host as well as by port.
   await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
@@ -53,6 +54,16 @@ async function inPage<T>(page: Page, body: string, args: Record<string, unknown>
   // A string, not a function: the test's transform would add helpers the page does not have.
   const device = "const device = { primaryHardwareType: 'Desktop', model: 'Chrome', version: '1', osName: 'Linux', osVersion: '6', connectionType: 'WiFi' };";
   return page.evaluate(`(async (args) => { const m = await import('/client.js'); ${device} ${body} })(${JSON.stringify(args)})`) as Promise<T>;
+}
+
+/** Runs `use` in a tab of its own, closed afterwards whatever happens. */
+async function withPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
+  const page = await browser.context.newPage();
+  try {
+    return await use(page);
+  } finally {
+    await page.close();
+  }
 }
 
 describe('the client in a page of another origin, against the simulator', () => {
@@ -82,15 +93,12 @@ describe('the client in a page of another origin, against the simulator', () => 
       const polled = await m.pollProfileByCode(pass, { serviceProvider: sp, code: args.code, notAfter: args.notAfter, intervalMs: 3000, signal: AbortSignal.timeout(60000) });
       return { status: polled.status, mvpd: polled.mvpd };
     `, { api: t.url, sp: SP, statement: '', code: started.code, notAfter: started.notAfter });
-    const screen = await browser.context.newPage();
-    try {
+    await withPage(async (screen) => {
       await screen.goto(started.url);
       await screen.fill('#username', 'alice');
       await screen.fill('#password', 'alice-password');
       await Promise.all([screen.waitForURL(`${t.url}/_mvpd/signed-in`), screen.click('#sign-in')]);
-    } finally {
-      await screen.close();
-    }
+    });
     expect(await polling).toEqual({ status: 'authenticated', mvpd: 'Cablevision' });
 
     const rest = await inPage<{ authorized: boolean; token: boolean; logout: number; steps: string[]; performAuthentication: { name: string; kind: string; message: string } }>(app, `${setup}
@@ -107,8 +115,7 @@ describe('the client in a page of another origin, against the simulator', () => 
   }, 120_000);
 
   it('a request header outside Adobe\'s Access-Control-Allow-Headers is refused by the browser at the preflight, and the error says it may be that', async () => {
-    const app = await browser.context.newPage();
-    try {
+    await withPage(async (app) => {
       await app.goto(siteUrl);
       const before = answered.length;
       const failed = await inPage<{ name: string; kind: string; message: string }>(app, `
@@ -122,9 +129,7 @@ describe('the client in a page of another origin, against the simulator', () => 
       const profiles = answered.slice(before).filter((a) => a.path === `/api/v2/${SP}/profiles`);
       expect(profiles.length).toBeGreaterThan(0);
       expect(new Set(profiles.map((a) => a.method))).toEqual(new Set(['OPTIONS']));
-    } finally {
-      await app.close();
-    }
+    });
   }, 60_000);
 });
 
@@ -132,24 +137,24 @@ describe('the client in a page, throttled by the simulator as Adobe throttles', 
   it('reads the 429s (their cross-origin headers let it) and pauses, as in Node', async () => {
     const seen: { method: string; status: number }[] = [];
     const throttled = await startTestSimulator({ tune: (s) => { s.throttle.enabled = true; }, onRequest: (e) => seen.push(e) });
-    const app = await browser.context.newPage();
     try {
-      await app.goto(siteUrl);
-      // DCR (2 requests) and 12 profile reads at once from one device: past Adobe's 1 per second and
-      // burst of 10, some are answered 429, which a page can read only with the CORS headers on it.
-      const statuses = await inPage<(number | string)[]>(app, `
-        const header = m.deviceHeaders({ deviceId: 'web-device-4', device });
-        const pass = m.createPassClient({ baseUrl: args.api, dcr: { softwareStatement: args.statement, deviceInfo: m.buildDeviceInfo(device) } });
-        const read = () => pass.GET('/api/v2/{serviceProvider}/profiles', { params: { path: { serviceProvider: args.sp }, header } }).then((x) => x.response.status, (e) => e.name + ': ' + e.message);
-        return Promise.all(Array.from({ length: 12 }, read));
-      `, { api: throttled.url, sp: SP, statement: throttled.scenario.softwareStatements[0]!.statement });
-      // Each call is answered or, after the client's 3 attempts, a PassRateLimitError saying when to
-      // retry; none is "the connection failed" (a 429 without Access-Control-Allow-Origin would be).
-      expect(statuses.filter((x) => x !== 200 && !String(x).startsWith('PassRateLimitError: '))).toEqual([]);
-      expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(10);
-      expect(seen.filter((e) => e.method !== 'OPTIONS' && e.status === 429).length).toBeGreaterThan(0);
+      await withPage(async (app) => {
+        await app.goto(siteUrl);
+        // DCR (2 requests) and 12 profile reads at once from one device: past Adobe's 1 per second and
+        // burst of 10, some are answered 429, which a page can read only with the CORS headers on it.
+        const statuses = await inPage<(number | string)[]>(app, `
+          const header = m.deviceHeaders({ deviceId: 'web-device-4', device });
+          const pass = m.createPassClient({ baseUrl: args.api, dcr: { softwareStatement: args.statement, deviceInfo: m.buildDeviceInfo(device) } });
+          const read = () => pass.GET('/api/v2/{serviceProvider}/profiles', { params: { path: { serviceProvider: args.sp }, header } }).then((x) => x.response.status, (e) => e.name + ': ' + e.message);
+          return Promise.all(Array.from({ length: 12 }, read));
+        `, { api: throttled.url, sp: SP, statement: throttled.scenario.softwareStatements[0]!.statement });
+        // Each call is answered or, after the client's 3 attempts, a PassRateLimitError saying when to
+        // retry; none is "the connection failed" (a 429 without Access-Control-Allow-Origin would be).
+        expect(statuses.filter((x) => x !== 200 && !String(x).startsWith('PassRateLimitError: '))).toEqual([]);
+        expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(10);
+        expect(seen.filter((e) => e.method !== 'OPTIONS' && e.status === 429).length).toBeGreaterThan(0);
+      });
     } finally {
-      await app.close();
       await throttled.close();
     }
   }, 60_000);
@@ -157,8 +162,7 @@ describe('the client in a page, throttled by the simulator as Adobe throttles', 
 
 describe('the mock from a page of another origin', () => {
   it('answers with a chosen example (Prefer) and lets the page read X-Pass-Mock-Violation', async () => {
-    const app = await browser.context.newPage();
-    try {
+    await withPage(async (app) => {
       await app.goto(siteUrl);
       const seen = await inPage<{ chosen: number; mvpds: number; rejected: number; violation: string | null }>(app, `
         const headers = { Authorization: 'Bearer a-token', ...m.deviceHeaders({ deviceId: 'web-device-3', device }) };
@@ -170,9 +174,7 @@ describe('the mock from a page of another origin', () => {
       expect(seen).toMatchObject({ chosen: 200, rejected: 400 });
       expect(seen.mvpds).toBeGreaterThan(0);
       expect(seen.violation).toMatch(/X-Device-Info/i);
-    } finally {
-      await app.close();
-    }
+    });
   }, 60_000);
 });
 
@@ -182,12 +184,8 @@ describe('the client in a page that is not a secure context', () => {
   // pages and localhost. Before: deriveStableDeviceId failed with "Cannot read properties of
   // undefined (reading 'digest')".
   it('deriveStableDeviceId says it needs a secure context; the headers that need no Web Crypto still build', async () => {
-    const app = await browser.context.newPage();
-    try {
-      await app.route('http://tv.example/**', (route) => {
-        const script = new URL(route.request().url()).pathname === '/client.js';
-        return route.fulfill({ status: 200, contentType: script ? 'text/javascript' : 'text/html', body: script ? clientCode : '<!doctype html><title>an internal site</title>' });
-      });
+    await withPage(async (app) => {
+      await app.route('http://tv.example/**', (route) => route.fulfill({ status: 200, ...siteFile(new URL(route.request().url()).pathname) }));
       await app.goto('http://tv.example/');
       const seen = await inPage<{ secure: boolean; error: string; identifier: string }>(app, `
         let error = '';
@@ -198,8 +196,6 @@ describe('the client in a page that is not a secure context', () => {
       expect(seen.error).toMatch(/^Error: deriveStableDeviceId needs Web Crypto \(crypto\.subtle\)/);
       expect(seen.error).toMatch(/secure context/);
       expect(seen.identifier).toMatch(/^fingerprint /);
-    } finally {
-      await app.close();
-    }
+    });
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeAbandoned } from './abandoned.ts';
 
-export const ROOT_PREFIX = 'pass-contract-tests-';
+const ROOT_PREFIX = 'pass-contract-tests-';
 
 let root: string | undefined;
 let previous: string | undefined;
