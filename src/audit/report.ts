@@ -3,7 +3,7 @@
 import { writeReportFiles } from '../report/files.ts';
 import { AnnotationBudget } from '../report/github.ts';
 import { newJunitBuilder } from '../report/junit.ts';
-import { cell, code, codeCell } from '../report/markdown.ts';
+import { cell, code, codeCell, inline } from '../report/markdown.ts';
 import { oneLine } from '../report/text.ts';
 import { failing, type AuditReport, type RuleOutcome } from './audit.ts';
 import type { Finding } from './rule.ts';
@@ -32,9 +32,9 @@ export function renderSummary(report: AuditReport): string {
   if (failed.length) {
     lines.push('', '### Findings', '');
     for (const r of failed) {
-      lines.push(`#### \`${r.id}\` (${r.level}) ${cell(r.title)}`, '');
-      for (const s of r.sources) lines.push(`- Source: \`${s.page}\` › ${cell(s.section)}: ${cell(s.words)}`);
-      lines.push(`- Change: ${cell(r.fix)}`, '', '| Device | Requests | What happened |', '|---|---|---|');
+      lines.push(`#### \`${r.id}\` (${r.level}) ${inline(r.title)}`, '');
+      for (const s of r.sources) lines.push(`- Source: \`${s.page}\` › ${inline(s.section)}: ${inline(s.words)}`);
+      lines.push(`- Change: ${inline(r.fix)}`, '', '| Device | Requests | What happened |', '|---|---|---|');
       for (const f of r.findings) lines.push(`| ${codeCell(f.device)} | ${f.requests.join(', ')} | ${cell(f.message)} |`);
       lines.push('');
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { claimReportDir, writeReportFiles, type ReportDirClaim } from '../report/files.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
-import { cell, code, codeCell } from '../report/markdown.ts';
+import { cell, code, codeCell, inline } from '../report/markdown.ts';
 import type { AcceptedDrift } from './drift-file.ts';
 import { Redactor } from './redact.ts';
 import { fails, type FailOn } from './rules.ts';
@@ -107,7 +107,7 @@ export function renderSummary(report: RunReport): string {
   const lines = [
     `## Adobe Pass contract check: ${v.headline}`,
     '',
-    `Run ${code(report.runId)} · ${cell(report.target)} · ${c.results} results: ${c.pass} pass · ${c.breaking} breaking · ${c.addition} additions · ${c.note} notes · ${c.accepted} accepted · ${c.error} errors · ${c.notChecked} not checked · ${c.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s · fail-on ${report.failOn}`,
+    `Run ${code(report.runId)} · ${inline(report.target)} · ${c.results} results: ${c.pass} pass · ${c.breaking} breaking · ${c.addition} additions · ${c.note} notes · ${c.accepted} accepted · ${c.error} errors · ${c.notChecked} not checked · ${c.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s · fail-on ${report.failOn}`,
     '',
     '| Operation | Status | Results | Pass | Breaking | Additions | Error | Not checked |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -123,7 +123,7 @@ export function renderSummary(report: RunReport): string {
   if (breaking.length > 0) {
     lines.push('', '### ❌ Breaking drift', '');
     for (const r of breaking) {
-      lines.push(`#### ${cell(r.id)}`, '', `${code(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}${seenAgain(r)}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
+      lines.push(`#### ${inline(r.id)}`, '', `${code(`${r.request.method} ${r.request.path}`)} → ${r.status ?? 'no response'}${seenAgain(r)}`, '', '| Where | Rule | What | Expected | Actual |', '|---|---|---|---|---|');
       for (const d of r.drifts.filter((x) => !x.accepted && x.tier === 'breaking')) lines.push(`| ${codeCell(d.pointer || '(response)')} | ${codeCell(d.rule)} | ${cell(d.message)} | ${cell(d.expected)} | ${cell(d.actual)} |`);
       lines.push('');
     }
@@ -135,7 +135,7 @@ export function renderSummary(report: RunReport): string {
   }
   const notes = report.results.flatMap((r) => r.drifts.filter((d) => !d.accepted && d.tier === 'note').map((d) => ({ r, d })));
   if (notes.length > 0) {
-    lines.push('', '### Notes', '', ...notes.map(({ r, d }) => `- ${code(r.operationId)} ${code(d.pointer || '(response)')} ${code(d.rule)}: ${cell(d.message)}`));
+    lines.push('', '### Notes', '', ...notes.map(({ r, d }) => `- ${code(r.operationId)} ${code(d.pointer || '(response)')} ${code(d.rule)}: ${inline(d.message)}`));
   }
   const accepted = report.results.flatMap((r) => r.drifts.filter((d) => d.accepted).map((d) => ({ r, d })));
   if (accepted.length > 0) {
@@ -145,16 +145,16 @@ export function renderSummary(report: RunReport): string {
   const acc = report.acceptances;
   if (acc && acc.expired.length > 0) {
     lines.push('', `### ❌ Expired acceptances in ${code(acc.file)} (they fail the run: fix the drift or renew the entry)`, '');
-    for (const e of acc.expired) lines.push(`- ${code(e.operation)} ${code(e.pointer)} ${code(e.rule)}: expired ${e.expires} (${cell(e.reason)})`);
+    for (const e of acc.expired) lines.push(`- ${code(e.operation)} ${code(e.pointer)} ${code(e.rule)}: expired ${e.expires} (${inline(e.reason)})`);
   }
   if (acc && acc.unused.length > 0) {
     lines.push('', `<details><summary>${acc.unused.length} acceptances matched nothing in this run</summary>`, '', ...acc.unused.map((e) => `- ${code(e.operation)} ${code(e.pointer)} ${code(e.rule)}`), '', '</details>');
   }
   const failed = report.results.filter((r) => r.outcome === 'error' || r.outcome === 'not-checked');
   if (failed.length > 0) {
-    lines.push('', '### Errors and cases not checked', '', ...failed.map((r) => `- ${cell(r.id)} (${r.outcome}): ${cell(r.error ?? '')}${seenAgain(r)}`));
+    lines.push('', '### Errors and cases not checked', '', ...failed.map((r) => `- ${inline(r.id)} (${r.outcome}): ${inline(r.error ?? '')}${seenAgain(r)}`));
   }
-  if (report.skipped.length > 0) lines.push('', `<details><summary>${report.skipped.length} skipped</summary>`, '', ...report.skipped.map((s) => `- ${cell(s.id)}: ${cell(s.reason)}`), '', '</details>');
+  if (report.skipped.length > 0) lines.push('', `<details><summary>${report.skipped.length} skipped</summary>`, '', ...report.skipped.map((s) => `- ${inline(s.id)}: ${inline(s.reason)}`), '', '</details>');
   return `${lines.join('\n')}\n`;
 }
 

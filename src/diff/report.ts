@@ -3,7 +3,7 @@
 import { AnnotationBudget, type AnnotationLevel } from '../report/github.ts';
 import { groupBy } from '../report/group.ts';
 import { newJunitBuilder } from '../report/junit.ts';
-import { cell, code, codeCell } from '../report/markdown.ts';
+import { cell, code, codeCell, inline } from '../report/markdown.ts';
 import type { Change } from './change.ts';
 import type { DiffResult } from './diff.ts';
 import { LEVELS, severity, type Level } from './rules.ts';
@@ -58,7 +58,7 @@ export function renderMarkdown(report: DiffReport): string {
     `Base: ${code(report.base)} → revision: ${code(report.revision)}`,
     '',
   ];
-  for (const w of report.warnings) lines.push(`> ⚠️ ${cell(w)}`, '');
+  for (const w of report.warnings) lines.push(`> ⚠️ ${inline(w)}`, '');
   if (total === 0) return [...lines, 'No changes that matter to clients.', ''].join('\n');
   lines.push('| Rule | Level | Changes |', '|---|---|---:|');
   const ruleLevels = new Map(report.changes.map((c) => [c.rule, c.level]));

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { writeReportFiles } from '../report/files.ts';
 import { groupBy } from '../report/group.ts';
-import { cell, code, codeCell } from '../report/markdown.ts';
+import { cell, code, codeCell, inline } from '../report/markdown.ts';
 import { load, type Source } from './index.ts';
 import { describeSource, type LoadOptions } from './load.ts';
 import { compareUpstream, type Finding, type UpstreamComparison } from './upstream.ts';
@@ -52,13 +52,13 @@ export function renderUpstreamMarkdown(r: UpstreamReport): string {
     ...r.sources.map((s) => `| ${cell(s.name)} | \`${s.basePath || '/'}\` | ${s.operations} | ${s.matched} |`),
     '',
   ];
-  for (const w of r.warnings) lines.push(`> ⚠️ ${cell(w)}`, '');
+  for (const w of r.warnings) lines.push(`> ⚠️ ${inline(w)}`, '');
   if (fresh.length) {
     lines.push(`### New: not in the waiver list (${fresh.length})`, '', '| Side | Kind | Operation | Where |', '|---|---|---|---|', ...fresh.map(row), '');
     lines.push('Add what we lack to the description (and ERRATA.md where Adobe\'s sources disagree), or waive it in `openapi/UPSTREAM-WAIVERS.yaml` with why.', '');
   }
   if (r.stale.length) {
-    lines.push(`### Stale waivers: they match nothing any more (${r.stale.length})`, '', ...r.stale.map((w) => `- ${code(w.what)} — ${cell(w.why)}`), '');
+    lines.push(`### Stale waivers: they match nothing any more (${r.stale.length})`, '', ...r.stale.map((w) => `- ${code(w.what)} — ${inline(w.why)}`), '');
   }
   if (waived.length) {
     // One row per waiver: what it matches, how many findings, why.

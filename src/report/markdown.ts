@@ -11,19 +11,28 @@ const textInCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g
  */
 const codeInCell = (s: string): string => s.replace(/(\\*)\|/g, (_, run: string) => `${run}${run.length % 2 === 0 ? '\\' : '\\\\'}|`);
 
-/**
- * Text in a table cell (safe in any inline text): a pipe would end the cell; a line break would
- * end the row. The reports' messages mark code with backticks: inside those code spans a
- * backslash is literal, outside it is doubled to show. A backtick without a closing one is text,
- * as GFM reads it; GFM splits a row into cells before it reads code spans, so a stray backtick
- * from a host changes only how its own cell looks.
- */
-export const cell = (s: string): string => {
-  const parts = oneLine(s).split('`');
+/** `text` with its code spans (between two backticks) and the text around them escaped each its own way. */
+function escapeSpans(text: string, inCode: (s: string) => string, inText: (s: string) => string): string {
+  const parts = text.split('`');
   // Odd parts lie between two backticks; with an odd number of backticks the last part follows an unmatched one.
   const spans = parts.length % 2 === 1 ? parts.length : parts.length - 1;
-  return parts.map((part, i) => (i % 2 === 1 && i < spans ? codeInCell(part) : textInCell(part))).join('`');
-};
+  return parts.map((part, i) => (i % 2 === 1 && i < spans ? inCode(part) : inText(part))).join('`');
+}
+
+/**
+ * Text in a table cell: a pipe would end the cell; a line break would end the row. The reports'
+ * messages mark code with backticks: inside those code spans a backslash is literal, outside it
+ * is doubled to show. A backtick without a closing one is text, as GFM reads it; GFM splits a row
+ * into cells before it reads code spans, so a stray backtick from a host changes only how its own
+ * cell looks.
+ */
+export const cell = (s: string): string => escapeSpans(oneLine(s), codeInCell, textInCell);
+
+/**
+ * Text outside a table (a list item, a quote, a heading): on one line, backslashes doubled to show
+ * outside code spans, and the code spans left as they are (no row to split, so a pipe needs nothing).
+ */
+export const inline = (s: string): string => escapeSpans(oneLine(s), (c) => c, textInCell);
 
 /**
  * Inline code outside a table. Backslashes are literal in a code span; a backtick would end it,

@@ -3,7 +3,7 @@
 // span in a table only the pipe needs its backslash.
 import { describe, expect, it } from 'vitest';
 import { marked } from 'marked';
-import { cell, code, codeCell } from '../../src/report/markdown.ts';
+import { cell, code, codeCell, inline } from '../../src/report/markdown.ts';
 
 describe('Markdown table cells', () => {
   it('escapes pipes and backslashes, backslashes first', () => {
@@ -60,5 +60,26 @@ describe('table cells as a GFM renderer shows them', () => {
     ['a`b', "a'b"],
   ])('a code cell of %s', (value, expected) => {
     expect(shown(codeCell(value))).toBe(expected);
+  });
+});
+
+// Outside a table (a list item of notes and errors, a quote of warnings) no row is split, so a
+// code span is left as it is. Before: cell() was used there too, and a pattern with a pipe in a
+// code span showed its escape, `(a\|b)`.
+describe('inline text outside a table as a GFM renderer shows it', () => {
+  const shown = (markdown: string): string => {
+    const html = marked.parse(`- ${markdown}\n`, { gfm: true, async: false });
+    const li = /<li>([\s\S]*?)<\/li>/.exec(html)?.[1];
+    if (li === undefined) throw new Error(`no list item in ${html}`);
+    return li.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+  };
+
+  it.each([
+    ['a pattern with pipes and a backslash in a code span', '`/type` does not match `(a|b)\\s`', '/type does not match (a|b)\\s'],
+    ['a JSON string with quotes in a code span', '`"say \\"hi\\""` is not allowed', '"say \\"hi\\"" is not allowed'],
+    ['pipes and backslashes in text', 'C:\\dir a|b \\* not emphasis', 'C:\\dir a|b \\* not emphasis'],
+    ['an unmatched backtick', 'one ` left \\ open', 'one ` left \\ open'],
+  ])('%s', (_, message, expected) => {
+    expect(shown(inline(message))).toBe(expected);
   });
 });
