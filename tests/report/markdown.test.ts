@@ -26,17 +26,20 @@ describe('Markdown table cells', () => {
   });
 });
 
+/** The text a GFM renderer (marked) shows in the first `<tag>` element of `markdown`. */
+function textOf(markdown: string, tag: 'td' | 'li'): string {
+  const html = marked.parse(markdown, { gfm: true, async: false });
+  const inner = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html)?.[1];
+  if (inner === undefined) throw new Error(`no <${tag}> in ${html}`);
+  return inner.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+}
+
 // What a reader sees: each cell put through marked (a GFM renderer, as GitHub's summary and PR
 // views are) and read back as text. The expected texts are written by hand: the message as it
 // reads, with the backticks of its code spans gone. Before: a backslash inside a message's code
 // span (a host's JSON string with a quote, `"say \"hi\""`) showed doubled.
 describe('table cells as a GFM renderer shows them', () => {
-  const shown = (markdown: string): string => {
-    const html = marked.parse(`| h |\n|---|\n| ${markdown} |\n`, { gfm: true, async: false });
-    const td = /<td>([\s\S]*?)<\/td>/.exec(html)?.[1];
-    if (td === undefined) throw new Error(`no table cell in ${html}`);
-    return td.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  };
+  const shown = (markdown: string): string => textOf(`| h |\n|---|\n| ${markdown} |\n`, 'td');
 
   it.each([
     ['a JSON string with quotes in a code span', '`"say \\"hi\\""` is not one of `"a"`, `"b"`', '"say \\"hi\\"" is not one of "a", "b"'],
@@ -67,12 +70,7 @@ describe('table cells as a GFM renderer shows them', () => {
 // code span is left as it is. Before: cell() was used there too, and a pattern with a pipe in a
 // code span showed its escape, `(a\|b)`.
 describe('inline text outside a table as a GFM renderer shows it', () => {
-  const shown = (markdown: string): string => {
-    const html = marked.parse(`- ${markdown}\n`, { gfm: true, async: false });
-    const li = /<li>([\s\S]*?)<\/li>/.exec(html)?.[1];
-    if (li === undefined) throw new Error(`no list item in ${html}`);
-    return li.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
-  };
+  const shown = (markdown: string): string => textOf(`- ${markdown}\n`, 'li');
 
   it.each([
     ['a pattern with pipes and a backslash in a code span', '`/type` does not match `(a|b)\\s`', '/type does not match (a|b)\\s'],
