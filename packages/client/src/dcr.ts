@@ -4,7 +4,7 @@ import createClient from 'openapi-fetch';
 import type { paths } from '../generated/schema.d.ts';
 import { checkBaseUrl } from './base-url.ts';
 import { milliseconds } from './bounds.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { steadyTime, systemClock, type Clock } from './clock.ts';
 import { PassError, safeCode } from './errors.ts';
 import { errorName, type Logger } from './log.ts';
 import { contentTypeMiddleware } from './middleware/content-type.ts';
@@ -66,6 +66,14 @@ const TOKEN = '/o/client/token';
 export class DcrTokenManager {
   private readonly store: TokenStore;
   private readonly clock: Clock;
+  /** The clock spans are measured on (`steadyTime`). */
+  private readonly time: () => number;
+  /**
+   * The token this process was given last, and when its lifetime ends on `time`: the stored expiry
+   * is on the wall clock (shared with other processes), which a step back made reuse a token past
+   * its lifetime, for Adobe to refuse (and the client to register again).
+   */
+  private obtained: { value: string; expiresAt: number } | undefined;
   private readonly redactor: Redactor;
   private readonly dcr;
   private readonly mutex = new Mutex();
@@ -83,6 +91,7 @@ export class DcrTokenManager {
     if (options.refreshMarginMs !== undefined) milliseconds('dcr.refreshMarginMs', options.refreshMarginMs);
     this.store = options.store ?? new MemoryTokenStore();
     this.clock = options.clock ?? systemClock;
+    this.time = steadyTime(this.clock);
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.add(options.softwareStatement, options.clientCredentials?.clientSecret);
     // A token request on a connection dropped under it goes again (it only gets another token); a registration does not.
@@ -106,8 +115,12 @@ export class DcrTokenManager {
     await this.renewing.run(token, (signal) => this.renew(token, options.reregister ?? false, signal), options.signal).answer;
   }
 
-  /** Not expired, and sendable: a store edited by hand may hold a value no header can carry (it is replaced). */
+  /**
+   * Not expired (on the wall clock, and for the token this process was given, on its steady time too),
+   * and sendable: a store edited by hand may hold a value no header can carry (it is replaced).
+   */
   private isFresh(token: AccessToken): boolean {
+    if (this.obtained?.value === token.value && this.time() >= this.obtained.expiresAt) return false;
     return this.clock.now() < token.expiresAt && sendableToken(token.value);
   }
 
@@ -258,6 +271,7 @@ export class DcrTokenManager {
     if (!(Number.isFinite(seconds) && seconds > 0)) return { value: body.access_token, expiresAt: UNKNOWN_EXPIRY };
     const lifetimeMs = seconds * 1000;
     const margin = this.options.refreshMarginMs ?? Math.min(5 * 60_000, lifetimeMs / 10);
+    this.obtained = { value: body.access_token, expiresAt: this.time() + lifetimeMs - margin };
     return { value: body.access_token, expiresAt: this.clock.now() + lifetimeMs - margin };
   }
 

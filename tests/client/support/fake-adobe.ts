@@ -70,6 +70,8 @@ export interface FakeAdobeOptions {
   clock?: Clock;
   overrides?: Partial<Record<Operation, Override>>;
   tokenLifetimeS?: number;
+  /** Refuse a token once its lifetime has passed on the host's clock, as an unknown one is refused. Default: tokens never expire. */
+  expireTokens?: boolean;
   /** Lifetime of a media token and authorization decision (ms). */
   decisionTtlMs?: number;
   /**
@@ -87,6 +89,7 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
   const counts = new Map<Operation, number>();
   const clients = new Map<string, string>(); // live client id → secret
   const tokens = new Map<string, string>(); // live token → client id
+  const issuedAt = new Map<string, number>(); // token → when the host issued it
   let registrations = 0;
   let issued = 0;
   const sockets = new Set<Socket>();
@@ -134,6 +137,7 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
         if (!clients.has(id) || clients.get(id) !== form.get('client_secret')) return { status: 400, json: { error: 'invalid_client' } };
         const token = `CANARY-token-${++issued}-${id}`;
         tokens.set(token, id);
+        issuedAt.set(token, now());
         return { status: 201, json: { id: `t${issued}`, access_token: token, created_at: now(), expires_in: o.tokenLifetimeS ?? 3600, token_type: 'bearer' } };
       }
       case 'authenticate':
@@ -145,7 +149,8 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}) {
     }
     const bearer = (hit.headers.authorization ?? '').replace(/^Bearer /, '');
     const owner = tokens.get(bearer);
-    if (!owner || !clients.has(owner)) return enhanced(401, 'invalid_access_token_client_application', 'application-registration');
+    const expired = o.expireTokens && now() - issuedAt.get(bearer)! >= (o.tokenLifetimeS ?? 3600) * 1000;
+    if (!owner || !clients.has(owner) || expired) return enhanced(401, 'invalid_access_token_client_application', 'application-registration');
     switch (hit.op) {
       case 'configuration':
         return { json: { requestor: { id: 'REF30', mvpds: [{ id: 'Cablevision', displayName: 'Optimum' }] } } };

@@ -12,7 +12,7 @@
 // way wait for that request (`share`) instead of each sending one.
 import { milliseconds, wholeNumber } from '../bounds.ts';
 import type { components } from '../../generated/schema.d.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { steadyTime, systemClock, type Clock } from '../clock.ts';
 import { setRecent } from '../lru.ts';
 import { SharedFlights } from '../shared-flight.ts';
 
@@ -45,11 +45,14 @@ export class DecisionCache {
   private readonly ttl: number;
   private readonly max: number;
   private readonly clock: Clock;
+  /** `expiresAt` is on it: a permit lives its validity however the wall clock steps (`steadyTime`). */
+  private readonly time: () => number;
 
   constructor(o: DecisionCacheOptions = {}) {
     this.ttl = milliseconds('cache.decisions.preauthorizationTtlMs', o.preauthorizationTtlMs ?? DEFAULT_PREAUTHORIZATION_TTL_MS);
     this.max = wholeNumber('cache.decisions.maxEntries', o.maxEntries ?? 10_000);
     this.clock = o.clock ?? systemClock;
+    this.time = steadyTime(this.clock);
   }
 
   private static key(k: DecisionKey): string {
@@ -60,7 +63,7 @@ export class DecisionCache {
     const key = DecisionCache.key(k);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (this.clock.now() >= entry.expiresAt) {
+    if (this.time() >= entry.expiresAt) {
       this.entries.delete(key);
       return undefined;
     }
@@ -71,19 +74,20 @@ export class DecisionCache {
   /** Keeps `decision` if it is a permit with a validity still ahead; returns whether it did. */
   put(k: DecisionKey, decision: Decision): boolean {
     if (!decision.authorized) return false;
-    const now = this.clock.now();
-    let expiresAt: number;
+    let validity: number;
     if (k.kind === 'preauthorize') {
-      expiresAt = now + this.ttl;
+      validity = this.ttl;
     } else {
-      // Each validity as a span of Adobe's time; without its notBefore, a notAfter is read on our clock.
+      // Each validity as a span of Adobe's time; without its notBefore, a notAfter is read on our wall clock.
+      const wall = this.clock.now();
       const span = (notBefore: number | undefined, notAfter: number | undefined) =>
-        typeof notAfter !== 'number' ? undefined : typeof notBefore === 'number' ? notAfter - notBefore : notAfter - now;
+        typeof notAfter !== 'number' ? undefined : typeof notBefore === 'number' ? notAfter - notBefore : notAfter - wall;
       const spans = [span(decision.notBefore, decision.notAfter), span(decision.token?.notBefore, decision.token?.notAfter)].filter((t): t is number => t !== undefined);
       if (spans.length === 0) return false;
-      expiresAt = now + Math.min(...spans);
+      validity = Math.min(...spans);
     }
-    if (expiresAt <= now) return false;
+    if (!(validity > 0)) return false;
+    const expiresAt = this.time() + validity;
     setRecent(this.entries, DecisionCache.key(k), { decision: structuredClone(decision), expiresAt }, this.max);
     return true;
   }

@@ -1,5 +1,5 @@
 // Tells the logger about every attempt that goes out: why it was sent, how it ended, how long it took.
-import { systemClock, type Clock } from '../clock.ts';
+import { steadyTime, systemClock, type Clock } from '../clock.ts';
 import { PassError } from '../errors.ts';
 import { errorName, type Logger } from '../log.ts';
 import { logTo, where, type Layer } from './call.ts';
@@ -13,17 +13,19 @@ export function logAttempts(logger: Logger | undefined, clock: Clock = systemClo
     };
   }
   const log = logTo(logger);
+  // A duration the wall clock stepping back would make negative.
+  const time = steadyTime(clock);
   return (next) => async (call) => {
     call.attempt++;
-    const started = clock.now();
+    const started = time();
     const entry = () => ({ event: 'attempt' as const, ...where(call), attempt: call.attempt, reason: call.reason });
     try {
       const response = await next(call);
-      log({ ...entry(), status: response.status, durationMs: clock.now() - started });
+      log({ ...entry(), status: response.status, durationMs: time() - started });
       return response;
     } catch (error) {
       const status = error instanceof PassError ? error.status : undefined;
-      log({ ...entry(), ...(status !== undefined ? { status } : {}), error: errorName(error), durationMs: clock.now() - started });
+      log({ ...entry(), ...(status !== undefined ? { status } : {}), error: errorName(error), durationMs: time() - started });
       throw error;
     }
   };

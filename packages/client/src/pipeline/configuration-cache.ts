@@ -14,7 +14,7 @@
 // it got, and the others, on anything else, ask on their own. Each waiter can give up with its own
 // signal; the request is cancelled once every caller waiting for it has.
 import { milliseconds, wholeNumber } from '../bounds.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { steadyTime, systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { setRecent } from '../lru.ts';
 import { SharedFlights } from '../shared-flight.ts';
@@ -35,7 +35,8 @@ export interface ConfigurationCacheOptions {
 export function configurationCache(o: ConfigurationCacheOptions & { clock?: Clock; logger?: Logger } = {}): Layer {
   const ttl = milliseconds('cache.configuration.ttlMs', o.ttlMs ?? DEFAULT_CONFIGURATION_TTL_MS);
   const maxEntries = wholeNumber('cache.configuration.maxEntries', o.maxEntries ?? 100);
-  const clock = o.clock ?? systemClock;
+  // `expiresAt` is on it: an answer lives its TTL however the wall clock steps.
+  const time = steadyTime(o.clock ?? systemClock);
   const log = logTo(o.logger);
   const entries = new Map<string, Entry>();
   /** Requests on their way, per key: each ends in an entry (a 200) or in the response its starter gets. */
@@ -50,7 +51,7 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
     const readable = call.cache !== 'reload' && call.cache !== 'no-cache';
     if (readable) {
       const hit = entries.get(key);
-      if (hit && clock.now() < hit.expiresAt) {
+      if (hit && time() < hit.expiresAt) {
         log({ event: 'cache-hit', ...where(call) });
         return toResponse(hit);
       }
@@ -80,7 +81,7 @@ export function configurationCache(o: ConfigurationCacheOptions & { clock?: Cloc
   async function fetchAndKeep(next: Send, call: Call, key: string): Promise<Entry | Response> {
     const response = await next(call);
     if (response.status !== 200) return response;
-    const entry = { bytes: await response.arrayBuffer(), status: response.status, headers: [...response.headers], expiresAt: clock.now() + ttl };
+    const entry = { bytes: await response.arrayBuffer(), status: response.status, headers: [...response.headers], expiresAt: time() + ttl };
     setRecent(entries, key, entry, maxEntries);
     return entry;
   }

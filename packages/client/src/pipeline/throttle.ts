@@ -10,7 +10,7 @@
 // for the next; queueing; timer lateness). The burst is not given back after a quiet period,
 // because under the second reading it never comes back.
 import { milliseconds, positive, wholeNumber } from '../bounds.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { steadyTime, systemClock, type Clock } from '../clock.ts';
 import { setRecent } from '../lru.ts';
 
 /** The bucket of calls that carry neither X-Forwarded-For nor AP-Device-Identifier: this service's own address. */
@@ -60,12 +60,15 @@ export class DeviceThrottle {
   private readonly burst: number;
   private readonly maxDevices: number;
   private readonly clock: Clock;
+  /** Times below are on it: spans survive the wall clock stepping (`steadyTime`). */
+  private readonly time: () => number;
 
   constructor(private readonly limit: boolean, o: DeviceLimiterOptions = {}) {
     this.interval = 1000 / positive('limit.ratePerSecond', o.ratePerSecond ?? 1) + milliseconds('limit.marginMs', o.marginMs ?? DEFAULT_MARGIN_MS);
     this.burst = wholeNumber('limit.burst', o.burst ?? 10);
     this.maxDevices = wholeNumber('limit.maxDevices', o.maxDevices ?? 100_000);
     this.clock = o.clock ?? systemClock;
+    this.time = steadyTime(this.clock);
   }
 
   private device(key: string): Device {
@@ -81,7 +84,7 @@ export class DeviceThrottle {
   free(key: string): boolean {
     if (this.limit) return false;
     const d = this.devices.get(key);
-    return d === undefined || this.clock.now() >= d.pausedUntil;
+    return d === undefined || this.time() >= d.pausedUntil;
   }
 
   /**
@@ -90,11 +93,11 @@ export class DeviceThrottle {
    * with the signal's reason and its slot stays unused.
    */
   async acquire(key: string, signal?: AbortSignal): Promise<number> {
-    const started = this.clock.now();
+    const started = this.time();
     for (;;) {
       signal?.throwIfAborted();
       const d = this.device(key);
-      const now = this.clock.now();
+      const now = this.time();
       let slot = Math.max(now, d.pausedUntil);
       if (this.limit) {
         if (d.burstLeft > 0) d.burstLeft--;
@@ -103,7 +106,8 @@ export class DeviceThrottle {
       }
       if (slot > now) await this.clock.sleep(slot - now, signal);
       // A 429 that arrived while this request waited for its slot pauses it too.
-      if (this.clock.now() >= d.pausedUntil) return this.clock.now() - started;
+      const after = this.time();
+      if (after >= d.pausedUntil) return after - started;
     }
   }
 
@@ -111,13 +115,13 @@ export class DeviceThrottle {
   pause(key: string, ms: number): void {
     const d = this.device(key);
     d.burstLeft = 0;
-    d.pausedUntil = Math.max(d.pausedUntil, this.clock.now() + pauseMs(ms));
+    d.pausedUntil = Math.max(d.pausedUntil, this.time() + pauseMs(ms));
   }
 
   /** How long a 429's pause still holds `key` (ms, 0 when none). */
   pausedFor(key: string): number {
     const d = this.devices.get(key);
-    return d ? Math.max(0, d.pausedUntil - this.clock.now()) : 0;
+    return d ? Math.max(0, d.pausedUntil - this.time()) : 0;
   }
 }
 
