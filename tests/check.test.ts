@@ -4,7 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../src/index.ts';
 import type { Description } from '../src/description/index.ts';
 import { loadDescription } from '../src/description/index.ts';
@@ -12,6 +12,7 @@ import { startMock } from '../src/mock/server.ts';
 
 const description = loadDescription();
 const tmp = () => mkdtemp(join(tmpdir(), 'pass-lib-check-'));
+afterEach(() => vi.restoreAllMocks());
 const passing = (r: Awaited<ReturnType<typeof runCheck>>) => r.report.results.filter((x) => x.outcome === 'pass').length;
 
 describe("runCheck from 'pass-contract'", () => {
@@ -44,5 +45,20 @@ describe("runCheck from 'pass-contract'", () => {
     expect(servers.started).toEqual([description]);
     expect(servers.started[0]).toBe(description);
     expect(result.exitCode).toBe(0);
+  });
+
+  it("reports the time it ran when the wall clock steps back an hour during the run (NTP), not a negative one", async () => {
+    const wall = Date.now.bind(Date);
+    const servers = {
+      mock: (d: Description) => {
+        // The run has begun: the wall clock is set back an hour under it.
+        vi.spyOn(Date, 'now').mockImplementation(() => wall() - 3_600_000);
+        return startMock({ port: 0, description: d });
+      },
+    };
+    const result = await runCheck({ target: 'mock', reportDir: await tmp(), description, driftFile: false, operations: ['retrieveConfiguration'], servers });
+    expect(result.exitCode).toBe(0);
+    expect(result.report.durationMs).toBeGreaterThan(0);
+    expect(result.report.durationMs).toBeLessThan(60_000);
   });
 });

@@ -95,6 +95,8 @@ function checkBounds(o: CheckOptions): void {
 
 export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
   const started = Date.now();
+  // The run's duration on the monotonic clock: NTP stepping the wall clock back an hour mid-run made it negative.
+  const runStarted = performance.now();
   checkBounds(o);
   const spec = typeof o.target === 'object' ? o.target : parseTarget(o.target);
   const description = o.description ?? loadDescription();
@@ -136,7 +138,7 @@ export async function runCheck(o: CheckOptions = {}): Promise<CheckResult> {
     const results: CaseResult[] = [];
     const report = (status: RunStatus, statusDetail?: string): RunReport => ({
       runId, target: target.label, mode: target.mode, status, ...(statusDetail ? { statusDetail } : {}), failOn: o.failOn ?? 'breaking',
-      startedAt: new Date(started).toISOString(), updatedAt: new Date().toISOString(), durationMs: Date.now() - started,
+      startedAt: new Date(started).toISOString(), updatedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - runStarted),
       planned: cases.length, results: [...results], skipped,
       ...(acceptances ? { acceptances: { file: acceptances.file, expired: acceptance.expired, unused: acceptance.unused } } : {}),
     });

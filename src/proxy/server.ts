@@ -191,6 +191,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const writer = new ReportWriter(reportDir, redactor, reportLock, 200, reportWritten);
 
   const started = Date.now();
+  // The run's duration on the monotonic clock: NTP stepping the wall clock back during a long run made it negative.
+  const runStarted = performance.now();
   const runId = newRunId();
   const folded = new FoldedResults();
   const results = folded.rows;
@@ -198,7 +200,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const label = `proxy → ${safeUrl(upstream.origin)}`;
   const report = (status: RunStatus): RunReport => ({
     runId, target: label, mode: 'proxy', status, failOn: o.failOn ?? 'breaking', startedAt: new Date(started).toISOString(),
-    updatedAt: new Date().toISOString(), durationMs: Date.now() - started, planned: 0, results: [...results], skipped: [],
+    updatedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - runStarted), planned: 0, results: [...results], skipped: [],
   });
   const record = (r: CaseResult) => {
     folded.add(r, new Date().toISOString());

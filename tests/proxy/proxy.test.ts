@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startProxy, type RunningProxy } from '../../src/proxy/server.ts';
 import { startFakeAdobe } from '../support/fake-adobe/index.ts';
 import { startForwardProxy } from '../support/forward-proxy.ts';
@@ -51,6 +51,21 @@ function deferred<T>() {
 const reportFiles = async (dir: string) => Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')));
 
 describe('pass-contract proxy', () => {
+  it('reports the time it has run, not a negative one, after the wall clock steps back an hour (NTP)', async () => {
+    const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"logouts":{}}'));
+    const { proxy, dir } = await proxyTo(up.url);
+    const wall = Date.now.bind(Date);
+    const step = vi.spyOn(Date, 'now').mockImplementation(() => wall() - 3_600_000);
+    cleanup.push(async () => step.mockRestore());
+    const res = await fetch(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device });
+    await res.arrayBuffer();
+    await proxy.flush();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { durationMs: number; results: unknown[] };
+    expect(report.results).toHaveLength(1);
+    expect(report.durationMs).toBeGreaterThan(0);
+    expect(report.durationMs).toBeLessThan(60_000);
+  });
+
   it('forwards the upstream bytes unchanged (gzip, odd spacing) and checks the decoded body', async () => {
     const bytes = gzipSync(Buffer.from('{ "logouts" :{"Dish":{"actionName":"logout","actionType":"interactive","mvpd":"Dish"}}}\n'));
     const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Encoding': 'gzip', 'X-Upstream': 'yes' }).end(bytes));
