@@ -126,6 +126,20 @@ describe('the file lock', () => {
     expect(error.message).toBe(`Token store lock ${path}.lock is held by process ${process.ppid} on ${hostname()}; gave up after 300 ms`);
   });
 
+  it('gives up after waitMs when the wall clock steps back an hour while it waits (it waited the hour too)', async () => {
+    const path = join(await scratch(), 'tokens.json');
+    await plantLock(`${path}.lock`, { host: hostname(), pid: process.ppid, nonce: 'alive', since: 0 });
+    const waiting = rejection(new FileTokenStore(path, { waitMs: 300 }).withLock(async () => 'in'));
+    await new Promise((r) => setTimeout(r, 100)); // it is waiting
+    const wall = Date.now.bind(Date);
+    const step = vi.spyOn(Date, 'now').mockImplementation(() => wall() - 3_600_000);
+    try {
+      expect((await waiting).message).toMatch(/gave up after 300 ms$/);
+    } finally {
+      step.mockRestore();
+    }
+  }, 5000);
+
   // A waiter read the owner of a lock whose holder then released it and exited, and another process
   // took the lock: the waiter, finding the first owner's pid gone, moved the live lock aside to break
   // it. It put it back — but a fourth process acquiring in that moment left two holders in at once.

@@ -89,7 +89,8 @@ export async function acquireFileLock(lockPath: string, o: FileLockOptions & { s
   const staleMs = o.staleMs ?? 30_000;
   const waitMs = o.waitMs ?? 60_000;
   const me: Owner = { host: thisHost, pid: process.pid, nonce: randomUUID(), since: Date.now() };
-  const giveUpAt = Date.now() + waitMs;
+  // On the monotonic clock: the wall clock set back an hour (NTP) made a 60 s wait last an hour.
+  const giveUpAt = performance.now() + waitMs;
 
   for (let round = 0; ; round++) {
     o.signal?.throwIfAborted();
@@ -106,7 +107,7 @@ export async function acquireFileLock(lockPath: string, o: FileLockOptions & { s
       if (again && again.owner?.nonce === owner?.nonce && again.touched === touched) await breakLock(lockPath, owner?.nonce, me.nonce);
       continue;
     }
-    if (Date.now() > giveUpAt) {
+    if (performance.now() > giveUpAt) {
       const holder = owner ? { pid: owner.pid, host: owner.host } : undefined;
       throw new FileLockHeldError((who) => `Token store lock ${lockPath} is held by ${who}; gave up after ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}`, lockPath, holder);
     }
