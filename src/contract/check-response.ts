@@ -3,6 +3,7 @@
 // status (pointers, header schemas, media types, compiled validators) is, on first use.
 import { deref, pointerSegment, type Json, type JsonObject, type OpenApiDocument, type Operation } from '../description/document.ts';
 import type { DescriptionValidator } from '../description/validator.ts';
+import type { NotUtf8 } from '../http/utf8.ts';
 import { classify } from './classify.ts';
 import { groupFindings } from './group.ts';
 import { Redactor } from './redact.ts';
@@ -14,6 +15,8 @@ export interface Observed {
   body: string;
   /** The request URL: a relative `Location` is resolved against it. */
   url?: string;
+  /** Where the body's bytes stop being UTF-8 (`body` has U+FFFD there). */
+  notUtf8?: NotUtf8;
 }
 
 export type DriftKind = 'status' | 'content-type' | 'header' | 'body';
@@ -188,6 +191,7 @@ export class ResponseChecker {
         return [...drifts, drift('body-not-json', 'body', '', 'a JSON document', redactor.show(observed.body), `the ${mediaTypeOf(contentType)} body does not parse as JSON`)];
       }
     }
+    if (media.json && observed.notUtf8) drifts.push(notUtf8Drift(observed.notUtf8, body, mediaTypeOf(contentType)));
     if (media.test(body)) return drifts;
     const findings = classify(this.validator.errors(media.pointer, body), body, (schema) => this.validator.pointerOf(schema));
     for (const f of groupFindings(findings, body)) {
@@ -225,6 +229,41 @@ export class ResponseChecker {
     }
     return drifts;
   }
+}
+
+/**
+ * A JSON body whose bytes are not UTF-8 (RFC 8259 §8.1; Adobe's say charset=UTF-8): it parsed, with
+ * U+FFFD where the bytes were, which the row points at (the first key or string holding one).
+ */
+function notUtf8Drift(at: NotUtf8, body: Json, mediaType: string): Drift {
+  const pointer = replacementAt(body, '') ?? '';
+  const byte = `0x${at.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return drift('body-not-utf8', 'body', pointer, 'UTF-8 (RFC 8259 §8.1)', `byte ${byte} at offset ${at.offset}`,
+    `the ${mediaType} body is not UTF-8: byte ${byte} at offset ${at.offset}${pointer ? ` (in ${pointer})` : ''}; a client reads U+FFFD in its place (another encoding, such as Latin-1, under a JSON media type)`);
+}
+
+/**
+ * The pointer of the first key or string, in document order, that holds U+FFFD (a key's pointer is
+ * its member's). A stack, not recursion: a hostile body can nest 100,000 deep.
+ */
+function replacementAt(body: Json, root: string): string | undefined {
+  const stack: [Json, string][] = [[body, root]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, at] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\uFFFD')) return at;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i]!, `${at}/${i}`]);
+    } else if (value && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, v] = entries[i]!;
+        // A key is met before its value.
+        stack.push([v, `${at}/${pointerSegment(key)}`], [key, `${at}/${pointerSegment(key)}`]);
+      }
+    }
+  }
+  return undefined;
 }
 
 function resolveUrl(value: string, base: string): string | undefined {

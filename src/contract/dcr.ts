@@ -156,7 +156,7 @@ export class DcrSession {
     // Learn before anything is shown: the issued id, secret and token, under whatever field names.
     this.o.redactor.learn(...['client_id', 'client_secret', 'access_token'].map((k) => field(body, k)).filter((v): v is string => typeof v === 'string'), ...strings(body));
     const drifts = op
-      ? this.o.checker.check(op, { status: exchange.status, headers: exchange.headers, body: exchange.body, url: exchange.url }, { redactor: this.o.redactor })
+      ? this.o.checker.check(op, { status: exchange.status, headers: exchange.headers, body: exchange.body, url: exchange.url, ...(exchange.notUtf8 ? { notUtf8: exchange.notUtf8 } : {}) }, { redactor: this.o.redactor })
       : [];
     if (exchange.status < 200 || exchange.status > 299) this.failure ??= `${name} answered HTTP ${exchange.status}`;
     this.o.emit(settle({

@@ -18,6 +18,7 @@ export const RULES = {
   'status-unexpected': { tier: 'breaking', title: 'another status than the case expects' },
   'media-type-undocumented': { tier: 'breaking', title: 'a Content-Type the response does not document' },
   'body-not-json': { tier: 'breaking', title: 'a JSON media type whose body does not parse' },
+  'body-not-utf8': { tier: 'breaking', title: 'a JSON body that is not UTF-8 (clients read U+FFFD)' },
   'body-missing': { tier: 'breaking', title: 'no body where the response documents one' },
   // Headers.
   'header-missing': { tier: 'breaking', title: 'a required response header is absent' },

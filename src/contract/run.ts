@@ -70,7 +70,7 @@ function judge(c: Case, op: Operation, ex: Exchange, checker: ResponseChecker, r
     return ex.status === c.expect.status ? [] : [drift('status-unexpected', 'status', '', String(c.expect.status), String(ex.status), `status ${ex.status}, the case expects ${c.expect.status}`)];
   }
   return [
-    ...checker.check(op, { status: ex.status, headers: ex.headers, body: ex.body, url: ex.url }, { redactor, ...(c.expect.status !== undefined ? { expectedStatus: c.expect.status } : {}) }),
+    ...checker.check(op, { status: ex.status, headers: ex.headers, body: ex.body, url: ex.url, ...(ex.notUtf8 ? { notUtf8: ex.notUtf8 } : {}) }, { redactor, ...(c.expect.status !== undefined ? { expectedStatus: c.expect.status } : {}) }),
     ...expectationDrifts(c, ex, redactor),
   ];
 }

@@ -5,6 +5,7 @@
 // AbortSignal.timeout() on a temporary Request stops firing once the signal is garbage-collected;
 // see TOOLCHAIN.md).
 import { blockedPortOf, blockedPortReason, certificateProblem, isDroppedCode, retryAfterMs, waitOrAbort } from 'pass-contract-client';
+import { decodeUtf8, type Decoded, type NotUtf8 } from './utf8.ts';
 
 /**
  * The client's words for a TLS certificate error code, its test for a connection closed under a
@@ -27,8 +28,11 @@ export interface Bounds {
 export interface Exchange {
   status: number;
   headers: Headers;
+  /** The body read as UTF-8, as fetch's text() reads it. */
   body: string;
   url: string;
+  /** Where the body stops being UTF-8, when it does (its text has U+FFFD there). */
+  notUtf8?: NotUtf8;
 }
 
 export type FailureKind = 'timeout' | 'too-large' | 'connection' | 'aborted';
@@ -84,8 +88,8 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
   inflight.add(request);
   try {
     const response = await waitOrAbort(fetch(request), controller.signal);
-    const body = await waitOrAbort(readCapped(response, bounds.maxBytes, controller), controller.signal);
-    return { status: response.status, headers: response.headers, body, url };
+    const { text, notUtf8 } = await waitOrAbort(readCapped(response, bounds.maxBytes, controller), controller.signal);
+    return { status: response.status, headers: response.headers, body: text, url, ...(notUtf8 ? { notUtf8 } : {}) };
   } catch (error) {
     const reason = controller.signal.reason as unknown;
     if (reason instanceof HttpFailure) throw reason;
@@ -102,13 +106,13 @@ export async function exchange(fetch: FetchLike, url: string, init: RequestInit,
   }
 }
 
-async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<string> {
+async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<Decoded> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     controller.abort(new HttpFailure('too-large', `response body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, declared));
     throw controller.signal.reason;
   }
-  if (!response.body) return '';
+  if (!response.body) return { text: '' };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -123,5 +127,5 @@ async function readCapped(response: Response, maxBytes: number, controller: Abor
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return decodeUtf8(Buffer.concat(chunks));
 }

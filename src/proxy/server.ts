@@ -20,6 +20,7 @@ import { listen } from '../http/listen.ts';
 import { countOption, timerOption } from '../http/option-bounds.ts';
 import { headerPairs, openRecording, type Recording } from '../http/recording.ts';
 import { certificateProblem, isDroppedCode } from '../http/exchange.ts';
+import { decodeUtf8, type Decoded } from '../http/utf8.ts';
 import { proxyFor, proxySecrets } from '../http/proxy.ts';
 import { closeStalledWrites, SEND_TIMEOUT_MS } from '../http/stalled-writes.ts';
 import { tunnelThrough } from '../http/tunnel.ts';
@@ -116,11 +117,11 @@ function tunnelPool(upstream: URL, tunnel: ReturnType<typeof tunnelThrough>): Ht
  * as fetch's text() and check's reader decode it (a leading byte order mark dropped, RFC 8259 §8.1),
  * so the proxy and check judge the same bytes alike.
  */
-function decode(bytes: Buffer, encoding: string | undefined, maxBytes: number): string {
+function decode(bytes: Buffer, encoding: string | undefined, maxBytes: number): Decoded {
   const e = (encoding ?? '').trim().toLowerCase();
   const bound = { maxOutputLength: maxBytes };
   const plain = e === 'gzip' || e === 'x-gzip' ? gunzipSync(bytes, bound) : e === 'deflate' ? inflateSync(bytes, bound) : e === 'br' ? brotliDecompressSync(bytes, bound) : bytes;
-  return new TextDecoder().decode(plain);
+  return decodeUtf8(plain);
 }
 
 /** Credentials the traffic carries: bearer tokens, DCR request fields, DCR response fields. */
@@ -353,15 +354,16 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         const contentType = up.headers['content-type'];
         const encoding = up.headers['content-encoding'];
         const bytes = Buffer.concat(chunks);
-        let text: string | undefined;
+        let decoded: ReturnType<typeof decode> | undefined;
         let decodeError: Error | undefined;
         if (size <= maxBytes) {
           try {
-            text = decode(bytes, encoding, maxBytes);
+            decoded = decode(bytes, encoding, maxBytes);
           } catch (error) {
             decodeError = error as Error;
           }
         }
+        const text = decoded?.text;
         // HAR holds the decoded body (its headers still say how it travelled).
         void recordExchange(status, up.statusMessage ?? '', headerPairs(up.rawHeaders), encoding && text !== undefined ? text : bytes).then(() => res.end());
         if (!entry) return; // not a described operation: forwarded, not judged
@@ -384,7 +386,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         if (url.pathname.endsWith(REGISTER_PATH) || url.pathname.endsWith(TOKEN_PATH)) learnFrom(redactor, {}, text, contentType);
         const observedHeaders = new Headers();
         for (let i = 0; i < up.rawHeaders.length; i += 2) observedHeaders.append(up.rawHeaders[i]!, up.rawHeaders[i + 1]!);
-        const drifts = checker.check(match!.op, { status, headers: observedHeaders, body: text, url: upstreamUrl }, { redactor });
+        const drifts = checker.check(match!.op, { status, headers: observedHeaders, body: text, url: upstreamUrl, ...(decoded?.notUtf8 ? { notUtf8: decoded.notUtf8 } : {}) }, { redactor });
         record(settle({ ...entry, outcome: 'pass', status, contentType: contentType ?? '', drifts, durationMs: performance.now() - t0 }));
       });
     };

@@ -13,6 +13,12 @@ const edit = (f: (b: JsonObject, a: Answer) => void): Injection => ({
     return copy;
   },
 });
+/** The configuration with its first MVPD named Vidéotron, encoded as Latin-1 (é is one byte, 0xE9). */
+const latin1Name = (a: Answer) => {
+  const b = structuredClone(a.body) as JsonObject;
+  ((b.requestor as JsonObject).mvpds as JsonObject[])[0]!.displayName = 'Vidéotron';
+  return Buffer.from(JSON.stringify(b), 'latin1');
+};
 const firstProfile = (b: JsonObject) => Object.values(b.profiles as JsonObject)[0] as JsonObject;
 const firstLogout = (b: JsonObject) => Object.values(b.logouts as JsonObject)[0] as JsonObject;
 
@@ -61,6 +67,9 @@ const breaking: DriftCase[] = [
   { name: 'if/then: a logout action without its url', operation: 'initiateLogout', stateChanging: true, inject: edit((b) => void delete firstLogout(b).url), expect: [['breaking', 'field-missing', '/logouts/Cablevision/url']] },
   { name: 'a status the operation does not document', operation: 'retrieveConfiguration', inject: { fault: { status: 418, body: { teapot: true } } }, expect: [['breaking', 'status-undocumented', '']] },
   { name: 'text/plain instead of JSON', operation: 'retrieveProfileForMvpd', inject: edit((_, a) => void (a.headers['Content-Type'] = 'text/plain')), expect: [['breaking', 'media-type-undocumented', '']] },
+  // Adobe sends charset=UTF-8 (and JSON must be UTF-8, RFC 8259 §8.1): a host that writes a Canadian
+  // MVPD's name in Latin-1 gives every client U+FFFD in its place, and the body still parses.
+  { name: 'a body that is not UTF-8 (an MVPD name in Latin-1)', operation: 'retrieveConfiguration', inject: { drift: (a) => (a.status === 200 ? { ...a, body: latin1Name(a) } : a) }, expect: [['breaking', 'body-not-utf8', '/requestor/mvpds/0/displayName']] },
   { name: 'JSON that does not parse', operation: 'retrieveProfiles', inject: { fault: { status: 200, body: '{"profiles": {', headers: { 'Content-Type': 'application/json' } } }, expect: [['breaking', 'body-not-json', '']] },
   { name: 'a 302 without Location', operation: 'performAuthentication', inject: { fault: { status: 302, headers: {} } }, expect: [['breaking', 'header-missing', '/headers/location']] },
   { name: 'a Location that is not a URI', operation: 'performAuthentication', inject: { fault: { status: 302, headers: { Location: 'http://exa mple.com/ x' } } }, expect: [['breaking', 'header-invalid', '/headers/location']] },

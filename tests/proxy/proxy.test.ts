@@ -51,6 +51,26 @@ function deferred<T>() {
 const reportFiles = async (dir: string) => Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')));
 
 describe('pass-contract proxy', () => {
+  it('finds a gzip body that is not UTF-8 (an MVPD name in Latin-1), and forwards its bytes unchanged', async () => {
+    // "Vidéotron" in Latin-1: é is the one byte 0xE9.
+    const plain = Buffer.from('{"logouts":{"Dish":{"actionName":"logout","actionType":"interactive","mvpd":"Dish","url":"https://adobe.com"}},"n":"Vidéotron"}', 'latin1');
+    const gz = gzipSync(plain);
+    const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Encoding': 'gzip' }).end(gz));
+    const { proxy, dir } = await proxyTo(up.url);
+    const got = await new Promise<Buffer>((resolve, reject) => {
+      httpGet(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }).on('error', reject);
+    });
+    expect(got.equals(gz)).toBe(true);
+    await proxy.close();
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { results: { drifts: { rule: string; pointer: string; actual: string }[] }[] };
+    const offset = plain.indexOf(0xe9);
+    expect(report.results[0]!.drifts.filter((d) => d.rule === 'body-not-utf8').map((d) => [d.pointer, d.actual])).toEqual([['/n', `byte 0xE9 at offset ${offset}`]]);
+  });
+
   it('reports the time it has run, not a negative one, after the wall clock steps back an hour (NTP)', async () => {
     const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"logouts":{}}'));
     const { proxy, dir } = await proxyTo(up.url);

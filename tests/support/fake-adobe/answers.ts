@@ -8,8 +8,8 @@ import { HELP_URL } from '../../../src/description/errors.ts';
 export interface Answer {
   status: number;
   headers: Record<string, string>;
-  /** A JSON value, or raw text with its own Content-Type in headers. */
-  body?: Json | string;
+  /** A JSON value, raw text with its own Content-Type in headers, or raw bytes (sent as they are). */
+  body?: Json | string | Uint8Array;
 }
 
 const JSON_TYPE = { 'Content-Type': 'application/json;charset=UTF-8' };

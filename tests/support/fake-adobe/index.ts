@@ -146,7 +146,7 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}): Promise<FakeAdob
   };
 
   const send = (res: ServerResponse, a: Answer) => {
-    const text = a.body === undefined ? undefined : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+    const text = a.body === undefined || typeof a.body === 'string' || a.body instanceof Uint8Array ? a.body : JSON.stringify(a.body);
     res.writeHead(a.status, a.headers).end(text);
   };
 
@@ -222,7 +222,7 @@ export async function startFakeAdobe(o: FakeAdobeOptions = {}): Promise<FakeAdob
     if (injection && 'fault' in injection) return fault(res, injection.fault);
     let a = answer(match.op, r, url);
     if (injection && 'drift' in injection) a = injection.drift(a, r);
-    if (o.echo && a.body !== undefined && typeof a.body === 'object' && a.body !== null && !Array.isArray(a.body)) {
+    if (o.echo && a.body !== undefined && typeof a.body === 'object' && a.body !== null && !Array.isArray(a.body) && !(a.body instanceof Uint8Array)) {
       a = { ...a, body: { ...a.body, echo: JSON.stringify({ headers: req.headers, body }) } };
     }
     if (o.echo) a = { ...a, headers: { ...a.headers, 'AP-Echo': String(req.headers.authorization ?? body).slice(0, 4000) } };
