@@ -267,6 +267,37 @@ describe('docs page in Chromium', () => {
     await page.screenshot({ path: join(projectRoot, 'reports', 'docs-1400.png'), animations: 'disabled' });
   });
 
+  it('reads on a phone (320–480 px): no heading, label, button or menu word broken mid-word, and no sideways scrolling of the page', async () => {
+    await page.goto(`${origin}/#/`);
+    await page.locator('[data-section-id="/"] h1').first().waitFor();
+    try {
+      for (const width of [320, 390, 480]) {
+        await page.setViewportSize({ width, height: 844 });
+        const layout = await page.evaluate(() => {
+          const broken: string[] = [];
+          for (const el of Array.from(document.querySelectorAll('h1, h2, h3, h4, label, button, nav li'))) {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              if (n.parentElement!.getClientRects().length === 0) continue;
+              for (const m of (n.textContent ?? '').matchAll(/[A-Za-z0-9_]+/g)) {
+                const range = document.createRange();
+                range.setStart(n, m.index);
+                range.setEnd(n, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                if (lines.size > 1) broken.push(`${el.tagName.toLowerCase()}: ${m[0]}`);
+              }
+            }
+          }
+          return { broken, sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+        });
+        expect({ width, ...layout }).toEqual({ width, broken: [], sideways: 0 });
+        if (width === 390) await page.screenshot({ path: join(projectRoot, 'reports', 'docs-390.png'), animations: 'disabled' });
+      }
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it('declares an inline icon, so that no browser asks the server for /favicon.ico', async () => {
     const icon = await page.locator('head link[rel~="icon"]').getAttribute('href');
     expect(icon).toMatch(/^data:image\/svg\+xml,/);
