@@ -2,6 +2,7 @@
 // remote host, the simulator), parsed once at the command-line edge.
 import type { Case, CaseRequest } from './cases.ts';
 import type { Exchange } from '../http/exchange.ts';
+import { operationPrefix } from 'pass-contract-client';
 import { safeUrl } from './redact.ts';
 import type { CaseResult } from './results.ts';
 
@@ -31,10 +32,23 @@ export function parseTarget(value: string | undefined): TargetSpec {
   if (url.search || url.hash) {
     throw new UsageError(`--target must be a base URL without a query or fragment (each request adds its own path and query), got "${safeUrl(`${url.origin}${url.pathname}`)}" with ${url.search ? 'a query' : ''}${url.search && url.hash ? ' and ' : ''}${url.hash ? 'a fragment' : ''}`);
   }
+  baseUrlWithoutPrefix('--target', url);
   const label = new URL(url.href);
   label.username = '';
   label.password = '';
   return { kind: 'remote', url, label: label.href.replace(/\/$/, '') };
+}
+
+/** The client's test for a base URL that ends with /api/v2 or /o/client (src/proxy may not import the client). */
+export { operationPrefix };
+
+/**
+ * Refuses a base URL that ends with /api/v2 or /o/client (copied from a call's URL): each request
+ * adds it again, and every case was a 404 read as drift.
+ */
+export function baseUrlWithoutPrefix(option: string, url: URL): void {
+  const prefix = operationPrefix(url.pathname);
+  if (prefix) throw new UsageError(`${option} ends with ${prefix}, which each request adds itself (/api/v2/… and /o/client/…): give the host's base URL, such as ${safeUrl(url.origin)}`);
 }
 
 export type Sent =

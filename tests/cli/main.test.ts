@@ -114,6 +114,17 @@ describe('pass-contract CLI', () => {
     }
   });
 
+  it('refuses a target or upstream that ends with /api/v2 or /o/client (each request adds it: every case was a 404 read as drift)', async () => {
+    for (const [target, suffix] of [['https://sp.auth-staging.adobe.com/api/v2', '/api/v2'], ['https://sp.auth-staging.adobe.com/api/v2/', '/api/v2'], ['https://sp.auth-staging.adobe.com/o/client', '/o/client']]) {
+      const t = io();
+      expect(await main(['check', '--target', target!], t.io)).toBe(2);
+      expect(t.err).toEqual([`pass-contract: --target ends with ${suffix}, which each request adds itself (/api/v2/… and /o/client/…): give the host's base URL, such as https://sp.auth-staging.adobe.com`]);
+      const p = io();
+      expect(await main(['proxy', '--upstream', target!, '--port', '0'], p.io)).toBe(2);
+      expect(p.err.join('\n')).toContain(`--upstream ends with ${suffix}, which each request adds itself`);
+    }
+  });
+
   it('runs the check against the embedded mock: one progress line per operation on a TTY, exit 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-cli-'));
     const t = io(true, true);

@@ -58,12 +58,13 @@ describe('startProxy refuses bounds that bound nothing', () => {
   });
 });
 
-describe('startProxy refuses an upstream that is not an http(s) URL without quoting its password', () => {
+describe('startProxy refuses an upstream that is not an http(s) base URL without quoting its password', () => {
   // Node's URL parser throws a TypeError whose `input` holds the whole string: a program logging
   // the error as JSON (pino, a structured logger) wrote the password out.
   it.each([
     ['http://proxy-user:hunter2-canary@[bad', 'startProxy: upstream must be an http(s) URL, got "http://[bad"'],
     ['ftp://proxy-user:hunter2-canary@adobe.example', 'startProxy: upstream must be an http(s) URL, got "ftp://adobe.example"'],
+    ['https://proxy-user:hunter2-canary@adobe.example/api/v2', "startProxy: upstream ends with /api/v2, which each request adds itself (/api/v2/… and /o/client/…): give the host's base URL, such as https://adobe.example"],
   ])('%s', async (upstream, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'pass-bounds-'));
     const error = await startProxy({ upstream, port: 0, reportDir: join(dir, 'reports') }).then(() => undefined, (e: unknown) => e as Error);

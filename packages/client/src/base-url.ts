@@ -20,6 +20,17 @@ export function checkBaseUrl(owner: string, baseUrl: string | undefined): void {
   }
   // Each call appends its path to the base as text: `https://host/?x=1` gave `https://host/?x=1/api/v2/…`.
   if (url.search || url.hash) throw new TypeError(`${owner}: baseUrl must not carry a query or fragment: each call adds its own path and query`);
+  const prefix = operationPrefix(url.pathname);
+  if (prefix) throw new TypeError(`${owner}: baseUrl ends with ${prefix}, which each call adds itself (/api/v2/… and /o/client/…): pass the host's base URL, such as https://sp.auth.adobe.com`);
+}
+
+/**
+ * `/api/v2` or `/o/client` when a base URL's path ends with it (a slash after it too): the start
+ * of every operation's path, which a base URL copied from a call's URL keeps. Every call then went
+ * to `/api/v2/api/v2/…`, and Adobe answered 404.
+ */
+export function operationPrefix(pathname: string): string | undefined {
+  return /(\/api\/v2|\/o\/client)\/?$/i.exec(pathname)?.[1]?.toLowerCase();
 }
 
 /**

@@ -108,6 +108,7 @@ export { Redactor } from './redact.ts';
 export { SecretForms, REDACTED } from './secret-forms.ts';
 export { systemClock, MAX_TIMER_MS, type Clock } from './clock.ts';
 export { waitOrAbort } from './abort.ts';
+export { operationPrefix } from './base-url.ts';
 export type { LogEntry, Logger, AttemptReason, WaitReason, FailureStage } from './log.ts';
 export { compose, toFetch, type Call, type Layer, type Send } from './pipeline/call.ts';
 export { transport, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type TransportOptions } from './pipeline/transport.ts';

@@ -1,7 +1,7 @@
 // `pass-contract proxy`: forward traffic to an Adobe host and check every response, until Ctrl-C.
 import { Command } from 'commander';
 import { safeUrl } from '../../contract/redact.ts';
-import { UsageError } from '../../contract/target.ts';
+import { baseUrlWithoutPrefix, UsageError } from '../../contract/target.ts';
 import { recordingSummary } from '../../http/recording.ts';
 import { startProxy } from '../../proxy/server.ts';
 import type { CommandContext } from '../io.ts';
@@ -26,6 +26,7 @@ export function proxyCommand({ io, setExitCode }: CommandContext): Command {
         throw new UsageError(`--upstream must be a URL, got "${safeUrl(opts.upstream)}"`);
       }
       if (!/^https?:$/.test(upstream.protocol)) throw new UsageError(`--upstream must be an http(s) URL, got "${safeUrl(opts.upstream)}"`);
+      baseUrlWithoutPrefix('--upstream', upstream);
       const proxy = await startProxy({
         upstream: opts.upstream, port: opts.port, host: opts.host, reportDir: opts.report, timeoutMs: ms(opts.upstreamTimeout),
         onRecord: (r) => io.out(resultHead(r)),

@@ -117,6 +117,23 @@ describe('bounds that cannot work are refused when the client is built', () => {
     expect(() => createTypedClient({ baseUrl: 'https://sp.auth-staging.adobe.com/prefix' })).not.toThrow();
   });
 
+  it('a base URL that ends with /api/v2 or /o/client, which each call adds itself (every call went to /api/v2/api/v2/…)', () => {
+    const tokens = { getAccessToken: async () => 'token', invalidate: async () => {} };
+    for (const [baseUrl, suffix] of [['https://sp.auth.adobe.com/api/v2', '/api/v2'], ['https://sp.auth.adobe.com/api/v2/', '/api/v2'], ['https://gateway.example/adobe/o/client', '/o/client'], ['/api/v2', '/api/v2']] as const) {
+      const builds = {
+        createPassClient: () => createPassClient({ baseUrl, tokens }),
+        createTypedClient: () => createTypedClient({ baseUrl }),
+        DcrTokenManager: () => new DcrTokenManager({ baseUrl, deviceInfo: 'e30=', softwareStatement: 'statement' }),
+      };
+      for (const [owner, build] of Object.entries(builds)) {
+        expect(build).toThrow(new TypeError(`${owner}: baseUrl ends with ${suffix}, which each call adds itself (/api/v2/… and /o/client/…): pass the host's base URL, such as https://sp.auth.adobe.com`));
+      }
+    }
+    for (const baseUrl of ['https://sp.auth.adobe.com', 'https://sp.auth.adobe.com/', 'https://gateway.example/adobe', 'https://gateway.example/api/v2-adobe', '/adobe']) {
+      expect(() => createTypedClient({ baseUrl })).not.toThrow();
+    }
+  });
+
   it('a timeout Node cannot hold would have timed out a 50 ms answer (what the refusal prevents)', async () => {
     // Node's own behaviour, which the check above is for: a delay over 2^31 − 1 ms fires after 1 ms.
     const fired = await new Promise<boolean>((resolve) => {
