@@ -1,5 +1,6 @@
 // Parameters and headers: Authorization, AP-Device-Identifier and X-Device-Info on every request, a
 // stable device identifier, and X-Forwarded-For when a server calls on behalf of devices.
+import { basename } from 'node:path';
 import type { Operation } from '../../description/document.ts';
 import type { Description } from '../../description/index.ts';
 import { PAGES, perDevice, type CheckResult, type RawFinding, type Rule, type RuleContext, plural } from '../rule.ts';
@@ -11,15 +12,15 @@ function operationsById(description: Description): Map<string, Operation> {
   return new Map(description.operations.map((op) => [op.operationId, op]));
 }
 
-/** Requests to operations for which `applies` holds that lack `header`, one finding per device. */
-function missingHeader(traffic: Traffic, ctx: RuleContext, header: string, applies: (op: Operation) => boolean): CheckResult {
+/** Requests to operations for which `applies` holds that lack `header`, one finding per device (`judged` leaves some out). */
+function missingHeader(traffic: Traffic, ctx: RuleContext, header: string, applies: (op: Operation) => boolean, judged: (x: Exchange) => boolean = () => true): CheckResult {
   const ops = operationsById(ctx.description);
   return perDevice(traffic, (device, found) => {
     let examined = 0;
     const missing: Exchange[] = [];
     for (const x of device.exchanges) {
       const op = x.operationId ? ops.get(x.operationId) : undefined;
-      if (!op || !applies(op)) continue;
+      if (!op || !applies(op) || !judged(x)) continue;
       examined++;
       if (!x.headerNames.includes(header)) missing.push(x);
     }
@@ -38,10 +39,39 @@ export const authorizationHeader: Rule = {
     { page: PAGES.checklist, section: 'Mandatory requirements › 7. Parameters and Headers › Send Authorization Header', words: 'Every REST API v2 request carries the Authorization header.' },
     { page: PAGES.aiRules, section: '7. Parameters and Headers Requirements', words: 'Authorization: send it on every REST API v2 request.' },
   ],
-  how: 'Every request to an operation that the description secures with the DCR bearer token (all of /api/v2 except the user-agent authenticate page) must carry Authorization.',
+  how: 'Every request to an operation that the description secures with the DCR bearer token (all of /api/v2 except the user-agent authenticate page) must carry Authorization. A file in which no request carries it although Adobe answered its secured requests (which it does only with the token) was recorded without it, as Chrome exports HAR files by default: the rule is then undecided for that file.',
   fix: 'Attach `Authorization: Bearer <access token>` to every REST API v2 call (the client\'s access-token middleware does).',
-  check: (traffic, ctx) => missingHeader(traffic, ctx, 'authorization', (op) => op.needsAccessToken),
+  check(traffic, ctx) {
+    const stripped = authorizationLeftOut(traffic, ctx.description);
+    const result = missingHeader(traffic, ctx, 'authorization', (op) => op.needsAccessToken, (x) => !stripped.has(x.file));
+    if (stripped.size === 0) return result;
+    const several = traffic.files.length > 1;
+    const why = [...stripped].map(([file, f]) => `${several ? `${basename(traffic.files[file]!)}: ` : ''}none of its ${plural(f.requests, 'request')} carries one, yet Adobe answered ${plural(f.answered, 'secured request')} without a 401`);
+    return {
+      ...result,
+      undecided: `the recording leaves Authorization out: ${why.join('; ')}, which Adobe does only for requests that carry the token. Chrome's DevTools export HAR files sanitized by default (without Authorization, Cookie and Set-Cookie): export with sensitive data, or record with \`pass-contract proxy --record\``,
+    };
+  },
 };
+
+/**
+ * The files whose recorder left Authorization out: no request in them carries it, yet Adobe
+ * answered secured requests with something other than a 401, which it does only for a request
+ * with its token. Chrome's default "sanitized" export strips it (and Cookie, Set-Cookie); a file
+ * in which some request carries it keeps it, and a request there without it was sent without it.
+ */
+function authorizationLeftOut(traffic: Traffic, description: Description): Map<number, { requests: number; answered: number }> {
+  const ops = operationsById(description);
+  const files = new Map<number, { carries: boolean; requests: number; answered: number }>();
+  for (const x of traffic.exchanges) {
+    const f = files.get(x.file) ?? { carries: false, requests: 0, answered: 0 };
+    files.set(x.file, f);
+    f.requests++;
+    if (x.headerNames.includes('authorization')) f.carries = true;
+    else if (x.operationId && ops.get(x.operationId)?.needsAccessToken && x.status !== 0 && x.status !== 401) f.answered++;
+  }
+  return new Map([...files].filter(([, f]) => !f.carries && f.answered > 0).map(([file, { requests, answered }]) => [file, { requests, answered }]));
+}
 
 export const deviceIdentifierHeader: Rule = {
   id: 'headers.device-identifier',
