@@ -50,6 +50,15 @@ function deferred<T>() {
 
 const reportFiles = async (dir: string) => Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')));
 
+/** A logout through the proxy read with node:http, which does not decompress: the bytes and headers the proxy sent. */
+const rawLogout = (proxyUrl: string) => new Promise<{ raw: Buffer; headers: IncomingMessage['headers'] }>((resolve, reject) => {
+  httpGet(`${proxyUrl}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve({ raw: Buffer.concat(chunks), headers: res.headers }));
+  }).on('error', reject);
+});
+
 describe('pass-contract proxy', () => {
   it('finds a gzip body that is not UTF-8 (an MVPD name in Latin-1), and forwards its bytes unchanged', async () => {
     // "Vidéotron" in Latin-1: é is the one byte 0xE9.
@@ -57,14 +66,7 @@ describe('pass-contract proxy', () => {
     const gz = gzipSync(plain);
     const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Encoding': 'gzip' }).end(gz));
     const { proxy, dir } = await proxyTo(up.url);
-    const got = await new Promise<Buffer>((resolve, reject) => {
-      httpGet(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      }).on('error', reject);
-    });
-    expect(got.equals(gz)).toBe(true);
+    expect((await rawLogout(proxy.url)).raw.equals(gz)).toBe(true);
     await proxy.close();
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { results: { drifts: { rule: string; pointer: string; actual: string }[] }[] };
     const offset = plain.indexOf(0xe9);
@@ -90,15 +92,7 @@ describe('pass-contract proxy', () => {
     const bytes = gzipSync(Buffer.from('{ "logouts" :{"Dish":{"actionName":"logout","actionType":"interactive","mvpd":"Dish"}}}\n'));
     const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Encoding': 'gzip', 'X-Upstream': 'yes' }).end(bytes));
     const { proxy, dir } = await proxyTo(up.url);
-    const got = await new Promise<{ raw: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
-      // node:http does not decompress: what arrives is what the proxy sent.
-      const req = httpGet(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ raw: Buffer.concat(chunks), headers: res.headers }));
-      });
-      req.on('error', reject);
-    });
+    const got = await rawLogout(proxy.url);
     expect(got.raw.equals(bytes)).toBe(true);
     expect(got.headers['x-upstream']).toBe('yes');
     expect(got.headers['content-encoding']).toBe('gzip');
@@ -136,14 +130,7 @@ describe('pass-contract proxy', () => {
     expect(bytes.byteLength).toBeLessThan(100_000);
     const up = await listen((_, res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': coding }).end(bytes));
     const { proxy, dir } = await proxyTo(up.url, { maxBytes: 100_000 });
-    const raw = await new Promise<Buffer>((resolve, reject) => {
-      httpGet(`${proxy.url}/api/v2/REF30/logout/Dish?redirectUrl=https%3A%2F%2Fadobe.com`, { headers: device }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      }).on('error', reject);
-    });
-    expect(raw.equals(bytes)).toBe(true);
+    expect((await rawLogout(proxy.url)).raw.equals(bytes)).toBe(true);
     await proxy.flush();
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.results[0]).toMatchObject({ outcome: 'error', error: `${coding} body of ${bytes.byteLength} bytes forwarded but not checked (it decodes to over 100000 bytes)` });
