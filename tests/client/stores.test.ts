@@ -81,6 +81,14 @@ describe('FileTokenStore', () => {
     expect(await readdir(dir)).toEqual(['tokens.json']);
   });
 
+  it('reads a store that starts with a byte order mark (written by Windows PowerShell 5 `Set-Content -Encoding UTF8`, or Notepad)', async () => {
+    // RFC 8259 §8.1: a parser may ignore it. Before: "not valid JSON; delete it to register again",
+    // which threw away a provisioned registration.
+    const path = join(await scratch(), 'tokens.json');
+    await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(state('provisioned')))]));
+    expect((await new FileTokenStore(path).load())?.accessToken?.value).toBe('provisioned');
+  });
+
   it('says which file is corrupt without quoting it', async () => {
     const path = join(await scratch(), 'tokens.json');
     await writeFile(path, '{"clientSecret": "CANARY-secret"');

@@ -63,7 +63,8 @@ export class FileTokenStore implements TokenStore {
     }
     let state: unknown;
     try {
-      state = JSON.parse(text);
+      // A leading byte order mark (Notepad, Windows PowerShell 5's UTF8) is ignored, as RFC 8259 §8.1 allows.
+      state = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {
       // Not the parser's message: it quotes the file, which holds the secret.
       throw new PassError(`Token store ${this.path} is not valid JSON; delete it to register again.`, { kind: 'store' });
