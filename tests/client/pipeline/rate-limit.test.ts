@@ -161,4 +161,17 @@ describe('retryAfterMs', () => {
     expect(read('Tue, 20 Feb 2024 11:59:00 GMT')).toBe(0);
     expect([read(undefined), read(''), read('soon'), read('-5'), read('1.5')]).toEqual([0, 0, 0, 0, 0]);
   });
+
+  it("reads an HTTP date against the host's own Date when it sends one: the service's clock may be off", () => {
+    // The host's clock says 13:00:00 and asks for 13:00:02; this service's clock says 12:00:00 (an
+    // hour behind, or stepped back): 2 s, not an hour and 2 s (a failed call, capped at an hour).
+    const both = (retryAfter: string, date: string) => retryAfterMs(new Headers({ 'Retry-After': retryAfter, Date: date }), now);
+    expect(both('Tue, 20 Feb 2024 13:00:02 GMT', 'Tue, 20 Feb 2024 13:00:00 GMT')).toBe(2000);
+    // An hour ahead: 2 s, not none.
+    expect(both('Tue, 20 Feb 2024 11:00:02 GMT', 'Tue, 20 Feb 2024 11:00:00 GMT')).toBe(2000);
+    // A Date that does not parse: this service's clock, as before.
+    expect(both('Tue, 20 Feb 2024 12:00:30 GMT', 'yesterday')).toBe(30_000);
+    // Delay-seconds do not depend on any clock.
+    expect(both('3', 'Tue, 20 Feb 2024 13:00:00 GMT')).toBe(3000);
+  });
 });

@@ -128,11 +128,17 @@ export class DeviceThrottle {
 /** The pause a 429 asking for `askedMs` sets: at least 1 s (Adobe), at most MAX_PAUSE_MS. */
 export const pauseMs = (askedMs: number): number => Math.min(MAX_PAUSE_MS, Math.max(MIN_PAUSE_MS, askedMs));
 
-/** `Retry-After` in milliseconds (seconds or HTTP date); 0 when absent or unreadable. */
+/**
+ * `Retry-After` in milliseconds (seconds or HTTP date); 0 when absent or unreadable. An HTTP date is
+ * the host's clock: it is read against the host's own `Date` when the answer carries one, so that
+ * a service clock an hour behind (or set back) does not turn a 2 s pause into an hour.
+ */
 export function retryAfterMs(headers: Headers, now: number): number {
   const value = headers.get('Retry-After')?.trim();
   if (!value) return 0;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? 0 : Math.max(0, date - now);
+  if (Number.isNaN(date)) return 0;
+  const sent = Date.parse(headers.get('Date') ?? '');
+  return Math.max(0, date - (Number.isNaN(sent) ? now : sent));
 }
