@@ -1,5 +1,6 @@
 // The built docs page in a real browser (tests/support/chromium.ts): overview, every operation and example, offline, layout at 1400 px, no errors.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { errorCatalog, operationRoute, redocSlug } from '../../scripts/docs/over
 import { serveDocs } from '../../scripts/docs/serve.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 
+const require = createRequire(import.meta.url);
 const doc = loadBundledDescription();
 const operations = listOperations(doc);
 const tagOf = (op: Operation): string => (op.node.tags as string[])[0]!;
@@ -296,6 +298,19 @@ describe('docs page in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
+  });
+
+  it('meets WCAG 2 A and AA as axe-core checks them, on the whole page', async () => {
+    await page.goto(`${origin}/#/`);
+    await page.locator('[data-section-id="/"] h1').first().waitFor();
+    // Injected as a script of the page's own (the page loads nothing from elsewhere).
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+      return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.length, first: `${v.nodes[0]?.target.join(' ')}: ${v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ').slice(0, 200)}` }));
+    });
+    expect(violations).toEqual([]);
   });
 
   it('declares an inline icon, so that no browser asks the server for /favicon.ico', async () => {
