@@ -176,12 +176,14 @@ export function renderErrorActions(doc: OpenApiDocument): string {
 
 /**
  * Each code shares the first column with its message (code, line break, message): the codes are
- * long snake_case words that must not break (page.hbs keeps them on one line), and the message
- * wraps beside the short Status and Action columns.
+ * long snake_case words that must not break mid-word, and the message wraps beside the short
+ * Status and Action columns. A code may break after an underscore (`<wbr>`, which copying leaves
+ * out) where the page is too narrow for it (page.hbs keeps it on one line on a wide screen), so that
+ * on a phone the table fits instead of scrolling sideways in a box a keyboard cannot reach.
  */
 export function renderErrorTable(doc: OpenApiDocument): string {
   // Status and action stay plain text: they are short and the columns narrow.
-  const rows = errorCatalog(doc).map((e) => `| \`${e.code}\`<br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
+  const rows = errorCatalog(doc).map((e) => `| <code>${e.code.replaceAll('_', '_<wbr>')}</code><br>${cell(oneLine(e.message))} | ${e.status} | ${e.action} |`);
   return ['| Code and message | Status | Action |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

@@ -57,12 +57,17 @@ describe('overview', () => {
     expect(overview).toContain('`Authorization: Bearer <access token>`');
   });
 
-  it('tabulates every code of the error catalog', () => {
-    const rows = overview.split('\n').filter((l) => l.startsWith('| `'));
+  it('tabulates every code of the error catalog, each breakable only after an underscore', () => {
+    const rows = overview.split('\n').filter((l) => l.startsWith('| <code>'));
     const catalog = errorCatalog(doc);
     expect(rows).toHaveLength(catalog.length);
     for (const [i, e] of catalog.entries()) {
-      expect(rows[i]).toBe(`| \`${e.code}\`<br>${e.message} | ${e.status} | ${e.action} |`);
+      const [, code, rest] = /^\| <code>([^<]*(?:<wbr>[^<]*)*)<\/code><br>(.*)$/.exec(rows[i]!) ?? [];
+      expect(rest).toBe(`${e.message} | ${e.status} | ${e.action} |`);
+      // The code whole once its break opportunities are taken out, and one after each underscore only.
+      expect(code!.replaceAll('<wbr>', '')).toBe(e.code);
+      expect(code!.split('<wbr>').slice(0, -1).every((part) => part.endsWith('_'))).toBe(true);
+      expect(code!.split('<wbr>')).toHaveLength(e.code.split('_').length);
     }
   });
 
