@@ -293,7 +293,10 @@ export class ExchangeExtractor {
     if (retryAfter !== undefined) {
       const seconds = Number(retryAfter);
       const date = Date.parse(retryAfter);
-      const ms = Number.isFinite(seconds) ? seconds * 1000 : Number.isNaN(date) ? undefined : Math.max(0, date - x.end);
+      // A date is Adobe's clock: read against the answer's own Date when it has one (the recording
+      // machine's clock may be off Adobe's), else against when the answer was recorded.
+      const sent = Date.parse(e.response.headers.find((h) => h.name.toLowerCase() === 'date')?.value ?? '');
+      const ms = Number.isFinite(seconds) ? seconds * 1000 : Number.isNaN(date) ? undefined : Math.max(0, date - (Number.isNaN(sent) ? x.end : sent));
       if (ms !== undefined) x.retryAfterMs = ms;
     }
     this.requestBody(e, x);

@@ -1,7 +1,7 @@
 // throttle.rate and throttle.wait-after-429: violating and compliant traffic. The rate model's
 // expectation is the scenario table of Adobe's throttling page, row by row.
 import { describe, expect, it } from 'vitest';
-import { audit, device, noProfile, outcome, SP, type Call } from '../support/har.ts';
+import { audit, device, noProfile, outcome, SP, T0, type Call } from '../support/har.ts';
 
 const call = (at: number, status = 200, responseHeaders: Record<string, string> = {}, time = 20): Call => ({ at, path: `/api/v2/${SP}/profiles`, headers: device(undefined, { forwardedFor: '203.0.113.7' }), status, response: status === 200 ? noProfile : undefined, responseHeaders, time });
 
@@ -33,6 +33,14 @@ describe('throttle.wait-after-429', () => {
   it('honours Retry-After when it asks for longer than a second', async () => {
     const report = await audit([call(0, 429, { 'Retry-After': '3' }), call(2000)]);
     expect(outcome(report, 'throttle.wait-after-429')).toMatchObject({ status: 'fail', findings: [{ requests: ['#2'] }] });
+  });
+
+  it("reads a Retry-After date against the answer's own Date: the recorder's clock may be an hour off Adobe's", async () => {
+    // Adobe's clock an hour ahead of the recording machine's; it asks for 2 s.
+    const host = (ms: number) => new Date(T0 + 3_600_000 + ms).toUTCString();
+    const asked = { 'Retry-After': host(2000), Date: host(0) };
+    expect(outcome(await audit([call(0, 429, asked), call(2500)]), 'throttle.wait-after-429')).toMatchObject({ status: 'pass', examined: 1 });
+    expect(outcome(await audit([call(0, 429, asked), call(1500)]), 'throttle.wait-after-429')).toMatchObject({ status: 'fail', findings: [{ requests: ['#2'] }] });
   });
 
   it('passes a request a second after the 429, and one already in flight when it arrived', async () => {
