@@ -3,6 +3,7 @@
 import type { Entry } from 'har-format';
 import type { Description } from '../description/index.ts';
 import { HarRedactor, isForm, isJson } from '../http/har-redact.ts';
+import { retryAfterMs } from '../http/exchange.ts';
 import { entryBodyText, HarReadError, readHarEntries } from '../http/har.ts';
 
 /** One request to Adobe's API and what came back, reduced to what the rules look at. */
@@ -289,15 +290,17 @@ export class ExchangeExtractor {
       profiles: undefined,
       decisions: undefined,
     };
-    const retryAfter = e.response.headers?.find((h) => h.name.toLowerCase() === 'retry-after')?.value;
+    const header = (name: string) => e.response.headers?.find((h) => h.name.toLowerCase() === name)?.value;
+    const retryAfter = header('retry-after');
     if (retryAfter !== undefined) {
-      const seconds = Number(retryAfter);
-      const date = Date.parse(retryAfter);
-      // A date is Adobe's clock: read against the answer's own Date when it has one (the recording
-      // machine's clock may be off Adobe's), else against when the answer was recorded.
-      const sent = Date.parse(e.response.headers.find((h) => h.name.toLowerCase() === 'date')?.value ?? '');
-      const ms = Number.isFinite(seconds) ? seconds * 1000 : Number.isNaN(date) ? undefined : Math.max(0, date - (Number.isNaN(sent) ? x.end : sent));
-      if (ms !== undefined) x.retryAfterMs = ms;
+      // Read as the client reads it (a date against the answer's own Date, else against when the
+      // answer was recorded); a value a Headers object refuses (a line break) is unreadable.
+      try {
+        const date = header('date');
+        x.retryAfterMs = retryAfterMs(new Headers({ 'Retry-After': retryAfter, ...(date !== undefined ? { Date: date } : {}) }), x.end);
+      } catch {
+        /* unreadable: no Retry-After */
+      }
     }
     this.requestBody(e, x);
     this.responseBody(e, x);
