@@ -39,16 +39,19 @@ export function parseTarget(value: string | undefined): TargetSpec {
   return { kind: 'remote', url, label: label.href.replace(/\/$/, '') };
 }
 
-/** The client's test for a base URL that ends with /api/v2 or /o/client (src/proxy may not import the client). */
-export { operationPrefix };
-
 /**
- * Refuses a base URL that ends with /api/v2 or /o/client (copied from a call's URL): each request
- * adds it again, and every case was a 404 read as drift.
+ * What is wrong with a base URL that ends with /api/v2 or /o/client (copied from a call's URL): each
+ * request adds it again, and every case was a 404 read as drift. Undefined when nothing is.
  */
-export function baseUrlWithoutPrefix(option: string, url: URL): void {
+export function operationPrefixProblem(what: string, url: URL): string | undefined {
   const prefix = operationPrefix(url.pathname);
-  if (prefix) throw new UsageError(`${option} ends with ${prefix}, which each request adds itself (/api/v2/… and /o/client/…): give the host's base URL, such as ${safeUrl(url.origin)}`);
+  return prefix && `${what} ends with ${prefix}, which each request adds itself (/api/v2/… and /o/client/…): give the host's base URL, such as ${safeUrl(url.origin)}`;
+}
+
+/** Refuses, as a usage error, a base URL given as `option` that ends with /api/v2 or /o/client. */
+export function baseUrlWithoutPrefix(option: string, url: URL): void {
+  const problem = operationPrefixProblem(option, url);
+  if (problem) throw new UsageError(problem);
 }
 
 export type Sent =

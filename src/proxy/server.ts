@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ResponseChecker, unavailableMessage } from '../contract/check-response.ts';
 import { REGISTER_PATH, TOKEN_PATH } from '../contract/dcr.ts';
-import { operationPrefix } from '../contract/target.ts';
+import { operationPrefixProblem } from '../contract/target.ts';
 import { Redactor, safeUrl, urlPasswords } from '../contract/redact.ts';
 import { newRunId, ReportWriter, verdict, type RunReport, type RunStatus, type Verdict } from '../contract/report.ts';
 import { claimReportDir } from '../report/files.ts';
@@ -153,8 +153,8 @@ function httpUrl(value: string): URL {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol)) throw new TypeError(`startProxy: upstream must be an http(s) URL, got "${safeUrl(String(value))}"`);
-  const prefix = operationPrefix(url.pathname);
-  if (prefix) throw new TypeError(`startProxy: upstream ends with ${prefix}, which each request adds itself (/api/v2/… and /o/client/…): give the host's base URL, such as ${safeUrl(url.origin)}`);
+  const problem = operationPrefixProblem('startProxy: upstream', url);
+  if (problem) throw new TypeError(problem);
   return url;
 }
 
